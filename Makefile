@@ -1,0 +1,81 @@
+# joblab: the Kubernetes lesson on Jobs and CronJobs, as executable truth.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+ARTIFACTS ?= $(CURDIR)/_artifacts
+export ARTIFACTS
+
+GOLANGCI_LINT_VERSION := v2.15.0
+BIN       := $(CURDIR)/bin
+JOBLAB    := $(BIN)/joblab
+GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+GINKGO_FLAGS ?= -v --tags e2e --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+##@ Main commands
+
+.PHONY: e2e
+e2e: prepare-host ## Run the whole lesson suite on a kind cluster it creates (or reuses).
+	$(GINKGO) $(GINKGO_FLAGS) ./suites/...
+
+.PHONY: test
+test: test-unit e2e ## Run the unit tests, then the suites on a real cluster.
+
+##@ Pieces
+
+.PHONY: build
+build: ## Build the joblab command into bin/.
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(JOBLAB) ./tools/joblab
+
+.PHONY: test-unit
+test-unit: ## Unit tests of the pure logic (no cluster needed).
+	$(GO) test -count=1 ./...
+
+.PHONY: prepare-host
+prepare-host: ## Install and start what joblab needs on this host (Docker engine, Debian tools). Needs root the first time.
+	@tools/prepare-host.sh --check >/dev/null 2>&1 || tools/prepare-host.sh
+
+.PHONY: node-image
+node-image: build ## Build (or reuse) the offline kind node image and control-plane images.
+	$(JOBLAB) node-image --log-dir $(ARTIFACTS)/logs
+
+.PHONY: cluster
+cluster: prepare-host build ## Create the kind cluster, or reuse a healthy one (builds images offline).
+	$(JOBLAB) up --log-dir $(ARTIFACTS)/logs
+
+.PHONY: cluster-delete
+cluster-delete: build ## Delete the kind cluster and stop the registry mirror.
+	$(JOBLAB) down
+
+##@ Code quality
+
+.PHONY: verify
+verify: fmt-check vet lint ## gofmt, go vet and golangci-lint.
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Go file is not gofmt-formatted.
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [[ -n "$$out" ]]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+.PHONY: vet
+vet: ## go vet, with and without the e2e build tag.
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./...
+
+.PHONY: lint
+lint: $(BIN)/golangci-lint ## golangci-lint with .golangci.yml.
+	$(BIN)/golangci-lint run --build-tags e2e ./...
+
+$(BIN)/golangci-lint:
+	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+.PHONY: clean
+clean: ## Remove build output and artifacts (not the image cache).
+	rm -rf $(BIN) $(ARTIFACTS)

@@ -1,0 +1,70 @@
+// Package cache locates joblab's build cache and derives the content tags
+// that let a second build with the same inputs be skipped.
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+)
+
+// Dir returns the cache directory: $JOBLAB_CACHE_DIR, else joblab/ in the
+// user's cache directory.
+func Dir() string {
+	if d := os.Getenv("JOBLAB_CACHE_DIR"); d != "" {
+		return d
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "joblab")
+}
+
+// Tag returns a short, stable digest of the given inputs, for use as an
+// image tag or a cache key. Inputs are joined in order, so that any change
+// of a version, a package list or a recipe gives a new tag.
+func Tag(inputs ...string) string {
+	h := sha256.New()
+	for _, in := range inputs {
+		fmt.Fprintf(h, "%d:%s\n", len(in), in)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// ModuleVersion returns the version of a dependency module linked into this
+// binary, e.g. sigs.k8s.io/kind, so that what is read from the module proxy
+// at build time matches the library compiled in.
+func ModuleVersion(path string) (string, error) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", fmt.Errorf("no build information in this binary: cannot tell which %s version it uses", path)
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == path {
+			if dep.Replace != nil {
+				dep = dep.Replace
+			}
+			return dep.Version, nil
+		}
+	}
+	return "", fmt.Errorf("this binary does not link %s", path)
+}
+
+// RemoveStale deletes files left by an interrupted build in dir: names
+// ending in .partial, and directories ending in .partial.
+func RemoveStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".partial") {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}

@@ -1,0 +1,132 @@
+// Package gobuild builds Go commands of published modules, fetched through
+// the Go module proxy, in a throwaway module kept in a cache directory. It is
+// how the offline node image gets Kubernetes, etcd, CoreDNS, crictl and the
+// registry without any container registry.
+package gobuild
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Module is a module version to build commands from.
+type Module struct {
+	Path    string
+	Version string
+	// Replace pins other modules of the build to a version, for modules
+	// (such as k8s.io/kubernetes) whose own go.mod replaces them with local
+	// directories that a published module cannot use.
+	Replace map[string]string
+}
+
+// Command is one main package to build.
+type Command struct {
+	// Package is the import path of the main package.
+	Package string
+	// Output is the path of the binary to write.
+	Output string
+	// LDFlags are passed to the linker, e.g. -X flags that stamp a version.
+	LDFlags string
+}
+
+// Build builds every command of cmds from mod in a throwaway module under
+// workDir. Binaries are static (CGO disabled). The go command's output goes
+// to log.
+func Build(ctx context.Context, workDir string, mod Module, cmds []Command, log io.Writer) error {
+	dir := filepath.Join(workDir, strings.ReplaceAll(mod.Path, "/", "_")+"@"+mod.Version)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod(mod)), 0o644); err != nil {
+		return err
+	}
+	for _, c := range cmds {
+		args := []string{"build", "-mod=mod", "-trimpath", "-o", c.Output}
+		ldflags := "-s -w"
+		if c.LDFlags != "" {
+			ldflags += " " + c.LDFlags
+		}
+		args = append(args, "-ldflags", ldflags, c.Package)
+		fmt.Fprintf(log, "$ go %s\n", strings.Join(args, " "))
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build %s@%s: %w", c.Package, mod.Version, err)
+		}
+	}
+	return nil
+}
+
+func goMod(mod Module) string {
+	var b strings.Builder
+	b.WriteString("module joblab.local/build\n\ngo 1.24\n\n")
+	fmt.Fprintf(&b, "require %s %s\n", mod.Path, mod.Version)
+	keys := make([]string, 0, len(mod.Replace))
+	for k := range mod.Replace {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "replace %s => %s %s\n", k, k, mod.Replace[k])
+	}
+	return b.String()
+}
+
+// LocalReplaces downloads mod's go.mod and returns the module paths that it
+// replaces with a directory inside itself (Kubernetes' staging modules),
+// each mapped to version.
+func LocalReplaces(ctx context.Context, modPath, modVersion, version string) (map[string]string, error) {
+	out, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", modPath+"@"+modVersion).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go mod download %s@%s: %w (is the Go module proxy reachable? check GOPROXY)", modPath, modVersion, err)
+	}
+	var info struct {
+		GoMod string
+		Error string
+	}
+	if err := json.Unmarshal(out, &info); err != nil {
+		return nil, fmt.Errorf("reading go mod download output: %w", err)
+	}
+	if info.Error != "" {
+		return nil, fmt.Errorf("go mod download %s@%s: %s", modPath, modVersion, info.Error)
+	}
+	f, err := os.Open(info.GoMod)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseLocalReplaces(f, version)
+}
+
+func parseLocalReplaces(r io.Reader, version string) (map[string]string, error) {
+	replaces := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "replace"))
+		left, right, ok := strings.Cut(line, "=>")
+		if !ok {
+			continue
+		}
+		target := strings.TrimSpace(right)
+		if !strings.HasPrefix(target, "./") && !strings.HasPrefix(target, "../") {
+			continue
+		}
+		fields := strings.Fields(left)
+		if len(fields) == 0 {
+			continue
+		}
+		replaces[path.Clean(fields[0])] = version
+	}
+	return replaces, sc.Err()
+}

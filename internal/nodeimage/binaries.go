@@ -1,0 +1,130 @@
+package nodeimage
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/internal/versions"
+)
+
+// kubernetesCommands are the commands built from k8s.io/kubernetes.
+var kubernetesCommands = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet", "kubeadm", "kubectl"}
+
+// binarySet is a directory of built binaries that is complete once its
+// marker file exists.
+type binarySet struct{ dir string }
+
+func (b binarySet) path(name string) string { return filepath.Join(b.dir, name) }
+func (b binarySet) complete() bool {
+	_, err := os.Stat(filepath.Join(b.dir, ".complete"))
+	return err == nil
+}
+func (b binarySet) markComplete() error {
+	return os.WriteFile(filepath.Join(b.dir, ".complete"), nil, 0o644)
+}
+
+// build runs fn unless the set is already complete, then marks it complete.
+func (b binarySet) build(fn func() error) error {
+	if b.complete() {
+		return nil
+	}
+	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	return b.markComplete()
+}
+
+func kubernetesLDFlags(version string) string {
+	major, minor := "1", ""
+	parts := strings.SplitN(strings.TrimPrefix(version, "v"), ".", 3)
+	if len(parts) >= 2 {
+		major, minor = parts[0], parts[1]
+	}
+	var flags []string
+	for _, pkg := range []string{"k8s.io/component-base/version", "k8s.io/client-go/pkg/version"} {
+		flags = append(flags,
+			"-X "+pkg+".gitVersion="+version,
+			"-X "+pkg+".gitMajor="+major,
+			"-X "+pkg+".gitMinor="+minor,
+			"-X "+pkg+".gitTreeState=clean",
+			"-X "+pkg+".buildDate=1970-01-01T00:00:00Z",
+		)
+	}
+	return strings.Join(flags, " ")
+}
+
+func (b *builder) buildKubernetes(ctx context.Context, log io.Writer) error {
+	return b.kubernetes.build(func() error {
+		replaces, err := gobuild.LocalReplaces(ctx, "k8s.io/kubernetes", versions.Kubernetes, versions.StagingVersion)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "replacing %d staging modules with their %s releases\n", len(replaces), versions.StagingVersion)
+		var cmds []gobuild.Command
+		for _, c := range kubernetesCommands {
+			cmds = append(cmds, gobuild.Command{Package: "k8s.io/kubernetes/cmd/" + c, Output: b.kubernetes.path(c), LDFlags: kubernetesLDFlags(versions.Kubernetes)})
+		}
+		return gobuild.Build(ctx, b.goWork, gobuild.Module{Path: "k8s.io/kubernetes", Version: versions.Kubernetes, Replace: replaces}, cmds, log)
+	})
+}
+
+// kubeadmImages asks the built kubeadm which images the control plane of
+// this Kubernetes version needs.
+func (b *builder) kubeadmImages(ctx context.Context) ([]string, error) {
+	out, err := exec.CommandContext(ctx, b.kubernetes.path("kubeadm"), "config", "images", "list", "--kubernetes-version", versions.Kubernetes).Output()
+	if err != nil {
+		return nil, fmt.Errorf("kubeadm config images list: %w", err)
+	}
+	return strings.Fields(string(out)), nil
+}
+
+func (b *builder) buildSingle(ctx context.Context, log io.Writer, set binarySet, mod gobuild.Module, pkg, binary string) error {
+	return set.build(func() error {
+		return gobuild.Build(ctx, b.goWork, mod, []gobuild.Command{{Package: pkg, Output: set.path(binary)}}, log)
+	})
+}
+
+// buildPause builds the pause program of this repository.
+func (b *builder) buildPause(ctx context.Context, log io.Writer, set binarySet) error {
+	return set.build(func() error {
+		root, err := RepoRoot()
+		if err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", set.path("pause"), "./tools/pause")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd.Stdout, cmd.Stderr = log, log
+		return cmd.Run()
+	})
+}
+
+// RepoRoot finds the joblab repository that the current directory is in;
+// the programs built from this repository's source (pause, the lab
+// programs) need it.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/joblab/joblab\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("not inside the joblab repository: run this from a clone of joblab (it builds programs from the repository's source)")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,32 @@
+// Package versions is the one place in joblab that pins what the offline
+// cluster is built from: the Kubernetes release, the Debian suite of the node
+// root filesystem, and the tools built from the Go module proxy. The online
+// node image is pinned here too.
+package versions
+
+// Kubernetes is the Kubernetes release of the cluster. 1.34 is the newest
+// release whose kubelet runs on a cgroup v1 host without extra settings.
+const Kubernetes = "v1.34.2"
+
+// StagingVersion is the version of the k8s.io staging modules (k8s.io/api,
+// k8s.io/client-go, ...) released together with Kubernetes.
+const StagingVersion = "v0.34.2"
+
+// PublishedNodeImage is the kind node image used on hosts that can pull
+// from Docker Hub. It runs the same Kubernetes minor release as the image
+// built offline.
+const PublishedNodeImage = "kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a"
+
+// DebianSuite is the Debian release the node and helper images come from.
+const DebianSuite = "bookworm"
+
+// CRITools is the cri-tools release that provides crictl in the node.
+const CRITools = "v1.34.0"
+
+// Distribution is the release of the registry used as a local mirror of
+// docker.io and registry.k8s.io when no registry can be reached.
+const Distribution = "v3.1.2"
+
+// KindSandboxPause is the pause image tag that kind's containerd
+// configuration names; kubeadm may list a newer tag, and both are served.
+const KindSandboxPause = "3.10"

@@ -1,0 +1,268 @@
+// Package cluster is joblab's public API for the kind cluster the lesson
+// runs on: create it (or reuse a healthy one of the same name), with images
+// that come either from the public registries (online) or from images built
+// on this host and served by a local mirror (offline); wait until it can run
+// pods; write its kubeconfig; delete it.
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	kindcluster "sigs.k8s.io/kind/pkg/cluster"
+	"sigs.k8s.io/yaml"
+
+	"github.com/joblab/joblab/internal/cache"
+	"github.com/joblab/joblab/internal/docker"
+	"github.com/joblab/joblab/internal/mirror"
+	"github.com/joblab/joblab/internal/nodeimage"
+	"github.com/joblab/joblab/internal/ociimage"
+	"github.com/joblab/joblab/internal/progress"
+	"github.com/joblab/joblab/internal/versions"
+)
+
+// DefaultName is the cluster's name unless another is given.
+const DefaultName = "joblab"
+
+// Image is an image the cluster must be able to run: Ref as the manifests
+// name it, Archive a docker archive that holds it.
+type Image struct {
+	Ref     string
+	Archive string
+}
+
+// Options configure Up.
+type Options struct {
+	// Name of the kind cluster; DefaultName when empty.
+	Name string
+	// ConfigFile is the kind configuration; kind-config.yaml when empty.
+	ConfigFile string
+	// Kubeconfig is where the cluster's kubeconfig is written; a file in
+	// joblab's cache directory when empty.
+	Kubeconfig string
+	// Mode forces online or offline images; detected when empty.
+	Mode Mode
+	// Images are more images to make available (the lab images). Offline
+	// they are pushed to the mirror; online they are loaded into the nodes.
+	// Images of Docker Hub that online clusters pull themselves are listed
+	// in OfflineOnly.
+	Images []Image
+	// OfflineOnly are images needed only where Docker Hub cannot be
+	// reached (e.g. busybox, rabbitmq).
+	OfflineOnly []Image
+	// Out receives progress lines; os.Stdout when nil.
+	Out io.Writer
+	// LogDir keeps step logs and, on failure, the cluster's logs.
+	LogDir string
+	// ReadyTimeout bounds each wait for the cluster to become ready.
+	ReadyTimeout time.Duration
+}
+
+// Cluster is a running cluster.
+type Cluster struct {
+	Name       string
+	Kubeconfig string
+	Mode       Mode
+	NodeImage  string
+	Reused     bool
+}
+
+func (o *Options) defaults() {
+	if o.Name == "" {
+		o.Name = DefaultName
+	}
+	if o.ConfigFile == "" {
+		o.ConfigFile = "kind-config.yaml"
+	}
+	if o.Kubeconfig == "" {
+		o.Kubeconfig = DefaultKubeconfig(o.Name)
+	}
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.LogDir == "" {
+		o.LogDir = filepath.Join(cache.Dir(), "logs")
+	}
+	if o.ReadyTimeout == 0 {
+		o.ReadyTimeout = 5 * time.Minute
+	}
+}
+
+// DefaultKubeconfig is where Up writes the kubeconfig of cluster name
+// unless told otherwise.
+func DefaultKubeconfig(name string) string {
+	return filepath.Join(cache.Dir(), "kubeconfig-"+name)
+}
+
+// Up creates the cluster, or reuses a healthy cluster of the same name, and
+// returns once its node is Ready and CoreDNS runs.
+func Up(ctx context.Context, opts Options) (*Cluster, error) {
+	opts.defaults()
+	start := time.Now()
+	rep := progress.New(opts.Out, opts.LogDir, 0)
+	if err := docker.Check(ctx); err != nil {
+		return nil, err
+	}
+	kindCfg, err := loadKindConfig(opts.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	mode, why, err := ResolveMode(ctx, opts.Mode)
+	if err != nil {
+		return nil, err
+	}
+	rep.Printf("==> image mode: %s (%s)", mode, why)
+	c := &Cluster{Name: opts.Name, Kubeconfig: opts.Kubeconfig, Mode: mode}
+
+	var toPush []ociimage.Archive
+	if mode == Offline {
+		built, err := nodeimage.Build(ctx, rep)
+		if err != nil {
+			return nil, err
+		}
+		c.NodeImage = built.NodeImage
+		toPush = append(toPush, built.Components...)
+		for _, img := range append(append([]Image(nil), opts.Images...), opts.OfflineOnly...) {
+			toPush = append(toPush, ociimage.Archive{Ref: img.Ref, Path: img.Archive})
+		}
+		if err := mirror.Ensure(ctx, rep); err != nil {
+			return nil, err
+		}
+		if err := mirror.Push(ctx, rep, toPush); err != nil {
+			return nil, err
+		}
+	} else {
+		c.NodeImage = versions.PublishedNodeImage
+	}
+	applyPatches(kindCfg, mode)
+
+	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
+	reused, err := reuseOrClean(ctx, rep, provider, c, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !reused {
+		if err := create(ctx, rep, provider, c, kindCfg, opts); err != nil {
+			return nil, err
+		}
+	}
+	c.Reused = reused
+	if err := rep.Run("wait for the node to be Ready and CoreDNS to run", func(log io.Writer) error {
+		return waitReady(ctx, c.Kubeconfig, opts.ReadyTimeout, log)
+	}); err != nil {
+		exportLogs(rep, provider, c.Name, opts.LogDir)
+		return nil, err
+	}
+	if mode == Online && len(opts.Images) > 0 {
+		if err := loadIntoNodes(ctx, rep, provider, c.Name, opts.Images); err != nil {
+			return nil, err
+		}
+	}
+	verb := "created"
+	if reused {
+		verb = "reused"
+	}
+	rep.Printf("==> cluster %q %s in %s (node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), c.NodeImage, c.Kubeconfig)
+	return c, nil
+}
+
+// Down deletes the cluster and its kubeconfig. The registry mirror is
+// removed too; its volume (the pushed images) is kept for the next Up.
+func Down(ctx context.Context, name string, out io.Writer) error {
+	if name == "" {
+		name = DefaultName
+	}
+	rep := progress.New(out, os.TempDir(), 0)
+	if err := docker.Check(ctx); err != nil {
+		return err
+	}
+	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
+	if err := provider.Delete(name, DefaultKubeconfig(name)); err != nil {
+		return fmt.Errorf("deleting cluster %q: %w", name, err)
+	}
+	os.Remove(DefaultKubeconfig(name))
+	if err := mirror.Remove(ctx, false); err != nil {
+		return err
+	}
+	rep.Printf("==> cluster %q deleted", name)
+	return nil
+}
+
+func loadKindConfig(path string) (*v1alpha4.Cluster, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading kind configuration: %w (run from the joblab repository, or pass the path of kind-config.yaml)", err)
+	}
+	cfg := &v1alpha4.Cluster{}
+	if err := yaml.UnmarshalStrict(data, cfg); err != nil {
+		return nil, fmt.Errorf("kind configuration %s is not valid: %w", path, err)
+	}
+	if cfg.Kind != "Cluster" || cfg.APIVersion != "kind.x-k8s.io/v1alpha4" {
+		return nil, fmt.Errorf("kind configuration %s must have kind: Cluster and apiVersion: kind.x-k8s.io/v1alpha4", path)
+	}
+	return cfg, nil
+}
+
+// applyPatches adds the containerd settings this host and mode need:
+// the registry mirror offline, and no negative oom_score_adj where the host
+// lacks CAP_SYS_RESOURCE.
+func applyPatches(cfg *v1alpha4.Cluster, mode Mode) {
+	if mode == Offline {
+		cfg.ContainerdConfigPatches = append(cfg.ContainerdConfigPatches, mirror.ContainerdPatch())
+	}
+	if hostLacksSysResource() {
+		cfg.ContainerdConfigPatches = append(cfg.ContainerdConfigPatches,
+			"[plugins.\"io.containerd.grpc.v1.cri\"]\n  restrict_oom_score_adj = true\n")
+	}
+}
+
+func create(ctx context.Context, rep *progress.Reporter, provider *kindcluster.Provider, c *Cluster, cfg *v1alpha4.Cluster, opts Options) error {
+	if err := os.MkdirAll(filepath.Dir(c.Kubeconfig), 0o755); err != nil {
+		return err
+	}
+	err := rep.Run(fmt.Sprintf("create kind cluster %q", c.Name), func(log io.Writer) error {
+		done := make(chan error, 1)
+		go func() {
+			done <- provider.Create(c.Name,
+				kindcluster.CreateWithV1Alpha4Config(cfg),
+				kindcluster.CreateWithNodeImage(c.NodeImage),
+				kindcluster.CreateWithRetain(true),
+				kindcluster.CreateWithWaitForReady(opts.ReadyTimeout),
+				kindcluster.CreateWithKubeconfigPath(c.Kubeconfig),
+				kindcluster.CreateWithDisplayUsage(false),
+				kindcluster.CreateWithDisplaySalutation(false))
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return fmt.Errorf("interrupted: %w", ctx.Err())
+		}
+	})
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, context.Canceled) {
+		exportLogs(rep, provider, c.Name, opts.LogDir)
+	}
+	rep.Printf("==> removing the partly created cluster %q", c.Name)
+	if derr := provider.Delete(c.Name, c.Kubeconfig); derr != nil {
+		rep.Printf("    could not remove it: %v (run: make cluster-delete)", derr)
+	}
+	return err
+}
+
+func exportLogs(rep *progress.Reporter, provider *kindcluster.Provider, name, logDir string) {
+	dir := filepath.Join(logDir, "kind-logs-"+time.Now().Format("20060102-150405"))
+	if err := provider.CollectLogs(name, dir); err != nil {
+		rep.Printf("    could not export the cluster's logs: %v", err)
+		return
+	}
+	rep.Printf("    cluster logs exported to %s", dir)
+}

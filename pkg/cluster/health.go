@@ -1,0 +1,241 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	watchtools "k8s.io/client-go/tools/watch"
+	kindcluster "sigs.k8s.io/kind/pkg/cluster"
+	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
+
+	"github.com/joblab/joblab/internal/docker"
+	"github.com/joblab/joblab/internal/progress"
+)
+
+// reuseOrClean reuses a healthy cluster of the same name, and deletes one
+// that is not healthy so that it can be created again.
+func reuseOrClean(ctx context.Context, rep *progress.Reporter, provider *kindcluster.Provider, c *Cluster, opts Options) (bool, error) {
+	names, err := provider.List()
+	if err != nil {
+		return false, fmt.Errorf("listing kind clusters: %w", err)
+	}
+	if !slices.Contains(names, c.Name) {
+		return false, nil
+	}
+	problem := clusterProblem(ctx, provider, c)
+	if problem == "" {
+		return true, nil
+	}
+	rep.Printf("==> cluster %q exists but is not healthy (%s): deleting it to create it again", c.Name, problem)
+	if err := provider.Delete(c.Name, c.Kubeconfig); err != nil {
+		return false, fmt.Errorf("deleting the unhealthy cluster %q: %w (try: make cluster-delete)", c.Name, err)
+	}
+	return false, nil
+}
+
+// clusterProblem returns why an existing cluster cannot be reused, or "".
+func clusterProblem(ctx context.Context, provider *kindcluster.Provider, c *Cluster) string {
+	nodes, err := provider.ListNodes(c.Name)
+	if err != nil || len(nodes) == 0 {
+		return "no nodes"
+	}
+	for _, n := range nodes {
+		if state := docker.ContainerState(ctx, n.String()); state != "running" {
+			return fmt.Sprintf("node %s is %q", n.String(), state)
+		}
+	}
+	if image, err := docker.Run(ctx, "container", "inspect", "--format", "{{.Config.Image}}", nodes[0].String()); err == nil {
+		c.NodeImage = image
+	}
+	kubeconfig, err := provider.KubeConfig(c.Name, false)
+	if err != nil {
+		return "no kubeconfig: " + err.Error()
+	}
+	if err := os.WriteFile(c.Kubeconfig, []byte(kubeconfig), 0o600); err != nil {
+		return "cannot write kubeconfig: " + err.Error()
+	}
+	client, err := newClient(c.Kubeconfig)
+	if err != nil {
+		return err.Error()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+	if err != nil {
+		return "API server not ready: " + firstLine(err.Error())
+	}
+	if !bytes.Equal(bytes.TrimSpace(body), []byte("ok")) {
+		return "API server not ready: " + firstLine(string(body))
+	}
+	list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return "cannot list nodes: " + err.Error()
+	}
+	for _, n := range list.Items {
+		if !nodeReady(&n) {
+			return fmt.Sprintf("node %s is not Ready", n.Name)
+		}
+	}
+	return ""
+}
+
+func newClient(kubeconfig string) (*kubernetes.Clientset, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
+	}
+	cfg.Timeout = 30 * time.Second
+	return kubernetes.NewForConfig(cfg)
+}
+
+func nodeReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// waitReady watches until every node is Ready and every CoreDNS pod runs
+// and is ready. On timeout it says what it last saw.
+func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, log io.Writer) error {
+	client, err := newClient(kubeconfig)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var lastNodes string
+	nodeLW := &cache.ListWatch{
+		ListFunc:  func(o metav1.ListOptions) (runtime.Object, error) { return client.CoreV1().Nodes().List(ctx, o) },
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) { return client.CoreV1().Nodes().Watch(ctx, o) },
+	}
+	_, err = watchtools.UntilWithSync(ctx, nodeLW, &corev1.Node{}, nil, func(ev watch.Event) (bool, error) {
+		n, ok := ev.Object.(*corev1.Node)
+		if !ok {
+			return false, nil
+		}
+		lastNodes = fmt.Sprintf("node %s Ready=%v", n.Name, nodeReady(n))
+		fmt.Fprintln(log, lastNodes)
+		return nodeReady(n), nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting %s for the node to be Ready: %w (last seen: %s)", timeout, err, orNothing(lastNodes))
+	}
+	selector := "k8s-app=kube-dns"
+	ready := map[string]bool{}
+	var lastDNS string
+	dnsLW := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = selector
+			return client.CoreV1().Pods("kube-system").List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = selector
+			return client.CoreV1().Pods("kube-system").Watch(ctx, o)
+		},
+	}
+	_, err = watchtools.UntilWithSync(ctx, dnsLW, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok {
+			return false, nil
+		}
+		if ev.Type == watch.Deleted {
+			delete(ready, p.Name)
+		} else {
+			ready[p.Name] = p.Status.Phase == corev1.PodRunning && podReady(p)
+		}
+		lastDNS = fmt.Sprintf("pod %s phase=%s ready=%v %s", p.Name, p.Status.Phase, ready[p.Name], containerWaiting(p))
+		fmt.Fprintln(log, lastDNS)
+		if len(ready) == 0 {
+			return false, nil
+		}
+		for _, r := range ready {
+			if !r {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting %s for CoreDNS to run: %w (last seen: %s)", timeout, err, orNothing(lastDNS))
+	}
+	return nil
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func containerWaiting(p *corev1.Pod) string {
+	var parts []string
+	for _, cs := range p.Status.ContainerStatuses {
+		if w := cs.State.Waiting; w != nil {
+			parts = append(parts, fmt.Sprintf("%s waiting: %s %s", cs.Name, w.Reason, w.Message))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// loadIntoNodes loads image archives into every node (online mode, where
+// the lab images exist nowhere else).
+func loadIntoNodes(ctx context.Context, rep *progress.Reporter, provider *kindcluster.Provider, name string, images []Image) error {
+	nodes, err := provider.ListInternalNodes(name)
+	if err != nil {
+		return err
+	}
+	return rep.Run(fmt.Sprintf("load %d lab images into the nodes", len(images)), func(log io.Writer) error {
+		for _, img := range images {
+			for _, n := range nodes {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				f, err := os.Open(img.Archive)
+				if err != nil {
+					return fmt.Errorf("image %s: %w", img.Ref, err)
+				}
+				fmt.Fprintf(log, "load %s into %s\n", img.Ref, n.String())
+				err = nodeutils.LoadImageArchive(n, f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("loading %s into node %s: %w", img.Ref, n.String(), err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing yet"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i > 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,124 @@
+// Package framework is what every joblab suite shares: getting a cluster
+// (created through pkg/cluster, or an existing one), a client, namespaces
+// labelled as joblab's, the timeouts of every wait in one place, and
+// watch-driven waits that stop early on the wrong end state and report the
+// last state they saw.
+package framework
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/joblab/joblab/internal/labimages"
+	"github.com/joblab/joblab/internal/progress"
+	"github.com/joblab/joblab/pkg/cluster"
+)
+
+// OwnerLabelKey and OwnerLabelValue mark what joblab creates.
+const (
+	OwnerLabelKey   = "app.kubernetes.io/managed-by"
+	OwnerLabelValue = "joblab"
+)
+
+// KubeconfigEnv names an existing cluster's kubeconfig; when it is set the
+// suites use that cluster instead of creating one.
+const KubeconfigEnv = "JOBLAB_KUBECONFIG"
+
+// Timeouts of every wait in the suites.
+var Timeouts = struct {
+	ClusterReady time.Duration
+	PodStart     time.Duration
+	PodFinish    time.Duration
+	Namespace    time.Duration
+}{
+	ClusterReady: 5 * time.Minute,
+	PodStart:     2 * time.Minute,
+	PodFinish:    3 * time.Minute,
+	Namespace:    2 * time.Minute,
+}
+
+// ArtifactsDir is where reports and logs go: $ARTIFACTS, else _artifacts.
+func ArtifactsDir() string {
+	if d := os.Getenv("ARTIFACTS"); d != "" {
+		return d
+	}
+	return "_artifacts"
+}
+
+// EnsureCluster returns the kubeconfig of the cluster to test: the one
+// named by JOBLAB_KUBECONFIG, or the kind cluster that pkg/cluster creates
+// or reuses, with the lab images made available.
+func EnsureCluster(ctx context.Context) (string, error) {
+	if kc := os.Getenv(KubeconfigEnv); kc != "" {
+		return kc, nil
+	}
+	logDir := ArtifactsDir() + "/logs"
+	rep := progress.New(os.Stdout, logDir, 0)
+	offline, err := labimages.Busybox(ctx, rep)
+	if err != nil {
+		return "", err
+	}
+	var extra []cluster.Image
+	for _, a := range offline {
+		extra = append(extra, cluster.Image{Ref: a.Ref, Archive: a.Path})
+	}
+	c, err := cluster.Up(ctx, cluster.Options{
+		ConfigFile:   repoFile("kind-config.yaml"),
+		OfflineOnly:  extra,
+		LogDir:       logDir,
+		ReadyTimeout: Timeouts.ClusterReady,
+	})
+	if err != nil {
+		return "", err
+	}
+	return c.Kubeconfig, nil
+}
+
+// repoFile finds a file of the repository from a suite's directory.
+func repoFile(name string) string {
+	for _, p := range []string{name, "../" + name, "../../" + name} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return name
+}
+
+// Client returns a clientset and REST config for kubeconfig.
+func Client(kubeconfig string) (*kubernetes.Clientset, *rest.Config, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	return cs, cfg, err
+}
+
+// CreateNamespace creates a namespace with a generated name, labelled as
+// joblab's.
+func CreateNamespace(ctx context.Context, cs kubernetes.Interface, prefix string) (*corev1.Namespace, error) {
+	return cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		GenerateName: "joblab-" + prefix + "-",
+		Labels:       map[string]string{OwnerLabelKey: OwnerLabelValue},
+	}}, metav1.CreateOptions{})
+}
+
+// DeleteNamespace deletes a namespace, but only one that joblab owns.
+func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) error {
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	if ns.Labels[OwnerLabelKey] != OwnerLabelValue {
+		return fmt.Errorf("namespace %s is not labelled %s=%s: joblab does not delete it", name, OwnerLabelKey, OwnerLabelValue)
+	}
+	return cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+}

@@ -1,0 +1,106 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+)
+
+// WaitError is a wait that ended without the wanted state: it says what was
+// awaited, why it stopped, and the last state seen.
+type WaitError struct {
+	What     string
+	Reason   string
+	LastSeen string
+}
+
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("waiting for %s: %s; last seen: %s", e.What, e.Reason, e.LastSeen)
+}
+
+// WaitForPodSucceeded watches a pod until it succeeds. It stops at once when
+// the pod fails or cannot pull its image, and after timeout otherwise.
+func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (*corev1.Pod, error) {
+	what := fmt.Sprintf("pod %s/%s to succeed", ns, name)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Pods(ns).List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Pods(ns).Watch(ctx, o)
+		},
+	}
+	var last *corev1.Pod
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok {
+			return false, nil
+		}
+		last = p
+		switch {
+		case ev.Type == watch.Deleted:
+			return false, &WaitError{What: what, Reason: "the pod was deleted", LastSeen: DescribePod(p)}
+		case p.Status.Phase == corev1.PodSucceeded:
+			return true, nil
+		case p.Status.Phase == corev1.PodFailed:
+			return false, &WaitError{What: what, Reason: "the pod failed", LastSeen: DescribePod(p)}
+		}
+		if reason := imagePullProblem(p); reason != "" {
+			return false, &WaitError{What: what, Reason: reason, LastSeen: DescribePod(p)}
+		}
+		return false, nil
+	})
+	if err != nil {
+		if we, ok := err.(*WaitError); ok {
+			return last, we
+		}
+		seen := "nothing yet"
+		if last != nil {
+			seen = DescribePod(last)
+		}
+		return last, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: seen}
+	}
+	return last, nil
+}
+
+// imagePullProblem reports an image that cannot be pulled, naming it.
+func imagePullProblem(p *corev1.Pod) string {
+	for _, cs := range append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+		if w := cs.State.Waiting; w != nil && (w.Reason == "ErrImagePull" || w.Reason == "ImagePullBackOff" || w.Reason == "InvalidImageName") {
+			return fmt.Sprintf("image %s of container %s cannot be pulled (%s: %s); is it built and served (offline: the registry mirror), or pushed to the registry the manifest names?", cs.Image, cs.Name, w.Reason, w.Message)
+		}
+	}
+	return ""
+}
+
+// DescribePod is a one-line, describe-like summary of a pod's state.
+func DescribePod(p *corev1.Pod) string {
+	parts := []string{fmt.Sprintf("pod %s phase=%s", p.Name, p.Status.Phase)}
+	for _, cs := range p.Status.ContainerStatuses {
+		switch {
+		case cs.State.Terminated != nil:
+			t := cs.State.Terminated
+			parts = append(parts, fmt.Sprintf("%s terminated %s exit=%d", cs.Name, t.Reason, t.ExitCode))
+		case cs.State.Waiting != nil:
+			parts = append(parts, fmt.Sprintf("%s waiting %s %s", cs.Name, cs.State.Waiting.Reason, cs.State.Waiting.Message))
+		case cs.State.Running != nil:
+			parts = append(parts, cs.Name+" running")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
