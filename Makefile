@@ -14,7 +14,7 @@ GOLANGCI_LINT_VERSION := v2.15.0
 BIN       := $(CURDIR)/bin
 JOBLAB    := $(BIN)/joblab
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
-GINKGO_FLAGS ?= -v --tags e2e --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
+GINKGO_FLAGS ?= -v $(if $(CI),--no-color) --tags e2e --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
 
 .PHONY: help
 help: ## Show this help.

@@ -130,3 +130,41 @@ func parseLocalReplaces(r io.Reader, version string) (map[string]string, error) 
 	}
 	return replaces, sc.Err()
 }
+
+// Local builds a main package of the joblab repository that the current
+// directory is in (the pause program, the lab programs) as a static binary.
+func Local(ctx context.Context, pkg, output string, log io.Writer) error {
+	root, err := RepoRoot()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "$ go build -o %s %s (in %s)\n", output, pkg, root)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", output, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	return nil
+}
+
+// RepoRoot finds the joblab repository that the current directory is in;
+// programs built from this repository's source need it.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/joblab/joblab\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("not inside the joblab repository: run this from a clone of joblab (it builds programs from the repository's source)")
+		}
+		dir = parent
+	}
+}

@@ -96,35 +96,6 @@ func (b *builder) buildSingle(ctx context.Context, log io.Writer, set binarySet,
 // buildPause builds the pause program of this repository.
 func (b *builder) buildPause(ctx context.Context, log io.Writer, set binarySet) error {
 	return set.build(func() error {
-		root, err := RepoRoot()
-		if err != nil {
-			return err
-		}
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", set.path("pause"), "./tools/pause")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cmd.Stdout, cmd.Stderr = log, log
-		return cmd.Run()
+		return gobuild.Local(ctx, "./tools/pause", set.path("pause"), log)
 	})
-}
-
-// RepoRoot finds the joblab repository that the current directory is in;
-// the programs built from this repository's source (pause, the lab
-// programs) need it.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(data), "module github.com/joblab/joblab\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("not inside the joblab repository: run this from a clone of joblab (it builds programs from the repository's source)")
-		}
-		dir = parent
-	}
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	kindlog "sigs.k8s.io/kind/pkg/log"
 
@@ -25,7 +26,9 @@ type infoLogger struct {
 }
 
 func (l infoLogger) Info(message string) {
-	if l.enabled {
+	// kind's status lines carry their own newlines and spacing.
+	message = strings.TrimSpace(message)
+	if l.enabled && message != "" {
 		l.rep.Printf("    kind: %s", message)
 	}
 }

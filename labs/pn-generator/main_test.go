@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/joblab/joblab/labs/primes"
+)
+
+func envOf(vars map[string]string) func(string) string {
+	return func(name string) string { return vars[name] }
+}
+
+func TestRunLessonInputs(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(envOf(map[string]string{"A_START_NUM": "2", "A_SIZE_NUM": "10**5"}), &out, &errOut)
+	if code != 0 || errOut.Len() != 0 {
+		t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "[    2     3     5     7    11 ") {
+		t.Errorf("output starts %q, want the lesson's \"[    2     3     5     7    11 \"", out.String()[:40])
+	}
+	got, err := primes.Parse(&out)
+	if err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	if len(got) != 9592 || got[len(got)-1] != 99991 {
+		t.Fatalf("got %d primes ending %d, want 9592 ending 99991", len(got), got[len(got)-1])
+	}
+}
+
+func TestRunRange(t *testing.T) {
+	var out, errOut bytes.Buffer
+	// candidates 1001..2000: the last candidate is start+size-1
+	if code := run(envOf(map[string]string{"A_START_NUM": " 1001 ", "A_SIZE_NUM": "1000"}), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	var want bytes.Buffer
+	_ = primes.Format(&want, primes.InRange(1001, 2000))
+	if out.String() != want.String() {
+		t.Fatalf("output\n%s\nwant\n%s", out.String(), want.String())
+	}
+}
+
+func TestRunBadInput(t *testing.T) {
+	tests := []struct {
+		name       string
+		vars       map[string]string
+		wantStderr []string
+	}{
+		{"nothing set", map[string]string{}, []string{"A_START_NUM is not set", "such as 2"}},
+		{"size missing", map[string]string{"A_START_NUM": "2"}, []string{"A_SIZE_NUM is not set", "10**5"}},
+		{"start not a number", map[string]string{"A_START_NUM": "two", "A_SIZE_NUM": "10"}, []string{"A_START_NUM", `"two" is not an integer`}},
+		{"size in another notation", map[string]string{"A_START_NUM": "2", "A_SIZE_NUM": "10^5"}, []string{"A_SIZE_NUM", `"10^5" is not an integer`}},
+		{"size zero", map[string]string{"A_START_NUM": "2", "A_SIZE_NUM": "0"}, []string{"A_SIZE_NUM=0 is out of range"}},
+		{"size too large", map[string]string{"A_START_NUM": "2", "A_SIZE_NUM": "10**9"}, []string{"A_SIZE_NUM=1000000000 is out of range"}},
+		{"size overflows", map[string]string{"A_START_NUM": "2", "A_SIZE_NUM": "10**30"}, []string{"A_SIZE_NUM", "too large"}},
+		{"last candidate overflows", map[string]string{"A_START_NUM": "9223372036854775800", "A_SIZE_NUM": "10"}, []string{"A_START_NUM=9223372036854775800 is too large"}},
+		{"negative start", map[string]string{"A_START_NUM": "-1", "A_SIZE_NUM": "10"}, []string{"A_START_NUM=-1 is negative"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(envOf(tt.vars), &out, &errOut)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", out.String())
+			}
+			for _, s := range tt.wantStderr {
+				if !strings.Contains(errOut.String(), s) {
+					t.Errorf("stderr %q does not name %q", errOut.String(), s)
+				}
+			}
+		})
+	}
+}

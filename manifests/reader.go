@@ -1,0 +1,8 @@
+package manifests
+
+import (
+	"bufio"
+	"bytes"
+)
+
+func bufioReader(data []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(data)) }
