@@ -36,8 +36,12 @@ build: ## Build the joblab command into bin/.
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(JOBLAB) ./tools/joblab
 
 .PHONY: test-unit
-test-unit: ## Unit tests of the pure logic (no cluster needed).
+test-unit: broker ## Unit tests, and the lab programs against a real RabbitMQ (no cluster needed).
 	$(GO) test -count=1 ./...
+
+.PHONY: broker
+broker: ## Start Debian's RabbitMQ on 127.0.0.1:5672 for the lab programs' tests (idempotent).
+	tools/start-rabbitmq.sh
 
 .PHONY: prepare-host
 prepare-host: ## Install and start what joblab needs on this host (Docker engine, Debian tools). Needs root the first time.

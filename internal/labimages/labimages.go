@@ -122,3 +122,21 @@ func fileSHA256(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// All builds (or finds in the cache) every image the labs need.
+func All(ctx context.Context, rep *progress.Reporter) (Set, error) {
+	var set Set
+	busybox, err := Busybox(ctx, rep)
+	if err != nil {
+		return set, err
+	}
+	rabbit, err := RabbitMQ(ctx, rep)
+	if err != nil {
+		return set, err
+	}
+	set.Offline = append(busybox, rabbit)
+	if set.Lab, err = LabPrograms(ctx, rep); err != nil {
+		return set, err
+	}
+	return set, nil
+}

@@ -99,8 +99,8 @@ func TestFindBrokerThroughNodePort(t *testing.T) {
 	kube := fake.NewClientset(
 		nodePortService("default", port),
 		node("n1", corev1.NodeAddress{Type: corev1.NodeHostName, Address: "n1"}),
-		// InternalIP first, refused; then ExternalIP, which answers
-		node("n2", corev1.NodeAddress{Type: corev1.NodeExternalIP, Address: "127.0.0.1"}, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: "127.0.0.2"}),
+		// InternalIP first, unreachable (RFC 6666 discard prefix); then ExternalIP, which answers
+		node("n2", corev1.NodeAddress{Type: corev1.NodeExternalIP, Address: "127.0.0.1"}, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: unreachableIP}),
 	)
 	b, err := findBroker(context.Background(), Options{Kube: kube}.withDefaults())
 	if err != nil {
@@ -112,16 +112,36 @@ func TestFindBrokerThroughNodePort(t *testing.T) {
 	}
 }
 
-func TestFindBrokerWithoutNodePortNorRESTConfig(t *testing.T) {
-	_, portText, _ := net.SplitHostPort(closedAddr(t))
+// unreachableIP is in the IPv6 discard-only prefix (RFC 6666): no host
+// routes it, so a dial finds no route (or times out) instead of being
+// refused. (TEST-NET addresses do not do: some sandboxes route them.)
+const unreachableIP = "100::1"
+
+func TestFindBrokerTakesARefusingNode(t *testing.T) {
+	// A refused connection comes from a reachable node whose broker is
+	// still starting: the NodePort is used, and Publish waits for it.
+	addr := closedAddr(t)
+	_, portText, _ := net.SplitHostPort(addr)
 	port, _ := strconv.Atoi(portText)
 	kube := fake.NewClientset(nodePortService("default", int32(port)), node("n1", corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: "127.0.0.1"}))
+	b, err := findBroker(context.Background(), Options{Kube: kube}.withDefaults())
+	if err != nil {
+		t.Fatalf("findBroker: %v", err)
+	}
+	if b.Addr != addr || b.How != "NodePort on node n1" {
+		t.Errorf("found %s (%s), want %s through the NodePort", b.Addr, b.How, addr)
+	}
+}
+
+func TestFindBrokerWithoutNodePortNorRESTConfig(t *testing.T) {
+	portText := "31672"
+	kube := fake.NewClientset(nodePortService("default", 31672), node("n1", corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: unreachableIP}))
 	var out bytes.Buffer
 	_, err := findBroker(context.Background(), Options{Kube: kube, Out: &out}.withDefaults())
 	if err == nil || !strings.Contains(err.Error(), "no REST config for a port-forward") || !strings.Contains(err.Error(), "--broker-url") {
 		t.Fatalf("error %v, want it to say a port-forward needs a REST config, or --broker-url", err)
 	}
-	if !strings.Contains(out.String(), "no node address answers on NodePort") || !strings.Contains(out.String(), "127.0.0.1:"+portText) {
+	if !strings.Contains(out.String(), "no node address can be reached on NodePort") || !strings.Contains(out.String(), net.JoinHostPort(unreachableIP, portText)) {
 		t.Errorf("printed %q, want the node addresses it tried", out.String())
 	}
 }

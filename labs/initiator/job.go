@@ -13,7 +13,7 @@ import (
 const (
 	parallelism   = 2
 	backoffLimit  = 4
-	containerName = "pn-generator-que"
+	containerName = "pn-generator"
 	// brokerPort is RabbitMQ's AMQP port, on the Service and in the pod.
 	brokerPort = 5672
 )

@@ -25,7 +25,7 @@ func TestNewJobLessonShape(t *testing.T) {
 		t.Fatalf("%d containers, want 1", len(pod.Containers))
 	}
 	c := pod.Containers[0]
-	if c.Name != "pn-generator-que" || c.Image != "joblab/pn-generator-que:0.2.0" {
+	if c.Name != "pn-generator" || c.Image != "joblab/pn-generator-que:0.2.0" {
 		t.Errorf("container %s image %s, want pn-generator-que image joblab/pn-generator-que:0.2.0", c.Name, c.Image)
 	}
 	wantEnv := map[string]string{"BROKER_URL": "amqp://guest:guest@taskqueue:5672", "QUEUE": "taskqueue"}

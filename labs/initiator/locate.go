@@ -2,10 +2,12 @@ package initiator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -53,7 +55,7 @@ func findBroker(ctx context.Context, o Options) (*broker, error) {
 		if b != nil {
 			return b, nil
 		}
-		why := fmt.Sprintf("no node address answers on NodePort %d (tried %s)", port.NodePort, tried)
+		why := fmt.Sprintf("no node address can be reached on NodePort %d (tried %s)", port.NodePort, tried)
 		if err != nil {
 			why = fmt.Sprintf("cannot list the nodes for NodePort %d: %v", port.NodePort, err)
 		}
@@ -93,7 +95,7 @@ func probeNodes(ctx context.Context, o Options, nodePort int32) (*broker, string
 				}
 				addr := net.JoinHostPort(a.Address, strconv.Itoa(int(nodePort)))
 				tried = append(tried, addr)
-				if answers(ctx, addr) {
+				if reachable(ctx, addr) {
 					return &broker{Addr: addr, How: fmt.Sprintf("NodePort on node %s", node.Name)}, "", nil
 				}
 			}
@@ -105,12 +107,17 @@ func probeNodes(ctx context.Context, o Options, nodePort int32) (*broker, string
 	return nil, strings.Join(tried, ", "), nil
 }
 
-// answers tells whether a TCP connection to addr opens within nodeDialTimeout.
-func answers(ctx context.Context, addr string) bool {
+// reachable tells whether the node behind addr can be reached from here
+// within nodeDialTimeout: the connection opens, or is refused. A refusal
+// comes from the node (kube-proxy, or the broker pod that is still
+// starting), so the NodePort is the way to the broker and Publish waits
+// until it answers; a timeout or an unreachable network means the node
+// cannot be reached from this host.
+func reachable(ctx context.Context, addr string) bool {
 	d := net.Dialer{Timeout: nodeDialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return false
+		return errors.Is(err, syscall.ECONNREFUSED)
 	}
 	conn.Close()
 	return true

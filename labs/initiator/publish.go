@@ -12,9 +12,9 @@ import (
 
 const (
 	// publishDialTimeout is how long Publish waits for the broker: a
-	// RabbitMQ pod just deployed needs about a minute under the lesson's
-	// CPU limit.
-	publishDialTimeout = 90 * time.Second
+	// RabbitMQ pod just deployed needs one to two minutes under the
+	// lesson's 100m CPU limit (63 s and 120 s measured on 2 cores).
+	publishDialTimeout = 4 * time.Minute
 	// confirmTimeout bounds the wait for the broker's publisher confirms.
 	confirmTimeout = 30 * time.Second
 )

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/joblab/joblab/internal/labimages"
+	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
 	"github.com/joblab/joblab/pkg/cluster"
 )
@@ -62,17 +63,14 @@ func EnsureCluster(ctx context.Context) (string, error) {
 	}
 	logDir := ArtifactsDir() + "/logs"
 	rep := progress.New(os.Stdout, logDir, 0)
-	offline, err := labimages.Busybox(ctx, rep)
+	images, err := labimages.All(ctx, rep)
 	if err != nil {
 		return "", err
 	}
-	var extra []cluster.Image
-	for _, a := range offline {
-		extra = append(extra, cluster.Image{Ref: a.Ref, Archive: a.Path})
-	}
 	c, err := cluster.Up(ctx, cluster.Options{
 		ConfigFile:   repoFile("kind-config.yaml"),
-		OfflineOnly:  extra,
+		Images:       clusterImages(images.Lab),
+		OfflineOnly:  clusterImages(images.Offline),
 		LogDir:       logDir,
 		ReadyTimeout: Timeouts.ClusterReady,
 	})
@@ -80,6 +78,14 @@ func EnsureCluster(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return c.Kubeconfig, nil
+}
+
+func clusterImages(archives []ociimage.Archive) []cluster.Image {
+	out := make([]cluster.Image, len(archives))
+	for i, a := range archives {
+		out[i] = cluster.Image{Ref: a.Ref, Archive: a.Path}
+	}
+	return out
 }
 
 // repoFile finds a file of the repository from a suite's directory.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/nodeimage"
+	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
 	"github.com/joblab/joblab/pkg/cluster"
 )
@@ -32,7 +33,7 @@ var commands = []command{
 	{"up", "create the kind cluster, or reuse a healthy one (building images offline)", runUp},
 	{"down", "delete the kind cluster and stop the registry mirror", runDown},
 	{"node-image", "build the offline kind node image and control-plane images", runNodeImage},
-	{"images", "build the lab images (busybox, ...)", runImages},
+	{"images", "build the lab images (busybox, rabbitmq, the lab programs)", runImages},
 }
 
 func usage(w io.Writer) {
@@ -100,17 +101,13 @@ func runUp(ctx context.Context, args []string) error {
 		return err
 	}
 	rep := progress.New(os.Stdout, f.logDir, 0)
-	offline, err := labimages.Busybox(ctx, rep)
+	images, err := labimages.All(ctx, rep)
 	if err != nil {
 		return err
 	}
-	var extra []cluster.Image
-	for _, a := range offline {
-		extra = append(extra, cluster.Image{Ref: a.Ref, Archive: a.Path})
-	}
 	c, err := cluster.Up(ctx, cluster.Options{
 		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode),
-		OfflineOnly: extra, LogDir: f.logDir,
+		Images: clusterImages(images.Lab), OfflineOnly: clusterImages(images.Offline), LogDir: f.logDir,
 	})
 	if err != nil {
 		return err
@@ -151,12 +148,20 @@ func runImages(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	imgs, err := labimages.Busybox(ctx, progress.New(os.Stdout, *logDir, 0))
+	set, err := labimages.All(ctx, progress.New(os.Stdout, *logDir, 0))
 	if err != nil {
 		return err
 	}
-	for _, a := range imgs {
+	for _, a := range append(set.Offline, set.Lab...) {
 		fmt.Printf("  %s\t%s\n", a.Ref, a.Path)
 	}
 	return nil
+}
+
+func clusterImages(archives []ociimage.Archive) []cluster.Image {
+	out := make([]cluster.Image, len(archives))
+	for i, a := range archives {
+		out[i] = cluster.Image{Ref: a.Ref, Archive: a.Path}
+	}
+	return out
 }
