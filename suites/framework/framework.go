@@ -128,3 +128,19 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 	}
 	return cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
 }
+
+// Lab timeouts: each bounds one wait of a lab, from what was measured on a
+// 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
+var LabTimeouts = struct {
+	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone time.Duration
+}{
+	NormalJob:        4 * time.Minute, // 6 x 5 s serially, about 50 s seen
+	AbnormalJob:      5 * time.Minute, // back-off 10+20+40 s, Failed after about 93 s
+	TwoContainersJob: 4 * time.Minute, // Failed after about 50 s
+	PrimeJob:         3 * time.Minute,
+	BrokerReady:      5 * time.Minute, // RabbitMQ at 100m CPU answered after 63-120 s
+	BrokerJob:        4 * time.Minute,
+	CronRuns:         7 * time.Minute, // four runs on minute boundaries, clean-up seen at 200 s
+	Events:           1 * time.Minute, // events can arrive after the state they report
+	PodsGone:         2 * time.Minute,
+}

@@ -1,0 +1,57 @@
+package framework
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/e2e-framework/klient/decoder"
+	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
+
+	"github.com/joblab/joblab/manifests"
+)
+
+// ManifestsEnv names a directory whose manifests replace the embedded
+// lesson manifests, e.g. to show that a spec goes red when a manifest is
+// edited.
+const ManifestsEnv = "JOBLAB_MANIFESTS"
+
+// ReadManifest returns a lesson manifest: from $JOBLAB_MANIFESTS when set,
+// else the copy in manifests/.
+func ReadManifest(name string) ([]byte, error) {
+	if dir := os.Getenv(ManifestsEnv); dir != "" {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("%s=%s: %w", ManifestsEnv, dir, err)
+		}
+		return data, nil
+	}
+	return manifests.Read(name)
+}
+
+// Apply creates the objects of a lesson manifest, unmodified but for the
+// namespace they go to and joblab's owner label on each object. Removed
+// APIs are refused first with an error that names the fix.
+func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
+	data, err := ReadManifest(name)
+	if err != nil {
+		return err
+	}
+	if _, err := manifests.Decode(data); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	res, err := resources.New(cfg)
+	if err != nil {
+		return err
+	}
+	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
+		decoder.MutateNamespace(ns),
+		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue}))
+	if err != nil {
+		return fmt.Errorf("applying %s in namespace %s: %w", name, ns, err)
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/joblab/joblab/suites/lesson"
+)
+
+// WaitForEvents watches the events of one object until they match the
+// documented steps (events can arrive late). On timeout it returns the
+// events seen and the last difference.
+func WaitForEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name string, steps []lesson.Step, timeout time.Duration) ([]lesson.Event, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name}.AsSelector().String()
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Events(ns).List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Events(ns).Watch(ctx, o)
+		},
+	}
+	var mu sync.Mutex
+	store := map[string]corev1.Event{}
+	var diff string
+	var events []lesson.Event
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Event{}, nil, func(ev watch.Event) (bool, error) {
+		e, ok := ev.Object.(*corev1.Event)
+		if !ok {
+			return false, nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		store[e.Name] = *e
+		items := make([]corev1.Event, 0, len(store))
+		for _, v := range store {
+			items = append(items, v)
+		}
+		events = lesson.FromCoreEvents(items)
+		diff = lesson.MatchSequence(events, steps)
+		return diff == "", nil
+	})
+	if err != nil {
+		if diff == "" {
+			diff = "no events at all"
+		}
+		return events, &WaitError{What: fmt.Sprintf("the documented events of %s %s/%s", kind, ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: diff}
+	}
+	return events, nil
+}
+
+// ListEvents returns the events of one object, oldest first.
+func ListEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name string) ([]lesson.Event, error) {
+	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name}.AsSelector().String()
+	list, err := cs.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
+	if err != nil {
+		return nil, err
+	}
+	return lesson.FromCoreEvents(list.Items), nil
+}

@@ -1,0 +1,231 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/joblab/joblab/suites/lesson"
+)
+
+// JobEnd is how a Job ended.
+type JobEnd string
+
+// The two end states of a Job.
+const (
+	JobComplete JobEnd = "Complete"
+	JobFailed   JobEnd = "Failed"
+)
+
+// JobRun is what was observed of a Job until it ended.
+type JobRun struct {
+	Job      *batchv1.Job
+	End      JobEnd
+	Timeline lesson.Timeline
+}
+
+// jobEnd returns the Job's end state, or "" while it runs.
+func jobEnd(j *batchv1.Job) JobEnd {
+	for _, c := range j.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			continue
+		}
+		switch c.Type {
+		case batchv1.JobComplete:
+			return JobComplete
+		case batchv1.JobFailed:
+			return JobFailed
+		}
+	}
+	return ""
+}
+
+// DescribeJob is a one-line, describe-like summary of a Job's state.
+func DescribeJob(j *batchv1.Job) string {
+	if j == nil {
+		return "no job seen yet"
+	}
+	var conds []string
+	for _, c := range j.Status.Conditions {
+		if c.Status == corev1.ConditionTrue {
+			conds = append(conds, fmt.Sprintf("%s(%s)", c.Type, c.Reason))
+		}
+	}
+	return fmt.Sprintf("job %s: %d active / %d succeeded / %d failed, conditions %v", j.Name, j.Status.Active, j.Status.Succeeded, j.Status.Failed, conds)
+}
+
+// WatchJob watches the Job and its pods until the Job ends. It returns at
+// once, with an error holding the Job, when the Job ends other than want;
+// after timeout it says what it was waiting for and what it last saw.
+func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration) (*JobRun, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rec := newPodRecorder()
+	podCtx, stopPods := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		rec.watch(podCtx, cs, ns, "batch.kubernetes.io/job-name="+name)
+	}()
+
+	var last *batchv1.Job
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return cs.BatchV1().Jobs(ns).List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return cs.BatchV1().Jobs(ns).Watch(ctx, o)
+		},
+	}
+	what := fmt.Sprintf("job %s/%s to end %s", ns, name, want)
+	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
+		j, ok := ev.Object.(*batchv1.Job)
+		if !ok {
+			return false, nil
+		}
+		last = j
+		if ev.Type == watch.Deleted {
+			return false, &WaitError{What: what, Reason: "the job was deleted", LastSeen: DescribeJob(j)}
+		}
+		end := jobEnd(j)
+		if end != "" && end != want {
+			return false, &WaitError{What: what, Reason: "the job ended " + string(end), LastSeen: DescribeJob(j)}
+		}
+		return end == want, nil
+	})
+	// Let the pod watch see the last pod updates before it stops.
+	if err == nil {
+		rec.settle(podCtx, last)
+	}
+	stopPods()
+	wg.Wait()
+	run := &JobRun{Job: last, Timeline: rec.timeline()}
+	if last != nil {
+		run.End = jobEnd(last)
+	}
+	if err != nil {
+		if we, ok := err.(*WaitError); ok {
+			return run, we
+		}
+		return run, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: DescribeJob(last) + "; pods: " + rec.summary()}
+	}
+	return run, nil
+}
+
+// podRecorder keeps what a watch saw of a Job's pods.
+type podRecorder struct {
+	mu        sync.Mutex
+	pods      map[string]*lesson.PodRecord
+	active    map[string]bool
+	maxActive int
+}
+
+func newPodRecorder() *podRecorder {
+	return &podRecorder{pods: map[string]*lesson.PodRecord{}, active: map[string]bool{}}
+}
+
+func (r *podRecorder) watch(ctx context.Context, cs kubernetes.Interface, ns, selector string) {
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = selector
+			return cs.CoreV1().Pods(ns).List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = selector
+			return cs.CoreV1().Pods(ns).Watch(ctx, o)
+		},
+	}
+	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+		if p, ok := ev.Object.(*corev1.Pod); ok {
+			r.observe(p, ev.Type == watch.Deleted)
+		}
+		return false, nil
+	})
+}
+
+func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.pods[p.Name]
+	if !ok {
+		rec = &lesson.PodRecord{Name: p.Name, Created: p.CreationTimestamp.Time, Containers: map[string]lesson.ContainerEnd{}}
+		r.pods[p.Name] = rec
+	}
+	rec.Phase = p.Status.Phase
+	for _, cs := range p.Status.ContainerStatuses {
+		if t := cs.State.Terminated; t != nil {
+			rec.Containers[cs.Name] = lesson.ContainerEnd{ExitCode: t.ExitCode, Reason: t.Reason}
+			if t.FinishedAt.After(rec.Finished) {
+				rec.Finished = t.FinishedAt.Time
+			}
+		}
+	}
+	finished := p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
+	if finished && rec.Finished.IsZero() {
+		rec.Finished = time.Now()
+	}
+	r.active[p.Name] = !finished && !deleted && p.DeletionTimestamp == nil
+	n := 0
+	for _, a := range r.active {
+		if a {
+			n++
+		}
+	}
+	r.maxActive = max(r.maxActive, n)
+}
+
+// settle waits briefly until the recorder has seen as many finished pods
+// as the Job counts, so that the timeline is complete.
+func (r *podRecorder) settle(ctx context.Context, j *batchv1.Job) {
+	if j == nil {
+		return
+	}
+	want := int(j.Status.Succeeded + j.Status.Failed)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		r.mu.Lock()
+		done := 0
+		for _, p := range r.pods {
+			if p.Phase == corev1.PodSucceeded || p.Phase == corev1.PodFailed {
+				done++
+			}
+		}
+		r.mu.Unlock()
+		if done >= want {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (r *podRecorder) timeline() lesson.Timeline {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var tl lesson.Timeline
+	for _, p := range r.pods {
+		tl.Pods = append(tl.Pods, *p)
+	}
+	tl.MaxActive = r.maxActive
+	tl.Sort()
+	return tl
+}
+
+func (r *podRecorder) summary() string {
+	tl := r.timeline()
+	return fmt.Sprintf("%d pods seen, %v", len(tl.Pods), tl.Phases())
+}

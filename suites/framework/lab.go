@@ -1,0 +1,106 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as the lesson
+	. "github.com/onsi/gomega"    //nolint:revive // the DSL reads as the lesson
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/joblab/joblab/suites/lesson"
+)
+
+// KeepEnv keeps a failed spec's namespace for inspection when set to
+// "on-failure" (and always when set to "always").
+const KeepEnv = "JOBLAB_KEEP_NAMESPACE"
+
+// Env is the cluster the specs run against.
+type Env struct {
+	Kubeconfig string
+	Client     kubernetes.Interface
+	Config     *rest.Config
+}
+
+// NewEnv connects to the cluster of kubeconfig.
+func NewEnv(kubeconfig string) (*Env, error) {
+	cs, cfg, err := Client(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{Kubeconfig: kubeconfig, Client: cs, Config: cfg}, nil
+}
+
+// Lab is one running lab: its namespace and its documented-versus-observed
+// report.
+type Lab struct {
+	Env       *Env
+	Namespace string
+	Report    *lesson.Report
+}
+
+// StartLab creates the lab's namespace and registers, to run when the spec
+// ends: the report (printed and written to the artifacts), the collection
+// of events, object states and logs when the spec failed, then the
+// namespace's deletion (kept on failure if asked).
+func StartLab(ctx context.Context, env *Env, name string) *Lab {
+	ns, err := CreateNamespace(ctx, env.Client, name)
+	Expect(err).NotTo(HaveOccurred(), "creating the lab's namespace")
+	lab := &Lab{Env: env, Namespace: ns.Name, Report: &lesson.Report{Lab: name}}
+	DeferCleanup(func(ctx context.Context) {
+		keep := os.Getenv(KeepEnv)
+		failed := CurrentSpecReport().Failed()
+		if keep == "always" || (failed && keep == "on-failure") {
+			GinkgoWriter.Printf("keeping namespace %s (%s=%s)\n", ns.Name, KeepEnv, keep)
+			return
+		}
+		Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
+	}, NodeTimeout(Timeouts.Namespace))
+	DeferCleanup(func(ctx context.Context) {
+		if !CurrentSpecReport().Failed() {
+			return
+		}
+		dir := filepath.Join(ArtifactsDir(), "failures", safeName(CurrentSpecReport().FullText()))
+		if err := CollectArtifacts(ctx, env.Client, ns.Name, dir); err != nil {
+			GinkgoWriter.Printf("collecting artifacts: %v\n", err)
+		}
+		GinkgoWriter.Printf("events, object states and logs of namespace %s: %s\n", ns.Name, dir)
+	}, NodeTimeout(Timeouts.Namespace))
+	DeferCleanup(func() {
+		if len(lab.Report.Rows) == 0 {
+			return
+		}
+		AddReportEntry("lesson: "+name, lab.Report.Text(), ReportEntryVisibilityAlways)
+		dir := filepath.Join(ArtifactsDir(), "lessons")
+		_ = os.MkdirAll(dir, 0o755)
+		_ = os.WriteFile(filepath.Join(dir, safeName(CurrentSpecReport().FullText())+".md"), []byte(lab.Report.Markdown()), 0o644)
+	})
+	return lab
+}
+
+// Verify fails the spec when any recorded fact differs from the lesson,
+// listing every difference next to what the lesson says.
+func (l *Lab) Verify() {
+	failed := l.Report.Failed()
+	if len(failed) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, row := range failed {
+		fmt.Fprintf(&b, "\n  %s: the lesson says %s, observed %s", row.Fact, row.Documented, row.Observed)
+	}
+	Fail(fmt.Sprintf("lab %s differs from the lesson:%s", l.Report.Lab, b.String()))
+}
+
+func safeName(s string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, s), "-")
+}

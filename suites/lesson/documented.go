@@ -1,0 +1,45 @@
+package lesson
+
+// What the lesson documents, lab by lab (../shared/lesson/SPEC.md). The
+// suites assert these values, never values read back from the manifests,
+// so that an edited manifest turns its spec red.
+
+// Documented facts of the labs.
+const (
+	NormalCompletions       = 6
+	NormalParallelism       = 2
+	AbnormalBackoffLimit    = 3
+	TwoContainersBackoff    = 2
+	PrimeStart              = 2
+	PrimeEnd                = 100001
+	PrimeCount              = 9592
+	PrimeLast               = 99991
+	BrokerItems             = 4
+	BrokerParallelism       = 2
+	BrokerPrimes            = 550
+	CronSchedule            = "*/1 * * * *"
+	CronHistoryLimit        = 3
+	CronGreeting            = "Hello from the kubernetes cluseter"
+	BackoffLimitMessage     = "Job has reached the specified backoff limit"
+	BackoffLimitExceeded    = "BackoffLimitExceeded"
+	JobCompletedMessage     = "Job completed"
+	createdPodMessagePrefix = "Created pod: "
+)
+
+// NormalEvents is the event sequence of a Job that completes after n pods.
+func NormalEvents(n int) []Step {
+	return []Step{
+		{Type: "Normal", Reason: "SuccessfulCreate", Times: n, MessagePrefix: createdPodMessagePrefix},
+		{Type: "Normal", Reason: "Completed", Times: 1, MessagePrefix: JobCompletedMessage},
+	}
+}
+
+// AbnormalEvents is the event sequence of a Job whose pods all fail, with
+// the given backoffLimit: the first try and backoffLimit retries, then the
+// warning.
+func AbnormalEvents(backoffLimit int) []Step {
+	return []Step{
+		{Type: "Normal", Reason: "SuccessfulCreate", Times: backoffLimit + 1, MessagePrefix: createdPodMessagePrefix},
+		{Type: "Warning", Reason: BackoffLimitExceeded, Times: 1, MessagePrefix: BackoffLimitMessage},
+	}
+}

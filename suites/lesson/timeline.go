@@ -1,0 +1,92 @@
+package lesson
+
+import (
+	"sort"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// PodRecord is what a watch saw of one pod of a Job.
+type PodRecord struct {
+	Name     string
+	Created  time.Time
+	Finished time.Time
+	Phase    corev1.PodPhase
+	// Containers maps container names to their terminated state.
+	Containers map[string]ContainerEnd
+}
+
+// ContainerEnd is how a container ended.
+type ContainerEnd struct {
+	ExitCode int32
+	Reason   string
+}
+
+// Timeline is the pods of a Job in creation order, and the most pods that
+// were active (neither succeeded nor failed) at once.
+type Timeline struct {
+	Pods      []PodRecord
+	MaxActive int
+}
+
+// Sort orders the pods by creation time.
+func (t *Timeline) Sort() {
+	sort.SliceStable(t.Pods, func(i, j int) bool { return t.Pods[i].Created.Before(t.Pods[j].Created) })
+}
+
+// CreationGaps returns the time between consecutive pod creations.
+func (t Timeline) CreationGaps() []time.Duration {
+	var gaps []time.Duration
+	for i := 1; i < len(t.Pods); i++ {
+		gaps = append(gaps, t.Pods[i].Created.Sub(t.Pods[i-1].Created))
+	}
+	return gaps
+}
+
+// Batches groups pod creations that happened within window of the first
+// creation of their group, and returns the group sizes: "pairs" are
+// batches of 2.
+func (t Timeline) Batches(window time.Duration) []int {
+	var sizes []int
+	var start time.Time
+	for i, p := range t.Pods {
+		if i == 0 || p.Created.Sub(start) > window {
+			sizes = append(sizes, 0)
+			start = p.Created
+		}
+		sizes[len(sizes)-1]++
+	}
+	return sizes
+}
+
+// OneAtATime tells whether each pod was created only after the previous
+// one had finished.
+func (t Timeline) OneAtATime() bool {
+	for i := 1; i < len(t.Pods); i++ {
+		prev := t.Pods[i-1].Finished
+		if prev.IsZero() || t.Pods[i].Created.Before(prev) {
+			return false
+		}
+	}
+	return true
+}
+
+// Growing tells whether every gap is longer than the one before.
+func Growing(gaps []time.Duration) bool {
+	for i := 1; i < len(gaps); i++ {
+		if gaps[i] <= gaps[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// Phases counts the pods per phase.
+func (t Timeline) Phases() map[corev1.PodPhase]int {
+	out := map[corev1.PodPhase]int{}
+	for _, p := range t.Pods {
+		out[p.Phase]++
+	}
+	return out
+}

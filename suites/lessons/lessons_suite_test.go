@@ -1,0 +1,33 @@
+//go:build e2e
+
+// Package lessons is the conformance suite of the Jobs and CronJobs lesson:
+// one spec per lab (labelled with the lab's name) and the lesson's general
+// behaviours, each asserting on a real cluster what the lesson documents.
+package lessons
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/joblab/joblab/suites/framework"
+)
+
+func TestLessons(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Jobs and CronJobs lesson")
+}
+
+var env *framework.Env
+
+var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
+	kubeconfig, err := framework.EnsureCluster(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	return []byte(kubeconfig)
+}, func(kubeconfig []byte) {
+	var err error
+	env, err = framework.NewEnv(string(kubeconfig))
+	Expect(err).NotTo(HaveOccurred())
+}, NodeTimeout(framework.Timeouts.ClusterReady*4))

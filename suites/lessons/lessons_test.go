@@ -1,0 +1,41 @@
+//go:build e2e
+
+package lessons
+
+import (
+	"context"
+	"sort"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+var _ = Describe("normal: completions and parallelism (10.2)", Label("normal"), func() {
+	It("runs six pods one at a time to 6/6", func(ctx context.Context) {
+		NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal", Manifest: "job-normal-end.yaml", Parallelism: 1})
+	})
+	It("runs six pods two at a time with parallelism 2", func(ctx context.Context) {
+		NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal-parallel", Manifest: "job-normal-end-parallelism2.yaml", Parallelism: 2})
+	})
+})
+
+var _ = Describe("abnormal: backoffLimit (10.3)", Label("abnormal"), func() {
+	It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
+		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
+			BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlStatus: "Error", GrowingBackoff: true})
+	})
+})
+
+var _ = Describe("two-containers: one failing container fails the pod (10.4)", Label("two-containers"), func() {
+	It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
+		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
+			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlStatus: "Completed"})
+	})
+})
+
+var _ = Describe("prime: a prime-number Job (10.5)", Label("prime"), func() {
+	It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
+		PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
+	})
+})
