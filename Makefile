@@ -14,17 +14,27 @@ GOLANGCI_LINT_VERSION := v2.15.0
 BIN       := $(CURDIR)/bin
 JOBLAB    := $(BIN)/joblab
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
-GINKGO_FLAGS ?= -v $(if $(CI),--no-color) --tags e2e --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
+PROCS     ?= 6
+LABS      := normal abnormal two-containers prime broker cron behaviours
+GINKGO_FLAGS ?= -v $(if $(CI),--no-color) --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Main commands
 
 .PHONY: e2e
 e2e: prepare-host ## Run the whole lesson suite on a kind cluster it creates (or reuses).
-	$(GINKGO) $(GINKGO_FLAGS) ./suites/...
+	$(GINKGO) $(GINKGO_FLAGS) ./suites/smoke ./suites/lessons
+	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
+
+.PHONY: lab
+lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|cron|behaviours>.
+	@if [[ -z "$(LAB)" || " $(LABS) " != *" $(LAB) "* ]]; then \
+		echo "unknown lab '$(LAB)'. The labs are: $(LABS)"; echo "usage: make lab LAB=normal"; exit 2; fi
+	@$(MAKE) --no-print-directory prepare-host
+	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: test
 test: test-unit e2e ## Run the unit tests, then the suites on a real cluster.

@@ -8,6 +8,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -104,6 +105,8 @@ func Client(kubeconfig string) (*kubernetes.Clientset, *rest.Config, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
 	}
+	cfg.QPS, cfg.Burst = 50, 100
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt} })
 	cs, err := kubernetes.NewForConfig(cfg)
 	return cs, cfg, err
 }

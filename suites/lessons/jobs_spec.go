@@ -5,6 +5,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -201,7 +202,7 @@ func exitCodes(m map[string]int32) string {
 	for n := range m {
 		names = append(names, n)
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	parts := make([]string, len(names))
 	for i, n := range names {
 		parts[i] = fmt.Sprintf("%s=%d", n, m[n])

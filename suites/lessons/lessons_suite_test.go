@@ -25,9 +25,24 @@ var env *framework.Env
 var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	kubeconfig, err := framework.EnsureCluster(ctx)
 	Expect(err).NotTo(HaveOccurred())
+	first, err := framework.NewEnv(kubeconfig)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(framework.SaveRunState(ctx, first)).To(Succeed())
 	return []byte(kubeconfig)
 }, func(kubeconfig []byte) {
 	var err error
 	env, err = framework.NewEnv(string(kubeconfig))
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterReady*4))
+
+var requestsAtStart int64
+
+var _ = BeforeEach(func() { requestsAtStart = framework.RequestsSent() })
+
+var _ = AfterEach(func() {
+	AddReportEntry(framework.APIRequestsEntry, framework.RequestsSent()-requestsAtStart, ReportEntryVisibilityNever)
+})
+
+var _ = ReportAfterSuite("lesson summary and benchmark", func(ctx context.Context, report Report) {
+	Expect(framework.WriteSummary(ctx, report)).To(Succeed())
+})

@@ -4,12 +4,9 @@ package lessons
 
 import (
 	"context"
-	"sort"
 
 	. "github.com/onsi/ginkgo/v2"
 )
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 var _ = Describe("normal: completions and parallelism (10.2)", Label("normal"), func() {
 	It("runs six pods one at a time to 6/6", func(ctx context.Context) {
@@ -37,5 +34,29 @@ var _ = Describe("two-containers: one failing container fails the pod (10.4)", L
 var _ = Describe("prime: a prime-number Job (10.5)", Label("prime"), func() {
 	It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
 		PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
+	})
+})
+
+var _ = Describe("broker: a work queue on RabbitMQ (10.6-10.8)", Label("broker"), func() {
+	It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
+		BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
+	})
+})
+
+var _ = Describe("cron: a CronJob every minute (10.9)", Label("cron"), func() {
+	It("makes a Job a minute and keeps only the last three", func(ctx context.Context) {
+		CronSpec(ctx, CronInput{Env: env, Lab: "cron", Runs: 4})
+	})
+})
+
+var _ = Describe("lesson behaviours (1) and (2)", Label("behaviours"), func() {
+	It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
+		PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
+	})
+	It("replaces a pod lost while running, and the Job still completes", func(ctx context.Context) {
+		LostPodReplacedSpec(ctx, BehaviourInput{Env: env, Lab: "lost-pod"})
+	})
+	It("refuses the notes' batch/v1beta1 CronJob with an error that names the fix", func(ctx context.Context) {
+		RemovedCronJobAPISpec(ctx, BehaviourInput{Env: env, Lab: "removed-api"})
 	})
 })

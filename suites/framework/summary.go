@@ -1,0 +1,148 @@
+package framework
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// RunState is what the first test process records when the suite starts,
+// for the summary written when it ends.
+type RunState struct {
+	Kubeconfig     string    `json:"kubeconfig"`
+	Started        time.Time `json:"started"`
+	RequestsServed float64   `json:"apiRequestsServedBefore"`
+}
+
+func runStatePath() string { return filepath.Join(ArtifactsDir(), "run-state.json") }
+
+// SaveRunState records the start of the run.
+func SaveRunState(ctx context.Context, env *Env) error {
+	served, err := APIRequestsServed(ctx, env.Client)
+	if err != nil {
+		served = -1
+	}
+	data, _ := json.Marshal(RunState{Kubeconfig: env.Kubeconfig, Started: time.Now(), RequestsServed: served})
+	if err := os.MkdirAll(ArtifactsDir(), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(runStatePath(), data, 0o644)
+}
+
+// SpecResult is one spec's line of the summary and benchmark.
+type SpecResult struct {
+	Lab         string  `json:"lab"`
+	Spec        string  `json:"spec"`
+	Verdict     string  `json:"verdict"`
+	Seconds     float64 `json:"seconds"`
+	Reason      string  `json:"reason,omitempty"`
+	APIRequests int64   `json:"apiRequestsSent"`
+}
+
+// Benchmark is the measured cost of a run, written to the artifacts.
+type Benchmark struct {
+	WallSeconds       float64            `json:"wallSeconds"`
+	SecondsPerLab     map[string]float64 `json:"secondsPerLab"`
+	APIRequestsSent   int64              `json:"apiRequestsSentBySuite"`
+	APIRequestsServed float64            `json:"apiRequestsServedByAPIServer"`
+	Specs             []SpecResult       `json:"specs"`
+	ParallelProcesses int                `json:"parallelProcesses"`
+	APIServerNote     string             `json:"apiServerNote"`
+}
+
+// APIRequestsEntry is the report entry that carries a spec's request count.
+const APIRequestsEntry = "api requests sent"
+
+// WriteSummary turns the suite report into the summary table (printed and
+// written as summary.md, with every lab's documented-versus-observed table)
+// and benchmark.json.
+func WriteSummary(ctx context.Context, report types.Report) error {
+	var results []SpecResult
+	bench := Benchmark{SecondsPerLab: map[string]float64{}, ParallelProcesses: report.SuiteConfig.ParallelTotal,
+		APIServerNote: "apiserver_request_total delta: every client's requests during the run (controllers, kubelet, the suite)"}
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped {
+			continue
+		}
+		lab := strings.Join(s.Labels(), ",")
+		r := SpecResult{Lab: lab, Spec: s.LeafNodeText, Verdict: verdict(s.State), Seconds: s.RunTime.Seconds()}
+		if s.Failed() {
+			r.Reason = firstLineOf(s.FailureMessage())
+		}
+		for _, e := range s.ReportEntries {
+			if e.Name == APIRequestsEntry {
+				fmt.Sscan(e.StringRepresentation(), &r.APIRequests)
+			}
+		}
+		bench.SecondsPerLab[lab] += r.Seconds
+		bench.APIRequestsSent += r.APIRequests
+		results = append(results, r)
+	}
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Lab < results[j].Lab })
+	bench.Specs = results
+	bench.WallSeconds = report.RunTime.Seconds()
+	if data, err := os.ReadFile(runStatePath()); err == nil {
+		var st RunState
+		if json.Unmarshal(data, &st) == nil && st.RequestsServed >= 0 {
+			if env, err := NewEnv(st.Kubeconfig); err == nil {
+				if now, err := APIRequestsServed(ctx, env.Client); err == nil {
+					bench.APIRequestsServed = now - st.RequestsServed
+				}
+			}
+		}
+	}
+
+	var table strings.Builder
+	fmt.Fprintf(&table, "| lab | spec | verdict | duration | reason |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range results {
+		fmt.Fprintf(&table, "| %s | %s | %s | %s | %s |\n", r.Lab, r.Spec, r.Verdict, (time.Duration(r.Seconds) * time.Second).Round(time.Second), strings.ReplaceAll(r.Reason, "|", `\|`))
+	}
+	fmt.Printf("\nSummary (%s, %d parallel processes):\n%s", (time.Duration(bench.WallSeconds) * time.Second).Round(time.Second), bench.ParallelProcesses, table.String())
+
+	var md strings.Builder
+	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\n%s\n## What the lesson says next to what happened\n\n", table.String())
+	labDir := filepath.Join(ArtifactsDir(), "lessons")
+	files, _ := filepath.Glob(filepath.Join(labDir, "*.md"))
+	sort.Strings(files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err == nil {
+			md.Write(data)
+			md.WriteString("\n")
+		}
+	}
+	if err := os.WriteFile(filepath.Join(ArtifactsDir(), "summary.md"), []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(bench, "", "  ")
+	return os.WriteFile(filepath.Join(ArtifactsDir(), "benchmark.json"), data, 0o644)
+}
+
+func verdict(s types.SpecState) string {
+	switch s {
+	case types.SpecStatePassed:
+		return "passed"
+	case types.SpecStateSkipped, types.SpecStatePending:
+		return "skipped"
+	default:
+		return "FAILED"
+	}
+}
+
+func firstLineOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i > 0 {
+		s = s[:i]
+	}
+	if len(s) > 160 {
+		s = s[:160] + "..."
+	}
+	return s
+}

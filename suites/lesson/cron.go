@@ -1,0 +1,62 @@
+package lesson
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CronJobNameProblem checks a CronJob's Job name hello-<n> against its
+// scheduled time: on Kubernetes 1.34, n is the scheduled time in minutes
+// since the epoch (older controllers used seconds). It returns "" when the
+// name fits.
+func CronJobNameProblem(cronJob, job string, scheduled time.Time) string {
+	n, err := strconv.ParseInt(strings.TrimPrefix(job, cronJob+"-"), 10, 64)
+	if !strings.HasPrefix(job, cronJob+"-") || err != nil {
+		return job + ": not " + cronJob + "-<number>"
+	}
+	if scheduled.IsZero() {
+		return job + ": no scheduled-timestamp annotation"
+	}
+	if n*60 != scheduled.Unix() {
+		return fmt.Sprintf("%s: scheduled at %s (%d min since the epoch)", job, scheduled.UTC().Format(time.RFC3339), scheduled.Unix()/60)
+	}
+	return ""
+}
+
+// Gaps returns the time between consecutive instants.
+func Gaps(ts []time.Time) []time.Duration {
+	var gaps []time.Duration
+	for i := 1; i < len(ts); i++ {
+		gaps = append(gaps, ts[i].Sub(ts[i-1]))
+	}
+	return gaps
+}
+
+// EveryMinute tells whether at least two instants are each one minute
+// after the previous one, as */1 * * * * schedules them.
+func EveryMinute(ts []time.Time) bool {
+	for _, g := range Gaps(ts) {
+		if g != time.Minute {
+			return false
+		}
+	}
+	return len(ts) > 1
+}
+
+// CronLogProblem checks the log of the cron lab's pod: a date line as
+// busybox date prints it, then the greeting. It returns "" when it fits.
+func CronLogProblem(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	if len(lines) != 2 {
+		return fmt.Sprintf("%d lines, not 2: %q", len(lines), log)
+	}
+	if _, err := time.Parse("Mon Jan _2 15:04:05 MST 2006", strings.TrimSpace(lines[0])); err != nil {
+		return fmt.Sprintf("first line %q is not a date", lines[0])
+	}
+	if lines[1] != CronGreeting {
+		return fmt.Sprintf("second line %q is not %q", lines[1], CronGreeting)
+	}
+	return ""
+}

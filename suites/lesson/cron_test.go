@@ -1,0 +1,57 @@
+package lesson
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCronJobNameAgainstSchedule(t *testing.T) {
+	at := time.Date(2026, 11, 30, 0, 50, 0, 0, time.UTC) // seen as hello-29933330
+	if p := CronJobNameProblem("hello", "hello-29933330", at); p != "" {
+		t.Errorf("the measured name was refused: %s", p)
+	}
+	if p := CronJobNameProblem("hello", "hello-1795999800", at); p == "" {
+		t.Error("a name in seconds (older controllers) was accepted on a minutes cluster")
+	}
+	if p := CronJobNameProblem("hello", "hello-29933331", at); p == "" {
+		t.Error("a name one minute off was accepted")
+	}
+	if p := CronJobNameProblem("hello", "other-29933330", at); p == "" {
+		t.Error("a foreign name was accepted")
+	}
+}
+
+func TestEveryMinute(t *testing.T) {
+	at := time.Date(2026, 11, 30, 0, 50, 0, 0, time.UTC)
+	if !EveryMinute([]time.Time{at, at.Add(time.Minute), at.Add(2 * time.Minute)}) {
+		t.Error("a run a minute was refused")
+	}
+	if EveryMinute([]time.Time{at, at.Add(2 * time.Minute)}) {
+		t.Error("*/2 accepted as every minute")
+	}
+	if EveryMinute([]time.Time{at}) {
+		t.Error("one run is no evidence of a schedule")
+	}
+}
+
+func TestCronLog(t *testing.T) {
+	if p := CronLogProblem("Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluseter\n"); p != "" {
+		t.Errorf("the lesson's log was refused: %s", p)
+	}
+	for _, bad := range []string{"Hello from the kubernetes cluseter\n", "Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluster\n", "yesterday\nHello from the kubernetes cluseter\n"} {
+		if p := CronLogProblem(bad); p == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseWorkerLog(t *testing.T) {
+	item, got, err := ParseWorkerLog("['1001', ' 2000']\n[1009 1013 1019]\n")
+	if err != nil || item.Start != 1001 || item.End != 2000 || len(got) != 3 || got[0] != 1009 {
+		t.Fatalf("got %v %v %v", item, got, err)
+	}
+	if _, _, err := ParseWorkerLog("1001, 2000\n[1009]\n"); err == nil || !strings.Contains(err.Error(), "Python list") {
+		t.Errorf("a bare payload line was accepted: %v", err)
+	}
+}
