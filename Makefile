@@ -25,7 +25,7 @@ help: ## Show this help.
 ##@ Main commands
 
 .PHONY: e2e
-e2e: prepare-host ## Run the whole lesson suite on a kind cluster it creates (or reuses).
+e2e: cluster ## Run the whole lesson suite on a kind cluster it creates (or reuses).
 	$(GINKGO) $(GINKGO_FLAGS) ./suites/smoke ./suites/lessons
 	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
 
@@ -33,7 +33,7 @@ e2e: prepare-host ## Run the whole lesson suite on a kind cluster it creates (or
 lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|cron|behaviours>.
 	@if [[ -z "$(LAB)" || " $(LABS) " != *" $(LAB) "* ]]; then \
 		echo "unknown lab '$(LAB)'. The labs are: $(LABS)"; echo "usage: make lab LAB=normal"; exit 2; fi
-	@$(MAKE) --no-print-directory prepare-host
+	@$(MAKE) --no-print-directory cluster
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: test

@@ -62,7 +62,7 @@ func cached(rep *progress.Reporter, what, tag, ref string, build func(log io.Wri
 func Busybox(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archive, error) {
 	const bin = "/bin/busybox"
 	if !isStatic(bin) {
-		return nil, fmt.Errorf("Debian's busybox-static is not installed: run tools/prepare-host.sh (or apt-get install busybox-static)")
+		return nil, fmt.Errorf("busybox-static (Debian) is not installed: run tools/prepare-host.sh (or apt-get install busybox-static)")
 	}
 	sum, err := fileSHA256(bin)
 	if err != nil {

@@ -102,7 +102,7 @@ func ReadArchive(path string) (v1.Image, error) {
 func LoadIntoDocker(ctx context.Context, archive string) error {
 	cmd := exec.CommandContext(ctx, "docker", "load", "--input", archive)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("docker load %s: %v: %s", archive, err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("docker load %s: %w: %s", archive, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

@@ -70,11 +70,16 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 		close(stop)
 		return nil, fmt.Errorf("port-forward to pod %s port %d was not ready within %s: check that the API server allows pods/portforward", pod.Name, target, portForwardReadyTimeout)
 	}
-	closeForward := func() { close(stop); <-done }
+	closeForward := func() {
+		close(stop)
+		if err := <-done; err != nil {
+			fmt.Fprintf(o.Out, "port-forward ended: %v\n", err)
+		}
+	}
 	ports, err := fw.GetPorts()
 	if err != nil || len(ports) == 0 {
 		closeForward()
-		return nil, fmt.Errorf("port-forward to pod %s: no local port: %v", pod.Name, err)
+		return nil, fmt.Errorf("port-forward to pod %s: no local port: %w", pod.Name, err)
 	}
 	return &broker{
 		Addr:  "127.0.0.1:" + strconv.Itoa(int(ports[0].Local)),

@@ -45,7 +45,7 @@ func Dial(ctx context.Context, rawURL string, timeout time.Duration) (*amqp.Conn
 		if errors.As(err, &urlErr) { // its text would hold the password
 			err = urlErr.Err
 		}
-		return nil, fmt.Errorf("broker URL %s is not valid: %v; use the form amqp://USER:PASSWORD@HOST:5672/", where, err)
+		return nil, fmt.Errorf("broker URL %s is not valid: %w; use the form amqp://USER:PASSWORD@HOST:5672/", where, err)
 	}
 	dialCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -64,7 +64,7 @@ func Dial(ctx context.Context, rawURL string, timeout time.Duration) (*amqp.Conn
 		select {
 		case <-dialCtx.Done():
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("stopped dialing RabbitMQ at %s: %w (last error: %v)", where, ctx.Err(), err)
+				return nil, fmt.Errorf("stopped dialing RabbitMQ at %s: %w (last error: %w)", where, ctx.Err(), err)
 			}
 			return nil, fmt.Errorf("cannot reach RabbitMQ at %s within %s: last error: %w; check that the broker runs and answers at that address", where, timeout, err)
 		case <-time.After(dialRetryInterval):

@@ -95,13 +95,13 @@ func Work(ctx context.Context, cfg Config, stdout io.Writer) error {
 	item, err := ParseItem(msg.Body)
 	if err != nil {
 		if rejectErr := msg.Reject(false); rejectErr != nil {
-			return fmt.Errorf("%w; rejecting it failed too: %v", err, rejectErr)
+			return fmt.Errorf("%w; rejecting it failed too: %w", err, rejectErr)
 		}
 		return fmt.Errorf("%w; rejected it from queue %s without requeueing: publish a well-formed item", err, cfg.Queue)
 	}
 	if err := printItem(stdout, msg.Body, item); err != nil {
 		if nackErr := msg.Nack(false, true); nackErr != nil {
-			return fmt.Errorf("item %s: %w; returning it to the queue failed too (%v), it returns when the connection closes", item, err, nackErr)
+			return fmt.Errorf("item %s: %w; returning it to the queue failed too (%w), it returns when the connection closes", item, err, nackErr)
 		}
 		return fmt.Errorf("item %s: %w; returned it to queue %s", item, err, cfg.Queue)
 	}

@@ -94,6 +94,10 @@ func (o *Options) defaults() {
 	}
 }
 
+// CheckDocker makes sure the Docker engine answers, with an error that
+// names the fix when it does not; call it before long image builds.
+func CheckDocker(ctx context.Context) error { return docker.Check(ctx) }
+
 // DefaultKubeconfig is where Up writes the kubeconfig of cluster name
 // unless told otherwise.
 func DefaultKubeconfig(name string) string {

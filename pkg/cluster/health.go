@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/joblab/joblab/internal/kube"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	watchtools "k8s.io/client-go/tools/watch"
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
@@ -120,10 +120,7 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, lo
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var lastNodes string
-	nodeLW := &cache.ListWatch{
-		ListFunc:  func(o metav1.ListOptions) (runtime.Object, error) { return client.CoreV1().Nodes().List(ctx, o) },
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) { return client.CoreV1().Nodes().Watch(ctx, o) },
-	}
+	nodeLW := kube.ListWatch(client.CoreV1().Nodes().List, client.CoreV1().Nodes().Watch, nil)
 	_, err = watchtools.UntilWithSync(ctx, nodeLW, &corev1.Node{}, nil, func(ev watch.Event) (bool, error) {
 		n, ok := ev.Object.(*corev1.Node)
 		if !ok {
@@ -139,16 +136,7 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, lo
 	selector := "k8s-app=kube-dns"
 	ready := map[string]bool{}
 	var lastDNS string
-	dnsLW := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.LabelSelector = selector
-			return client.CoreV1().Pods("kube-system").List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.LabelSelector = selector
-			return client.CoreV1().Pods("kube-system").Watch(ctx, o)
-		},
-	}
+	dnsLW := kube.ListWatch(client.CoreV1().Pods("kube-system").List, client.CoreV1().Pods("kube-system").Watch, kube.ByLabels(selector))
 	_, err = watchtools.UntilWithSync(ctx, dnsLW, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		p, ok := ev.Object.(*corev1.Pod)
 		if !ok {

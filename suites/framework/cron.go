@@ -8,12 +8,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/joblab/joblab/internal/kube"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -87,10 +88,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 	var mu sync.Mutex
 	hist := &CronHistory{}
 	byName := map[string]*CronRun{}
-	lw := &cache.ListWatch{
-		ListFunc:  func(o metav1.ListOptions) (runtime.Object, error) { return cs.BatchV1().Jobs(ns).List(ctx, o) },
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) { return cs.BatchV1().Jobs(ns).Watch(ctx, o) },
-	}
+	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, nil)
 	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
 		if !ok {
@@ -150,16 +148,7 @@ func WaitForPodsGone(ctx context.Context, cs kubernetes.Interface, ns, selector 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	left := map[string]bool{}
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.LabelSelector = selector
-			return cs.CoreV1().Pods(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.LabelSelector = selector
-			return cs.CoreV1().Pods(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
 	// The precondition sees the synced list: no pod left means done, even
 	// though no event would ever say so.
 	none := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
@@ -193,16 +182,7 @@ func WaitForDeploymentAvailable(ctx context.Context, cs kubernetes.Interface, ns
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return cs.AppsV1().Deployments(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return cs.AppsV1().Deployments(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByFields(sel))
 	last := "no deployment seen"
 	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(ev watch.Event) (bool, error) {
 		d, ok := ev.Object.(*appsv1.Deployment)

@@ -6,13 +6,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/joblab/joblab/internal/kube"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/joblab/joblab/suites/lesson"
@@ -25,16 +25,7 @@ func WaitForEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name}.AsSelector().String()
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Events(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Events(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.CoreV1().Events(ns).List, cs.CoreV1().Events(ns).Watch, kube.ByFields(sel))
 	var mu sync.Mutex
 	store := map[string]corev1.Event{}
 	var diff string

@@ -36,11 +36,13 @@ const KubeconfigEnv = "JOBLAB_KUBECONFIG"
 
 // Timeouts of every wait in the suites.
 var Timeouts = struct {
+	ClusterBuild time.Duration
 	ClusterReady time.Duration
 	PodStart     time.Duration
 	PodFinish    time.Duration
 	Namespace    time.Duration
 }{
+	ClusterBuild: 60 * time.Minute, // a cold offline build of every image: about 20 min on 2 cores
 	ClusterReady: 5 * time.Minute,
 	PodStart:     2 * time.Minute,
 	PodFinish:    3 * time.Minute,
@@ -61,6 +63,9 @@ func ArtifactsDir() string {
 func EnsureCluster(ctx context.Context) (string, error) {
 	if kc := os.Getenv(KubeconfigEnv); kc != "" {
 		return kc, nil
+	}
+	if err := cluster.CheckDocker(ctx); err != nil {
+		return "", err
 	}
 	logDir := ArtifactsDir() + "/logs"
 	rep := progress.New(os.Stdout, logDir, 0)

@@ -2,18 +2,18 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/joblab/joblab/internal/kube"
+
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/joblab/joblab/suites/lesson"
@@ -82,16 +82,7 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 
 	var last *batchv1.Job
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return cs.BatchV1().Jobs(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return cs.BatchV1().Jobs(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
 	what := fmt.Sprintf("job %s/%s to end %s", ns, name, want)
 	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
@@ -119,7 +110,8 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 		run.End = jobEnd(last)
 	}
 	if err != nil {
-		if we, ok := err.(*WaitError); ok {
+		var we *WaitError
+		if errors.As(err, &we) {
 			return run, we
 		}
 		return run, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: DescribeJob(last) + "; pods: " + rec.summary()}
@@ -140,16 +132,7 @@ func newPodRecorder() *podRecorder {
 }
 
 func (r *podRecorder) watch(ctx context.Context, cs kubernetes.Interface, ns, selector string) {
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.LabelSelector = selector
-			return cs.CoreV1().Pods(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.LabelSelector = selector
-			return cs.CoreV1().Pods(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
 	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		if p, ok := ev.Object.(*corev1.Pod); ok {
 			r.observe(p, ev.Type == watch.Deleted)

@@ -2,13 +2,14 @@ package framework
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	. "github.com/onsi/ginkgo/v2" //nolint:revive // the DSL reads as the lesson
-	. "github.com/onsi/gomega"    //nolint:revive // the DSL reads as the lesson
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -18,6 +19,10 @@ import (
 // KeepEnv keeps a failed spec's namespace for inspection when set to
 // "on-failure" (and always when set to "always").
 const KeepEnv = "JOBLAB_KEEP_NAMESPACE"
+
+// LessonJSONEntry is the report entry that carries a lab's report as JSON,
+// for tools that render reports from Ginkgo's JSON report.
+const LessonJSONEntry = "lesson report json"
 
 // Env is the cluster the specs run against.
 type Env struct {
@@ -75,6 +80,9 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 			return
 		}
 		AddReportEntry("lesson: "+name, lab.Report.Text(), ReportEntryVisibilityAlways)
+		if data, err := json.Marshal(lab.Report); err == nil {
+			AddReportEntry(LessonJSONEntry, string(data), ReportEntryVisibilityNever)
+		}
 		dir := filepath.Join(ArtifactsDir(), "lessons")
 		_ = os.MkdirAll(dir, 0o755)
 		_ = os.WriteFile(filepath.Join(dir, safeName(CurrentSpecReport().FullText())+".md"), []byte(lab.Report.Markdown()), 0o644)

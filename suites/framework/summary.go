@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +79,9 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 		}
 		for _, e := range s.ReportEntries {
 			if e.Name == APIRequestsEntry {
-				fmt.Sscan(e.StringRepresentation(), &r.APIRequests)
+				if n, err := strconv.ParseInt(e.StringRepresentation(), 10, 64); err == nil {
+					r.APIRequests = n
+				}
 			}
 		}
 		bench.SecondsPerLab[lab] += r.Seconds

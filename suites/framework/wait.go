@@ -2,17 +2,17 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/joblab/joblab/internal/kube"
+
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 )
 
@@ -35,16 +35,7 @@ func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Pods(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Pods(ns).Watch(ctx, o)
-		},
-	}
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
 	var last *corev1.Pod
 	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		p, ok := ev.Object.(*corev1.Pod)
@@ -66,7 +57,8 @@ func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name 
 		return false, nil
 	})
 	if err != nil {
-		if we, ok := err.(*WaitError); ok {
+		var we *WaitError
+		if errors.As(err, &we) {
 			return last, we
 		}
 		seen := "nothing yet"

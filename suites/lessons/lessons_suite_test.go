@@ -33,7 +33,7 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	var err error
 	env, err = framework.NewEnv(string(kubeconfig))
 	Expect(err).NotTo(HaveOccurred())
-}, NodeTimeout(framework.Timeouts.ClusterReady*4))
+}, NodeTimeout(framework.Timeouts.ClusterBuild))
 
 var requestsAtStart int64
 

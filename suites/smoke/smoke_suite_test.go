@@ -31,4 +31,4 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	cs, _, err := framework.Client(string(kubeconfig))
 	Expect(err).NotTo(HaveOccurred())
 	client = cs
-}, NodeTimeout(framework.Timeouts.ClusterReady*4))
+}, NodeTimeout(framework.Timeouts.ClusterBuild))

@@ -100,6 +100,9 @@ func runUp(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := cluster.CheckDocker(ctx); err != nil {
+		return err
+	}
 	rep := progress.New(os.Stdout, f.logDir, 0)
 	images, err := labimages.All(ctx, rep)
 	if err != nil {

@@ -1,0 +1,67 @@
+package report
+
+import (
+	"bytes"
+	"html/template"
+	"time"
+)
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"round":   func(d time.Duration) string { return d.Round(time.Second).String() },
+	"oneLine": OneLine,
+	"date":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
+th { background: #f3f3f3; }
+.passed { color: #0a6b2d; font-weight: 600; } .failed, .differs { color: #b00020; font-weight: 600; }
+pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; font-size: .8rem; }
+code { font-size: .85rem; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p>{{if .Cluster}}Cluster: <code>{{.Cluster}}</code>. {{end}}Started {{date .Started}}, took {{round .Duration}}.
+Verdict: {{if .Passed}}<span class="passed">every lab passed</span>{{else}}<span class="failed">some labs failed</span>{{end}}.</p>
+<table id="summary">
+<thead><tr><th>lab</th><th>verdict</th><th>duration</th><th>reason</th></tr></thead>
+<tbody>{{range .Labs}}
+<tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
+</tbody>
+</table>
+{{range .Labs}}
+<section class="lab" id="lab-{{.Lab}}" data-verdict="{{.Verdict}}">
+<h2>{{.Lab}}: {{.Spec}}</h2>
+<p class="{{.Verdict}}">{{.Verdict}} in {{round .Duration}}</p>
+{{if .Facts}}<table>
+<thead><tr><th></th><th>fact</th><th>the lesson says</th><th>observed</th></tr></thead>
+<tbody>{{range .Facts}}
+<tr><td class="{{if .OK}}passed{{else}}differs{{end}}">{{if .OK}}ok{{else}}DIFFERS{{end}}</td><td>{{.Fact}}</td><td>{{.Documented}}</td><td>{{.Observed}}</td></tr>{{end}}
+</tbody>
+</table>{{end}}
+{{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
+</section>
+{{end}}
+</body>
+</html>
+`))
+
+// HTML renders the run as one self-contained page: no scripts, no
+// external files.
+func (r Run) HTML() (string, error) {
+	var b bytes.Buffer
+	if err := page.Execute(&b, struct {
+		Run
+		Passed bool
+	}{r, r.Passed()}); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,171 @@
+// Package report turns a run of the lesson suite (Ginkgo's JSON report) into
+// what a teacher keeps: a summary table, and a Markdown and a
+// self-contained HTML page that show, lab by lab, what the lesson documents
+// next to what the cluster did.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/joblab/joblab/suites/lesson"
+)
+
+// lessonJSONEntry must match framework.LessonJSONEntry.
+const lessonJSONEntry = "lesson report json"
+
+// Lab is one spec's outcome.
+type Lab struct {
+	Lab      string
+	Spec     string
+	Verdict  string
+	Duration time.Duration
+	Reason   string
+	Facts    []lesson.Row
+}
+
+// Run is a whole run.
+type Run struct {
+	Title    string
+	Cluster  string
+	Started  time.Time
+	Duration time.Duration
+	Labs     []Lab
+}
+
+// Passed tells whether every lab passed.
+func (r Run) Passed() bool {
+	for _, l := range r.Labs {
+		if l.Verdict != "passed" {
+			return false
+		}
+	}
+	return len(r.Labs) > 0
+}
+
+// FromGinkgoJSON reads the JSON report Ginkgo writes (--json-report).
+func FromGinkgoJSON(path string) (*Run, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil {
+		return nil, fmt.Errorf("%s is not a Ginkgo JSON report: %w", path, err)
+	}
+	run := &Run{Title: "joblab: the Jobs and CronJobs lesson"}
+	for _, rep := range reports {
+		if run.Started.IsZero() || rep.StartTime.Before(run.Started) {
+			run.Started = rep.StartTime
+		}
+		run.Duration += rep.RunTime
+		for _, s := range rep.SpecReports {
+			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped || s.State == types.SpecStatePending {
+				continue
+			}
+			lab := Lab{Lab: strings.Join(s.Labels(), ","), Spec: s.LeafNodeText, Verdict: verdict(s.State), Duration: s.RunTime}
+			if lab.Lab == "" {
+				lab.Lab = s.LeafNodeText
+			}
+			if s.Failed() {
+				lab.Reason = s.FailureMessage()
+			}
+			for _, e := range s.ReportEntries {
+				if e.Name != lessonJSONEntry {
+					continue
+				}
+				var lr lesson.Report
+				if json.Unmarshal([]byte(e.StringRepresentation()), &lr) == nil {
+					lab.Facts = append(lab.Facts, lr.Rows...)
+				}
+			}
+			run.Labs = append(run.Labs, lab)
+		}
+	}
+	sort.SliceStable(run.Labs, func(i, j int) bool { return run.Labs[i].Lab < run.Labs[j].Lab })
+	return run, nil
+}
+
+func verdict(s types.SpecState) string {
+	if s == types.SpecStatePassed {
+		return "passed"
+	}
+	return "failed"
+}
+
+// OneLine shortens a reason to its first line.
+func OneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		rest := strings.TrimSpace(s[i+1:])
+		s = s[:i]
+		if rest != "" {
+			if j := strings.IndexByte(rest, '\n'); j >= 0 {
+				rest = rest[:j]
+			}
+			s += " " + rest
+		}
+	}
+	if len(s) > 140 {
+		s = s[:140] + "..."
+	}
+	return s
+}
+
+// Table renders the summary table as plain text.
+func (r Run) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-16s %-8s %-9s %s\n", "LAB", "VERDICT", "DURATION", "REASON")
+	for _, l := range r.Labs {
+		reason := OneLine(l.Reason)
+		if reason == "" {
+			reason = "as the lesson says (" + l.Spec + ")"
+		}
+		fmt.Fprintf(&b, "%-16s %-8s %-9s %s\n", l.Lab, l.Verdict, l.Duration.Round(time.Second), reason)
+	}
+	return b.String()
+}
+
+// Markdown renders the run as Markdown.
+func (r Run) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	if r.Cluster != "" {
+		fmt.Fprintf(&b, "Cluster: %s  \n", r.Cluster)
+	}
+	fmt.Fprintf(&b, "Started: %s, took %s. Verdict: %s.\n\n", r.Started.UTC().Format(time.RFC3339), r.Duration.Round(time.Second), map[bool]string{true: "every lab passed", false: "some labs failed"}[r.Passed()])
+	b.WriteString("| lab | verdict | duration | reason |\n| --- | --- | --- | --- |\n")
+	for _, l := range r.Labs {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", l.Lab, l.Verdict, l.Duration.Round(time.Second), mdEsc(OneLine(l.Reason)))
+	}
+	for _, l := range r.Labs {
+		fmt.Fprintf(&b, "\n## %s: %s\n\n%s in %s.\n\n", l.Lab, l.Spec, l.Verdict, l.Duration.Round(time.Second))
+		if len(l.Facts) > 0 {
+			b.WriteString("| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n")
+			for _, f := range l.Facts {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark(f.OK), mdEsc(f.Fact), mdEsc(f.Documented), mdEsc(f.Observed))
+			}
+		}
+		if l.Reason != "" {
+			fmt.Fprintf(&b, "\n```\n%s\n```\n", strings.TrimSpace(l.Reason))
+		}
+	}
+	return b.String()
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "DIFFERS"
+}
+
+func mdEsc(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
