@@ -34,6 +34,10 @@ const (
 // suites use that cluster instead of creating one.
 const KubeconfigEnv = "JOBLAB_KUBECONFIG"
 
+// ContextEnv names the kubeconfig context to use; empty means the
+// kubeconfig's current context.
+const ContextEnv = "JOBLAB_CONTEXT"
+
 // Timeouts of every wait in the suites.
 var Timeouts = struct {
 	ClusterBuild time.Duration
@@ -106,7 +110,10 @@ func repoFile(name string) string {
 
 // Client returns a clientset and REST config for kubeconfig.
 func Client(kubeconfig string) (*kubernetes.Clientset, *rest.Config, error) {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		&clientcmd.ClientConfigLoadingRules{ExplicitPath: kubeconfig},
+		&clientcmd.ConfigOverrides{CurrentContext: os.Getenv(ContextEnv)})
+	cfg, err := loader.ClientConfig()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -88,6 +89,26 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		_ = os.WriteFile(filepath.Join(dir, safeName(CurrentSpecReport().FullText())+".md"), []byte(lab.Report.Markdown()), 0o644)
 	})
 	return lab
+}
+
+// ProgressEnv names a file where each lab step is appended as one line
+// ("<unix seconds>\t<lab>\t<step>"), for tools that show progress.
+const ProgressEnv = "JOBLAB_PROGRESS"
+
+// Step documents a step of the lab (Ginkgo's By) and reports it to the
+// progress file when there is one.
+func (l *Lab) Step(text string) {
+	By(text)
+	path := os.Getenv(ProgressEnv)
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%d\t%s\t%s\n", time.Now().Unix(), l.Report.Lab, text)
 }
 
 // Verify fails the spec when any recorded fact differs from the lesson,

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -32,18 +31,18 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f pn_job.yaml and waiting until it completes")
+	lab.Step("kubectl apply -f pn_job.yaml and waiting until it completes")
 	Expect(framework.Apply(ctx, in.Env.Config, ns, "pn_job.yaml")).To(Succeed())
 	_, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
 	Expect(err).NotTo(HaveOccurred())
 
-	By("checking that the finished pod is still there")
+	lab.Step("checking that the finished pod is still there")
 	time.Sleep(5 * time.Second) // give a wrongly eager clean-up the time to show
 	pods, err := framework.JobPods(ctx, cs, ns, "prime-number")
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("pods kept after the Job finished", 1, len(pods))
 
-	By("kubectl delete job prime-number")
+	lab.Step("kubectl delete job prime-number")
 	Expect(cs.BatchV1().Jobs(ns).Delete(ctx, "prime-number", metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})).To(Succeed())
 	err = framework.WaitForPodsGone(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", framework.LabTimeouts.PodsGone)
 	r.Add("pods deleted with the Job", "deleted", fmt.Sprint(err), err == nil)
@@ -56,10 +55,10 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f job-normal-end-parallelism2.yaml")
+	lab.Step("kubectl apply -f job-normal-end-parallelism2.yaml")
 	Expect(framework.Apply(ctx, in.Env.Config, ns, "job-normal-end-parallelism2.yaml")).To(Succeed())
 
-	By("losing a running pod (deleting it at once, as a failed node would)")
+	lab.Step("losing a running pod (deleting it at once, as a failed node would)")
 	var lost string
 	Eventually(func(g Gomega) {
 		pods, err := framework.JobPods(ctx, cs, ns, "normal-job")
@@ -74,7 +73,7 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 	}).WithContext(ctx).WithTimeout(framework.Timeouts.PodStart).WithPolling(200 * time.Millisecond).Should(Succeed())
 	Expect(cs.CoreV1().Pods(ns).Delete(ctx, lost, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})).To(Succeed())
 
-	By("waiting until the job still completes")
+	lab.Step("waiting until the job still completes")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), fmt.Sprintf("%d/%d", run.Job.Status.Succeeded, ptr.Deref(run.Job.Spec.Completions, 1)))
@@ -98,7 +97,7 @@ func RemovedCronJobAPISpec(ctx context.Context, in BehaviourInput) {
 	legacy, err := manifests.Read("legacy/cron-job.v1beta1.yaml")
 	Expect(err).NotTo(HaveOccurred())
 
-	By("sending the notes' CronJob to the API server as it is")
+	lab.Step("sending the notes' CronJob to the API server as it is")
 	body, err := yamlToJSON(legacy)
 	Expect(err).NotTo(HaveOccurred())
 	res := cs.BatchV1().RESTClient().Post().AbsPath("/apis/batch/v1beta1/namespaces", ns, "cronjobs").Body(body).SetHeader("Content-Type", "application/json").Do(ctx)
@@ -107,7 +106,7 @@ func RemovedCronJobAPISpec(ctx context.Context, in BehaviourInput) {
 	_, derr := cs.Discovery().ServerResourcesForGroupVersion("batch/v1beta1")
 	r.Add("batch/v1beta1 is not served", "not served", fmt.Sprint(derr), derr != nil)
 
-	By("applying it through joblab")
+	lab.Step("applying it through joblab")
 	err = framework.Apply(ctx, in.Env.Config, ns, "legacy/cron-job.v1beta1.yaml")
 	var removed *manifests.RemovedAPIError
 	r.Add("joblab's error names the removal and the fix", "removed in 1.25, write apiVersion: batch/v1", fmt.Sprint(err), errors.As(err, &removed) && removed.Use == "batch/v1" && removed.RemovedIn == "1.25")

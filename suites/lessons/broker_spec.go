@@ -32,22 +32,22 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f taskQueue-deploy.yaml")
+	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
 	Expect(framework.Apply(ctx, in.Env.Config, ns, "taskQueue-deploy.yaml")).To(Succeed())
-	By("waiting until the broker's Deployment is available")
+	lab.Step("waiting until the broker's Deployment is available")
 	Expect(framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady)).To(Succeed())
 
-	By("running the job initiator from outside the cluster")
+	lab.Step("running the job initiator from outside the cluster")
 	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Out: GinkgoWriter})
 	Expect(err).NotTo(HaveOccurred())
 
-	By("waiting until job pngen completes (kubectl get jobs,pod)")
+	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerJob)
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.BrokerItems, lesson.BrokerItems), fmt.Sprintf("%d/%d", run.Job.Status.Succeeded, lesson.BrokerItems))
 	r.Add("most pods active at once", fmt.Sprintf("at most %d", lesson.BrokerParallelism), fmt.Sprint(run.Timeline.MaxActive), run.Timeline.MaxActive <= lesson.BrokerParallelism && run.Timeline.MaxActive > 0)
 
-	By("kubectl logs of each pngen pod")
+	lab.Step("kubectl logs of each pngen pod")
 	pods, err := framework.JobPods(ctx, cs, ns, "pngen")
 	Expect(err).NotTo(HaveOccurred())
 	var statuses, items, problems []string

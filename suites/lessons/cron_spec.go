@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -32,14 +31,14 @@ func CronSpec(ctx context.Context, in CronInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f cron-job.yaml")
+	lab.Step("kubectl apply -f cron-job.yaml")
 	Expect(framework.Apply(ctx, in.Env.Config, ns, "cron-job.yaml")).To(Succeed())
 	cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, "hello", metav1.GetOptions{})
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get cronjobs: SCHEDULE", lesson.CronSchedule, cj.Spec.Schedule)
 	r.Equal("kubectl get cronjobs: SUSPEND", false, ptr.Deref(cj.Spec.Suspend, false))
 
-	By(fmt.Sprintf("watching %d runs, one a minute, and the history clean-up", in.Runs))
+	lab.Step(fmt.Sprintf("watching %d runs, one a minute, and the history clean-up", in.Runs))
 	hist, err := framework.WatchCronRuns(ctx, cs, ns, in.Runs, framework.LabTimeouts.CronRuns)
 	Expect(err).NotTo(HaveOccurred())
 
@@ -65,7 +64,7 @@ func CronSpec(ctx context.Context, in CronInput) {
 	r.Add("each Job 1/1", "1/1", fmt.Sprint(allDone), allDone)
 	r.Add("each log: a date line, then the greeting", "date / "+lesson.CronGreeting, fmt.Sprintf("wrong: %v", badLogs), len(badLogs) == 0)
 
-	By("checking what the history clean-up kept")
+	lab.Step("checking what the history clean-up kept")
 	r.Add("finished Jobs kept", fmt.Sprintf("at most %d", lesson.CronHistoryLimit), fmt.Sprintf("%d (%s)", hist.Kept(), hist), hist.Kept() <= lesson.CronHistoryLimit)
 	oldest := hist.Runs[0]
 	r.Equal("the oldest Job deleted by the clean-up", true, oldest.Deleted)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
@@ -34,10 +33,10 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f " + in.Manifest)
+	lab.Step("kubectl apply -f " + in.Manifest)
 	Expect(framework.Apply(ctx, in.Env.Config, ns, in.Manifest)).To(Succeed())
 
-	By("waiting until the job completes (kubectl get jobs shows 6/6)")
+	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
 	Expect(err).NotTo(HaveOccurred())
 	job, tl := run.Job, run.Timeline
@@ -55,7 +54,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "pairs", fmt.Sprintf("created in groups of %v", batches), pairs)
 	}
 
-	By("reading the events of kubectl describe job normal-job")
+	lab.Step("reading the events of kubectl describe job normal-job")
 	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", lesson.NormalEvents(lesson.NormalCompletions), framework.LabTimeouts.Events)
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Completed", lesson.NormalCompletions), lesson.Summary(events), err == nil)
 	created := lesson.CreatedPods(events)
@@ -86,10 +85,10 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f " + in.Manifest)
+	lab.Step("kubectl apply -f " + in.Manifest)
 	Expect(framework.Apply(ctx, in.Env.Config, ns, in.Manifest)).To(Succeed())
 
-	By("waiting until the job fails")
+	lab.Step("waiting until the job fails")
 	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, framework.LabTimeouts.AbnormalJob)
 	Expect(err).NotTo(HaveOccurred())
 	job, tl := run.Job, run.Timeline
@@ -106,7 +105,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 0 Succeeded / %d Failed", pods), fmt.Sprintf("%d Running / %d Succeeded / %d Failed", job.Status.Active, job.Status.Succeeded, job.Status.Failed))
 	r.Equal("pods created (first try + backoffLimit retries)", pods, len(tl.Pods))
 
-	By("checking every pod and container state (kubectl get pod)")
+	lab.Step("checking every pod and container state (kubectl get pod)")
 	podList, err := framework.JobPods(ctx, cs, ns, in.JobName)
 	Expect(err).NotTo(HaveOccurred())
 	var phases, exits, status []string
@@ -128,7 +127,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 		r.Add("gaps between pod creations grow (back-off)", "growing", fmt.Sprint(roundAll(gaps)), len(gaps) == pods-1 && lesson.Growing(gaps))
 	}
 
-	By("reading the events of kubectl describe job " + in.JobName)
+	lab.Step("reading the events of kubectl describe job " + in.JobName)
 	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, lesson.AbnormalEvents(in.BackoffLimit), framework.LabTimeouts.Events)
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Warning BackoffLimitExceeded", pods), lesson.Summary(events), err == nil)
 	lab.Verify()
@@ -146,15 +145,15 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	By("kubectl apply -f pn_job.yaml")
+	lab.Step("kubectl apply -f pn_job.yaml")
 	Expect(framework.Apply(ctx, in.Env.Config, ns, "pn_job.yaml")).To(Succeed())
 
-	By("waiting until the job completes")
+	lab.Step("waiting until the job completes")
 	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", fmt.Sprintf("%d/%d", run.Job.Status.Succeeded, ptr.Deref(run.Job.Spec.Completions, 1)))
 
-	By("kubectl logs of the pod")
+	lab.Step("kubectl logs of the pod")
 	pods, err := framework.JobPods(ctx, cs, ns, "prime-number")
 	Expect(err).NotTo(HaveOccurred())
 	Expect(pods).To(HaveLen(1))

@@ -43,6 +43,6 @@ var _ = AfterEach(func() {
 	AddReportEntry(framework.APIRequestsEntry, framework.RequestsSent()-requestsAtStart, ReportEntryVisibilityNever)
 })
 
-var _ = ReportAfterSuite("lesson summary and benchmark", func(ctx context.Context, report Report) {
+var _ = ReportAfterSuite("lesson summary and benchmark", func(ctx SpecContext, report Report) {
 	Expect(framework.WriteSummary(ctx, report)).To(Succeed())
 })

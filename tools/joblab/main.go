@@ -30,6 +30,10 @@ type command struct {
 }
 
 var commands = []command{
+	{"list", "list the labs, what each shows and how long it takes", runList},
+	{"run", "run labs (all, or those named) on the kind cluster, created or reused", runRun},
+	{"verify", "run labs on an existing cluster (--kubeconfig, --context)", runVerify},
+	{"clean", "delete every namespace joblab created (label app.kubernetes.io/managed-by=joblab)", runClean},
 	{"up", "create the kind cluster, or reuse a healthy one (building images offline)", runUp},
 	{"down", "delete the kind cluster and stop the registry mirror", runDown},
 	{"node-image", "build the offline kind node image and control-plane images", runNodeImage},
@@ -62,6 +66,7 @@ func run(args []string) int {
 	for _, c := range commands {
 		if c.name == args[0] {
 			err := c.run(ctx, args[1:])
+			var ee *exitError
 			switch {
 			case err == nil:
 				return 0
@@ -69,7 +74,10 @@ func run(args []string) int {
 				return 0
 			case ctx.Err() != nil:
 				fmt.Fprintf(os.Stderr, "joblab %s: interrupted: %v\n", c.name, err)
-				return 130
+				return exitInterrupted
+			case errors.As(err, &ee):
+				fmt.Fprintf(os.Stderr, "joblab %s: %v\n", c.name, err)
+				return ee.code
 			default:
 				fmt.Fprintf(os.Stderr, "joblab %s: %v\n", c.name, err)
 				return 1
@@ -100,23 +108,28 @@ func runUp(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := cluster.CheckDocker(ctx); err != nil {
-		return err
-	}
-	rep := progress.New(os.Stdout, f.logDir, 0)
-	images, err := labimages.All(ctx, rep)
-	if err != nil {
-		return err
-	}
-	c, err := cluster.Up(ctx, cluster.Options{
-		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode),
-		Images: clusterImages(images.Lab), OfflineOnly: clusterImages(images.Offline), LogDir: f.logDir,
-	})
+	c, err := up(ctx, f)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("\nexport KUBECONFIG=%s\n", c.Kubeconfig)
 	return nil
+}
+
+// up creates or reuses the kind cluster with every lab image available.
+func up(ctx context.Context, f clusterFlags) (*cluster.Cluster, error) {
+	if err := cluster.CheckDocker(ctx); err != nil {
+		return nil, err
+	}
+	rep := progress.New(os.Stdout, f.logDir, 0)
+	images, err := labimages.All(ctx, rep)
+	if err != nil {
+		return nil, err
+	}
+	return cluster.Up(ctx, cluster.Options{
+		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode),
+		Images: clusterImages(images.Lab), OfflineOnly: clusterImages(images.Offline), LogDir: f.logDir,
+	})
 }
 
 func runDown(ctx context.Context, args []string) error {
