@@ -37,7 +37,7 @@ lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|c
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: test
-test: test-unit e2e ## Run the unit tests, then the suites on a real cluster.
+test: test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.
 
 ##@ Pieces
 
@@ -48,6 +48,10 @@ build: ## Build the joblab command into bin/.
 .PHONY: test-unit
 test-unit: broker ## Unit tests, and the lab programs against a real RabbitMQ (no cluster needed).
 	$(GO) test -count=1 ./...
+
+.PHONY: test-report
+test-report: ## Render the HTML report in headless Chromium (Debian's chromium) and check every lab section.
+	$(GO) test -count=1 -tags browser -run Chromium ./internal/report
 
 .PHONY: broker
 broker: ## Start Debian's RabbitMQ on 127.0.0.1:5672 for the lab programs' tests (idempotent).

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 PACKAGES_DOCKER=(docker.io)
-PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server)
+PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server chromium)
 WRAPPER=/usr/local/libexec/joblab/runc-without-sys-resource
 DAEMON_JSON=/etc/docker/daemon.json
 DOCKERD_LOG=/var/log/joblab-dockerd.log

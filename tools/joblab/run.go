@@ -66,6 +66,9 @@ func selectLabs(names []string) ([]string, error) {
 		valid = append(valid, l.Name)
 	}
 	for _, n := range names {
+		if strings.HasPrefix(n, "-") {
+			return nil, usageError("flag %s after a lab name: put flags first, e.g. joblab run --out DIR prime cron", n)
+		}
 		if _, ok := lesson.FindLab(n); !ok {
 			return nil, usageError("unknown lab %q; the labs are: %s (see 'joblab list')", n, strings.Join(valid, ", "))
 		}
@@ -188,10 +191,10 @@ func showProgress(path string, start time.Time) (stop func()) {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		quiet := 0
-		for {
+		for final := false; !final; {
 			select {
 			case <-done:
-				return
+				final = true // read what the last steps wrote, then stop
 			case <-tick.C:
 			}
 			f, err := os.Open(path)

@@ -1,0 +1,69 @@
+//go:build browser
+
+package report
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chromiumFlags are what a sandboxed, offline host needs: no sandbox as
+// root, and no background connections that a closed network refuses.
+var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	"--disable-background-networking", "--disable-component-update", "--disable-sync"}
+
+func chromium(t *testing.T, args ...string) []byte {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("Debian's chromium is needed to render the report: run tools/prepare-host.sh (or apt-get install chromium)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	all := append(append(append([]string(nil), chromiumFlags...), "--user-data-dir="+t.TempDir()), args...)
+	out, err := exec.CommandContext(ctx, bin, all...).Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v", args, err)
+	}
+	return out
+}
+
+func TestHTMLRendersEveryLabInChromium(t *testing.T) {
+	run, err := FromGinkgoJSON(ginkgoReport(t, sampleLabs, "normal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := run.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(chromium(t, "--dump-dom", "file://"+page))
+	for lab := range sampleLabs {
+		if !strings.Contains(dom, `id="lab-`+lab+`"`) {
+			t.Errorf("rendered page has no section for lab %s", lab)
+		}
+	}
+	if got := strings.Count(dom, `<section class="lab"`); got != len(sampleLabs) {
+		t.Errorf("%d lab sections rendered, want %d", got, len(sampleLabs))
+	}
+	if !strings.Contains(dom, "DIFFERS") || !strings.Contains(dom, "some labs failed") {
+		t.Error("the failed lab is not shown as failed")
+	}
+
+	shot := filepath.Join(dir, "report.png")
+	chromium(t, "--window-size=1200,2000", "--screenshot="+shot, "file://"+page)
+	st, err := os.Stat(shot)
+	if err != nil || st.Size() < 10_000 {
+		t.Errorf("screenshot %s missing or blank (%v)", shot, err)
+	}
+}

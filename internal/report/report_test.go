@@ -1,0 +1,111 @@
+package report
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/joblab/joblab/suites/lesson"
+)
+
+// ginkgoReport builds a Ginkgo JSON report like the suite writes: one spec
+// per lab, with the lab's facts as a report entry.
+func ginkgoReport(t *testing.T, labs map[string][]lesson.Row, failed string) string {
+	t.Helper()
+	rep := types.Report{SuiteDescription: "Jobs and CronJobs lesson", StartTime: time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC), RunTime: 5 * time.Minute}
+	for name, rows := range labs {
+		data, _ := json.Marshal(lesson.Report{Lab: name, Rows: rows})
+		spec := types.SpecReport{
+			LeafNodeType:   types.NodeTypeIt,
+			LeafNodeText:   "does what the lesson says",
+			LeafNodeLabels: []string{name},
+			State:          types.SpecStatePassed,
+			RunTime:        42 * time.Second,
+			ReportEntries:  types.ReportEntries{{Name: lessonJSONEntry, Value: types.WrapEntryValue(string(data))}},
+		}
+		if name == failed {
+			spec.State = types.SpecStateFailed
+			spec.Failure = types.Failure{Message: "lab " + name + " differs from the lesson:\n  completions: the lesson says 6, observed 5"}
+		}
+		rep.SpecReports = append(rep.SpecReports, spec)
+	}
+	rep.SpecReports = append(rep.SpecReports, types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeLabels: []string{"cron"}, State: types.SpecStateSkipped})
+	data, err := json.Marshal([]types.Report{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var sampleLabs = map[string][]lesson.Row{
+	"normal":   {{Fact: "kubectl get jobs: COMPLETIONS", Documented: "6/6", Observed: "5/5", OK: false}},
+	"prime":    {{Fact: "primes printed", Documented: "9592", Observed: "9592", OK: true}},
+	"abnormal": {{Fact: "job condition Failed, reason", Documented: "BackoffLimitExceeded", Observed: "BackoffLimitExceeded", OK: true}},
+}
+
+func TestFromGinkgoJSONKeepsLabsFactsAndVerdicts(t *testing.T) {
+	run, err := FromGinkgoJSON(ginkgoReport(t, sampleLabs, "normal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Labs) != 3 {
+		t.Fatalf("%d labs, want 3 (skipped specs left out): %+v", len(run.Labs), run.Labs)
+	}
+	if run.Passed() {
+		t.Error("a run with a failed lab passed")
+	}
+	byLab := map[string]Lab{}
+	for _, l := range run.Labs {
+		byLab[l.Lab] = l
+	}
+	if n := byLab["normal"]; n.Verdict != "failed" || len(n.Facts) != 1 || n.Facts[0].Observed != "5/5" {
+		t.Errorf("normal: %+v", n)
+	}
+	if p := byLab["prime"]; p.Verdict != "passed" || p.Duration != 42*time.Second {
+		t.Errorf("prime: %+v", p)
+	}
+	table := run.Table()
+	if !strings.Contains(table, "normal") || !strings.Contains(table, "completions: the lesson says 6, observed 5") {
+		t.Errorf("table does not give the reason:\n%s", table)
+	}
+	md := run.Markdown()
+	if !strings.Contains(md, "| DIFFERS | kubectl get jobs: COMPLETIONS | 6/6 | 5/5 |") {
+		t.Errorf("markdown lacks the differing fact:\n%s", md)
+	}
+}
+
+func TestFromGinkgoJSONRejectsOtherFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.json")
+	_ = os.WriteFile(path, []byte(`{"not": "a report"}`), 0o644)
+	if _, err := FromGinkgoJSON(path); err == nil || !strings.Contains(err.Error(), "not a Ginkgo JSON report") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestHTMLIsSelfContainedAndEscapes(t *testing.T) {
+	run, err := FromGinkgoJSON(ginkgoReport(t, map[string][]lesson.Row{"prime": {{Fact: "<script>alert(1)</script>", Documented: "a", Observed: "b", OK: false}}}, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := run.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html, "<script>") || !strings.Contains(html, "&lt;script&gt;") {
+		t.Error("fact text not escaped")
+	}
+	for _, external := range []string{"src=", "<link", "http://", "https://"} {
+		if strings.Contains(html, external) {
+			t.Errorf("page refers to something outside itself: %q", external)
+		}
+	}
+}
