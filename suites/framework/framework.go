@@ -18,9 +18,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/joblab/joblab/internal/labimages"
-	"github.com/joblab/joblab/internal/ociimage"
-	"github.com/joblab/joblab/internal/progress"
+	"github.com/joblab/joblab/internal/labcluster"
 	"github.com/joblab/joblab/pkg/cluster"
 )
 
@@ -68,34 +66,15 @@ func EnsureCluster(ctx context.Context) (string, error) {
 	if kc := os.Getenv(KubeconfigEnv); kc != "" {
 		return kc, nil
 	}
-	if err := cluster.CheckDocker(ctx); err != nil {
-		return "", err
-	}
-	logDir := ArtifactsDir() + "/logs"
-	rep := progress.New(os.Stdout, logDir, 0)
-	images, err := labimages.All(ctx, rep)
-	if err != nil {
-		return "", err
-	}
-	c, err := cluster.Up(ctx, cluster.Options{
+	c, err := labcluster.Up(ctx, cluster.Options{
 		ConfigFile:   repoFile("kind-config.yaml"),
-		Images:       clusterImages(images.Lab),
-		OfflineOnly:  clusterImages(images.Offline),
-		LogDir:       logDir,
+		LogDir:       ArtifactsDir() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,
-	})
+	}, os.Stdout)
 	if err != nil {
 		return "", err
 	}
 	return c.Kubeconfig, nil
-}
-
-func clusterImages(archives []ociimage.Archive) []cluster.Image {
-	out := make([]cluster.Image, len(archives))
-	for i, a := range archives {
-		out[i] = cluster.Image{Ref: a.Ref, Archive: a.Path}
-	}
-	return out
 }
 
 // repoFile finds a file of the repository from a suite's directory.

@@ -14,9 +14,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/joblab/joblab/internal/labcluster"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/nodeimage"
-	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
 	"github.com/joblab/joblab/pkg/cluster"
 )
@@ -118,18 +118,9 @@ func runUp(ctx context.Context, args []string) error {
 
 // up creates or reuses the kind cluster with every lab image available.
 func up(ctx context.Context, f clusterFlags) (*cluster.Cluster, error) {
-	if err := cluster.CheckDocker(ctx); err != nil {
-		return nil, err
-	}
-	rep := progress.New(os.Stdout, f.logDir, 0)
-	images, err := labimages.All(ctx, rep)
-	if err != nil {
-		return nil, err
-	}
-	return cluster.Up(ctx, cluster.Options{
-		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode),
-		Images: clusterImages(images.Lab), OfflineOnly: clusterImages(images.Offline), LogDir: f.logDir,
-	})
+	return labcluster.Up(ctx, cluster.Options{
+		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode), LogDir: f.logDir,
+	}, os.Stdout)
 }
 
 func runDown(ctx context.Context, args []string) error {
@@ -172,12 +163,4 @@ func runImages(ctx context.Context, args []string) error {
 		fmt.Printf("  %s\t%s\n", a.Ref, a.Path)
 	}
 	return nil
-}
-
-func clusterImages(archives []ociimage.Archive) []cluster.Image {
-	out := make([]cluster.Image, len(archives))
-	for i, a := range archives {
-		out[i] = cluster.Image{Ref: a.Ref, Archive: a.Path}
-	}
-	return out
 }
