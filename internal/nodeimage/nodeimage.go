@@ -73,7 +73,9 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	nodeRef := fmt.Sprintf("joblab/node:%s-%s", versions.Kubernetes, nodeTag)
 	res := &Result{NodeImage: nodeRef}
 
-	if err := b.rep.Run("Kubernetes "+versions.Kubernetes+" binaries (go build from the module proxy)", func(log io.Writer) error {
+	if b.kubernetes.complete() {
+		b.rep.Printf("==> Kubernetes %s binaries: cached", versions.Kubernetes)
+	} else if err := b.rep.Run("Kubernetes "+versions.Kubernetes+" binaries (go build from the module proxy)", func(log io.Writer) error {
 		return b.buildKubernetes(ctx, log)
 	}); err != nil {
 		return nil, err
