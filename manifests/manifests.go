@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-//go:embed *.yaml legacy/*.yaml
+//go:embed *.yaml legacy/*.yaml rbac/*.yaml
 var files embed.FS
 
 // Names lists the lesson's manifests (legacy ones excluded).

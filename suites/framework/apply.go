@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/e2e-framework/klient/decoder"
 	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
@@ -50,6 +51,9 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
 	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
 		decoder.MutateNamespace(ns),
 		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue}))
+	if apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("applying %s in namespace %s: %w: it was not created by joblab (its objects carry %s=%s and are removed before each lab), so joblab leaves it alone; use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue)
+	}
 	if err != nil {
 		return fmt.Errorf("applying %s in namespace %s: %w", name, ns, err)
 	}

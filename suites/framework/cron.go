@@ -13,8 +13,10 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -91,7 +93,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, nil)
 	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
-		if !ok {
+		if !ok || !ownedByCronJob(j) {
 			return false, nil
 		}
 		mu.Lock()
@@ -130,6 +132,13 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 	return hist, nil
 }
 
+// ownedByCronJob tells whether a CronJob created the Job; other Jobs of a
+// shared namespace are not the lab's.
+func ownedByCronJob(j *batchv1.Job) bool {
+	ref := metav1.GetControllerOf(j)
+	return ref != nil && ref.Kind == "CronJob"
+}
+
 func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) string {
 	pods, err := JobPods(ctx, cs, ns, job)
 	if err != nil || len(pods) == 0 {
@@ -145,19 +154,24 @@ func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) string
 
 // WaitForPodsGone watches until no pod matches selector.
 func WaitForPodsGone(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) error {
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
+	return waitForNone(ctx, lw, &corev1.Pod{}, "pods "+selector+" in "+ns+" to be gone", timeout)
+}
+
+// waitForNone watches a list until it is empty.
+func waitForNone(ctx context.Context, lw cache.ListerWatcher, obj runtime.Object, what string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	left := map[string]bool{}
-	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
-	// The precondition sees the synced list: no pod left means done, even
+	// The precondition sees the synced list: nothing left means done, even
 	// though no event would ever say so.
 	none := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, none, func(ev watch.Event) (bool, error) {
-		p, ok := ev.Object.(*corev1.Pod)
-		if !ok {
+	_, err := watchtools.UntilWithSync(ctx, lw, obj, none, func(ev watch.Event) (bool, error) {
+		m, err := meta.Accessor(ev.Object)
+		if err != nil {
 			return false, nil
 		}
-		left[p.Name] = ev.Type != watch.Deleted
+		left[m.GetName()] = ev.Type != watch.Deleted
 		for _, l := range left {
 			if l {
 				return false, nil
@@ -172,7 +186,8 @@ func WaitForPodsGone(ctx context.Context, cs kubernetes.Interface, ns, selector 
 				names = append(names, n)
 			}
 		}
-		return &WaitError{What: "pods " + selector + " to be gone", Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
+		sort.Strings(names)
+		return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
 	}
 	return nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/joblab/joblab/internal/kube"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	watchtools "k8s.io/client-go/tools/watch"
@@ -18,13 +18,14 @@ import (
 	"github.com/joblab/joblab/suites/lesson"
 )
 
-// WaitForEvents watches the events of one object until they match the
-// documented steps (events can arrive late). On timeout it returns the
-// events seen and the last difference.
-func WaitForEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name string, steps []lesson.Step, timeout time.Duration) ([]lesson.Event, error) {
+// WaitForEvents watches the events of one object (by kind, name and UID,
+// so that events of an earlier object of the same name do not count) until
+// they match the documented steps: events can arrive late. On timeout it
+// returns the events seen and the last difference.
+func WaitForEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name string, uid types.UID, steps []lesson.Step, timeout time.Duration) ([]lesson.Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name}.AsSelector().String()
+	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name, "involvedObject.uid": string(uid)}.AsSelector().String()
 	lw := kube.ListWatch(cs.CoreV1().Events(ns).List, cs.CoreV1().Events(ns).Watch, kube.ByFields(sel))
 	var mu sync.Mutex
 	store := map[string]corev1.Event{}
@@ -53,14 +54,4 @@ func WaitForEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name 
 		return events, &WaitError{What: fmt.Sprintf("the documented events of %s %s/%s", kind, ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: diff}
 	}
 	return events, nil
-}
-
-// ListEvents returns the events of one object, oldest first.
-func ListEvents(ctx context.Context, cs kubernetes.Interface, ns, kind, name string) ([]lesson.Event, error) {
-	sel := fields.Set{"involvedObject.kind": kind, "involvedObject.name": name}.AsSelector().String()
-	list, err := cs.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
-	if err != nil {
-		return nil, err
-	}
-	return lesson.FromCoreEvents(list.Items), nil
 }

@@ -71,7 +71,11 @@ func DescribeJob(j *batchv1.Job) string {
 func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration) (*JobRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// A pod whose image cannot be pulled stops the wait at once.
+	jobCtx, stopJob := context.WithCancel(ctx)
+	defer stopJob()
 	rec := newPodRecorder()
+	rec.onPullProblem = stopJob
 	podCtx, stopPods := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -84,7 +88,7 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
 	what := fmt.Sprintf("job %s/%s to end %s", ns, name, want)
-	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
+	_, err := watchtools.UntilWithSync(jobCtx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
 		if !ok {
 			return false, nil
@@ -114,6 +118,9 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 		if errors.As(err, &we) {
 			return run, we
 		}
+		if problem := rec.pullProblem(); problem != "" {
+			return run, &WaitError{What: what, Reason: problem, LastSeen: DescribeJob(last)}
+		}
 		return run, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: DescribeJob(last) + "; pods: " + rec.summary()}
 	}
 	return run, nil
@@ -125,6 +132,16 @@ type podRecorder struct {
 	pods      map[string]*lesson.PodRecord
 	active    map[string]bool
 	maxActive int
+	// pull is the first image pull problem seen; onPullProblem is called
+	// when it is seen.
+	pull          string
+	onPullProblem func()
+}
+
+func (r *podRecorder) pullProblem() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.pull
 }
 
 func newPodRecorder() *podRecorder {
@@ -150,6 +167,12 @@ func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
 		r.pods[p.Name] = rec
 	}
 	rec.Phase = p.Status.Phase
+	if problem := imagePullProblem(p); problem != "" && r.pull == "" {
+		r.pull = "pod " + p.Name + ": " + problem
+		if r.onPullProblem != nil {
+			r.onPullProblem()
+		}
+	}
 	for _, cs := range p.Status.ContainerStatuses {
 		if t := cs.State.Terminated; t != nil {
 			rec.Containers[cs.Name] = lesson.ContainerEnd{ExitCode: t.ExitCode, Reason: t.Reason}

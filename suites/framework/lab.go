@@ -54,27 +54,40 @@ type Lab struct {
 // of events, object states and logs when the spec failed, then the
 // namespace's deletion (kept on failure if asked).
 func StartLab(ctx context.Context, env *Env, name string) *Lab {
-	ns, err := CreateNamespace(ctx, env.Client, name)
-	Expect(err).NotTo(HaveOccurred(), "creating the lab's namespace")
-	lab := &Lab{Env: env, Namespace: ns.Name, Report: &lesson.Report{Lab: name}}
-	DeferCleanup(func(ctx context.Context) {
-		keep := os.Getenv(KeepEnv)
-		failed := CurrentSpecReport().Failed()
-		if keep == "always" || (failed && keep == "on-failure") {
-			GinkgoWriter.Printf("keeping namespace %s (%s=%s)\n", ns.Name, KeepEnv, keep)
-			return
-		}
-		Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
-	}, NodeTimeout(Timeouts.Namespace))
+	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}}
+	if given := os.Getenv(NamespaceEnv); given != "" {
+		// A namespace that is not joblab's: clear joblab's leftovers, and
+		// afterwards remove only what this lab created.
+		lab.Namespace = given
+		Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed(), "removing joblab's leftovers in namespace %s", given)
+		DeferCleanup(func(ctx context.Context) {
+			if keepNamespace() {
+				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (%s=%s)\n", given, KeepEnv, os.Getenv(KeepEnv))
+				return
+			}
+			Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed())
+		}, NodeTimeout(Timeouts.Namespace*2))
+	} else {
+		ns, err := CreateNamespace(ctx, env.Client, name)
+		Expect(err).NotTo(HaveOccurred(), "creating the lab's namespace")
+		lab.Namespace = ns.Name
+		DeferCleanup(func(ctx context.Context) {
+			if keepNamespace() {
+				GinkgoWriter.Printf("keeping namespace %s (%s=%s)\n", ns.Name, KeepEnv, os.Getenv(KeepEnv))
+				return
+			}
+			Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
+		}, NodeTimeout(Timeouts.Namespace))
+	}
 	DeferCleanup(func(ctx context.Context) {
 		if !CurrentSpecReport().Failed() {
 			return
 		}
 		dir := filepath.Join(ArtifactsDir(), "failures", safeName(CurrentSpecReport().FullText()))
-		if err := CollectArtifacts(ctx, env.Client, ns.Name, dir); err != nil {
+		if err := CollectArtifacts(ctx, env.Client, lab.Namespace, dir); err != nil {
 			GinkgoWriter.Printf("collecting artifacts: %v\n", err)
 		}
-		GinkgoWriter.Printf("events, object states and logs of namespace %s: %s\n", ns.Name, dir)
+		GinkgoWriter.Printf("events, object states and logs of namespace %s: %s\n", lab.Namespace, dir)
 	}, NodeTimeout(Timeouts.Namespace))
 	DeferCleanup(func() {
 		if len(lab.Report.Rows) == 0 {
@@ -89,6 +102,12 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		_ = os.WriteFile(filepath.Join(dir, safeName(CurrentSpecReport().FullText())+".md"), []byte(lab.Report.Markdown()), 0o644)
 	})
 	return lab
+}
+
+// keepNamespace tells whether to keep what the spec created (KeepEnv).
+func keepNamespace() bool {
+	keep := os.Getenv(KeepEnv)
+	return keep == "always" || (keep == "on-failure" && CurrentSpecReport().Failed())
 }
 
 // ProgressEnv names a file where each lab step is appended as one line

@@ -3,7 +3,9 @@
 package lessons
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"fmt"
 	"sort"
 	"strings"
@@ -38,8 +40,16 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	Expect(framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady)).To(Succeed())
 
 	lab.Step("running the job initiator from outside the cluster")
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Out: GinkgoWriter})
+	var said bytes.Buffer
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Out: io.MultiWriter(&said, GinkgoWriter)})
 	Expect(err).NotTo(HaveOccurred())
+	found := ""
+	for _, line := range strings.Split(said.String(), "\n") {
+		if strings.HasPrefix(line, "broker found at ") {
+			found = line
+		}
+	}
+	r.Add("the initiator reaches the broker from outside the cluster", "node address : 31672 (or a port-forward)", found, found != "")
 
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerJob)

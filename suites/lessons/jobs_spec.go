@@ -55,7 +55,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	}
 
 	lab.Step("reading the events of kubectl describe job normal-job")
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", lesson.NormalEvents(lesson.NormalCompletions), framework.LabTimeouts.Events)
+	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", job.UID, lesson.NormalEvents(lesson.NormalCompletions), framework.LabTimeouts.Events)
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Completed", lesson.NormalCompletions), lesson.Summary(events), err == nil)
 	created := lesson.CreatedPods(events)
 	r.Equal("events name distinct pods", lesson.NormalCompletions, len(distinct(created)))
@@ -128,7 +128,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, lesson.AbnormalEvents(in.BackoffLimit), framework.LabTimeouts.Events)
+	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, job.UID, lesson.AbnormalEvents(in.BackoffLimit), framework.LabTimeouts.Events)
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Warning BackoffLimitExceeded", pods), lesson.Summary(events), err == nil)
 	lab.Verify()
 }

@@ -60,3 +60,9 @@ var _ = Describe("lesson behaviours (1) and (2)", Label("behaviours"), func() {
 		RemovedCronJobAPISpec(ctx, BehaviourInput{Env: env, Lab: "removed-api"})
 	})
 })
+
+var _ = Describe("joblab itself", Label("harness"), func() {
+	It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
+		MissingImageSpec(ctx, env)
+	})
+})

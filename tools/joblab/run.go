@@ -80,6 +80,7 @@ type suiteRun struct {
 	labs       []string
 	kubeconfig string
 	kubeCtx    string
+	namespace  string
 	outDir     string
 	procs      int
 	keep       bool
@@ -115,6 +116,9 @@ func runSuite(ctx context.Context, s suiteRun) error {
 	cmd.Env = append(os.Environ(), "JOBLAB_KUBECONFIG="+s.kubeconfig, "ARTIFACTS="+outDir, "JOBLAB_PROGRESS="+progressFile)
 	if s.kubeCtx != "" {
 		cmd.Env = append(cmd.Env, "JOBLAB_CONTEXT="+s.kubeCtx)
+	}
+	if s.namespace != "" {
+		cmd.Env = append(cmd.Env, "JOBLAB_NAMESPACE="+s.namespace)
 	}
 	if s.keep {
 		cmd.Env = append(cmd.Env, "JOBLAB_KEEP_NAMESPACE=always")

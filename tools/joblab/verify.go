@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	authv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -49,6 +50,7 @@ func runVerify(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	kubeconfig := fs.String("kubeconfig", defaultKubeconfig(), "kubeconfig of the cluster to verify")
 	kubeCtx := fs.String("context", "", "context of the kubeconfig to use (default: its current context)")
+	namespace := fs.String("namespace", "", "work only inside this existing namespace (labs then run one after another; only namespaced rights are needed: see manifests/rbac/joblab-verify.yaml)")
 	var rf runFlags
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -58,10 +60,14 @@ func runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := reachable(ctx, *kubeconfig, *kubeCtx); err != nil {
+	if err := reachable(ctx, *kubeconfig, *kubeCtx, *namespace); err != nil {
 		return &exitError{exitCluster, err}
 	}
-	return runSuite(ctx, suiteRun{labs: labs, kubeconfig: *kubeconfig, kubeCtx: *kubeCtx, outDir: rf.out, procs: rf.procs, keep: rf.keep})
+	run := suiteRun{labs: labs, kubeconfig: *kubeconfig, kubeCtx: *kubeCtx, namespace: *namespace, outDir: rf.out, procs: rf.procs, keep: rf.keep}
+	if *namespace != "" {
+		run.procs = 1 // the labs share the namespace and some object names
+	}
+	return runSuite(ctx, run)
 }
 
 func runClean(ctx context.Context, args []string) error {
@@ -120,14 +126,28 @@ func clientFor(kubeconfig, kubeCtx string) (*kubernetes.Clientset, error) {
 	return kubernetes.NewForConfig(cfg)
 }
 
-// reachable checks that the cluster answers before any lab starts.
-func reachable(ctx context.Context, kubeconfig, kubeCtx string) error {
+// reachable checks, before any lab starts, that the cluster answers and,
+// with a namespace, that it exists and joblab may create Jobs in it.
+func reachable(ctx context.Context, kubeconfig, kubeCtx, namespace string) error {
 	cs, err := clientFor(kubeconfig, kubeCtx)
 	if err != nil {
 		return err
 	}
 	if _, err := cs.Discovery().ServerVersion(); err != nil {
 		return fmt.Errorf("the API server of %s does not answer: %w", kubeconfig, err)
+	}
+	if namespace == "" {
+		return nil
+	}
+	review := &authv1.SelfSubjectAccessReview{Spec: authv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authv1.ResourceAttributes{
+		Namespace: namespace, Verb: "create", Group: "batch", Resource: "jobs",
+	}}}
+	res, err := cs.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, review, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("asking the API server what joblab may do in namespace %s: %w", namespace, err)
+	}
+	if !res.Status.Allowed {
+		return fmt.Errorf("forbidden: this kubeconfig may not create Jobs in namespace %s; bind the Role of manifests/rbac/joblab-verify.yaml to it", namespace)
 	}
 	return nil
 }
