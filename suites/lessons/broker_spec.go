@@ -5,8 +5,8 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
