@@ -26,7 +26,7 @@ help: ## Show this help.
 
 .PHONY: e2e
 e2e: cluster ## Run the whole lesson suite on a kind cluster it creates (or reuses).
-	$(GINKGO) $(GINKGO_FLAGS) ./suites/smoke ./suites/lessons ./suites/leastprivilege
+	$(GINKGO) $(GINKGO_FLAGS) ./suites/smoke ./suites/lessons ./suites/leastprivilege ./suites/cli
 	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
 
 .PHONY: lab

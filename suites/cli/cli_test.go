@@ -1,0 +1,111 @@
+//go:build e2e
+
+// Package cli drives the joblab command as a student would, on the real
+// cluster: interrupting `joblab run` mid-lab must leave nothing behind, and
+// `joblab clean` must then find nothing to remove.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+func TestCLI(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "the joblab command")
+}
+
+var (
+	admin *framework.Env
+	bin   string
+	root  string
+)
+
+var _ = BeforeSuite(func(ctx context.Context) {
+	kubeconfig, err := framework.EnsureCluster(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	admin, err = framework.NewEnv(kubeconfig)
+	Expect(err).NotTo(HaveOccurred())
+	root, err = gobuild.RepoRoot()
+	Expect(err).NotTo(HaveOccurred())
+	bin = filepath.Join(GinkgoT().TempDir(), "joblab")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/joblab")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), string(out))
+}, NodeTimeout(framework.Timeouts.ClusterBuild))
+
+// labNamespaces lists joblab's namespaces of one lab that are not yet gone.
+func labNamespaces(ctx context.Context, lab string) []string {
+	list, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: framework.OwnerLabelKey + "=" + framework.OwnerLabelValue})
+	Expect(err).NotTo(HaveOccurred())
+	var out []string
+	for _, ns := range list.Items {
+		if strings.HasPrefix(ns.Name, "joblab-"+lab+"-") {
+			out = append(out, ns.Name)
+		}
+	}
+	return out
+}
+
+var _ = Describe("joblab run", Label("cli"), func() {
+	It("removes what it created when interrupted mid-lab, and joblab clean finds nothing left", func(ctx context.Context) {
+		Expect(labNamespaces(ctx, "abnormal")).To(BeEmpty(), "leftovers from an earlier run")
+
+		By("starting joblab run abnormal")
+		cmd := exec.Command(bin, "run", "--out", filepath.Join(framework.ArtifactsDir(), "cli-interrupted"), "abnormal")
+		cmd.Dir = root
+		stdout, err := cmd.StdoutPipe()
+		Expect(err).NotTo(HaveOccurred())
+		cmd.Stderr = GinkgoWriter
+		Expect(cmd.Start()).To(Succeed())
+
+		By("interrupting it once the lab waits for its Job (Ctrl-C)")
+		sc := bufio.NewScanner(stdout)
+		waiting := false
+		for sc.Scan() {
+			line := sc.Text()
+			GinkgoWriter.Println(line)
+			if strings.Contains(line, "abnormal") && strings.Contains(line, "waiting until the job fails") {
+				waiting = true
+				break
+			}
+		}
+		Expect(waiting).To(BeTrue(), "joblab run never reached the lab's wait")
+		Expect(labNamespaces(ctx, "abnormal")).To(HaveLen(1), "the lab's namespace exists while it runs")
+		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
+		go func() {
+			for sc.Scan() {
+				GinkgoWriter.Println(sc.Text())
+			}
+		}()
+		err = cmd.Wait()
+		var exit *exec.ExitError
+		Expect(errors.As(err, &exit)).To(BeTrue(), "joblab run must fail when interrupted, got %v", err)
+		Expect(exit.ExitCode()).To(Equal(130))
+
+		By("checking that the lab's namespace is gone")
+		Eventually(func() []string { return labNamespaces(ctx, "abnormal") }).WithContext(ctx).
+			WithTimeout(framework.Timeouts.Namespace).WithPolling(2 * time.Second).Should(BeEmpty())
+
+		By("joblab clean")
+		clean := exec.CommandContext(ctx, bin, "clean", "--kubeconfig", admin.Kubeconfig)
+		out, err := clean.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(ContainSubstring("0 leftovers removed"))
+	})
+})
