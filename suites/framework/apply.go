@@ -34,7 +34,9 @@ func ReadManifest(name string) ([]byte, error) {
 }
 
 // Apply creates the objects of a lesson manifest, unmodified but for the
-// namespace they go to and joblab's owner label on each object. Removed
+// namespace they go to, joblab's owner label on each object, and, when the
+// class uses its own registry ($JOBLAB_IMAGE_REPO), the lab programs'
+// images. Removed
 // APIs are refused first with an error that names the fix.
 func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
 	data, err := ReadManifest(name)
@@ -50,7 +52,8 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
 	}
 	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
 		decoder.MutateNamespace(ns),
-		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue}))
+		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue}),
+		rewriteLabImages())
 	if apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("applying %s in namespace %s: %w: it was not created by joblab (its objects carry %s=%s and are removed before each lab), so joblab leaves it alone; use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue)
 	}

@@ -41,7 +41,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 
 	lab.Step("running the job initiator from outside the cluster")
 	var said bytes.Buffer
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Out: io.MultiWriter(&said, GinkgoWriter)})
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: io.MultiWriter(&said, GinkgoWriter)})
 	Expect(err).NotTo(HaveOccurred())
 	found := ""
 	for _, line := range strings.Split(said.String(), "\n") {

@@ -12,11 +12,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/joblab/joblab/internal/labcluster"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/nodeimage"
+	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
 	"github.com/joblab/joblab/pkg/cluster"
 )
@@ -152,8 +154,10 @@ func runNodeImage(ctx context.Context, args []string) error {
 func runImages(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("images", flag.ContinueOnError)
 	logDir := fs.String("log-dir", "_artifacts/logs", "where step logs are kept")
+	repo := fs.String("image-repo", "", "also push the lab programs' images to this repository (e.g. registry.school.example/class1), for clusters that cannot see this host")
+	insecure := fs.Bool("insecure", false, "the --image-repo registry speaks plain HTTP")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return usageError("%v", err)
 	}
 	set, err := labimages.All(ctx, progress.New(os.Stdout, *logDir, 0))
 	if err != nil {
@@ -162,5 +166,20 @@ func runImages(ctx context.Context, args []string) error {
 	for _, a := range append(set.Offline, set.Lab...) {
 		fmt.Printf("  %s\t%s\n", a.Ref, a.Path)
 	}
+	if *repo == "" {
+		return nil
+	}
+	for _, a := range set.Lab {
+		img, err := ociimage.ReadArchive(a.Path)
+		if err != nil {
+			return err
+		}
+		target := strings.TrimSuffix(*repo, "/") + "/" + strings.TrimPrefix(a.Ref, "joblab/")
+		if err := ociimage.Push(ctx, img, target, *insecure); err != nil {
+			return fmt.Errorf("%w (is the registry reachable, and are you logged in with docker login?)", err)
+		}
+		fmt.Printf("pushed %s as %s\n", a.Ref, target)
+	}
+	fmt.Printf("run the labs with: joblab verify --image-repo %s ...\n", *repo)
 	return nil
 }

@@ -24,7 +24,10 @@ import (
 const (
 	exitLabFailed   = 1
 	exitUsage       = 2
-	exitCluster     = 3
+	exitCluster     = 3 // no Docker, or the kind cluster cannot be made
+	exitKubeconfig  = 4 // unreadable kubeconfig, unknown context
+	exitUnreachable = 5 // the API server does not answer
+	exitForbidden   = 6 // RBAC forbids what the labs need
 	exitInterrupted = 130
 )
 
@@ -81,6 +84,7 @@ type suiteRun struct {
 	kubeconfig string
 	kubeCtx    string
 	namespace  string
+	imageRepo  string
 	outDir     string
 	procs      int
 	keep       bool
@@ -119,6 +123,9 @@ func runSuite(ctx context.Context, s suiteRun) error {
 	}
 	if s.namespace != "" {
 		cmd.Env = append(cmd.Env, "JOBLAB_NAMESPACE="+s.namespace)
+	}
+	if s.imageRepo != "" {
+		cmd.Env = append(cmd.Env, "JOBLAB_IMAGE_REPO="+s.imageRepo)
 	}
 	if s.keep {
 		cmd.Env = append(cmd.Env, "JOBLAB_KEEP_NAMESPACE=always")

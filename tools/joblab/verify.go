@@ -15,12 +15,14 @@ import (
 )
 
 type runFlags struct {
-	out   string
-	procs int
-	keep  bool
+	out       string
+	procs     int
+	keep      bool
+	imageRepo string
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.imageRepo, "image-repo", "", "pull the lab programs' images from this repository (where 'joblab images --image-repo' pushed them), e.g. registry.school.example/class1")
 	fs.StringVar(&f.out, "out", "joblab-report", "directory for the reports (report.html, report.md, junit.xml) and logs")
 	fs.IntVar(&f.procs, "procs", 6, "labs run in parallel, each in its own namespace")
 	fs.BoolVar(&f.keep, "keep", false, "keep the labs' namespaces and objects afterwards")
@@ -43,7 +45,7 @@ func runRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{exitCluster, err}
 	}
-	return runSuite(ctx, suiteRun{labs: labs, kubeconfig: c.Kubeconfig, outDir: rf.out, procs: rf.procs, keep: rf.keep})
+	return runSuite(ctx, suiteRun{labs: labs, kubeconfig: c.Kubeconfig, outDir: rf.out, procs: rf.procs, keep: rf.keep, imageRepo: rf.imageRepo})
 }
 
 func runVerify(ctx context.Context, args []string) error {
@@ -61,9 +63,9 @@ func runVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := reachable(ctx, *kubeconfig, *kubeCtx, *namespace); err != nil {
-		return &exitError{exitCluster, err}
+		return err
 	}
-	run := suiteRun{labs: labs, kubeconfig: *kubeconfig, kubeCtx: *kubeCtx, namespace: *namespace, outDir: rf.out, procs: rf.procs, keep: rf.keep}
+	run := suiteRun{labs: labs, kubeconfig: *kubeconfig, kubeCtx: *kubeCtx, namespace: *namespace, outDir: rf.out, procs: rf.procs, keep: rf.keep, imageRepo: rf.imageRepo}
 	if *namespace != "" {
 		run.procs = 1 // the labs share the namespace and some object names
 	}
@@ -79,12 +81,12 @@ func runClean(ctx context.Context, args []string) error {
 	}
 	cs, err := clientFor(*kubeconfig, *kubeCtx)
 	if err != nil {
-		return &exitError{exitCluster, err}
+		return err
 	}
 	const owned = "app.kubernetes.io/managed-by=joblab"
 	list, err := cs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: owned})
 	if err != nil {
-		return &exitError{exitCluster, fmt.Errorf("listing namespaces labelled %s: %w", owned, err)}
+		return &exitError{exitUnreachable, fmt.Errorf("listing namespaces labelled %s: %w", owned, err)}
 	}
 	removed := 0
 	for _, ns := range list.Items {
@@ -113,14 +115,14 @@ func defaultKubeconfig() string {
 
 func clientFor(kubeconfig, kubeCtx string) (*kubernetes.Clientset, error) {
 	if _, err := os.Stat(kubeconfig); err != nil {
-		return nil, fmt.Errorf("cannot read kubeconfig %s: %w (pass --kubeconfig)", kubeconfig, err)
+		return nil, &exitError{exitKubeconfig, fmt.Errorf("cannot read kubeconfig %s: %w (pass --kubeconfig)", kubeconfig, err)}
 	}
 	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		&clientcmd.ClientConfigLoadingRules{ExplicitPath: kubeconfig},
 		&clientcmd.ConfigOverrides{CurrentContext: kubeCtx})
 	cfg, err := loader.ClientConfig()
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
+		return nil, &exitError{exitKubeconfig, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)}
 	}
 	cfg.Timeout = 10 * time.Second
 	return kubernetes.NewForConfig(cfg)
@@ -134,7 +136,7 @@ func reachable(ctx context.Context, kubeconfig, kubeCtx, namespace string) error
 		return err
 	}
 	if _, err := cs.Discovery().ServerVersion(); err != nil {
-		return fmt.Errorf("the API server of %s does not answer: %w", kubeconfig, err)
+		return &exitError{exitUnreachable, fmt.Errorf("the API server of %s does not answer: %w", kubeconfig, err)}
 	}
 	if namespace == "" {
 		return nil
@@ -144,10 +146,10 @@ func reachable(ctx context.Context, kubeconfig, kubeCtx, namespace string) error
 	}}}
 	res, err := cs.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, review, metav1.CreateOptions{})
 	if err != nil {
-		return fmt.Errorf("asking the API server what joblab may do in namespace %s: %w", namespace, err)
+		return &exitError{exitForbidden, fmt.Errorf("asking the API server what joblab may do in namespace %s: %w", namespace, err)}
 	}
 	if !res.Status.Allowed {
-		return fmt.Errorf("forbidden: this kubeconfig may not create Jobs in namespace %s; bind the Role of manifests/rbac/joblab-verify.yaml to it", namespace)
+		return &exitError{exitForbidden, fmt.Errorf("forbidden: this kubeconfig may not create Jobs in namespace %s; bind the Role of manifests/rbac/joblab-verify.yaml to it", namespace)}
 	}
 	return nil
 }

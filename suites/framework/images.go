@@ -1,0 +1,54 @@
+package framework
+
+import (
+	"os"
+	"strings"
+
+	"sigs.k8s.io/e2e-framework/klient/decoder"
+	"sigs.k8s.io/e2e-framework/klient/k8s"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// ImageRepoEnv names the registry repository the class pushed the lab
+// programs' images to (joblab images --image-repo); the lab programs'
+// images, and only those, are then pulled from there.
+const ImageRepoEnv = "JOBLAB_IMAGE_REPO"
+
+// labImagePrefix is what the lab programs' images start with.
+const labImagePrefix = "joblab/"
+
+// LabImage returns where a lab program's image is pulled from: ref itself,
+// or the same name and tag under $JOBLAB_IMAGE_REPO. Other images (busybox,
+// rabbitmq) are returned unchanged.
+func LabImage(ref string) string {
+	repo := strings.TrimSuffix(os.Getenv(ImageRepoEnv), "/")
+	if repo == "" || !strings.HasPrefix(ref, labImagePrefix) {
+		return ref
+	}
+	return repo + "/" + strings.TrimPrefix(ref, labImagePrefix)
+}
+
+// rewriteLabImages is a decode option that points the lab programs' images
+// at $JOBLAB_IMAGE_REPO.
+func rewriteLabImages() decoder.DecodeOption {
+	return decoder.MutateOption(func(obj k8s.Object) error {
+		var spec *corev1.PodSpec
+		switch o := obj.(type) {
+		case *batchv1.Job:
+			spec = &o.Spec.Template.Spec
+		case *batchv1.CronJob:
+			spec = &o.Spec.JobTemplate.Spec.Template.Spec
+		case *appsv1.Deployment:
+			spec = &o.Spec.Template.Spec
+		default:
+			return nil
+		}
+		for i := range spec.Containers {
+			spec.Containers[i].Image = LabImage(spec.Containers[i].Image)
+		}
+		return nil
+	})
+}
