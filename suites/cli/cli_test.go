@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/suites/framework"
 )
 
@@ -107,5 +109,39 @@ var _ = Describe("joblab run", Label("cli"), func() {
 		out, err := clean.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(ContainSubstring("0 leftovers removed"))
+	})
+})
+
+var _ = Describe("joblab run --image-repo", Label("cli"), func() {
+	It("reports a lab image missing from the class registry at once, and runs the lab once the images are pushed there", func(ctx context.Context) {
+		if mode, why, _ := cluster.ResolveMode(ctx, ""); mode != cluster.Offline {
+			Skip("this check pushes to the local registry mirror, which runs only offline (" + why + ")")
+		}
+		By("running the prime lab against a class registry that lacks the image")
+		missing := filepath.Join(framework.ArtifactsDir(), "cli-missing-image")
+		run := exec.CommandContext(ctx, bin, "run", "--out", missing, "--image-repo", "docker.io/joblab-class-missing", "prime")
+		run.Dir = root
+		out, err := run.CombinedOutput()
+		GinkgoWriter.Printf("%s\n", out)
+		var exit *exec.ExitError
+		Expect(errors.As(err, &exit)).To(BeTrue(), "want a failed run, got %v", err)
+		Expect(exit.ExitCode()).To(Equal(1))
+		report, err := os.ReadFile(filepath.Join(missing, "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(report)).To(ContainSubstring("joblab-class-missing/pn-generator:0.1.0"))
+		Expect(string(report)).To(ContainSubstring("cannot be pulled"))
+
+		By("joblab images --image-repo (the local mirror stands in for the class registry)")
+		push := exec.CommandContext(ctx, bin, "images", "--image-repo", "127.0.0.1:5001/joblab-class", "--insecure")
+		push.Dir = root
+		out, err = push.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+
+		By("running the prime lab with the class registry")
+		run = exec.CommandContext(ctx, bin, "run", "--out", filepath.Join(framework.ArtifactsDir(), "cli-image-repo"), "--image-repo", "docker.io/joblab-class", "prime")
+		run.Dir = root
+		out, err = run.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(MatchRegexp(`(?m)^prime\s+passed`))
 	})
 })
