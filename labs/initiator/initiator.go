@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -74,6 +75,44 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// forwardAttemptTimeout bounds one try to reach the broker through a
+// port-forward; forwardRetryInterval is the pause between tries.
+const (
+	forwardAttemptTimeout = 5 * time.Second
+	forwardRetryInterval  = 3 * time.Second
+)
+
+// waitThroughForward waits until RabbitMQ answers through a port-forward.
+// client-go ends a port-forward at the first connection the pod refuses,
+// which a broker that is still starting does, so each attempt gets a new
+// forward. It returns the forward that works.
+func waitThroughForward(ctx context.Context, b *broker, out io.Writer) (*broker, error) {
+	deadline := time.Now().Add(publishDialTimeout)
+	for {
+		conn, err := queue.Dial(ctx, "amqp://guest:guest@"+b.Addr+"/", forwardAttemptTimeout)
+		if err == nil {
+			conn.Close()
+			return b, nil
+		}
+		b.Close()
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return b, fmt.Errorf("RabbitMQ did not answer through a port-forward within %s: %w", publishDialTimeout, err)
+		}
+		fmt.Fprintf(out, "broker not answering yet (%v); opening a new port-forward\n", err)
+		select {
+		case <-ctx.Done():
+			return b, ctx.Err()
+		case <-time.After(forwardRetryInterval):
+		}
+		next, err := b.reopen()
+		if err != nil {
+			return b, err
+		}
+		next.reopen = b.reopen
+		b = next
+	}
+}
+
 // ErrJobExists is matched (errors.Is) by the error Run returns when the Job
 // is already there.
 var ErrJobExists = errors.New("job already exists")
@@ -124,8 +163,13 @@ func Run(ctx context.Context, o Options) (*batchv1.Job, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer b.Close()
+		defer func() { b.Close() }()
 		fmt.Fprintf(o.Out, "broker found at %s (%s)\n", b.Addr, b.How)
+		if b.reopen != nil {
+			if b, err = waitThroughForward(ctx, b, o.Out); err != nil {
+				return nil, err
+			}
+		}
 		brokerURL = "amqp://guest:guest@" + b.Addr + "/"
 	} else {
 		fmt.Fprintf(o.Out, "broker at %s (given)\n", queue.RedactURL(brokerURL))

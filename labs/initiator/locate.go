@@ -26,6 +26,8 @@ type broker struct {
 	How string
 	// close ends a port-forward; nil for a NodePort.
 	close func()
+	// reopen opens a new port-forward; nil for a NodePort.
+	reopen func() (*broker, error)
 }
 
 // Close ends the port-forward, if any.
@@ -63,7 +65,12 @@ func findBroker(ctx context.Context, o Options) (*broker, error) {
 	} else {
 		fmt.Fprintf(o.Out, "service %s has no NodePort (type %s); trying a port-forward\n", o.Service, svc.Spec.Type)
 	}
-	return portForward(ctx, o, svc, port)
+	b, err := portForward(ctx, o, svc, port)
+	if err != nil {
+		return nil, err
+	}
+	b.reopen = func() (*broker, error) { return portForward(ctx, o, svc, port) }
+	return b, nil
 }
 
 // amqpPort returns the Service's port 5672, or its only port.
