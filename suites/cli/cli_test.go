@@ -37,7 +37,12 @@ var (
 	root  string
 )
 
+var artifacts string
+
 var _ = BeforeSuite(func(ctx context.Context) {
+	var err error
+	artifacts, err = filepath.Abs(framework.ArtifactsDir())
+	Expect(err).NotTo(HaveOccurred())
 	kubeconfig, err := framework.EnsureCluster(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	admin, err = framework.NewEnv(kubeconfig)
@@ -69,7 +74,7 @@ var _ = Describe("joblab run", Label("cli"), func() {
 		Expect(labNamespaces(ctx, "abnormal")).To(BeEmpty(), "leftovers from an earlier run")
 
 		By("starting joblab run abnormal")
-		cmd := exec.Command(bin, "run", "--out", filepath.Join(framework.ArtifactsDir(), "cli-interrupted"), "abnormal")
+		cmd := exec.Command(bin, "run", "--out", filepath.Join(artifacts, "cli-interrupted"), "abnormal")
 		cmd.Dir = root
 		stdout, err := cmd.StdoutPipe()
 		Expect(err).NotTo(HaveOccurred())
@@ -118,7 +123,7 @@ var _ = Describe("joblab run --image-repo", Label("cli"), func() {
 			Skip("this check pushes to the local registry mirror, which runs only offline (" + why + ")")
 		}
 		By("running the prime lab against a class registry that lacks the image")
-		missing := filepath.Join(framework.ArtifactsDir(), "cli-missing-image")
+		missing := filepath.Join(artifacts, "cli-missing-image")
 		run := exec.CommandContext(ctx, bin, "run", "--out", missing, "--image-repo", "docker.io/joblab-class-missing", "prime")
 		run.Dir = root
 		out, err := run.CombinedOutput()
@@ -138,7 +143,7 @@ var _ = Describe("joblab run --image-repo", Label("cli"), func() {
 		Expect(err).NotTo(HaveOccurred(), string(out))
 
 		By("running the prime lab with the class registry")
-		run = exec.CommandContext(ctx, bin, "run", "--out", filepath.Join(framework.ArtifactsDir(), "cli-image-repo"), "--image-repo", "docker.io/joblab-class", "prime")
+		run = exec.CommandContext(ctx, bin, "run", "--out", filepath.Join(artifacts, "cli-image-repo"), "--image-repo", "docker.io/joblab-class", "prime")
 		run.Dir = root
 		out, err = run.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))

@@ -28,6 +28,7 @@ import (
 	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/manifests"
 	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/suites/lesson"
 )
 
 func TestLeastPrivilege(t *testing.T) {
@@ -44,13 +45,17 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
-// Labs checked under the Role: together they use every verb of it (Jobs,
-// a CronJob, a Deployment, a NodePort Service, pod logs, pod deletion, a
-// port-forward and events).
-var labs = []string{"prime", "broker", "behaviours"}
+// labs are every lab of the lesson: all of them must pass under the Role.
+func labs() []string {
+	var names []string
+	for _, l := range lesson.Labs {
+		names = append(names, l.Name)
+	}
+	return names
+}
 
 var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
-	It("passes the labs with only the shipped Role, creating nothing outside the namespace", func(ctx context.Context) {
+	It("passes every lab with only the shipped Role, creating nothing outside the namespace", func(ctx context.Context) {
 		By("creating a namespace and a ServiceAccount bound to the shipped Role")
 		ns, err := framework.CreateNamespace(ctx, admin.Client, "classroom")
 		Expect(err).NotTo(HaveOccurred())
@@ -99,15 +104,17 @@ var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
 		build.Dir = root
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
-		reportDir := filepath.Join(framework.ArtifactsDir(), "least-privilege")
-		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--namespace", ns.Name, "--out", reportDir}, labs...)
+		artifacts, err := filepath.Abs(framework.ArtifactsDir())
+		Expect(err).NotTo(HaveOccurred())
+		reportDir := filepath.Join(artifacts, "least-privilege")
+		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--namespace", ns.Name, "--out", reportDir}, labs()...)
 		verify := exec.CommandContext(ctx, bin, args...)
 		verify.Dir = root
 		verify.Env = append(os.Environ(), "ARTIFACTS="+reportDir)
 		out, err = verify.CombinedOutput()
 		GinkgoWriter.Printf("%s\n", out)
 		Expect(err).NotTo(HaveOccurred(), "joblab verify failed:\n%s", out)
-		for _, lab := range labs {
+		for _, lab := range labs() {
 			Expect(string(out)).To(MatchRegexp(`(?m)^`+lab+`\s+passed`), "lab %s did not pass", lab)
 		}
 		report, err := os.ReadFile(filepath.Join(reportDir, "report.md"))
