@@ -6,6 +6,7 @@
 package manifests
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"errors"
@@ -75,7 +76,7 @@ var removedAPIs = map[string]RemovedAPIError{
 
 // Decode decodes every document of a YAML stream into typed objects.
 func Decode(data []byte) ([]runtime.Object, error) {
-	reader := utilyaml.NewYAMLReader(bufioReader(data))
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	var objs []runtime.Object
 	for i := 1; ; i++ {
 		doc, err := reader.Read()
