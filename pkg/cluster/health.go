@@ -64,7 +64,12 @@ func clusterProblem(ctx context.Context, provider *kindcluster.Provider, c *Clus
 	if err != nil {
 		return "no kubeconfig: " + err.Error()
 	}
-	if err := os.WriteFile(c.Kubeconfig, []byte(kubeconfig), 0o600); err != nil {
+	// Written whole and renamed: other test processes may be reading it.
+	tmp := c.Kubeconfig + ".partial"
+	if err := os.WriteFile(tmp, []byte(kubeconfig), 0o600); err != nil {
+		return "cannot write kubeconfig: " + err.Error()
+	}
+	if err := os.Rename(tmp, c.Kubeconfig); err != nil {
 		return "cannot write kubeconfig: " + err.Error()
 	}
 	client, err := newClient(c.Kubeconfig)

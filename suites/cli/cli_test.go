@@ -8,6 +8,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -32,28 +33,43 @@ func TestCLI(t *testing.T) {
 }
 
 var (
-	admin *framework.Env
-	bin   string
-	root  string
+	admin     *framework.Env
+	bin       string
+	root      string
+	artifacts string
 )
 
-var artifacts string
+// setup is what the first process prepares for all: the cluster and the
+// joblab binary.
+type setup struct{ Kubeconfig, Bin string }
 
-var _ = BeforeSuite(func(ctx context.Context) {
-	var err error
-	artifacts, err = filepath.Abs(framework.ArtifactsDir())
-	Expect(err).NotTo(HaveOccurred())
+var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	kubeconfig, err := framework.EnsureCluster(ctx)
 	Expect(err).NotTo(HaveOccurred())
-	admin, err = framework.NewEnv(kubeconfig)
+	repo, err := gobuild.RepoRoot()
 	Expect(err).NotTo(HaveOccurred())
-	root, err = gobuild.RepoRoot()
+	dir, err := os.MkdirTemp("", "joblab-cli-")
 	Expect(err).NotTo(HaveOccurred())
-	bin = filepath.Join(GinkgoT().TempDir(), "joblab")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/joblab")
-	build.Dir = root
+	DeferCleanup(func() { os.RemoveAll(dir) })
+	built := filepath.Join(dir, "joblab")
+	build := exec.CommandContext(ctx, "go", "build", "-o", built, "./tools/joblab")
+	build.Dir = repo
 	out, err := build.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))
+	data, err := json.Marshal(setup{Kubeconfig: kubeconfig, Bin: built})
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}, func(data []byte) {
+	var s setup
+	Expect(json.Unmarshal(data, &s)).To(Succeed())
+	var err error
+	admin, err = framework.NewEnv(s.Kubeconfig)
+	Expect(err).NotTo(HaveOccurred())
+	bin = s.Bin
+	root, err = gobuild.RepoRoot()
+	Expect(err).NotTo(HaveOccurred())
+	artifacts, err = filepath.Abs(framework.ArtifactsDir())
+	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
 // labNamespaces lists joblab's namespaces of one lab that are not yet gone.
@@ -69,7 +85,7 @@ func labNamespaces(ctx context.Context, lab string) []string {
 	return out
 }
 
-var _ = Describe("joblab run", Label("cli"), func() {
+var _ = Describe("joblab run", Label("cli"), Serial, func() {
 	It("removes what it created when interrupted mid-lab, and joblab clean finds nothing left", func(ctx context.Context) {
 		Expect(labNamespaces(ctx, "abnormal")).To(BeEmpty(), "leftovers from an earlier run")
 
@@ -117,7 +133,7 @@ var _ = Describe("joblab run", Label("cli"), func() {
 	})
 })
 
-var _ = Describe("joblab run --image-repo", Label("cli"), func() {
+var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 	It("reports a lab image missing from the class registry at once, and runs the lab once the images are pushed there", func(ctx context.Context) {
 		if mode, why, _ := cluster.ResolveMode(ctx, ""); mode != cluster.Offline {
 			Skip("this check pushes to the local registry mirror, which runs only offline (" + why + ")")

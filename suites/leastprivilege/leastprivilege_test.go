@@ -38,10 +38,13 @@ func TestLeastPrivilege(t *testing.T) {
 
 var admin *framework.Env
 
-var _ = BeforeSuite(func(ctx context.Context) {
+var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	kubeconfig, err := framework.EnsureCluster(ctx)
 	Expect(err).NotTo(HaveOccurred())
-	admin, err = framework.NewEnv(kubeconfig)
+	return []byte(kubeconfig)
+}, func(kubeconfig []byte) {
+	var err error
+	admin, err = framework.NewEnv(string(kubeconfig))
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
