@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -145,20 +144,21 @@ func runSuite(ctx context.Context, s suiteRun) error {
 		fmt.Println("==> interrupted: stopping the labs and removing what they created")
 		// Ginkgo runs every spec's clean-up when interrupted.
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		var suiteErr error
 		select {
-		case <-done:
+		case suiteErr = <-done:
 		case <-time.After(3 * time.Minute):
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
+			suiteErr = <-done
 		}
 		stopProgress()
-		return &exitError{exitInterrupted, errors.New("interrupted")}
+		return &exitError{exitInterrupted, fmt.Errorf("interrupted; the suite stopped with %w (log: %s)", suiteErr, suiteLog)}
 	}
 	stopProgress()
 
 	run, err := report.FromGinkgoJSON(filepath.Join(outDir, "report.json"))
 	if err != nil {
-		return &exitError{exitCluster, fmt.Errorf("the suite did not report (%v); see %s", err, suiteLog)}
+		return &exitError{exitCluster, fmt.Errorf("the suite did not report (%w); see %s", err, suiteLog)}
 	}
 	run.Cluster = s.kubeconfig
 	if s.kubeCtx != "" {
