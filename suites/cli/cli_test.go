@@ -159,10 +159,20 @@ var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 		Expect(err).NotTo(HaveOccurred(), string(out))
 
 		By("running the prime lab with the class registry")
-		run = exec.CommandContext(ctx, bin, "run", "--out", filepath.Join(artifacts, "cli-image-repo"), "--image-repo", "docker.io/joblab-class", "prime")
+		passed := filepath.Join(artifacts, "cli-image-repo")
+		run = exec.CommandContext(ctx, bin, "run", "--out", passed, "--image-repo", "docker.io/joblab-class", "prime")
 		run.Dir = root
 		out, err = run.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(MatchRegexp(`(?m)^prime\s+passed`))
+
+		By("opening this run's report.html in headless Chromium")
+		dom := exec.CommandContext(ctx, "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+filepath.Join(passed, "report.html"))
+		out, err = dom.Output()
+		Expect(err).NotTo(HaveOccurred(), "chromium (Debian's, installed by tools/prepare-host.sh)")
+		Expect(string(out)).To(ContainSubstring(`<section class="lab" id="lab-prime" data-verdict="passed">`))
+		Expect(string(out)).To(ContainSubstring("primes printed"))
 	})
 })
