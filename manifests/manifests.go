@@ -1,8 +1,8 @@
 // Package manifests holds the lesson's manifests, one file per manifest as
 // the notes give them, and reads them: it decodes them into typed objects,
 // refuses APIs that Kubernetes has removed with an error that names the
-// replacement, and checks each manifest against what the lesson documents so
-// that an edit (completions 6 -> 5, say) fails loudly.
+// replacement. What the lesson says each manifest holds is in package
+// lesson (lesson.CompareManifest), not here.
 package manifests
 
 import (

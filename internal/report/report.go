@@ -14,7 +14,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/joblab/joblab/suites/lesson"
+	"github.com/joblab/joblab/lesson"
 )
 
 // lessonJSONEntry must match framework.LessonJSONEntry.

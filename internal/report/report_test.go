@@ -10,7 +10,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/joblab/joblab/suites/lesson"
+	"github.com/joblab/joblab/lesson"
 )
 
 // ginkgoReport builds a Ginkgo JSON report like the suite writes: one spec

@@ -72,6 +72,10 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
+var _ = ReportAfterSuite("skipped specs, with their reasons", func(report Report) {
+	Expect(framework.ReportSkips(report)).To(Succeed())
+})
+
 // labNamespaces lists joblab's namespaces of one lab that are not yet gone.
 func labNamespaces(ctx context.Context, lab string) []string {
 	list, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: framework.OwnerLabelKey + "=" + framework.OwnerLabelValue})

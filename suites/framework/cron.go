@@ -31,6 +31,10 @@ type CronRun struct {
 	Succeeded int32
 	Finished  bool
 	Deleted   bool
+	// FinishedSeen and DeletedSeen number the watch events at which the
+	// run was first seen finished and deleted: the order in which the API
+	// server recorded them.
+	FinishedSeen, DeletedSeen int
 	// Log is the log of the Job's pod, read as soon as the Job finished.
 	Log string
 }
@@ -90,6 +94,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 	var mu sync.Mutex
 	hist := &CronHistory{}
 	byName := map[string]*CronRun{}
+	seen := 0
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, nil)
 	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
@@ -98,6 +103,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		seen++
 		run, ok := byName[j.Name]
 		if !ok {
 			run = &CronRun{Name: j.Name, Created: j.CreationTimestamp.Time}
@@ -108,12 +114,12 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 			hist.Runs = append(hist.Runs, run)
 			sort.SliceStable(hist.Runs, func(a, b int) bool { return hist.Runs[a].Created.Before(hist.Runs[b].Created) })
 		}
-		if ev.Type == watch.Deleted {
-			run.Deleted = true
+		if ev.Type == watch.Deleted && !run.Deleted {
+			run.Deleted, run.DeletedSeen = true, seen
 		}
 		run.Succeeded = j.Status.Succeeded
 		if end := jobEnd(j); end != "" && !run.Finished {
-			run.Finished = true
+			run.Finished, run.FinishedSeen = true, seen
 			run.Log = jobLog(ctx, cs, ns, j.Name)
 		}
 		if hist.Finished() < runs {

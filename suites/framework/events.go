@@ -15,7 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	watchtools "k8s.io/client-go/tools/watch"
 
-	"github.com/joblab/joblab/suites/lesson"
+	"github.com/joblab/joblab/lesson"
 )
 
 // WaitForEvents watches the events of one object (by kind, name and UID,

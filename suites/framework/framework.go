@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -56,7 +57,26 @@ func ArtifactsDir() string {
 	if d := os.Getenv("ARTIFACTS"); d != "" {
 		return d
 	}
-	return "_artifacts"
+	return filepath.Join(repoRoot(), "_artifacts")
+}
+
+// repoRoot is the module's root folder (where go.mod is), found upward
+// from the working directory, so that a package-level go test never
+// writes its artifacts into the package's folder; the working directory
+// when there is no go.mod above it.
+func repoRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
 }
 
 // EnsureCluster returns the kubeconfig of the cluster to test: the one
@@ -126,7 +146,7 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // Lab timeouts: each bounds one wait of a lab, from what was measured on a
 // 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
 var LabTimeouts = struct {
-	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone time.Duration
+	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone, PodsKept time.Duration
 }{
 	NormalJob:        4 * time.Minute, // 6 x 5 s serially, about 50 s seen
 	AbnormalJob:      5 * time.Minute, // back-off 10+20+40 s, Failed after about 93 s
@@ -137,4 +157,5 @@ var LabTimeouts = struct {
 	CronRuns:         7 * time.Minute, // four runs on minute boundaries, clean-up seen at 200 s
 	Events:           1 * time.Minute, // events can arrive after the state they report
 	PodsGone:         2 * time.Minute,
+	PodsKept:         time.Minute, // longer than any TTL a student would set to see the clean-up
 }

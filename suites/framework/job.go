@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	watchtools "k8s.io/client-go/tools/watch"
 
-	"github.com/joblab/joblab/suites/lesson"
+	"github.com/joblab/joblab/lesson"
 )
 
 // JobEnd is how a Job ended.

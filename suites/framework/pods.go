@@ -29,25 +29,3 @@ func PodLog(ctx context.Context, cs kubernetes.Interface, ns, pod, container str
 	}
 	return string(raw), nil
 }
-
-// KubectlStatus is the STATUS column kubectl get pod shows: the reason of
-// the first container that terminated with one, else the phase. For the
-// two-containers lab it shows Completed although the pod failed.
-func KubectlStatus(p *corev1.Pod) string {
-	reason := string(p.Status.Phase)
-	if p.Status.Reason != "" {
-		reason = p.Status.Reason
-	}
-	for i := len(p.Status.ContainerStatuses) - 1; i >= 0; i-- {
-		cs := p.Status.ContainerStatuses[i]
-		switch {
-		case cs.State.Waiting != nil && cs.State.Waiting.Reason != "":
-			reason = cs.State.Waiting.Reason
-		case cs.State.Terminated != nil && cs.State.Terminated.Reason != "":
-			reason = cs.State.Terminated.Reason
-		case cs.State.Terminated != nil:
-			reason = fmt.Sprintf("ExitCode:%d", cs.State.Terminated.ExitCode)
-		}
-	}
-	return reason
-}

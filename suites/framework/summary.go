@@ -69,13 +69,18 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 	bench := Benchmark{SecondsPerLab: map[string]float64{}, ParallelProcesses: report.SuiteConfig.ParallelTotal,
 		APIServerNote: "apiserver_request_total delta: every client's requests during the run (controllers, kubelet, the suite)"}
 	for _, s := range report.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped {
+		// A skipped spec is a row with its reason: a skip nobody sees is
+		// a check nobody ran.
+		if s.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
 		lab := strings.Join(s.Labels(), ",")
 		r := SpecResult{Lab: lab, Spec: s.LeafNodeText, Verdict: verdict(s.State), Seconds: s.RunTime.Seconds()}
-		if s.Failed() {
+		if s.Failed() || s.State == types.SpecStateSkipped {
 			r.Reason = firstLineOf(s.FailureMessage())
+		}
+		if s.State == types.SpecStateSkipped && r.Reason == "" {
+			r.Reason = "not selected by this run's label filter"
 		}
 		for _, e := range s.ReportEntries {
 			if e.Name == APIRequestsEntry {
@@ -148,4 +153,31 @@ func firstLineOf(s string) string {
 		s = s[:160] + "..."
 	}
 	return s
+}
+
+// ReportSkips prints every skipped spec of a suite with its reason and
+// appends them to skipped.md in the artifacts: a skipped check is shown,
+// never hidden. Suites without a lesson summary call it from their
+// ReportAfterSuite.
+func ReportSkips(report types.Report) error {
+	var b strings.Builder
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped {
+			fmt.Fprintf(&b, "| %s | %s | skipped | %s |\n", report.SuiteDescription, s.LeafNodeText, strings.ReplaceAll(firstLineOf(s.FailureMessage()), "|", `\|`))
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	fmt.Printf("\nSkipped in %s:\n%s", report.SuiteDescription, b.String())
+	if err := os.MkdirAll(ArtifactsDir(), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(ArtifactsDir(), "skipped.md"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(b.String())
+	return err
 }

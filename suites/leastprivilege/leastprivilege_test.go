@@ -26,9 +26,9 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 	"github.com/joblab/joblab/suites/framework"
-	"github.com/joblab/joblab/suites/lesson"
 )
 
 func TestLeastPrivilege(t *testing.T) {

@@ -3,21 +3,22 @@
 package lessons
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
 	"github.com/joblab/joblab/labs/initiator"
-	"github.com/joblab/joblab/labs/primes"
-	"github.com/joblab/joblab/labs/queue"
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/suites/framework"
-	"github.com/joblab/joblab/suites/lesson"
 )
 
 // BrokerInput is the input of BrokerSpec.
@@ -35,37 +36,63 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
-	Expect(framework.Apply(ctx, in.Env.Config, ns, "taskQueue-deploy.yaml")).To(Succeed())
+	lab.Apply(ctx, "taskQueue-deploy.yaml")
 	lab.Step("waiting until the broker's Deployment is available")
 	Expect(framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady)).To(Succeed())
 
 	lab.Step("running the job initiator from outside the cluster")
-	var said bytes.Buffer
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: io.MultiWriter(&said, GinkgoWriter)})
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: GinkgoWriter})
 	Expect(err).NotTo(HaveOccurred())
-	found := ""
-	for _, line := range strings.Split(said.String(), "\n") {
-		if strings.HasPrefix(line, "broker found at ") {
-			found = line
+
+	lab.Step("checking that NodePort 31672 answers on every node, from outside the cluster (RabbitMQ is up: the initiator used it)")
+	nodes, nodesErr := framework.NodeAddresses(ctx, cs)
+	if nodesErr != nil {
+		r.NotObservable("RabbitMQ answers at <node IP>:31672 from outside the cluster", "every node", "the nodes cannot be listed here ("+nodesErr.Error()+")")
+	} else {
+		var answered []string
+		for _, addr := range nodes {
+			if framework.AMQPAnswers(ctx, addr, lesson.BrokerNodePort) {
+				answered = append(answered, addr)
+			}
 		}
+		r.Equal("RabbitMQ answers at <node IP>:31672 from outside the cluster", fmt.Sprintf("%d of %d nodes", len(nodes), len(nodes)), fmt.Sprintf("%d of %d nodes", len(answered), len(nodes)))
 	}
-	r.Add("the initiator reaches the broker from outside the cluster", "node address : 31672 (or a port-forward)", found, found != "")
+
+	lab.Step("comparing Job pngen, as the initiator created it, with the lesson")
+	job, err := cs.BatchV1().Jobs(ns).Get(ctx, "pngen", metav1.GetOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(job)
+	Expect(err).NotTo(HaveOccurred())
+	for _, path := range sortedPaths(lesson.PngenJob) {
+		got := lesson.LookupPath(obj, path)
+		r.Add("Job pngen "+path, lesson.ShowValue(lesson.PngenJob[path]), lesson.ShowValue(got), lesson.SameValue(got, lesson.PngenJob[path]))
+	}
 
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerJob)
 	Expect(err).NotTo(HaveOccurred())
-	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.BrokerItems, lesson.BrokerItems), fmt.Sprintf("%d/%d", run.Job.Status.Succeeded, lesson.BrokerItems))
-	r.Add("most pods active at once", fmt.Sprintf("at most %d", lesson.BrokerParallelism), fmt.Sprint(run.Timeline.MaxActive), run.Timeline.MaxActive <= lesson.BrokerParallelism && run.Timeline.MaxActive > 0)
+	n := lesson.BrokerItemCount
+	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "pngen", "Completions"))
+	r.Equal("pods created", n, len(run.Timeline.Pods))
+	batches := run.Timeline.Batches(3 * time.Second)
+	first := 0
+	if len(batches) > 0 {
+		first = batches[0]
+	}
+	r.Equal("workers started first (parallelism 2)", lesson.BrokerParallelism, first)
+	r.Equal("most pods active at once", lesson.BrokerParallelism, run.Timeline.MaxActive)
 
 	lab.Step("kubectl logs of each pngen pod")
 	pods, err := framework.JobPods(ctx, cs, ns, "pngen")
 	Expect(err).NotTo(HaveOccurred())
-	var statuses, items, problems []string
-	handled := map[queue.Item]int{}
+	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name=pngen")
+	Expect(err).NotTo(HaveOccurred())
+	r.Equal("kubectl get pod: STATUS", repeat("Completed", n), strings.Join(framework.KubectlColumn(table, "Status"), ","))
+	handled := map[lesson.BrokerItem]int{}
+	var problems []string
 	all := map[int]int{}
 	for i := range pods {
 		p := &pods[i]
-		statuses = append(statuses, framework.KubectlStatus(p))
 		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
 		Expect(err).NotTo(HaveOccurred())
 		item, got, perr := lesson.ParseWorkerLog(log)
@@ -73,33 +100,50 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 			problems = append(problems, fmt.Sprintf("%s: %v", p.Name, perr))
 			continue
 		}
-		items = append(items, strings.SplitN(log, "\n", 2)[0])
-		handled[item]++
-		if !equalInts(got, primes.InRange(item.Start, item.End)) {
-			problems = append(problems, fmt.Sprintf("%s: item %s printed %d numbers, not its %d primes", p.Name, item, len(got), len(primes.InRange(item.Start, item.End))))
-		}
 		for _, n := range got {
 			all[n]++
 		}
+		if !slices.Contains(lesson.BrokerItems, item) {
+			problems = append(problems, fmt.Sprintf("%s: printed item %s, not one of the lesson's", p.Name, item))
+			continue
+		}
+		handled[item]++
+		// The primes of the lesson's item, by the checker's own arithmetic.
+		if want := lesson.PrimesBetween(item.Start, item.End); !equalInts(got, want) {
+			problems = append(problems, fmt.Sprintf("%s: item %s: %s", p.Name, item, differences(want, got)))
+		}
 	}
-	sort.Strings(items)
-	r.Equal("kubectl get pod: STATUS", repeat("Completed", lesson.BrokerItems), strings.Join(statuses, ","))
-	r.Add("each pod log: one item, then exactly its primes", "yes", fmt.Sprintf("items %v; problems: %v", items, problems), len(problems) == 0)
-	once := len(handled) == lesson.BrokerItems
-	for _, it := range queue.LessonItems() {
+	r.Add("each pod log: one of the lesson's items, then exactly its primes", "yes", strings.Join(append([]string{fmt.Sprintf("%d problems", len(problems))}, problems...), "; "), len(problems) == 0)
+	var counts []string
+	once := len(handled) == len(lesson.BrokerItems)
+	for _, it := range lesson.BrokerItems {
+		counts = append(counts, fmt.Sprintf("%s x%d", it, handled[it]))
 		once = once && handled[it] == 1
 	}
-	r.Add("each item handled once", "1-1000, 1001-2000, 2001-3000, 3001-4000 once each", fmt.Sprint(handled), once)
+	r.Add("each item handled once", "1-1000, 1001-2000, 2001-3000, 3001-4000 once each", strings.Join(counts, ", "), once)
 	dups := 0
 	for _, c := range all {
 		if c > 1 {
 			dups++
 		}
 	}
-	observed := fmt.Sprintf("%d, each once", len(all))
-	if dups > 0 {
-		observed = fmt.Sprintf("%d, %d of them more than once", len(all), dups)
+	r.Equal("primes printed by the four pods together", fmt.Sprintf("%d, each once", lesson.BrokerPrimes), fmt.Sprintf("%d, %d more than once", len(all), dups))
+
+	lab.Step("checking that the queue is empty at the end")
+	if nodesErr != nil || len(nodes) == 0 {
+		r.NotObservable("messages left in queue taskqueue", "0", "the nodes cannot be listed here, so the broker cannot be reached from outside")
+	} else {
+		left, err := framework.AMQPQueueDepth(ctx, nodes[0], lesson.BrokerNodePort, "taskqueue")
+		r.Add("messages left in queue taskqueue", "0", fmt.Sprintf("%d (%s)", left, readable(err)), err == nil && left == 0)
 	}
-	r.Equal("primes printed by the four pods together", fmt.Sprintf("%d, each once", lesson.BrokerPrimes), observed)
 	lab.Verify()
+}
+
+func sortedPaths(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -5,14 +5,14 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/suites/framework"
-	"github.com/joblab/joblab/suites/lesson"
 )
 
 // CronInput is the input of CronSpec.
@@ -32,11 +32,13 @@ func CronSpec(ctx context.Context, in CronInput) {
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
 	lab.Step("kubectl apply -f cron-job.yaml")
-	Expect(framework.Apply(ctx, in.Env.Config, ns, "cron-job.yaml")).To(Succeed())
+	lab.Apply(ctx, "cron-job.yaml")
 	cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, "hello", metav1.GetOptions{})
 	Expect(err).NotTo(HaveOccurred())
-	r.Equal("kubectl get cronjobs: SCHEDULE", lesson.CronSchedule, cj.Spec.Schedule)
-	r.Equal("kubectl get cronjobs: SUSPEND", false, ptr.Deref(cj.Spec.Suspend, false))
+	table, err := framework.KubectlGet(ctx, cs.BatchV1().RESTClient(), ns, "cronjobs", "")
+	Expect(err).NotTo(HaveOccurred())
+	r.Equal("kubectl get cronjobs: SCHEDULE", lesson.CronSchedule, framework.KubectlCell(table, "hello", "Schedule"))
+	r.Equal("kubectl get cronjobs: SUSPEND", "False", strings.Title(framework.KubectlCell(table, "hello", "Suspend"))) //nolint:staticcheck // one ASCII word
 
 	lab.Step(fmt.Sprintf("watching %d runs, one a minute, and the history clean-up", in.Runs))
 	hist, err := framework.WatchCronRuns(ctx, cs, ns, in.Runs, framework.LabTimeouts.CronRuns)
@@ -65,10 +67,44 @@ func CronSpec(ctx context.Context, in CronInput) {
 	r.Add("each log: a date line, then the greeting", "date / "+lesson.CronGreeting, fmt.Sprintf("wrong: %v", badLogs), len(badLogs) == 0)
 
 	lab.Step("checking what the history clean-up kept")
-	r.Add("finished Jobs kept", fmt.Sprintf("at most %d", lesson.CronHistoryLimit), fmt.Sprintf("%d (%s)", hist.Kept(), hist), hist.Kept() <= lesson.CronHistoryLimit)
+	// The wait ended when the oldest finished Job was deleted, after the
+	// fourth run finished: the history then holds exactly the limit.
+	r.Add("finished Jobs kept when the oldest is removed", fmt.Sprintf("exactly %d (the default successfulJobsHistoryLimit)", lesson.CronHistoryLimit), fmt.Sprintf("%d (%s)", hist.Kept(), hist), hist.Kept() == lesson.CronHistoryLimit)
 	oldest := hist.Runs[0]
-	r.Equal("the oldest Job deleted by the clean-up", true, oldest.Deleted)
+	var fourth *framework.CronRun
+	for _, run := range hist.Runs {
+		if run.Finished && run.FinishedSeen > 0 {
+			if fourth == nil || run.FinishedSeen > fourth.FinishedSeen {
+				fourth = run
+			}
+		}
+	}
+	after := oldest.Deleted && fourth != nil && fourth != oldest && oldest.DeletedSeen > fourth.FinishedSeen
+	r.Add("the oldest Job removed only after the fourth run finished", "after", fmt.Sprintf("oldest %s deleted at watch event %d, the last run finished at event %d", oldest.Name, oldest.DeletedSeen, fourthSeen(fourth)), after)
+	events, err := framework.WaitForEvents(ctx, cs, ns, "CronJob", "hello", cj.UID, []lesson.Step{{Type: "Normal", Reason: "SuccessfulDelete", Times: 1, MessagePrefix: "Deleted job " + oldest.Name}}, framework.LabTimeouts.Events)
+	r.Add("removed by the CronJob controller (event SuccessfulDelete)", "Deleted job "+oldest.Name, deleteEvents(events), err == nil)
 	err = framework.WaitForPodsGone(ctx, cs, ns, "batch.kubernetes.io/job-name="+oldest.Name, framework.LabTimeouts.PodsGone)
-	r.Add("the oldest Job's pods removed with it", "removed", fmt.Sprint(err), err == nil)
+	r.Add("the oldest Job's pods removed with it", "removed", readable(err), err == nil)
 	lab.Verify()
+}
+
+func fourthSeen(r *framework.CronRun) int {
+	if r == nil {
+		return 0
+	}
+	return r.FinishedSeen
+}
+
+// deleteEvents lists the messages of the CronJob's SuccessfulDelete events.
+func deleteEvents(events []lesson.Event) string {
+	var out []string
+	for _, e := range events {
+		if e.Reason == "SuccessfulDelete" {
+			out = append(out, e.Message)
+		}
+	}
+	if len(out) == 0 {
+		return "no SuccessfulDelete event"
+	}
+	return strings.Join(out, "; ")
 }

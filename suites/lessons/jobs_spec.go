@@ -13,9 +13,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/joblab/joblab/labs/primes"
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/suites/framework"
-	"github.com/joblab/joblab/suites/lesson"
 )
 
 // NormalJobInput is the input of NormalJobSpec.
@@ -34,14 +33,14 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
 	lab.Step("kubectl apply -f " + in.Manifest)
-	Expect(framework.Apply(ctx, in.Env.Config, ns, in.Manifest)).To(Succeed())
+	lab.Apply(ctx, in.Manifest)
 
 	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
 	Expect(err).NotTo(HaveOccurred())
 	job, tl := run.Job, run.Timeline
 
-	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), fmt.Sprintf("%d/%d", job.Status.Succeeded, ptr.Deref(job.Spec.Completions, 1)))
+	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
 	r.Equal("describe: Parallelism", in.Parallelism, ptr.Deref(job.Spec.Parallelism, 1))
 	r.Equal("describe: Completions", lesson.NormalCompletions, ptr.Deref(job.Spec.Completions, 1))
 	r.Equal("pods created", lesson.NormalCompletions, len(tl.Pods))
@@ -50,8 +49,11 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	if in.Parallelism == 1 {
 		r.Add("pods run one after another", "each pod starts after the previous one ended", fmt.Sprintf("one at a time: %v", tl.OneAtATime()), tl.OneAtATime())
 	} else {
-		pairs := len(batches) > 0 && batches[0] == 2 && maxOf(batches) <= 2
-		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "pairs", fmt.Sprintf("created in groups of %v", batches), pairs)
+		pairs := len(batches) == lesson.NormalCompletions/2
+		for _, b := range batches {
+			pairs = pairs && b == 2
+		}
+		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "[2 2 2]", fmt.Sprint(batches), pairs)
 	}
 
 	lab.Step("reading the events of kubectl describe job normal-job")
@@ -72,8 +74,9 @@ type FailingJobInput struct {
 	BackoffLimit int
 	// Containers maps each container to its documented exit code.
 	Containers map[string]int32
-	// KubectlStatus is the pod STATUS column the notes print.
-	KubectlStatus string
+	// KubectlReady and KubectlStatus are the pod READY and STATUS columns
+	// the notes print.
+	KubectlReady, KubectlStatus string
 	// GrowingBackoff asserts that the gaps between pod creations grow.
 	GrowingBackoff bool
 }
@@ -86,7 +89,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
 	lab.Step("kubectl apply -f " + in.Manifest)
-	Expect(framework.Apply(ctx, in.Env.Config, ns, in.Manifest)).To(Succeed())
+	lab.Apply(ctx, in.Manifest)
 
 	lab.Step("waiting until the job fails")
 	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, framework.LabTimeouts.AbnormalJob)
@@ -101,18 +104,17 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 		}
 	}
 	r.Equal("job condition Failed, reason", lesson.BackoffLimitExceeded, reason)
-	r.Equal("kubectl get jobs: COMPLETIONS", "0/1", fmt.Sprintf("%d/%d", job.Status.Succeeded, ptr.Deref(job.Spec.Completions, 1)))
+	r.Equal("kubectl get jobs: COMPLETIONS", "0/1", kubectlJobCell(ctx, in.Env, ns, in.JobName, "Completions"))
 	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 0 Succeeded / %d Failed", pods), fmt.Sprintf("%d Running / %d Succeeded / %d Failed", job.Status.Active, job.Status.Succeeded, job.Status.Failed))
 	r.Equal("pods created (first try + backoffLimit retries)", pods, len(tl.Pods))
 
 	lab.Step("checking every pod and container state (kubectl get pod)")
 	podList, err := framework.JobPods(ctx, cs, ns, in.JobName)
 	Expect(err).NotTo(HaveOccurred())
-	var phases, exits, status []string
+	var phases, exits []string
 	for i := range podList {
 		p := &podList[i]
 		phases = append(phases, string(p.Status.Phase))
-		status = append(status, framework.KubectlStatus(p))
 		for _, c := range p.Status.ContainerStatuses {
 			if t := c.State.Terminated; t != nil {
 				exits = append(exits, fmt.Sprintf("%s=%d", c.Name, t.ExitCode))
@@ -121,7 +123,10 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	}
 	r.Equal("pod phases", repeat("Failed", pods), strings.Join(phases, ","))
 	r.Equal("container exit codes", repeat(exitCodes(in.Containers), pods), strings.Join(exits, ","))
-	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(status, ","))
+	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name="+in.JobName)
+	Expect(err).NotTo(HaveOccurred())
+	r.Equal("kubectl get pod: READY", repeat(in.KubectlReady, pods), strings.Join(framework.KubectlColumn(table, "Ready"), ","))
+	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
 		gaps := tl.CreationGaps()
 		r.Add("gaps between pod creations grow (back-off)", "growing", fmt.Sprint(roundAll(gaps)), len(gaps) == pods-1 && lesson.Growing(gaps))
@@ -146,30 +151,118 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
 	lab.Step("kubectl apply -f pn_job.yaml")
-	Expect(framework.Apply(ctx, in.Env.Config, ns, "pn_job.yaml")).To(Succeed())
+	lab.Apply(ctx, "pn_job.yaml")
 
 	lab.Step("waiting until the job completes")
-	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
+	_, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
 	Expect(err).NotTo(HaveOccurred())
-	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", fmt.Sprintf("%d/%d", run.Job.Status.Succeeded, ptr.Deref(run.Job.Spec.Completions, 1)))
+	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", kubectlJobCell(ctx, in.Env, ns, "prime-number", "Completions"))
 
 	lab.Step("kubectl logs of the pod")
 	pods, err := framework.JobPods(ctx, cs, ns, "prime-number")
 	Expect(err).NotTo(HaveOccurred())
-	Expect(pods).To(HaveLen(1))
-	r.Equal("kubectl get pod: STATUS", "Completed", framework.KubectlStatus(&pods[0]))
-	log, err := framework.PodLog(ctx, cs, ns, pods[0].Name, "pn-generator")
+	r.Equal("kubectl get pod: pods of the Job", 1, len(pods))
+	Expect(pods).NotTo(BeEmpty())
+	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name=prime-number")
 	Expect(err).NotTo(HaveOccurred())
-	first, _, _ := strings.Cut(log, "\n")
-	r.Add("log begins", "[    2     3     5     7    11 ...", first, strings.HasPrefix(first, "[    2     3     5     7    11"))
-	got, err := primes.Parse(strings.NewReader(log))
-	r.Add("log is one bracketed array", "yes", fmt.Sprintf("parse error: %v", err), err == nil)
+	r.Equal("kubectl get pod: STATUS", "Completed", framework.KubectlCell(table, pods[0].Name, "Status"))
+	log, err := framework.PodLog(ctx, cs, ns, pods[0].Name, pods[0].Spec.Containers[0].Name)
+	Expect(err).NotTo(HaveOccurred())
+	lines := strings.SplitN(log, "\n", len(lesson.PrimeLogHead)+1)
+	for i, want := range lesson.PrimeLogHead {
+		got := ""
+		if i < len(lines) {
+			got = lines[i]
+		}
+		r.Equal(fmt.Sprintf("kubectl logs: line %d as the notes print it", i+1), want, got)
+	}
+	// The expected primes come from the checker's own arithmetic and the
+	// published count, never from the program's code.
+	want := lesson.PrimesBetween(lesson.PrimeStart, lesson.PrimeEnd)
+	got, err := lesson.Numbers(log)
+	r.Add("the log holds only numbers in brackets", "yes", readable(err), err == nil)
 	r.Equal("primes printed", lesson.PrimeCount, len(got))
 	if len(got) > 0 {
 		r.Equal("first and last prime", fmt.Sprintf("2 .. %d", lesson.PrimeLast), fmt.Sprintf("%d .. %d", got[0], got[len(got)-1]))
 	}
-	r.Add("exactly the primes of 2..100001", "yes", fmt.Sprint(equalInts(got, primes.InRange(lesson.PrimeStart, lesson.PrimeEnd))), equalInts(got, primes.InRange(lesson.PrimeStart, lesson.PrimeEnd)))
+	r.Add("exactly the primes of 2..100001 (A_START_NUM=2, A_SIZE_NUM=10**5)", "9592 primes, none missing, none extra", differences(want, got), equalInts(got, want))
+	layout := lesson.NumpyText(want)
+	r.Add("the whole log in numpy's layout (12 a line, width 5, as the notes)", fmt.Sprintf("%d lines", strings.Count(layout, "\n")), firstDifferentLine(layout, log), log == layout)
 	lab.Verify()
+}
+
+// kubectlJobCell is one column of kubectl get jobs for a Job, as the API
+// server prints it.
+func kubectlJobCell(ctx context.Context, env *framework.Env, ns, job, column string) string {
+	rows, err := framework.KubectlGet(ctx, env.Client.BatchV1().RESTClient(), ns, "jobs", "")
+	Expect(err).NotTo(HaveOccurred())
+	return framework.KubectlCell(rows, job, column)
+}
+
+// readable renders an error for a report row: "none" rather than <nil>.
+func readable(err error) string {
+	if err == nil {
+		return "none"
+	}
+	return err.Error()
+}
+
+// differences says how got differs from want: missing and extra numbers.
+func differences(want, got []int) string {
+	in := func(xs []int) map[int]bool {
+		m := make(map[int]bool, len(xs))
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	w, g := in(want), in(got)
+	var missing, extra []int
+	for _, x := range want {
+		if !g[x] {
+			missing = append(missing, x)
+		}
+	}
+	for _, x := range got {
+		if !w[x] {
+			extra = append(extra, x)
+		}
+	}
+	if len(missing) == 0 && len(extra) == 0 && len(want) == len(got) {
+		return "the same"
+	}
+	return fmt.Sprintf("%d printed; missing %s; extra %s", len(got), firstFew(missing), firstFew(extra))
+}
+
+func firstFew(xs []int) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	if len(xs) > 5 {
+		return fmt.Sprintf("%v ... (%d)", xs[:5], len(xs))
+	}
+	return fmt.Sprint(xs)
+}
+
+// firstDifferentLine names the first line where got differs from want.
+func firstDifferentLine(want, got string) string {
+	if want == got {
+		return "the same"
+	}
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d is %q, numpy prints %q", i+1, g, w)
+		}
+	}
+	return "differs"
 }
 
 func maxOf(xs []int) int {

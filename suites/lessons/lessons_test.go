@@ -20,14 +20,14 @@ var _ = Describe("normal: completions and parallelism (10.2)", Label("normal"), 
 var _ = Describe("abnormal: backoffLimit (10.3)", Label("abnormal"), func() {
 	It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
 		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
-			BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlStatus: "Error", GrowingBackoff: true})
+			BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlReady: "0/1", KubectlStatus: "Error", GrowingBackoff: true})
 	})
 })
 
 var _ = Describe("two-containers: one failing container fails the pod (10.4)", Label("two-containers"), func() {
 	It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
 		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
-			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlStatus: "Completed"})
+			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatus: "Completed"})
 	})
 })
 

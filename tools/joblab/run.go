@@ -16,7 +16,7 @@ import (
 
 	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/internal/report"
-	"github.com/joblab/joblab/suites/lesson"
+	"github.com/joblab/joblab/lesson"
 )
 
 // Exit codes, distinct per kind of failure.

@@ -14,9 +14,10 @@ const (
 	PrimeEnd                = 100001
 	PrimeCount              = 9592
 	PrimeLast               = 99991
-	BrokerItems             = 4
+	BrokerItemCount         = 4
 	BrokerParallelism       = 2
 	BrokerPrimes            = 550
+	BrokerNodePort          = 31672
 	CronSchedule            = "*/1 * * * *"
 	CronHistoryLimit        = 3
 	CronGreeting            = "Hello from the kubernetes cluseter"

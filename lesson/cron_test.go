@@ -51,7 +51,7 @@ func TestParseWorkerLog(t *testing.T) {
 	if err != nil || item.Start != 1001 || item.End != 2000 || len(got) != 3 || got[0] != 1009 {
 		t.Fatalf("got %v %v %v", item, got, err)
 	}
-	if _, _, err := ParseWorkerLog("1001, 2000\n[1009]\n"); err == nil || !strings.Contains(err.Error(), "Python list") {
+	if _, _, err := ParseWorkerLog("1001, 2000\n[1009]\n"); err == nil || !strings.Contains(err.Error(), "as the notes print it") {
 		t.Errorf("a bare payload line was accepted: %v", err)
 	}
 }

@@ -11,6 +11,10 @@ type Row struct {
 	Documented string
 	Observed   string
 	OK         bool
+	// NotObserved says why the fact could not be observed on this cluster
+	// (for example RBAC forbids reading nodes); such a row is shown, never
+	// counted as matching, and does not fail the lab.
+	NotObserved string `json:",omitempty"`
 }
 
 // Report is a lab's documented-versus-observed table.
@@ -21,7 +25,12 @@ type Report struct {
 
 // Add records a fact; ok says whether the observation matches the lesson.
 func (r *Report) Add(fact, documented, observed string, ok bool) {
-	r.Rows = append(r.Rows, Row{fact, documented, observed, ok})
+	r.Rows = append(r.Rows, Row{Fact: fact, Documented: documented, Observed: observed, OK: ok})
+}
+
+// NotObservable records a fact that could not be observed here, and why.
+func (r *Report) NotObservable(fact, documented, why string) {
+	r.Rows = append(r.Rows, Row{Fact: fact, Documented: documented, Observed: "not observed: " + why, OK: true, NotObserved: why})
 }
 
 // Equal records a fact whose observation must equal the documented value.
@@ -42,16 +51,23 @@ func (r Report) Failed() []Row {
 	return out
 }
 
+// mark is a row's verdict word.
+func (row Row) mark() string {
+	switch {
+	case row.NotObserved != "":
+		return "n/a"
+	case !row.OK:
+		return "DIFFERS"
+	}
+	return "ok"
+}
+
 // Markdown renders the report as a Markdown table.
 func (r Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s\n\n| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n", r.Lab)
 	for _, row := range r.Rows {
-		mark := "ok"
-		if !row.OK {
-			mark = "DIFFERS"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark, esc(row.Fact), esc(row.Documented), esc(row.Observed))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.mark(), esc(row.Fact), esc(row.Documented), esc(row.Observed))
 	}
 	return b.String()
 }
@@ -67,11 +83,7 @@ func (r Report) Text() string {
 	fmt.Fprintf(&b, "lab %s: what the lesson says next to what happened\n", r.Lab)
 	fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", "", w[0], "fact", w[1], "the lesson says", "observed")
 	for _, row := range r.Rows {
-		mark := "ok"
-		if !row.OK {
-			mark = "DIFFERS"
-		}
-		fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", mark, w[0], row.Fact, w[1], row.Documented, row.Observed)
+		fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", row.mark(), w[0], row.Fact, w[1], row.Documented, row.Observed)
 	}
 	return b.String()
 }

@@ -1,0 +1,65 @@
+package lesson
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckerArithmeticMatchesThePublishedPrimeCounts(t *testing.T) {
+	for x, want := range PrimeCountUpTo {
+		if got := len(PrimesBetween(1, x)); got != want {
+			t.Errorf("π(%d): the checker counts %d, the tables say %d", x, got, want)
+		}
+	}
+	got := PrimesBetween(2, 100001)
+	if len(got) != 9592 || got[0] != 2 || got[len(got)-1] != 99991 {
+		t.Errorf("2..100001: %d primes, %d .. %d; the lesson says 9592, 2 .. 99991", len(got), got[0], got[len(got)-1])
+	}
+	if p := PrimesBetween(1, 10); len(p) != 4 || p[0] != 2 {
+		t.Errorf("1 is not a prime: got %v", p)
+	}
+}
+
+func TestNumpyTextStartsAsTheNotesPrintIt(t *testing.T) {
+	lines := strings.Split(NumpyText(PrimesBetween(2, 100001)), "\n")
+	for i, want := range PrimeLogHead {
+		if lines[i] != want {
+			t.Errorf("line %d:\n got %q\nwant %q (the notes)", i+1, lines[i], want)
+		}
+	}
+	if last := lines[len(lines)-2]; !strings.HasSuffix(last, "99991]") {
+		t.Errorf("last line %q does not end the array", last)
+	}
+	for i, l := range lines {
+		if len(l) > NumpyLineWidth {
+			t.Errorf("line %d is %d characters, wider than numpy's %d", i+1, len(l), NumpyLineWidth)
+		}
+	}
+}
+
+func TestNumbersReadsAnyLayout(t *testing.T) {
+	got, err := Numbers("[ 2 3\n  5]\n")
+	if err != nil || len(got) != 3 || got[2] != 5 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if _, err := Numbers("[2 three]"); err == nil {
+		t.Error("a word was read as a number")
+	}
+}
+
+func TestBrokerItemsCoverOneToFourThousandOnce(t *testing.T) {
+	seen := map[int]int{}
+	for _, it := range BrokerItems {
+		for n := it.Start; n <= it.End; n++ {
+			seen[n]++
+		}
+	}
+	for n := 1; n <= 4000; n++ {
+		if seen[n] != 1 {
+			t.Fatalf("%d covered %d times", n, seen[n])
+		}
+	}
+	if BrokerItemHead(BrokerItems[1]) != "['1001', ' 2000']" {
+		t.Errorf("item head %q is not the notes' ['1001', ' 2000']", BrokerItemHead(BrokerItems[1]))
+	}
+}

@@ -1,0 +1,45 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/joblab/joblab/lesson"
+)
+
+// Apply compares the manifest the lab is about to apply (the embedded one,
+// or the student's from $JOBLAB_MANIFESTS) with the lesson, one report row
+// per difference, then applies it. A differing manifest makes the lab red
+// but still runs, so the student sees what the lesson says, what their
+// manifest says, and what then happened.
+func (l *Lab) Apply(ctx context.Context, name string) {
+	data, err := ReadManifest(name)
+	Expect(err).NotTo(HaveOccurred())
+	l.CompareManifest(name, data)
+	Expect(Apply(ctx, l.Env.Config, l.Namespace, name)).To(Succeed())
+}
+
+// CompareManifest adds the manifest's comparison with the lesson to the
+// lab's report: each differing field is a row that fails the lab; the
+// project's deliberate departures from the notes are rows that say so.
+func (l *Lab) CompareManifest(name string, data []byte) {
+	r := l.Report
+	diffs, fields, err := lesson.CompareManifest(name, data)
+	if err != nil {
+		r.Add("manifest "+name, "as the lesson writes it", err.Error(), false)
+		return
+	}
+	for _, d := range diffs {
+		r.Add(fmt.Sprintf("%s: %s %s", name, d.Object, d.Path), lesson.ShowValue(d.Lesson), lesson.ShowValue(d.Manifest), false)
+	}
+	if len(diffs) == 0 {
+		r.Add(name+": the manifest", fmt.Sprintf("the lesson's %d fields, nothing else set", fields), "the same", true)
+	}
+	for _, dep := range lesson.Departures {
+		if dep.Manifest == name {
+			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, dep.Why, true)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/joblab/joblab/internal/kube"
+)
+
+// freshStart is how recently a pod's container must have started for
+// WaitForFreshRunningPod to pick it at once: well inside the lesson's
+// 5-second pods, so the deletion lands while the pod still runs.
+const freshStart = 2 * time.Second
+
+// WaitForFreshRunningPod watches the pods of selector until one runs whose
+// container started within the last freshStart (any running pod once 10 s
+// passed without one), skipping the names in exclude, and returns its name.
+func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, exclude []string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	began := time.Now()
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
+	var picked string
+	last := "no pod seen"
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok || ev.Type == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil {
+			return false, nil
+		}
+		last = DescribePod(p)
+		if p.Status.Phase != corev1.PodRunning {
+			return false, nil
+		}
+		for _, c := range p.Status.ContainerStatuses {
+			if c.State.Running == nil {
+				continue
+			}
+			if time.Since(c.State.Running.StartedAt.Time) < freshStart || time.Since(began) > 10*time.Second {
+				picked = p.Name
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return "", &WaitError{What: fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
+	}
+	return picked, nil
+}
+
+// WaitForPodGone watches a pod until it is removed and returns the last
+// phase it had: the phase the Job controller counted it in.
+func WaitForPodGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (corev1.PodPhase, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
+	var phase corev1.PodPhase
+	last := "not seen"
+	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, gone, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok {
+			return false, nil
+		}
+		phase, last = p.Status.Phase, DescribePod(p)
+		return ev.Type == watch.Deleted, nil
+	})
+	if err != nil {
+		return phase, &WaitError{What: fmt.Sprintf("pod %s/%s to be removed", ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
+	}
+	return phase, nil
+}
+
+// WatchForPodsGoing watches the pods of selector for window and returns
+// "" when none was deleted or marked for deletion, else which and when.
+// It returns early on the first such pod: the window is long enough that a
+// plausible ttlSecondsAfterFinished or an eager clean-up shows.
+func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selector string, window time.Duration) string {
+	ctx, cancel := context.WithTimeout(ctx, window)
+	defer cancel()
+	began := time.Now()
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
+	var going []string
+	empty := func(store cache.Store) (bool, error) {
+		if len(store.List()) == 0 {
+			going = append(going, "no pod left")
+			return true, nil
+		}
+		return false, nil
+	}
+	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, empty, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok {
+			return false, nil
+		}
+		if ev.Type == watch.Deleted || p.DeletionTimestamp != nil {
+			going = append(going, fmt.Sprintf("pod %s removed %s after the watch began", p.Name, time.Since(began).Round(time.Second)))
+			return true, nil
+		}
+		return false, nil
+	})
+	return strings.Join(going, "; ")
+}
