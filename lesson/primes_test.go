@@ -63,3 +63,17 @@ func TestBrokerItemsCoverOneToFourThousandOnce(t *testing.T) {
 		t.Errorf("item head %q is not the notes' ['1001', ' 2000']", BrokerItemHead(BrokerItems[1]))
 	}
 }
+
+func TestReportRowsSayWhatWasNotObserved(t *testing.T) {
+	var r Report
+	r.Add("a", "1", "1", true)
+	r.Add("b", "1", "2", false)
+	r.NotObservable("c", "0", "nodes are forbidden")
+	marks := []string{r.Rows[0].Mark(), r.Rows[1].Mark(), r.Rows[2].Mark()}
+	if strings.Join(marks, ",") != "ok,DIFFERS,n/a" {
+		t.Errorf("marks %v", marks)
+	}
+	if len(r.Failed()) != 1 || !strings.Contains(r.Markdown(), "| n/a | c | 0 | not observed: nodes are forbidden |") {
+		t.Errorf("failed %v, markdown:\n%s", r.Failed(), r.Markdown())
+	}
+}

@@ -51,8 +51,8 @@ func (r Report) Failed() []Row {
 	return out
 }
 
-// mark is a row's verdict word.
-func (row Row) mark() string {
+// Mark is a row's verdict word: ok, DIFFERS, or n/a (not observed).
+func (row Row) Mark() string {
 	switch {
 	case row.NotObserved != "":
 		return "n/a"
@@ -67,7 +67,7 @@ func (r Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s\n\n| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n", r.Lab)
 	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.mark(), esc(row.Fact), esc(row.Documented), esc(row.Observed))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Mark(), esc(row.Fact), esc(row.Documented), esc(row.Observed))
 	}
 	return b.String()
 }
@@ -83,7 +83,7 @@ func (r Report) Text() string {
 	fmt.Fprintf(&b, "lab %s: what the lesson says next to what happened\n", r.Lab)
 	fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", "", w[0], "fact", w[1], "the lesson says", "observed")
 	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", row.mark(), w[0], row.Fact, w[1], row.Documented, row.Observed)
+		fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", row.Mark(), w[0], row.Fact, w[1], row.Documented, row.Observed)
 	}
 	return b.String()
 }

@@ -43,7 +43,7 @@ Verdict: {{if .Passed}}<span class="passed">every lab passed</span>{{else}}<span
 {{if .Facts}}<table>
 <thead><tr><th></th><th>fact</th><th>the lesson says</th><th>observed</th></tr></thead>
 <tbody>{{range .Facts}}
-<tr><td class="{{if .OK}}passed{{else}}differs{{end}}">{{if .OK}}ok{{else}}DIFFERS{{end}}</td><td>{{.Fact}}</td><td>{{.Documented}}</td><td>{{.Observed}}</td></tr>{{end}}
+<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{.Mark}}</td><td>{{.Fact}}</td><td>{{.Documented}}</td><td>{{.Observed}}</td></tr>{{end}}
 </tbody>
 </table>{{end}}
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}

@@ -149,7 +149,7 @@ func (r Run) Markdown() string {
 		if len(l.Facts) > 0 {
 			b.WriteString("| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n")
 			for _, f := range l.Facts {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark(f.OK), mdEsc(f.Fact), mdEsc(f.Documented), mdEsc(f.Observed))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Mark(), mdEsc(f.Fact), mdEsc(f.Documented), mdEsc(f.Observed))
 			}
 		}
 		if l.Reason != "" {
@@ -157,13 +157,6 @@ func (r Run) Markdown() string {
 		}
 	}
 	return b.String()
-}
-
-func mark(ok bool) string {
-	if ok {
-		return "ok"
-	}
-	return "DIFFERS"
 }
 
 func mdEsc(s string) string {

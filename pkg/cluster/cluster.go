@@ -163,6 +163,11 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		exportLogs(rep, provider, c.Name, opts.LogDir)
 		return nil, err
 	}
+	if mode == Offline && reused && len(opts.Images) > 0 {
+		if err := evictStaleImages(ctx, rep, provider, c.Name, opts.Images); err != nil {
+			return nil, err
+		}
+	}
 	if mode == Online && len(opts.Images) > 0 {
 		if err := loadIntoNodes(ctx, rep, provider, c.Name, opts.Images); err != nil {
 			return nil, err
