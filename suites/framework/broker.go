@@ -83,3 +83,50 @@ func AMQPQueueDepth(ctx context.Context, host string, port int, queue string) (i
 	}
 	return q.Messages, nil
 }
+
+// WaitForNodePortFree waits until no Service of the cluster holds
+// nodePort, so that a broker lab never fails on "provided port is already
+// allocated" because an earlier lab's namespace is still terminating. A
+// Service that keeps the port (a kept namespace) ends the wait with its
+// name. Without the right to list Services cluster-wide there is nothing
+// to wait on: it returns nil and the apply says what it says.
+func WaitForNodePortFree(ctx context.Context, cs kubernetes.Interface, nodePort int32, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	holder := ""
+	for {
+		list, err := cs.CoreV1().Services("").List(ctx, metav1.ListOptions{})
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return nil
+		}
+		holder = ""
+		for _, svc := range list.Items {
+			for _, p := range svc.Spec.Ports {
+				if p.NodePort == nodePort {
+					holder = svc.Namespace + "/" + svc.Name
+				}
+			}
+		}
+		if holder == "" {
+			return nil
+		}
+		w, err := cs.CoreV1().Services("").Watch(ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
+		if err != nil {
+			break
+		}
+		for ev := range w.ResultChan() {
+			if svc, ok := ev.Object.(*corev1.Service); ok && ev.Type == "DELETED" && svc.Namespace+"/"+svc.Name == holder {
+				break
+			}
+		}
+		w.Stop()
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return &WaitError{What: fmt.Sprintf("NodePort %d to be free for the broker lab", nodePort), Reason: fmt.Sprintf("not within %s", timeout),
+		LastSeen: fmt.Sprintf("Service %s still holds it (a namespace kept with %s, or still terminating): delete that Service or its namespace", holder, KeepEnv)}
+}

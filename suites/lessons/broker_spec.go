@@ -35,6 +35,8 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
+	lab.Step("waiting until no earlier lab's Service holds NodePort 31672")
+	Expect(framework.WaitForNodePortFree(ctx, cs, lesson.BrokerNodePort, framework.Timeouts.Namespace)).To(Succeed())
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
 	lab.Apply(ctx, "taskQueue-deploy.yaml")
 	lab.Step("waiting until the broker's Deployment is available")
