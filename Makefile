@@ -36,6 +36,14 @@ lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|c
 	@$(MAKE) --no-print-directory cluster
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
+.PHONY: mutants
+mutants: ## Run the mutation catalogue on a warm cluster (make mutants LAB=prime for one lab; MUTANTS="id ..." for some).
+	$(GO) run ./tools/mutants $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+
+.PHONY: mutants-list
+mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
+	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+
 .PHONY: test
 test: test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.
 
