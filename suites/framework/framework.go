@@ -19,7 +19,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/joblab/joblab/internal/labcluster"
 	"github.com/joblab/joblab/pkg/cluster"
 )
 
@@ -86,7 +85,7 @@ func EnsureCluster(ctx context.Context) (string, error) {
 	if kc := os.Getenv(KubeconfigEnv); kc != "" {
 		return kc, nil
 	}
-	c, err := labcluster.Up(ctx, cluster.Options{
+	c, err := cluster.UpWithLabImages(ctx, cluster.Options{
 		ConfigFile:   repoFile("kind-config.yaml"),
 		LogDir:       ArtifactsDir() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/joblab/joblab/internal/labcluster"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/nodeimage"
 	"github.com/joblab/joblab/internal/ociimage"
@@ -120,7 +119,7 @@ func runUp(ctx context.Context, args []string) error {
 
 // up creates or reuses the kind cluster with every lab image available.
 func up(ctx context.Context, f clusterFlags) (*cluster.Cluster, error) {
-	return labcluster.Up(ctx, cluster.Options{
+	return cluster.UpWithLabImages(ctx, cluster.Options{
 		Name: f.name, ConfigFile: f.config, Kubeconfig: f.kubeconfig, Mode: cluster.Mode(f.mode), LogDir: f.logDir,
 	}, os.Stdout)
 }

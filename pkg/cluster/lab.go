@@ -1,0 +1,37 @@
+package cluster
+
+import (
+	"context"
+	"io"
+
+	"github.com/joblab/joblab/internal/labimages"
+	"github.com/joblab/joblab/internal/ociimage"
+	"github.com/joblab/joblab/internal/progress"
+)
+
+// UpWithLabImages is the lesson's cluster with every lab image available,
+// the one flow that the joblab command and the suites use: it checks
+// Docker, builds (or finds in the cache) the lab images, and creates or
+// reuses the cluster with them, pushed to the mirror offline, loaded into
+// the nodes online (Docker Hub's own images are only built offline).
+func UpWithLabImages(ctx context.Context, opts Options, out io.Writer) (*Cluster, error) {
+	if err := CheckDocker(ctx); err != nil {
+		return nil, err
+	}
+	images, err := labimages.All(ctx, progress.New(out, opts.LogDir, 0))
+	if err != nil {
+		return nil, err
+	}
+	opts.Images = append(opts.Images, archiveImages(images.Lab)...)
+	opts.OfflineOnly = append(opts.OfflineOnly, archiveImages(images.Offline)...)
+	opts.Out = out
+	return Up(ctx, opts)
+}
+
+func archiveImages(archives []ociimage.Archive) []Image {
+	out := make([]Image, len(archives))
+	for i, a := range archives {
+		out[i] = Image{Ref: a.Ref, Archive: a.Path}
+	}
+	return out
+}

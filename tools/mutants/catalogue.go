@@ -1,0 +1,420 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Labs are the labels of the lesson suite's labs (the LABS of the
+// Makefile); every mutant names the one whose run should kill it.
+var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours"}
+
+// Edit is one exact replacement in a file of the repository.
+type Edit struct {
+	// File is the path relative to the repository root, with slashes.
+	File string
+	// From must occur exactly once in File when the edit is applied.
+	From string
+	// To replaces From.
+	To string
+}
+
+// Apply returns content with e applied, or an error when e.From does not
+// occur exactly once in it (the catalogue went stale).
+func (e Edit) Apply(content string) (string, error) {
+	if e.From == "" {
+		return "", fmt.Errorf("%s: an edit needs a non-empty From", e.File)
+	}
+	if n := strings.Count(content, e.From); n != 1 {
+		return "", fmt.Errorf("%s: %q occurs %d times, want exactly once (the catalogue is stale: update tools/mutants/catalogue.go)", e.File, e.From, n)
+	}
+	return strings.Replace(content, e.From, e.To, 1), nil
+}
+
+// Mutant is one deliberate fault: a single edit (File, From, To), plus
+// further edits in Also when one replacement cannot express it.
+type Mutant struct {
+	// ID is short and kebab-case, e.g. normal-completions-5.
+	ID string
+	// Lab is the label of the lab whose run should kill the mutant.
+	Lab string
+	// File, From and To are the edit: From, which occurs exactly once in
+	// File, becomes To.
+	File, From, To string
+	// Also are further edits, applied in order after the first one.
+	Also []Edit
+	// Why is what a student following the lesson would see differently.
+	Why string
+	// Equivalent is empty, or says why the mutant provably changes nothing
+	// that the lab can observe: such a mutant is run and listed, but its
+	// survival is expected.
+	Equivalent string
+}
+
+// Edits returns every edit of the mutant, in the order they apply.
+func (m Mutant) Edits() []Edit {
+	return append([]Edit{{File: m.File, From: m.From, To: m.To}}, m.Also...)
+}
+
+// Change describes the first edit in one short line, for listings.
+func (m Mutant) Change() string {
+	c := m.Edits()[0].Summary()
+	if len(m.Also) > 0 {
+		c += fmt.Sprintf(" (+%d more)", len(m.Also))
+	}
+	return c
+}
+
+// Summary describes the edit in one line: the lines it changes, without
+// the lines that From and To share at their start and end ("+ line" for
+// an addition, "- line" for a removal).
+func (e Edit) Summary() string {
+	from, to := strings.Split(e.From, "\n"), strings.Split(e.To, "\n")
+	for len(from) > 0 && len(to) > 0 && from[0] == to[0] {
+		from, to = from[1:], to[1:]
+	}
+	for len(from) > 0 && len(to) > 0 && from[len(from)-1] == to[len(to)-1] {
+		from, to = from[:len(from)-1], to[:len(to)-1]
+	}
+	join := func(lines []string) string {
+		var parts []string
+		for _, l := range lines {
+			if l = strings.TrimSpace(l); l != "" {
+				parts = append(parts, l)
+			}
+		}
+		return truncate(strings.Join(parts, " / "), 60)
+	}
+	switch f, t := join(from), join(to); {
+	case f == "":
+		return "+ " + t
+	case t == "":
+		return "- " + f
+	default:
+		return f + " -> " + t
+	}
+}
+
+// The lesson's manifests and lab programs, as the catalogue names them.
+const (
+	normalYAML    = "manifests/job-normal-end.yaml"
+	normal2YAML   = "manifests/job-normal-end-parallelism2.yaml"
+	abnormalYAML  = "manifests/job-abnormal-end.yaml"
+	twoYAML       = "manifests/job-container-failed.yaml"
+	primeYAML     = "manifests/pn_job.yaml"
+	brokerYAML    = "manifests/taskQueue-deploy.yaml"
+	cronYAML      = "manifests/cron-job.yaml"
+	legacyCron    = "manifests/legacy/cron-job.v1beta1.yaml"
+	pnGenerator   = "labs/pn-generator/main.go"
+	primesFormat  = "labs/primes/format.go"
+	primesSieve   = "labs/primes/sieve.go"
+	queueItem     = "labs/queue/item.go"
+	queueWorker   = "labs/queue/worker.go"
+	initiatorJob  = "labs/initiator/job.go"
+	initiatorMain = "labs/initiator/initiator.go"
+)
+
+// workerPrint is the line of queue.Work that prints the item; the
+// acknowledgement mutants put an ack before it.
+const workerPrint = "\tif err := printItem(stdout, msg.Body, item); err != nil {"
+
+// Catalogue is every mutant, grouped by lab in the lesson's order.
+var Catalogue = []Mutant{
+	// normal (10.2): job-normal-end.yaml
+	{
+		ID: "normal-completions-5", Lab: "normal", File: normalYAML,
+		From: "  completions: 6\n", To: "  completions: 5\n",
+		Why: "kubectl get jobs shows 5/5 and five SuccessfulCreate events instead of 6/6 and six",
+	},
+	{
+		ID: "normal-parallelism-uncommented", Lab: "normal", File: normalYAML,
+		From: "  # parallelism: 2\n", To: "  parallelism: 2\n",
+		Why: "the first run already creates pods two at a time (pairs of SuccessfulCreate, describe: Parallelism 2) instead of one after another",
+	},
+	{
+		ID: "normal-sleep-1", Lab: "normal", File: normalYAML,
+		From: `"sleep 5; exit 0"`, To: `"sleep 1; exit 0"`,
+		Why: "each pod runs 1 s instead of 5 s (the Job finishes in about half the time), and describe shows a command that is not the lesson's",
+	},
+	{
+		ID: "normal-restart-onfailure", Lab: "normal", File: normalYAML,
+		From: "restartPolicy: Never", To: "restartPolicy: OnFailure",
+		Why: "describe shows restartPolicy OnFailure: a failing container would restart in place instead of the Job creating a new pod",
+	},
+	{
+		ID: "normal-image-busybox-1", Lab: "normal", File: normalYAML,
+		From: "image: busybox:latest", To: "image: busybox:1",
+		Why: "kubectl describe pod shows image busybox:1, not the lesson's busybox:latest",
+	},
+	{
+		ID: "normal-ttl-30", Lab: "normal", File: normalYAML,
+		From: "\nspec:\n", To: "\nspec:\n  ttlSecondsAfterFinished: 30\n",
+		Why: "the finished Job and its pods disappear 30 s after 6/6: kubectl get jobs,pods no longer lists them, unlike the lesson",
+	},
+	{
+		ID: "normal-active-deadline-600", Lab: "normal", File: normalYAML,
+		From: "\nspec:\n", To: "\nspec:\n  activeDeadlineSeconds: 600\n",
+		Why: "describe shows Active Deadline Seconds: 600s, which the lesson's Job does not have (the run itself ends well within it)",
+	},
+	{
+		ID: "normal-pull-always", Lab: "normal", File: normalYAML,
+		From: "          image: busybox:latest\n", To: "          image: busybox:latest\n          imagePullPolicy: Always\n",
+		Why: "describe pod shows imagePullPolicy Always and every pod pulls busybox again (Pulling and Pulled events), unlike the lesson's pods",
+	},
+	// normal (10.2), second run: job-normal-end-parallelism2.yaml
+	{
+		ID: "normal-p2-parallelism-3", Lab: "normal", File: normal2YAML,
+		From: "  parallelism: 2\n", To: "  parallelism: 3\n",
+		Why: "the second run creates pods three at a time and shows three active pods, not pairs",
+	},
+	{
+		ID: "normal-p2-parallelism-1", Lab: "normal", File: normal2YAML,
+		From: "  parallelism: 2\n", To: "  parallelism: 1\n",
+		Why: "the second run creates pods one at a time, like the first: no pairs of SuccessfulCreate with the same age",
+	},
+	// abnormal (10.3)
+	{
+		ID: "abnormal-backoff-2", Lab: "abnormal", File: abnormalYAML,
+		From: "backoffLimit: 3", To: "backoffLimit: 2",
+		Why: "describe shows 3 Failed pods and three SuccessfulCreate before BackoffLimitExceeded, not 4",
+	},
+	{
+		ID: "abnormal-exit-0", Lab: "abnormal", File: abnormalYAML,
+		From: "sleep 5; exit 1", To: "sleep 5; exit 0",
+		Why: "the Job completes 1/1 with a Completed pod instead of failing with BackoffLimitExceeded",
+	},
+	{
+		ID: "abnormal-sleep-2", Lab: "abnormal", File: abnormalYAML,
+		From: "sleep 5; exit 1", To: "sleep 2; exit 1",
+		Why: "each failed pod runs 2 s instead of 5 s (the Job fails sooner) and describe shows a command that is not the lesson's",
+	},
+	// two-containers (10.4)
+	{
+		ID: "two-backoff-1", Lab: "two-containers", File: twoYAML,
+		From: "backoffLimit: 2", To: "backoffLimit: 1",
+		Why: "kubectl get pod lists 2 pods and two SuccessfulCreate precede BackoffLimitExceeded, not 3",
+	},
+	{
+		ID: "two-busybox2-exit-0", Lab: "two-containers", File: twoYAML,
+		From: `"sleep 5; exit 1"`, To: `"sleep 5; exit 0"`,
+		Why: "both containers succeed: the Job completes 1/1 with one pod, and the lesson's point (one failing container fails the pod) is not shown",
+	},
+	{
+		ID: "two-busybox1-exit-1", Lab: "two-containers", File: twoYAML,
+		From: `"sleep 5; exit 0"`, To: `"sleep 5; exit 1"`,
+		Why: "busybox1 exits 1 too: kubectl get pod shows STATUS Error, not the misleading Completed the lesson explains",
+	},
+	{
+		ID: "two-image-latest", Lab: "two-containers", File: twoYAML,
+		From: "- name: busybox1\n          image: busybox:1\n", To: "- name: busybox1\n          image: busybox:latest\n",
+		Why: "describe pod shows busybox1 running busybox:latest, not the lesson's busybox:1",
+	},
+	// prime (10.5)
+	{
+		ID: "prime-start-1", Lab: "prime", File: primeYAML,
+		From: `value: "2"`, To: `value: "1"`,
+		Why: "describe shows A_START_NUM=1, not the lesson's 2; the log holds the same 9592 primes (1 is no prime, 100001 = 11 x 9091), so only the manifest comparison can tell",
+	},
+	{
+		ID: "prime-start-0", Lab: "prime", File: primeYAML,
+		From: `value: "2"`, To: `value: "0"`,
+		Why: "describe shows A_START_NUM=0, not the lesson's 2; the log holds the same 9592 primes (0..99999 has them all), so only the manifest comparison can tell",
+	},
+	{
+		ID: "prime-size-10e4", Lab: "prime", File: primeYAML,
+		From: `"10**5"`, To: `"10**4"`,
+		Why: "the log holds the 1229 primes of 2..10001 (last 9973) instead of 9592 primes up to 99991",
+	},
+	{
+		ID: "prime-size-literal", Lab: "prime", File: primeYAML,
+		From: `"10**5"`, To: `"100000"`,
+		Why: "describe shows A_SIZE_NUM=100000 instead of the lesson's expression 10**5 (the log is the same: only the manifest comparison can tell)",
+	},
+	{
+		ID: "prime-backoff-1", Lab: "prime", File: primeYAML,
+		From: "backoffLimit: 4", To: "backoffLimit: 1",
+		Why: "describe shows Backoff Limit 1, not the lesson's 4 (a successful run looks the same)",
+	},
+	{
+		ID: "pn-range-one-more", Lab: "prime", File: pnGenerator,
+		From: "primes.InRange(start, start+size-1)", To: "primes.InRange(start, start+size)",
+		Why:        "the program checks one candidate more than A_SIZE_NUM (2..100002)",
+		Equivalent: "the extra candidate 100002 = 2 x 50001 is composite, so the log holds exactly the same 9592 primes",
+	},
+	{
+		ID: "pn-skips-start", Lab: "prime", File: pnGenerator,
+		From: "primes.InRange(start, start+size-1)", To: "primes.InRange(start+1, start+size-1)",
+		Why: "the log starts [    3     5 ...: the prime 2 is missing, 9591 primes instead of 9592",
+	},
+	{
+		ID: "primes-line-width-80", Lab: "prime", File: primesFormat,
+		From: "const lineWidth = 75", To: "const lineWidth = 80",
+		Why: "the log holds 13 numbers a line instead of numpy's 12 (lines up to 79 characters): it no longer looks like the notes' output",
+	},
+	{
+		ID: "primes-extra-space", Lab: "prime", File: primesFormat,
+		From: "bw.WriteString(\" \")\n\t\t\tlineLen++", To: "bw.WriteString(\"  \")\n\t\t\tlineLen += 2",
+		Why: "the log separates the numbers by one space more than numpy does: its first line is no longer the notes' [    2     3     5     7 ...",
+	},
+	// broker (10.6-10.8)
+	{
+		ID: "broker-nodeport-31673", Lab: "broker", File: brokerYAML,
+		From: "nodePort: 31672", To: "nodePort: 31673",
+		Why: "kubectl get svc shows 5672:31673, and the lesson's initiator (node IP : 31672) cannot reach the broker",
+	},
+	{
+		ID: "broker-clusterip", Lab: "broker", File: brokerYAML,
+		From: "  type: NodePort\n  ports:\n  - port: 5672\n    nodePort: 31672\n", To: "  type: ClusterIP\n  ports:\n  - port: 5672\n",
+		Why: "kubectl get svc shows a ClusterIP Service without a node port: the lesson's initiator cannot reach the broker from outside the cluster",
+	},
+	{
+		ID: "broker-cpu-200m", Lab: "broker", File: brokerYAML,
+		From: "cpu: 100m", To: "cpu: 200m",
+		Why: "describe shows a 200m CPU limit instead of 100m; RabbitMQ starts about twice as fast",
+	},
+	{
+		ID: "broker-replicas-2", Lab: "broker", File: brokerYAML,
+		From: "replicas: 1", To: "replicas: 2",
+		Why: "two independent RabbitMQ pods sit behind one Service: items published to one are not seen by workers connected to the other, which wait and fail",
+	},
+	{
+		ID: "sieve-one-is-prime", Lab: "broker", File: primesSieve,
+		From: "start = max(start, 2)", To: "start = max(start, 1)",
+		Why: "the worker of item 1-1000 prints 1 as a prime (the lesson program's defect): 551 primes in all instead of 550",
+	},
+	{
+		ID: "queue-last-item-3999", Lab: "broker", File: queueItem,
+		From: "{3001, 4000}", To: "{3001, 3999}",
+		Why: "a pod log begins ['3001', ' 3999'], not the lesson's item 3001-4000 (the primes are the same: 3999 and 4000 are composite)",
+	},
+	{
+		ID: "queue-overlapping-item", Lab: "broker", File: queueItem,
+		From: "{2001, 3000}", To: "{2000, 3000}",
+		Why: "a pod log begins ['2000', ' 3000']: the items overlap (2000 is in two), as in the lesson program's defect",
+	},
+	{
+		ID: "worker-ack-twice", Lab: "broker", File: queueWorker,
+		From: workerPrint,
+		To:   "\t_ = msg.Ack(false) // mutant: an extra acknowledgement before printing\n" + workerPrint,
+		Why:  "every worker acknowledges its item twice: RabbitMQ closes the channel (unknown delivery tag), pods end in Error and the Job does not reach 4/4",
+	},
+	{
+		ID: "worker-ack-before-print", Lab: "broker", File: queueWorker,
+		From: workerPrint,
+		To: "\tif err := msg.Ack(false); err != nil { // mutant: acknowledged before printing\n" +
+			"\t\treturn fmt.Errorf(\"item %s: acknowledging it failed: %w\", item, err)\n\t}\n" + workerPrint,
+		Also: []Edit{{
+			File: queueWorker,
+			From: "\tif err := msg.Ack(false); err != nil {\n" +
+				"\t\treturn fmt.Errorf(\"item %s was printed but acknowledging it failed: %w; it returns to queue %s and may be done twice\", item, err, cfg.Queue)\n\t}\n",
+			To: "",
+		}},
+		Why:        "the worker acknowledges its item before printing it: a pod that dies in between loses the item for good",
+		Equivalent: "observable only when a worker dies or cannot write between the acknowledgement and the print; the broker lab loses no worker and stdout does not fail, so its run is identical",
+	},
+	{
+		ID: "worker-primes-shifted", Lab: "broker", File: queueWorker,
+		From: "primes.InRange(item.Start, item.End)", To: "primes.InRange(item.Start, item.End+1)",
+		Why: "each worker prints the primes up to its End+1: item 2001-3000 prints 3001, which item 3001-4000 prints too, and item 3001-4000 prints 4001, beyond the lesson's 1-4000",
+	},
+	{
+		ID: "initiator-parallelism-3", Lab: "broker", File: initiatorJob,
+		From: "parallelism   = 2", To: "parallelism   = 3",
+		Why: "Job pngen runs three workers at a time, not two as the lesson's initiator sets",
+	},
+	{
+		ID: "initiator-parallelism-1", Lab: "broker", File: initiatorJob,
+		From: "parallelism   = 2", To: "parallelism   = 1",
+		Why: "Job pngen runs its four workers one after another, not two at a time",
+	},
+	{
+		ID: "initiator-completions-3", Lab: "broker", File: initiatorJob,
+		From: "Completions:  ptr(int32(len(o.Items))),", To: "Completions:  ptr(int32(3)),",
+		Why: "kubectl get jobs shows 3/3 and one item stays on the queue: the primes of one range are never printed",
+	},
+	{
+		ID: "initiator-backoff-0", Lab: "broker", File: initiatorJob,
+		From: "backoffLimit  = 4", To: "backoffLimit  = 0",
+		Why: "describe job pngen shows Backoff Limit 0, not 4: a single failed worker would fail the Job",
+	},
+	{
+		ID: "initiator-no-queue-env", Lab: "broker", File: initiatorJob,
+		From: `{Name: "QUEUE", Value: o.Queue},`, To: "// mutant: no QUEUE variable",
+		Why: "the workers have no QUEUE variable: each pod exits 2 (QUEUE is not set) and the Job fails",
+	},
+	{
+		ID: "initiator-three-items", Lab: "broker", File: initiatorMain,
+		From: "Publish(ctx, brokerURL, o.Queue, o.Items)", To: "Publish(ctx, brokerURL, o.Queue, o.Items[:3])",
+		Why: "only three items reach the queue: the fourth worker waits for an item, fails, and the Job does not reach 4/4",
+	},
+	// cron (10.9)
+	{
+		ID: "cron-every-2-minutes", Lab: "cron", File: cronYAML,
+		From: `"*/1 * * * *"`, To: `"*/2 * * * *"`,
+		Why: "kubectl get cronjobs shows SCHEDULE */2 * * * * and a Job every other minute, not every minute",
+	},
+	{
+		ID: "cron-history-1", Lab: "cron", File: cronYAML,
+		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: \"*/1 * * * *\"\n  successfulJobsHistoryLimit: 1\n",
+		Why: "only the last finished Job is kept, not the default three",
+	},
+	{
+		ID: "cron-history-5", Lab: "cron", File: cronYAML,
+		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: \"*/1 * * * *\"\n  successfulJobsHistoryLimit: 5\n",
+		Why: "five finished Jobs are kept: the oldest is not deleted when the fourth finishes",
+	},
+	{
+		ID: "cron-failed-history-0", Lab: "cron", File: cronYAML,
+		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: \"*/1 * * * *\"\n  failedJobsHistoryLimit: 0\n",
+		Why: "describe cronjob shows a failed-jobs history of 0 instead of the default 1 (every run succeeds, so the Jobs kept are the same)",
+	},
+	{
+		ID: "cron-forbid", Lab: "cron", File: cronYAML,
+		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: \"*/1 * * * *\"\n  concurrencyPolicy: Forbid\n",
+		Why: "describe cronjob shows Concurrency Policy Forbid instead of Allow (runs of 3-4 s never overlap, so the Jobs are the same)",
+	},
+	{
+		ID: "cron-greeting-fixed", Lab: "cron", File: cronYAML,
+		From: "kubernetes cluseter", To: "kubernetes cluster",
+		Why: "each pod log says Hello from the kubernetes cluster, not the notes' (sic) cluseter",
+	},
+	{
+		ID: "cron-restart-never", Lab: "cron", File: cronYAML,
+		From: "restartPolicy: OnFailure", To: "restartPolicy: Never",
+		Why: "describe shows restartPolicy Never instead of OnFailure: a failing run would make new pods instead of restarting the container",
+	},
+	{
+		ID: "cron-job-ttl-10", Lab: "cron", File: cronYAML,
+		From: "  jobTemplate:\n    spec:\n", To: "  jobTemplate:\n    spec:\n      ttlSecondsAfterFinished: 10\n",
+		Why: "each Job is deleted 10 s after it finishes: kubectl get jobs never shows three finished Jobs, and the history clean-up never happens",
+	},
+	// behaviours (1), (2)
+	{
+		ID: "behaviours-prime-ttl-0", Lab: "behaviours", File: primeYAML,
+		From: "  backoffLimit: 4\n", To: "  backoffLimit: 4\n  ttlSecondsAfterFinished: 0\n",
+		Why: "the finished Job prime-number and its pod are deleted at once: the pods are not kept until the Job is deleted",
+	},
+	{
+		ID: "behaviours-lost-pod-backoff-0", Lab: "behaviours", File: normal2YAML,
+		From: "  parallelism: 2\n", To: "  parallelism: 2\n  backoffLimit: 0\n",
+		Why: "the pod lost while running counts as the one failure allowed: the Job fails with BackoffLimitExceeded instead of replacing the pod",
+	},
+	{
+		ID: "behaviours-legacy-is-v1", Lab: "behaviours", File: legacyCron,
+		From: "apiVersion: batch/v1beta1", To: "apiVersion: batch/v1",
+		Why: "the notes' CronJob is accepted, so the error naming the removed batch/v1beta1 API and its fix is never shown",
+	},
+}
+
+// isLab tells whether name is one of Labs.
+func isLab(name string) bool { return slices.Contains(Labs, name) }
+
+// truncate shortens s to at most n runes, marking a cut with "…".
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
