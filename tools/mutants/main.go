@@ -53,6 +53,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -112,14 +113,15 @@ type runner struct {
 
 // options are the parsed command line.
 type options struct {
-	lab     string
-	list    bool
-	keep    bool
-	timeout time.Duration
-	out     string
-	make    string
-	repo    string
-	ids     []string
+	lab      string
+	list     bool
+	keep     bool
+	timeout  time.Duration
+	parallel int
+	out      string
+	make     string
+	repo     string
+	ids      []string
 }
 
 // Fact is one difference from the lesson that a failed lab reported.
@@ -226,20 +228,66 @@ func (r *runner) run(ctx context.Context, args []string) int {
 			Files: strings.Join(editedFiles(m), ", "), Change: m.Change(),
 		})
 	}
-	fmt.Fprintf(r.stderr, "==> %d mutants, one make lab each (timeout %s), copies in %s\n", len(selected), opts.timeout, work)
-	for i, m := range selected {
-		if ctx.Err() != nil {
-			break
-		}
-		fmt.Fprintf(r.stderr, "==> [%d/%d] %s (lab %s): %s\n", i+1, len(selected), m.ID, m.Lab, m.Change())
-		res := r.runMutant(ctx, opts, work, files, m)
+	fmt.Fprintf(r.stderr, "==> %d mutants, one make lab each (timeout %s, %d at once), copies in %s\n", len(selected), opts.timeout, opts.parallel, work)
+	// Two lanes. The labs that run the lab programs' images (prime,
+	// broker, behaviours) share those images' tags and the broker's
+	// NodePort, so their mutants run one after another; the busybox labs'
+	// mutants run beside them, up to opts.parallel in all.
+	var mu sync.Mutex
+	done := 0
+	runOne := func(slot string, i int) {
+		m := selected[i]
+		mu.Lock()
+		fmt.Fprintf(r.stderr, "==> start %s (lab %s): %s\n", m.ID, m.Lab, m.Change())
+		mu.Unlock()
+		res := r.runMutant(ctx, opts, work, slot, files, m)
+		mu.Lock()
+		defer mu.Unlock()
+		done++
 		report.Results[i] = res
-		fmt.Fprintf(r.stderr, "    %s\n", progressLine(res))
+		fmt.Fprintf(r.stderr, "    [%d/%d] %s\n", done, len(selected), progressLine(res))
 		report.Summary = summarize(report.Results)
 		if err := writeOutputs(opts.out, report); err != nil {
 			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
 		}
 	}
+	var imageLane, busyboxLane []int
+	for i, m := range selected {
+		if usesLabImages(m.Lab) || opts.parallel == 1 {
+			imageLane = append(imageLane, i)
+		} else {
+			busyboxLane = append(busyboxLane, i)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, i := range imageLane {
+			if ctx.Err() != nil {
+				return
+			}
+			runOne("tree-images", i)
+		}
+	}()
+	next := make(chan int)
+	for w := 1; w < max(opts.parallel, 2); w++ {
+		wg.Add(1)
+		go func(slot string) {
+			defer wg.Done()
+			for i := range next {
+				runOne(slot, i)
+			}
+		}(fmt.Sprintf("tree-%d", w))
+	}
+	for _, i := range busyboxLane {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	report.Summary = summarize(report.Results)
 	if err := writeOutputs(opts.out, report); err != nil {
 		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
@@ -267,6 +315,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.BoolVar(&opts.list, "list", false, "print the catalogue as a table and exit")
 	flags.BoolVar(&opts.keep, "keep", false, "keep the temporary copies (their path is printed)")
 	flags.DurationVar(&opts.timeout, "timeout", defaultTimeout, "time limit of one mutant's make lab")
+	flags.IntVar(&opts.parallel, "parallel", 3, "mutants at once: the lab-image labs (prime, broker, behaviours) one at a time, the busybox labs beside them")
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
 	flags.StringVar(&opts.repo, "repo", "", "repository root (default: the git top level of the current directory)")
@@ -374,7 +423,12 @@ func (r *runner) prepare(ctx context.Context, opts *options) error {
 
 // runMutant copies the tree, applies the mutant, runs make lab and judges
 // the outcome.
-func (r *runner) runMutant(ctx context.Context, opts options, work string, files []string, m Mutant) Result {
+// usesLabImages tells whether a lab runs the lab programs' images.
+func usesLabImages(lab string) bool {
+	return lab == "prime" || lab == "broker" || lab == "behaviours"
+}
+
+func (r *runner) runMutant(ctx context.Context, opts options, work, slot string, files []string, m Mutant) Result {
 	res := Result{
 		ID: m.ID, Lab: m.Lab, Why: m.Why, Equivalent: m.Equivalent,
 		Files: strings.Join(editedFiles(m), ", "), Change: m.Change(), MakeExit: -1,
@@ -384,10 +438,10 @@ func (r *runner) runMutant(ctx context.Context, opts options, work string, files
 		return res
 	}
 	dir := filepath.Join(work, m.ID)
-	// Every mutant's copy lives at the same path, work/tree, so that Go's
-	// build cache (whose keys include a package's directory) serves the
-	// packages the mutant did not touch.
-	tree := filepath.Join(work, "tree")
+	// The copies of a lane live at one path, and are built with
+	// -trimpath (childEnv), so that Go's build cache serves the packages
+	// the mutant did not touch.
+	tree := filepath.Join(work, slot)
 	if err := os.RemoveAll(tree); err != nil {
 		return fail(fmt.Sprintf("remove the previous copy: %v", err))
 	}
@@ -493,7 +547,7 @@ func signalGroup(pid int, sig syscall.Signal) error {
 // would pass this run's command-line variables down) nor JOBLAB_MANIFESTS
 // (which would apply other manifests than the mutated ones).
 func childEnv(env []string, id, artifacts string) []string {
-	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARTIFACTS", "JOBLAB_MANIFESTS", "JOBLAB_MUTANT"}
+	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARTIFACTS", "JOBLAB_MANIFESTS", "JOBLAB_MUTANT", "GOFLAGS"}
 	out := make([]string, 0, len(env)+2)
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
@@ -501,7 +555,7 @@ func childEnv(env []string, id, artifacts string) []string {
 			out = append(out, kv)
 		}
 	}
-	return append(out, "ARTIFACTS="+artifacts, "JOBLAB_MUTANT="+id)
+	return append(out, "ARTIFACTS="+artifacts, "JOBLAB_MUTANT="+id, "GOFLAGS=-trimpath")
 }
 
 // trackedFiles lists the files git tracks in repo (git ls-files -z).

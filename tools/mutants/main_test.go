@@ -204,7 +204,7 @@ func writeReport(t *testing.T, path string, reports []types.Report) {
 
 func TestChildEnv(t *testing.T) {
 	env := childEnv([]string{"PATH=/bin", "MAKEFLAGS=LAB=prime", "MAKELEVEL=1", "ARTIFACTS=/outer", "JOBLAB_MANIFESTS=/x", "KUBECONFIG=/k"}, "m-1", "/tmp/a")
-	want := []string{"PATH=/bin", "KUBECONFIG=/k", "ARTIFACTS=/tmp/a", "JOBLAB_MUTANT=m-1"}
+	want := []string{"PATH=/bin", "KUBECONFIG=/k", "ARTIFACTS=/tmp/a", "JOBLAB_MUTANT=m-1", "GOFLAGS=-trimpath"}
 	if !slices.Equal(env, want) {
 		t.Errorf("childEnv = %v, want %v", env, want)
 	}
@@ -470,7 +470,7 @@ func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(500*time.Millisecond, cancel)
 	start := time.Now()
-	code, stdout, stderr := runCommand(ctx, "-repo", repo, "-make", fake, "-out", out, "slow", "kill-me")
+	code, stdout, stderr := runCommand(ctx, "-repo", repo, "-make", fake, "-out", out, "-parallel", "1", "slow", "kill-me")
 	if code != exitInterrupted {
 		t.Errorf("exit code %d, want %d\n%s\n%s", code, exitInterrupted, stdout, stderr)
 	}
