@@ -24,8 +24,12 @@ help: ## Show this help.
 
 ##@ Main commands
 
+# With JOBLAB_KUBECONFIG the suites use that cluster as it is: no Docker,
+# no kind, no image build.
+CLUSTER_STEP := $(if $(JOBLAB_KUBECONFIG),,cluster)
+
 .PHONY: e2e
-e2e: cluster ## Run the whole lesson suite on a kind cluster it creates (or reuses).
+e2e: $(CLUSTER_STEP) ## Run the whole lesson suite on a kind cluster it creates (or reuses).
 	$(GINKGO) $(GINKGO_FLAGS) ./suites/smoke ./suites/lessons ./suites/leastprivilege ./suites/cli
 	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
 
@@ -33,7 +37,7 @@ e2e: cluster ## Run the whole lesson suite on a kind cluster it creates (or reus
 lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|cron|behaviours>.
 	@if [[ -z "$(LAB)" || " $(LABS) " != *" $(LAB) "* ]]; then \
 		echo "unknown lab '$(LAB)'. The labs are: $(LABS)"; echo "usage: make lab LAB=normal"; exit 2; fi
-	@$(MAKE) --no-print-directory cluster
+	$(if $(CLUSTER_STEP),@$(MAKE) --no-print-directory cluster)
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: mutants

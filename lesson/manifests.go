@@ -432,3 +432,17 @@ func SameValue(a, b any) bool {
 	_ = json.Unmarshal(jb, &nb)
 	return reflect.DeepEqual(na, nb)
 }
+
+// ManifestValue reads the value at path of the object ("Kind name") of a
+// manifest's YAML; nil when it is not there.
+func ManifestValue(data []byte, object, path string) any {
+	objs, err := documents(data)
+	if err != nil {
+		return nil
+	}
+	obj, ok := objs[object]
+	if !ok {
+		return nil
+	}
+	return LookupPath(obj, path)
+}

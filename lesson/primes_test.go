@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"strings"
+	"time"
 	"testing"
 )
 
@@ -75,5 +76,18 @@ func TestReportRowsSayWhatWasNotObserved(t *testing.T) {
 	}
 	if len(r.Failed()) != 1 || !strings.Contains(r.Markdown(), "| n/a | c | 0 | not observed: nodes are forbidden |") {
 		t.Errorf("failed %v, markdown:\n%s", r.Failed(), r.Markdown())
+	}
+}
+
+func TestCreatedBeforeFirstFinish(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	two := Timeline{Pods: []PodRecord{{Created: at(0), Finished: at(3)}, {Created: at(0), Finished: at(4)}, {Created: at(3), Finished: at(5)}, {Created: at(4), Finished: at(6)}}}
+	if n := two.CreatedBeforeFirstFinish(); n != 2 {
+		t.Errorf("parallelism 2: %d started first", n)
+	}
+	one := Timeline{Pods: []PodRecord{{Created: at(0), Finished: at(3)}, {Created: at(3), Finished: at(5)}}}
+	if n := one.CreatedBeforeFirstFinish(); n != 1 {
+		t.Errorf("parallelism 1: %d started first", n)
 	}
 }

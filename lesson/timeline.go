@@ -90,3 +90,21 @@ func (t Timeline) Phases() map[corev1.PodPhase]int {
 	}
 	return out
 }
+
+// CreatedBeforeFirstFinish counts the pods created before any pod of the
+// Job finished: the pods that started first.
+func (t Timeline) CreatedBeforeFirstFinish() int {
+	var first time.Time
+	for _, p := range t.Pods {
+		if !p.Finished.IsZero() && (first.IsZero() || p.Finished.Before(first)) {
+			first = p.Finished
+		}
+	}
+	n := 0
+	for _, p := range t.Pods {
+		if first.IsZero() || p.Created.Before(first) {
+			n++
+		}
+	}
+	return n
+}

@@ -39,7 +39,7 @@ func (l *Lab) CompareManifest(name string, data []byte) {
 	}
 	for _, dep := range lesson.Departures {
 		if dep.Manifest == name {
-			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, dep.Why, true)
+			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, "here: "+lesson.ShowValue(lesson.ManifestValue(data, dep.Object, dep.Path))+" ("+dep.Why+")", true)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 	lab.Step("kubectl delete job prime-number")
 	Expect(cs.BatchV1().Jobs(ns).Delete(ctx, "prime-number", metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})).To(Succeed())
 	err = framework.WaitForPodsGone(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", framework.LabTimeouts.PodsGone)
-	r.Add("pods deleted with the Job", "deleted", readable(err), err == nil)
+	r.Add("pods deleted with the Job", "deleted", outcome("deleted", err), err == nil)
 	lab.Verify()
 }
 

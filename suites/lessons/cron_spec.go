@@ -84,7 +84,7 @@ func CronSpec(ctx context.Context, in CronInput) {
 	events, err := framework.WaitForEvents(ctx, cs, ns, "CronJob", "hello", cj.UID, []lesson.Step{{Type: "Normal", Reason: "SuccessfulDelete", Times: 1, MessagePrefix: "Deleted job " + oldest.Name}}, framework.LabTimeouts.Events)
 	r.Add("removed by the CronJob controller (event SuccessfulDelete)", "Deleted job "+oldest.Name, deleteEvents(events), err == nil)
 	err = framework.WaitForPodsGone(ctx, cs, ns, "batch.kubernetes.io/job-name="+oldest.Name, framework.LabTimeouts.PodsGone)
-	r.Add("the oldest Job's pods removed with it", "removed", readable(err), err == nil)
+	r.Add("the oldest Job's pods removed with it", "removed", outcome("removed", err), err == nil)
 	lab.Verify()
 }
 

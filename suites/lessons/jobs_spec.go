@@ -180,7 +180,7 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	// published count, never from the program's code.
 	want := lesson.PrimesBetween(lesson.PrimeStart, lesson.PrimeEnd)
 	got, err := lesson.Numbers(log)
-	r.Add("the log holds only numbers in brackets", "yes", readable(err), err == nil)
+	r.Add("the log holds only numbers in brackets", "yes", yesOr(err), err == nil)
 	r.Equal("primes printed", lesson.PrimeCount, len(got))
 	if len(got) > 0 {
 		r.Equal("first and last prime", fmt.Sprintf("2 .. %d", lesson.PrimeLast), fmt.Sprintf("%d .. %d", got[0], got[len(got)-1]))
@@ -203,6 +203,17 @@ func kubectlJobCell(ctx context.Context, env *framework.Env, ns, job, column str
 func readable(err error) string {
 	if err == nil {
 		return "none"
+	}
+	return err.Error()
+}
+
+// yesOr is "yes" when err is nil, else the error.
+func yesOr(err error) string { return outcome("yes", err) }
+
+// outcome is done when err is nil, else the error: what a wait observed.
+func outcome(done string, err error) string {
+	if err == nil {
+		return done
 	}
 	return err.Error()
 }

@@ -59,6 +59,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/joblab/joblab/pkg/cluster"
 )
 
 // Verdicts of a mutant.
@@ -512,6 +514,11 @@ func (r *runner) runMake(ctx context.Context, opts options, m Mutant, tree, arti
 	cmd := exec.CommandContext(mctx, opts.make, args...)
 	cmd.Dir = tree
 	cmd.Env = childEnv(os.Environ(), m.ID, artifacts)
+	if !usesLabImages(m.Lab) {
+		// The busybox labs run on the cluster as it is: they must not push
+		// the lab images again while a lab-image mutant runs its own build.
+		cmd.Env = append(cmd.Env, "JOBLAB_KUBECONFIG="+cluster.DefaultKubeconfig(cluster.DefaultName))
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGINT) }
@@ -547,7 +554,7 @@ func signalGroup(pid int, sig syscall.Signal) error {
 // would pass this run's command-line variables down) nor JOBLAB_MANIFESTS
 // (which would apply other manifests than the mutated ones).
 func childEnv(env []string, id, artifacts string) []string {
-	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARTIFACTS", "JOBLAB_MANIFESTS", "JOBLAB_MUTANT", "GOFLAGS"}
+	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARTIFACTS", "JOBLAB_MANIFESTS", "JOBLAB_MUTANT", "GOFLAGS", "JOBLAB_KUBECONFIG"}
 	out := make([]string, 0, len(env)+2)
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
