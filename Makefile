@@ -55,7 +55,7 @@ test: test-unit test-report e2e ## Run the unit tests, the report's browser test
 
 .PHONY: build
 build: ## Build the joblab command into bin/.
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(JOBLAB) ./tools/joblab
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(JOBLAB) ./cmd/joblab
 
 .PHONY: test-unit
 test-unit: broker ## Unit tests, and the lab programs against a real RabbitMQ (no cluster needed).

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // Dir returns the cache directory: $JOBLAB_CACHE_DIR, else joblab/ in the
 // user's cache directory.
 func Dir() string {
-	if d := os.Getenv("JOBLAB_CACHE_DIR"); d != "" {
+	if d := settings.CacheDir(); d != "" {
 		return d
 	}
 	base, err := os.UserCacheDir()

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -41,7 +43,7 @@ var Programs = []Program{
 func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archive, error) {
 	root, err := gobuild.RepoRoot()
 	if err != nil {
-		return nil, err
+		return lastBuilds(rep)
 	}
 	sourceSum, err := sourceDigest(root)
 	if err != nil {
@@ -70,10 +72,14 @@ func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archiv
 		if err != nil {
 			return nil, err
 		}
+		// Remember which build a clone last served, for runs outside one.
+		_ = os.WriteFile(lastBuildFile(name), []byte(path), 0o644)
 		out = append(out, ociimage.Archive{Ref: p.Ref, Path: path})
 	}
 	return out, nil
 }
+
+func lastBuildFile(name string) string { return filepath.Join(dir(), name+".last") }
 
 // sourceDigest hashes the Go files under labs/ and go.mod/go.sum.
 func sourceDigest(root string) (string, error) {
@@ -103,4 +109,26 @@ func sourceDigest(root string) (string, error) {
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// lastBuilds serves the lab programs' images from the cache when joblab
+// runs outside a clone (no source to build them from, maybe no Go): the
+// builds that a run from a clone last served. Without one it says how to get one.
+func lastBuilds(rep *progress.Reporter) ([]ociimage.Archive, error) {
+	var out []ociimage.Archive
+	for _, p := range Programs {
+		name := strings.TrimPrefix(p.Package, "./labs/")
+		newest, newestTime := "", time.Time{}
+		if data, err := os.ReadFile(lastBuildFile(name)); err == nil {
+			if st, err := os.Stat(string(data)); err == nil {
+				newest, newestTime = string(data), st.ModTime()
+			}
+		}
+		if newest == "" {
+			return nil, fmt.Errorf("the image %s is built from joblab's source, and this is not a clone of joblab and no clone has built it yet (%s): run 'joblab up' once from a clone (it needs Go), or push the images to a class registry with 'joblab images --image-repo' and run with --image-repo", p.Ref, dir())
+		}
+		rep.Printf("==> image %s: the build of %s from the cache (not in a joblab clone, so not rebuilt)", p.Ref, newestTime.Format(time.RFC3339))
+		out = append(out, ociimage.Archive{Ref: p.Ref, Path: newest})
+	}
+	return out, nil
 }

@@ -59,12 +59,22 @@ func FromGinkgoJSON(path string) (*Run, error) {
 	if err := json.Unmarshal(data, &reports); err != nil {
 		return nil, fmt.Errorf("%s is not a Ginkgo JSON report: %w", path, err)
 	}
+	return FromGinkgo(reports), nil
+}
+
+// FromGinkgo turns Ginkgo's suite reports (one per suite, or one per lab
+// process of the joblab command) into one run: every spec that ran, with
+// its lab's documented-versus-observed facts.
+func FromGinkgo(reports []types.Report) *Run {
 	run := &Run{Title: "joblab: the Jobs and CronJobs lesson"}
+	var end time.Time
 	for _, rep := range reports {
 		if run.Started.IsZero() || rep.StartTime.Before(run.Started) {
 			run.Started = rep.StartTime
 		}
-		run.Duration += rep.RunTime
+		if e := rep.StartTime.Add(rep.RunTime); e.After(end) {
+			end = e
+		}
 		for _, s := range rep.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped || s.State == types.SpecStatePending {
 				continue
@@ -89,7 +99,10 @@ func FromGinkgoJSON(path string) (*Run, error) {
 		}
 	}
 	sort.SliceStable(run.Labs, func(i, j int) bool { return run.Labs[i].Lab < run.Labs[j].Lab })
-	return run, nil
+	if !end.IsZero() {
+		run.Duration = end.Sub(run.Started)
+	}
+	return run
 }
 
 func verdict(s types.SpecState) string {

@@ -6,6 +6,7 @@ package rootfs
 import (
 	"context"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"io"
 	"os"
 	"os/exec"
@@ -44,7 +45,7 @@ func Build(ctx context.Context, spec Spec, out string, log io.Writer) error {
 	defer os.RemoveAll(dir)
 	mirror := spec.Mirror
 	if mirror == "" {
-		mirror = os.Getenv("JOBLAB_DEBIAN_MIRROR")
+		mirror = settings.DebianMirror()
 	}
 	if mirror == "" {
 		mirror = "http://deb.debian.org/debian"

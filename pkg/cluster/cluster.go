@@ -6,6 +6,8 @@
 package cluster
 
 import (
+	_ "embed"
+
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +43,8 @@ type Image struct {
 type Options struct {
 	// Name of the kind cluster; DefaultName when empty.
 	Name string
-	// ConfigFile is the kind configuration; kind-config.yaml when empty.
+	// ConfigFile is a kind configuration file; empty means the lesson's
+	// (kind-config.yaml beside this file, built into the binary).
 	ConfigFile string
 	// Kubeconfig is where the cluster's kubeconfig is written; a file in
 	// joblab's cache directory when empty.
@@ -76,9 +79,6 @@ type Cluster struct {
 func (o *Options) defaults() {
 	if o.Name == "" {
 		o.Name = DefaultName
-	}
-	if o.ConfigFile == "" {
-		o.ConfigFile = "kind-config.yaml"
 	}
 	if o.Kubeconfig == "" {
 		o.Kubeconfig = DefaultKubeconfig(o.Name)
@@ -204,9 +204,14 @@ func Down(ctx context.Context, name string, out io.Writer) error {
 }
 
 func loadKindConfig(path string) (*v1alpha4.Cluster, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading kind configuration: %w (run from the joblab repository, or pass the path of kind-config.yaml)", err)
+	data := defaultKindConfig
+	if path == "" {
+		path = "the built-in kind-config.yaml"
+	} else {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("reading kind configuration: %w (leave --config out for the lesson's)", err)
+		}
 	}
 	cfg := &v1alpha4.Cluster{}
 	if err := yaml.UnmarshalStrict(data, cfg); err != nil {
@@ -217,6 +222,11 @@ func loadKindConfig(path string) (*v1alpha4.Cluster, error) {
 	}
 	return cfg, nil
 }
+
+// defaultKindConfig is the lesson's cluster.
+//
+//go:embed kind-config.yaml
+var defaultKindConfig []byte
 
 // applyPatches adds the containerd settings this host and mode need:
 // the registry mirror offline, and no negative oom_score_adj where the host

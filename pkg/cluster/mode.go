@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"net/http"
 	"os"
 	"strings"
@@ -23,7 +24,7 @@ const (
 
 // ModeEnv forces the mode: "online" or "offline". Unset, joblab probes
 // Docker Hub.
-const ModeEnv = "JOBLAB_IMAGE_MODE"
+const ModeEnv = settings.ModeEnv
 
 // dockerHubProbe is the address whose answer tells that images can be
 // pulled from Docker Hub.
@@ -34,7 +35,7 @@ var dockerHubProbe = "https://registry-1.docker.io/v2/"
 // to be shown to the user.
 func ResolveMode(ctx context.Context, asked Mode) (Mode, string, error) {
 	if asked == "" {
-		asked = Mode(strings.ToLower(strings.TrimSpace(os.Getenv(ModeEnv))))
+		asked = Mode(strings.ToLower(strings.TrimSpace(settings.ImageMode())))
 	}
 	switch asked {
 	case Online, Offline:

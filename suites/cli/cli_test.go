@@ -52,7 +52,7 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { os.RemoveAll(dir) })
 	built := filepath.Join(dir, "joblab")
-	build := exec.CommandContext(ctx, "go", "build", "-o", built, "./tools/joblab")
+	build := exec.CommandContext(ctx, "go", "build", "-o", built, "./cmd/joblab")
 	build.Dir = repo
 	out, err := build.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))

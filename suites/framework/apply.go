@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"path/filepath"
 
@@ -18,15 +19,15 @@ import (
 // ManifestsEnv names a directory whose manifests replace the embedded
 // lesson manifests, e.g. to show that a spec goes red when a manifest is
 // edited.
-const ManifestsEnv = "JOBLAB_MANIFESTS"
+const ManifestsEnv = settings.ManifestsEnv
 
 // ReadManifest returns a lesson manifest: from $JOBLAB_MANIFESTS when set,
 // else the copy in manifests/.
 func ReadManifest(name string) ([]byte, error) {
-	if dir := os.Getenv(ManifestsEnv); dir != "" {
+	if dir := settings.Current().ManifestsDir; dir != "" {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			return nil, fmt.Errorf("%s=%s: %w", ManifestsEnv, dir, err)
+			return nil, fmt.Errorf("the manifests folder %s: %w", dir, err)
 		}
 		return data, nil
 	}

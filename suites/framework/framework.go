@@ -8,9 +8,9 @@ package framework
 import (
 	"context"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -30,11 +30,11 @@ const (
 
 // KubeconfigEnv names an existing cluster's kubeconfig; when it is set the
 // suites use that cluster instead of creating one.
-const KubeconfigEnv = "JOBLAB_KUBECONFIG"
+const KubeconfigEnv = settings.KubeconfigEnv
 
 // ContextEnv names the kubeconfig context to use; empty means the
 // kubeconfig's current context.
-const ContextEnv = "JOBLAB_CONTEXT"
+const ContextEnv = settings.ContextEnv
 
 // Timeouts of every wait in the suites.
 var Timeouts = struct {
@@ -51,42 +51,17 @@ var Timeouts = struct {
 	Namespace:    2 * time.Minute,
 }
 
-// ArtifactsDir is where reports and logs go: $ARTIFACTS, else _artifacts.
-func ArtifactsDir() string {
-	if d := os.Getenv("ARTIFACTS"); d != "" {
-		return d
-	}
-	return filepath.Join(repoRoot(), "_artifacts")
-}
-
-// repoRoot is the module's root folder (where go.mod is), found upward
-// from the working directory, so that a package-level go test never
-// writes its artifacts into the package's folder; the working directory
-// when there is no go.mod above it.
-func repoRoot() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			return wd
-		}
-	}
-}
+// ArtifactsDir is where reports and logs go (settings.Artifacts).
+func ArtifactsDir() string { return settings.Current().Artifacts() }
 
 // EnsureCluster returns the kubeconfig of the cluster to test: the one
 // named by JOBLAB_KUBECONFIG, or the kind cluster that pkg/cluster creates
 // or reuses, with the lab images made available.
 func EnsureCluster(ctx context.Context) (string, error) {
-	if kc := os.Getenv(KubeconfigEnv); kc != "" {
+	if kc := settings.Current().Kubeconfig; kc != "" {
 		return kc, nil
 	}
 	c, err := cluster.UpWithLabImages(ctx, cluster.Options{
-		ConfigFile:   repoFile("kind-config.yaml"),
 		LogDir:       ArtifactsDir() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,
 	}, os.Stdout)
@@ -96,21 +71,11 @@ func EnsureCluster(ctx context.Context) (string, error) {
 	return c.Kubeconfig, nil
 }
 
-// repoFile finds a file of the repository from a suite's directory.
-func repoFile(name string) string {
-	for _, p := range []string{name, "../" + name, "../../" + name} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return name
-}
-
 // Client returns a clientset and REST config for kubeconfig.
 func Client(kubeconfig string) (*kubernetes.Clientset, *rest.Config, error) {
 	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		&clientcmd.ClientConfigLoadingRules{ExplicitPath: kubeconfig},
-		&clientcmd.ConfigOverrides{CurrentContext: os.Getenv(ContextEnv)})
+		&clientcmd.ConfigOverrides{CurrentContext: settings.Current().Context})
 	cfg, err := loader.ClientConfig()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)

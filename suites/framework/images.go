@@ -1,7 +1,7 @@
 package framework
 
 import (
-	"os"
+	"github.com/joblab/joblab/internal/settings"
 	"strings"
 
 	"sigs.k8s.io/e2e-framework/klient/decoder"
@@ -15,7 +15,7 @@ import (
 // ImageRepoEnv names the registry repository the class pushed the lab
 // programs' images to (joblab images --image-repo); the lab programs'
 // images, and only those, are then pulled from there.
-const ImageRepoEnv = "JOBLAB_IMAGE_REPO"
+const ImageRepoEnv = settings.ImageRepoEnv
 
 // labImagePrefix is what the lab programs' images start with.
 const labImagePrefix = "joblab/"
@@ -24,7 +24,7 @@ const labImagePrefix = "joblab/"
 // or the same name and tag under $JOBLAB_IMAGE_REPO. Other images (busybox,
 // rabbitmq) are returned unchanged.
 func LabImage(ref string) string {
-	repo := strings.TrimSuffix(os.Getenv(ImageRepoEnv), "/")
+	repo := strings.TrimSuffix(settings.Current().ImageRepo, "/")
 	if repo == "" || !strings.HasPrefix(ref, labImagePrefix) {
 		return ref
 	}

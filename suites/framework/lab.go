@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ import (
 
 // KeepEnv keeps a failed spec's namespace for inspection when set to
 // "on-failure" (and always when set to "always").
-const KeepEnv = "JOBLAB_KEEP_NAMESPACE"
+const KeepEnv = settings.KeepEnv
 
 // LessonJSONEntry is the report entry that carries a lab's report as JSON,
 // for tools that render reports from Ginkgo's JSON report.
@@ -55,14 +56,14 @@ type Lab struct {
 // namespace's deletion (kept on failure if asked).
 func StartLab(ctx context.Context, env *Env, name string) *Lab {
 	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}}
-	if given := os.Getenv(NamespaceEnv); given != "" {
+	if given := settings.Current().Namespace; given != "" {
 		// A namespace that is not joblab's: clear joblab's leftovers, and
 		// afterwards remove only what this lab created.
 		lab.Namespace = given
 		Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed(), "removing joblab's leftovers in namespace %s", given)
 		DeferCleanup(func(ctx context.Context) {
 			if keepNamespace() {
-				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (%s=%s)\n", given, KeepEnv, os.Getenv(KeepEnv))
+				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, settings.Current().Keep)
 				return
 			}
 			Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed())
@@ -73,7 +74,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		lab.Namespace = ns.Name
 		DeferCleanup(func(ctx context.Context) {
 			if keepNamespace() {
-				GinkgoWriter.Printf("keeping namespace %s (%s=%s)\n", ns.Name, KeepEnv, os.Getenv(KeepEnv))
+				GinkgoWriter.Printf("keeping namespace %s (keep: %s)\n", ns.Name, settings.Current().Keep)
 				return
 			}
 			Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
@@ -106,19 +107,19 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 
 // keepNamespace tells whether to keep what the spec created (KeepEnv).
 func keepNamespace() bool {
-	keep := os.Getenv(KeepEnv)
+	keep := settings.Current().Keep
 	return keep == "always" || (keep == "on-failure" && CurrentSpecReport().Failed())
 }
 
 // ProgressEnv names a file where each lab step is appended as one line
 // ("<unix seconds>\t<lab>\t<step>"), for tools that show progress.
-const ProgressEnv = "JOBLAB_PROGRESS"
+const ProgressEnv = settings.ProgressEnv
 
 // Step documents a step of the lab (Ginkgo's By) and reports it to the
 // progress file when there is one.
 func (l *Lab) Step(text string) {
 	By(text)
-	path := os.Getenv(ProgressEnv)
+	path := settings.Current().ProgressFile
 	if path == "" {
 		return
 	}

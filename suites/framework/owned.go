@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"github.com/joblab/joblab/internal/settings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -19,7 +20,7 @@ import (
 // lab: a shared cluster where joblab may only use one namespace. The labs
 // then run one after another, and joblab removes only the objects it
 // labelled as its own there.
-const NamespaceEnv = "JOBLAB_NAMESPACE"
+const NamespaceEnv = settings.NamespaceEnv
 
 const ownedSelector = OwnerLabelKey + "=" + OwnerLabelValue
 

@@ -103,7 +103,7 @@ var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
 		root, err := gobuild.RepoRoot()
 		Expect(err).NotTo(HaveOccurred())
 		bin := filepath.Join(dir, "joblab")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/joblab")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/joblab")
 		build.Dir = root
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))

@@ -1,6 +1,8 @@
-//go:build e2e
-
 package lessons
+
+// The lesson's labs, one Describe each, labelled with the lab's name (the
+// label the command, make lab and the reports use): they register on
+// import, so the joblab command and the ginkgo suite run the same specs.
 
 import (
 	"context"

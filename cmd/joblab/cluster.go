@@ -1,0 +1,115 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/joblab/joblab/internal/labimages"
+	"github.com/joblab/joblab/internal/nodeimage"
+	"github.com/joblab/joblab/internal/ociimage"
+	"github.com/joblab/joblab/internal/progress"
+	"github.com/joblab/joblab/pkg/cluster"
+)
+
+func newUpCommand() *cobra.Command {
+	var cf clusterFlags
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create the kind cluster, or reuse a healthy one (building images offline; Go is needed only to build them)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cf.validate(); err != nil {
+				return err
+			}
+			c, err := cf.up(cmd)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "\nexport KUBECONFIG=%s\n", c.Kubeconfig)
+			return nil
+		},
+	}
+	cf.register(cmd)
+	return cmd
+}
+
+func newDownCommand() *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Delete the kind cluster and stop the registry mirror (the image cache stays)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withCode(exitCluster, cluster.Down(cmd.Context(), name, cmd.OutOrStdout()))
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", cluster.DefaultName, "name of the kind cluster")
+	return cmd
+}
+
+func newNodeImageCommand() *cobra.Command {
+	var logDir string
+	cmd := &cobra.Command{
+		Use:   "node-image",
+		Short: "Build the offline kind node image and control-plane images (needs Go: Kubernetes is built from the module proxy)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := nodeimage.Build(cmd.Context(), progress.New(cmd.OutOrStdout(), logDir, 0))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), res.NodeImage)
+			for _, c := range res.Components {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s\t%s\n", c.Ref, c.Path)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs are kept")
+	return cmd
+}
+
+func newImagesCommand() *cobra.Command {
+	var (
+		logDir, repo string
+		insecure     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "images",
+		Short: "Build the lab images (busybox, rabbitmq, the lab programs), and push the lab programs' to a class registry",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			set, err := labimages.All(cmd.Context(), progress.New(out, logDir, 0))
+			if err != nil {
+				return err
+			}
+			for _, a := range append(set.Offline, set.Lab...) {
+				fmt.Fprintf(out, "  %s\t%s\n", a.Ref, a.Path)
+			}
+			if repo == "" {
+				return nil
+			}
+			for _, a := range set.Lab {
+				img, err := ociimage.ReadArchive(a.Path)
+				if err != nil {
+					return err
+				}
+				target := strings.TrimSuffix(repo, "/") + "/" + strings.TrimPrefix(a.Ref, "joblab/")
+				if err := ociimage.Push(cmd.Context(), img, target, insecure); err != nil {
+					return fmt.Errorf("%w (is the registry reachable, and are you logged in with docker login?)", err)
+				}
+				fmt.Fprintf(out, "pushed %s as %s\n", a.Ref, target)
+			}
+			fmt.Fprintf(out, "run the labs with: joblab verify --image-repo %s ...\n", repo)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs are kept")
+	cmd.Flags().StringVar(&repo, "image-repo", "", "also push the lab programs' images to this repository (e.g. registry.school.example/class1), for clusters that cannot see this host")
+	cmd.Flags().BoolVar(&insecure, "insecure", false, "the --image-repo registry speaks plain HTTP")
+	return cmd
+}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"github.com/spf13/cobra"
+	authv1 "k8s.io/api/authorization/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/pkg/cluster"
+	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/suites/lessons"
+)
+
+// clusterFlags choose and build the kind cluster.
+type clusterFlags struct {
+	name, config, mode, logDir string
+}
+
+func (f *clusterFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.name, "name", cluster.DefaultName, "name of the kind cluster")
+	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
+	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
+	fs.StringVar(&f.logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs and, on failure, the cluster's logs are kept")
+}
+
+// validate checks the flags before anything is built.
+func (f *clusterFlags) validate() error {
+	switch cluster.Mode(strings.ToLower(f.mode)) {
+	case "", cluster.Online, cluster.Offline:
+	default:
+		return usageError("--mode %q: use %q or %q (or leave it out to detect)", f.mode, cluster.Online, cluster.Offline)
+	}
+	if f.config != "" {
+		if _, err := os.Stat(f.config); err != nil {
+			return usageError("--config %s: %v", f.config, err)
+		}
+	}
+	return nil
+}
+
+func (f *clusterFlags) up(cmd *cobra.Command) (*cluster.Cluster, error) {
+	c, err := cluster.UpWithLabImages(cmd.Context(), cluster.Options{
+		Name: f.name, ConfigFile: f.config, Mode: cluster.Mode(strings.ToLower(f.mode)), LogDir: f.logDir,
+	}, cmd.OutOrStdout())
+	return c, withCode(exitCluster, err)
+}
+
+func newRunCommand() *cobra.Command {
+	var (
+		cf        clusterFlags
+		lf        labFlags
+		namespace string
+	)
+	cmd := &cobra.Command{
+		Use:               "run [LAB...]",
+		Short:             "Run labs (all, or those named) on the kind cluster, created or reused",
+		Example:           "  joblab run prime\n  joblab run --manifests ./my-yaml normal cron\n  joblab run -o json two-containers",
+		ValidArgsFunction: completeLabs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			labs, err := selectLabs(args)
+			if err != nil {
+				return err
+			}
+			if err := cf.validate(); err != nil {
+				return err
+			}
+			if err := lf.validate(); err != nil {
+				return err
+			}
+			c, err := cf.up(cmd)
+			if err != nil {
+				return err
+			}
+			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: "kind cluster " + c.Name,
+				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace}})
+		},
+	}
+	cf.register(cmd)
+	lf.register(cmd)
+	cmd.Flags().StringVarP(&namespace, "namespace", "n", "", "work inside this existing namespace (default: a new namespace per lab)")
+	return cmd
+}
+
+func newVerifyCommand() *cobra.Command {
+	var lf labFlags
+	kube := genericclioptions.NewConfigFlags(true)
+	cmd := &cobra.Command{
+		Use:               "verify [LAB...]",
+		Short:             "Run labs on an existing cluster, read as kubectl reads it (--kubeconfig, --context, -n)",
+		Example:           "  joblab verify --context classroom -n student1\n  KUBECONFIG=a:b joblab verify prime",
+		ValidArgsFunction: completeLabs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			labs, err := selectLabs(args)
+			if err != nil {
+				return err
+			}
+			if err := lf.validate(); err != nil {
+				return err
+			}
+			target, err := resolveTarget(cmd, kube)
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(filepath.Dir(target.kubeconfig))
+			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: target.describe(),
+				settings: settings.Settings{Kubeconfig: target.kubeconfig, Namespace: target.namespace}})
+		},
+	}
+	lf.register(cmd)
+	kube.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// target is a cluster (and maybe a namespace) read as kubectl reads it.
+type target struct {
+	kubeconfig string // a private, flattened copy for the lab processes
+	context    string
+	server     string
+	namespace  string
+}
+
+func (t target) describe() string {
+	s := fmt.Sprintf("context %s (%s)", t.context, t.server)
+	if t.namespace != "" {
+		s += ", namespace " + t.namespace
+	}
+	return s
+}
+
+// resolveTarget reads the kubeconfig with kubectl's loading rules (so
+// KUBECONFIG=a:b merges, --context and -n apply), checks that the API
+// server answers and, in a namespace, that joblab may work there, and
+// writes the chosen context, flattened, to a private file for the labs.
+func resolveTarget(cmd *cobra.Command, kube *genericclioptions.ConfigFlags) (target, error) {
+	loader := kube.ToRawKubeConfigLoader()
+	raw, err := loader.RawConfig()
+	if err != nil {
+		return target{}, withCode(exitKubeconfig, fmt.Errorf("reading the kubeconfig: %w (pass --kubeconfig, or set KUBECONFIG)", err))
+	}
+	name := raw.CurrentContext
+	if kube.Context != nil && *kube.Context != "" {
+		name = *kube.Context
+	}
+	kctx, ok := raw.Contexts[name]
+	if name == "" || !ok {
+		var known []string
+		for n := range raw.Contexts {
+			known = append(known, n)
+		}
+		if len(known) == 0 {
+			return target{}, withCode(exitKubeconfig, errors.New("the kubeconfig has no contexts: pass --kubeconfig (or set KUBECONFIG) to a cluster's kubeconfig"))
+		}
+		return target{}, withCode(exitKubeconfig, fmt.Errorf("no context %q in the kubeconfig; the contexts are: %s (pass --context)", name, strings.Join(known, ", ")))
+	}
+	t := target{context: name}
+	switch {
+	case kube.Namespace != nil && *kube.Namespace != "":
+		t.namespace = *kube.Namespace
+	case kctx.Namespace != "":
+		t.namespace = kctx.Namespace
+	}
+	restCfg, err := kube.ToRESTConfig()
+	if err != nil {
+		return target{}, withCode(exitKubeconfig, fmt.Errorf("context %s: %w", name, err))
+	}
+	t.server = restCfg.Host
+	restCfg.Timeout = 10 * time.Second
+	cs, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return target{}, withCode(exitKubeconfig, err)
+	}
+	if _, err := cs.Discovery().ServerVersion(); err != nil {
+		return target{}, withCode(exitUnreachable, fmt.Errorf("the API server of context %s (%s) does not answer: %w", name, t.server, err))
+	}
+	if err := mayRunLabs(cmd, cs, t.namespace); err != nil {
+		return target{}, err
+	}
+	raw.CurrentContext = name
+	if err := clientcmdapi.MinifyConfig(&raw); err != nil {
+		return target{}, withCode(exitKubeconfig, err)
+	}
+	if err := clientcmdapi.FlattenConfig(&raw); err != nil {
+		return target{}, withCode(exitKubeconfig, err)
+	}
+	dir, err := os.MkdirTemp("", "joblab-kubeconfig-")
+	if err != nil {
+		return target{}, err
+	}
+	t.kubeconfig = filepath.Join(dir, "kubeconfig")
+	if err := clientcmd.WriteToFile(raw, t.kubeconfig); err != nil {
+		os.RemoveAll(dir)
+		return target{}, err
+	}
+	return t, nil
+}
+
+// mayRunLabs asks the API server whether joblab may create Jobs where the
+// labs will run: in the namespace, or (without one) namespaces.
+func mayRunLabs(cmd *cobra.Command, cs kubernetes.Interface, namespace string) error {
+	attrs := &authv1.ResourceAttributes{Namespace: namespace, Verb: "create", Group: "batch", Resource: "jobs"}
+	fix := "bind the Role of manifests/rbac/joblab-verify.yaml to it"
+	if namespace == "" {
+		attrs = &authv1.ResourceAttributes{Verb: "create", Resource: "namespaces"}
+		fix = "give -n NAMESPACE to work inside one namespace, with the Role of manifests/rbac/joblab-verify.yaml"
+	}
+	review := &authv1.SelfSubjectAccessReview{Spec: authv1.SelfSubjectAccessReviewSpec{ResourceAttributes: attrs}}
+	res, err := cs.AuthorizationV1().SelfSubjectAccessReviews().Create(cmd.Context(), review, metav1.CreateOptions{})
+	if err != nil {
+		return withCode(exitForbidden, fmt.Errorf("asking the API server what joblab may do: %w", err))
+	}
+	if !res.Status.Allowed {
+		where := "in namespace " + namespace
+		if namespace == "" {
+			where = "(it needs to create namespaces)"
+		}
+		return withCode(exitForbidden, fmt.Errorf("forbidden: this user may not create %s %s; %s", attrs.Resource, where, fix))
+	}
+	return nil
+}
+
+func newCleanCommand() *cobra.Command {
+	kube := genericclioptions.NewConfigFlags(true)
+	cmd := &cobra.Command{
+		Use:   "clean",
+		Short: "Delete what joblab left behind (by its label " + framework.OwnerLabelKey + "=" + framework.OwnerLabelValue + ")",
+		Long: "Without -n: delete every namespace joblab created. With -n: delete only joblab's\n" +
+			"labelled objects inside that namespace (the namespace itself stays).",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := kube.ToRESTConfig()
+			if err != nil {
+				return withCode(exitKubeconfig, fmt.Errorf("reading the kubeconfig: %w", err))
+			}
+			cs, err := kubernetes.NewForConfig(cfg)
+			if err != nil {
+				return withCode(exitKubeconfig, err)
+			}
+			out := cmd.OutOrStdout()
+			owned := framework.OwnerLabelKey + "=" + framework.OwnerLabelValue
+			if kube.Namespace != nil && *kube.Namespace != "" {
+				ns := *kube.Namespace
+				if err := framework.DeleteOwned(cmd.Context(), cs, ns, framework.Timeouts.Namespace); err != nil {
+					return withCode(exitUnreachable, fmt.Errorf("removing joblab's objects in namespace %s: %w", ns, err))
+				}
+				fmt.Fprintf(out, "joblab's objects removed from namespace %s (label %s)\n", ns, owned)
+				return nil
+			}
+			list, err := cs.CoreV1().Namespaces().List(cmd.Context(), metav1.ListOptions{LabelSelector: owned})
+			if err != nil {
+				return withCode(exitUnreachable, fmt.Errorf("listing namespaces labelled %s: %w", owned, err))
+			}
+			removed := 0
+			for _, ns := range list.Items {
+				if ns.DeletionTimestamp != nil {
+					continue
+				}
+				if err := cs.CoreV1().Namespaces().Delete(cmd.Context(), ns.Name, metav1.DeleteOptions{}); err != nil {
+					return fmt.Errorf("deleting namespace %s: %w", ns.Name, err)
+				}
+				fmt.Fprintf(out, "deleted namespace %s\n", ns.Name)
+				removed++
+			}
+			fmt.Fprintf(out, "%d leftovers removed (namespaces labelled %s)\n", removed, owned)
+			return nil
+		},
+	}
+	kube.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// failer is the testing value Ginkgo reports a failed suite to.
+type failer struct{ failed bool }
+
+func (f *failer) Fail() { f.failed = true }
+
+// newSpecsCommand is the lab process: it runs one lab's specs of the
+// lesson suite in this process, with the settings its parent passed, and
+// writes Ginkgo's JSON report to the settings' artifacts folder.
+func newSpecsCommand() *cobra.Command {
+	var label string
+	cmd := &cobra.Command{
+		Use:    "__specs",
+		Short:  "Run one lab's specs in this process (used by run and verify)",
+		Hidden: true,
+		Args:   noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if label == "" {
+				return usageError("--label is required")
+			}
+			s := settings.FromEnv()
+			settings.Set(s)
+			suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+			suiteConfig.LabelFilter = label
+			suiteConfig.Timeout = 60 * time.Minute
+			reporterConfig.JSONReport = filepath.Join(s.Artifacts(), "report.json")
+			reporterConfig.NoColor = true
+			reporterConfig.Verbose = true
+			gomega.RegisterFailHandler(ginkgo.Fail)
+			var f failer
+			if !ginkgo.RunSpecs(&f, lessons.SuiteName, suiteConfig, reporterConfig) {
+				return withCode(exitLabFailed, errors.New("the lab differs from the lesson"))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&label, "label", "", "the lab's label")
+	return cmd
+}

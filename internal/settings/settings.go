@@ -1,0 +1,182 @@
+// Package settings is the one contract between whoever starts the specs
+// (the joblab command, make, ginkgo) and the specs themselves: which
+// cluster, which namespace, which manifests, where reports go. The command
+// fills a Settings value; make and ginkgo runs fill it from the JOBLAB_*
+// environment variables, whose names live here and nowhere else.
+package settings
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// The environment variables a make or ginkgo run reads.
+const (
+	// KubeconfigEnv: use this existing cluster instead of the kind cluster.
+	KubeconfigEnv = "JOBLAB_KUBECONFIG"
+	// ContextEnv: the kubeconfig context to use.
+	ContextEnv = "JOBLAB_CONTEXT"
+	// NamespaceEnv: run inside this existing namespace (least privilege).
+	NamespaceEnv = "JOBLAB_NAMESPACE"
+	// ImageRepoEnv: where the class keeps the lab programs' images.
+	ImageRepoEnv = "JOBLAB_IMAGE_REPO"
+	// ManifestsEnv: apply the manifests of this folder (a student's YAML).
+	ManifestsEnv = "JOBLAB_MANIFESTS"
+	// KeepEnv: keep what a spec created: on-failure or always.
+	KeepEnv = "JOBLAB_KEEP_NAMESPACE"
+	// ProgressEnv: append each lab step to this file.
+	ProgressEnv = "JOBLAB_PROGRESS"
+	// ArtifactsEnv: where reports, logs and failure artifacts go.
+	ArtifactsEnv = "ARTIFACTS"
+	// ModeEnv forces the image mode: online or offline.
+	ModeEnv = "JOBLAB_IMAGE_MODE"
+	// CacheDirEnv moves the build cache (default ~/.cache/joblab).
+	CacheDirEnv = "JOBLAB_CACHE_DIR"
+	// DebianMirrorEnv is the Debian mirror debootstrap uses.
+	DebianMirrorEnv = "JOBLAB_DEBIAN_MIRROR"
+	// childEnv carries a whole Settings value, as JSON, to a process the
+	// joblab command starts to run one lab's specs.
+	childEnv = "JOBLAB_SETTINGS_JSON"
+)
+
+// Keep policies: what a spec leaves behind.
+const (
+	KeepNothing   = ""
+	KeepOnFailure = "on-failure"
+	KeepAlways    = "always"
+)
+
+// Settings are what the specs read.
+type Settings struct {
+	// Kubeconfig is the existing cluster to use; empty means the kind
+	// cluster that joblab creates or reuses.
+	Kubeconfig string `json:"kubeconfig,omitempty"`
+	// Context is the kubeconfig context; empty means the current one.
+	Context string `json:"context,omitempty"`
+	// Namespace is an existing namespace to work inside (nothing is
+	// created or deleted but joblab's labelled objects); empty means a
+	// new namespace per lab.
+	Namespace string `json:"namespace,omitempty"`
+	// ImageRepo is where the lab programs' images are pulled from instead
+	// of their own names.
+	ImageRepo string `json:"imageRepo,omitempty"`
+	// ManifestsDir replaces the embedded lesson manifests.
+	ManifestsDir string `json:"manifestsDir,omitempty"`
+	// Keep is the keep policy: KeepNothing, KeepOnFailure or KeepAlways.
+	Keep string `json:"keep,omitempty"`
+	// ProgressFile receives one line per lab step.
+	ProgressFile string `json:"progressFile,omitempty"`
+	// ArtifactsDir is where reports go; empty means _artifacts at the
+	// repository's root (or the working directory outside one).
+	ArtifactsDir string `json:"artifactsDir,omitempty"`
+}
+
+// Validate names the first setting that cannot work, and the fix.
+func (s Settings) Validate() error {
+	switch s.Keep {
+	case KeepNothing, KeepOnFailure, KeepAlways:
+	default:
+		return fmt.Errorf("keep policy %q: use %q or %q", s.Keep, KeepOnFailure, KeepAlways)
+	}
+	if s.ManifestsDir != "" {
+		if st, err := os.Stat(s.ManifestsDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("manifests folder %q does not exist: give a folder holding the lesson's manifest files (job-normal-end.yaml, ...)", s.ManifestsDir)
+		}
+	}
+	return nil
+}
+
+var (
+	mu      sync.Mutex
+	current *Settings
+)
+
+// Current is the settings in force: those Set, else those of the
+// environment.
+func Current() Settings {
+	mu.Lock()
+	defer mu.Unlock()
+	if current == nil {
+		s := FromEnv()
+		current = &s
+	}
+	return *current
+}
+
+// Set makes s the settings in force (the joblab command, before it runs
+// the specs in its own process).
+func Set(s Settings) {
+	mu.Lock()
+	defer mu.Unlock()
+	current = &s
+}
+
+// FromEnv reads the settings of a make or ginkgo run from the
+// environment; a JSON value passed by the joblab command wins.
+func FromEnv() Settings {
+	if data := os.Getenv(childEnv); data != "" {
+		var s Settings
+		if json.Unmarshal([]byte(data), &s) == nil {
+			return s
+		}
+	}
+	return Settings{
+		Kubeconfig:   os.Getenv(KubeconfigEnv),
+		Context:      os.Getenv(ContextEnv),
+		Namespace:    os.Getenv(NamespaceEnv),
+		ImageRepo:    os.Getenv(ImageRepoEnv),
+		ManifestsDir: os.Getenv(ManifestsEnv),
+		Keep:         os.Getenv(KeepEnv),
+		ProgressFile: os.Getenv(ProgressEnv),
+		ArtifactsDir: os.Getenv(ArtifactsEnv),
+	}
+}
+
+// ChildEnv is the environment entry that hands s to a child process.
+func (s Settings) ChildEnv() string {
+	data, _ := json.Marshal(s)
+	return childEnv + "=" + string(data)
+}
+
+// Artifacts is the folder reports go to, absolute.
+func (s Settings) Artifacts() string {
+	if s.ArtifactsDir != "" {
+		if abs, err := filepath.Abs(s.ArtifactsDir); err == nil {
+			return abs
+		}
+		return s.ArtifactsDir
+	}
+	return filepath.Join(repoRoot(), "_artifacts")
+}
+
+// repoRoot is the module's root folder (where go.mod is), found upward
+// from the working directory, so that a package-level go test never
+// writes into the package's folder; the working directory outside one.
+func repoRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
+}
+
+// CacheDir is where builds are cached: $JOBLAB_CACHE_DIR, else
+// ~/.cache/joblab.
+func CacheDir() string { return os.Getenv(CacheDirEnv) }
+
+// DebianMirror is the Debian mirror debootstrap is pointed at, "" for the
+// default.
+func DebianMirror() string { return os.Getenv(DebianMirrorEnv) }
+
+// ImageMode is the forced image mode, "" to detect.
+func ImageMode() string { return os.Getenv(ModeEnv) }

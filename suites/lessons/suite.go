@@ -1,0 +1,56 @@
+// Package lessons is the conformance suite of the Jobs and CronJobs lesson:
+// one spec per lab (labelled with the lab's name) and the lesson's general
+// behaviours, each asserting on a real cluster what the lesson documents.
+// The specs register on import; lessons_suite_test.go runs them under
+// ginkgo, and the joblab command runs them in its own process.
+package lessons
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	labreport "github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+// SuiteName is the suite's description in reports.
+const SuiteName = "Jobs and CronJobs lesson"
+
+var env *framework.Env
+
+var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
+	kubeconfig, err := framework.EnsureCluster(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	first, err := framework.NewEnv(kubeconfig)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(framework.SaveRunState(ctx, first)).To(Succeed())
+	return []byte(kubeconfig)
+}, func(kubeconfig []byte) {
+	var err error
+	env, err = framework.NewEnv(string(kubeconfig))
+	Expect(err).NotTo(HaveOccurred())
+}, NodeTimeout(framework.Timeouts.ClusterBuild))
+
+var requestsAtStart int64
+
+var _ = BeforeEach(func() { requestsAtStart = framework.RequestsSent() })
+
+var _ = AfterEach(func() {
+	AddReportEntry(framework.APIRequestsEntry, framework.RequestsSent()-requestsAtStart, ReportEntryVisibilityNever)
+})
+
+var _ = ReportAfterSuite("lesson summary and benchmark", func(ctx SpecContext, report Report) {
+	Expect(framework.WriteSummary(ctx, report)).To(Succeed())
+	// The same report files as the joblab command writes.
+	run := labreport.FromGinkgo([]types.Report{report})
+	html, err := run.HTML()
+	Expect(err).NotTo(HaveOccurred())
+	Expect(os.WriteFile(filepath.Join(framework.ArtifactsDir(), "report.html"), []byte(html), 0o644)).To(Succeed())
+	Expect(os.WriteFile(filepath.Join(framework.ArtifactsDir(), "report.md"), []byte(run.Markdown()), 0o644)).To(Succeed())
+})
