@@ -2,8 +2,8 @@ package lesson
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 func TestCheckerArithmeticMatchesThePublishedPrimeCounts(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -161,6 +162,7 @@ func resolveTarget(cmd *cobra.Command, kube *genericclioptions.ConfigFlags) (tar
 		for n := range raw.Contexts {
 			known = append(known, n)
 		}
+		sort.Strings(known)
 		if len(known) == 0 {
 			return target{}, withCode(exitKubeconfig, errors.New("the kubeconfig has no contexts: pass --kubeconfig (or set KUBECONFIG) to a cluster's kubeconfig"))
 		}

@@ -119,7 +119,6 @@ checks, fact by fact, that Kubernetes does what the lesson says.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
-		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},

@@ -37,6 +37,11 @@ const (
 	CacheDirEnv = "JOBLAB_CACHE_DIR"
 	// DebianMirrorEnv is the Debian mirror debootstrap uses.
 	DebianMirrorEnv = "JOBLAB_DEBIAN_MIRROR"
+	// MutantEnv names the mutant a make mutants copy runs (information
+	// only).
+	MutantEnv = "JOBLAB_MUTANT"
+	// TestAMQPURLEnv points the lab programs' tests at a RabbitMQ.
+	TestAMQPURLEnv = "JOBLAB_TEST_AMQP_URL"
 	// childEnv carries a whole Settings value, as JSON, to a process the
 	// joblab command starts to run one lab's specs.
 	childEnv = "JOBLAB_SETTINGS_JSON"

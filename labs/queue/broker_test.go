@@ -6,6 +6,8 @@ package queue_test
 // is never skipped. Each test works on its own queue, deleted at the end.
 
 import (
+	"github.com/joblab/joblab/internal/settings"
+
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,7 +29,7 @@ var brokerDown atomic.Pointer[error]
 
 // testBrokerURL is the broker the tests use.
 func testBrokerURL() string {
-	if u := os.Getenv("JOBLAB_TEST_AMQP_URL"); u != "" {
+	if u := os.Getenv(settings.TestAMQPURLEnv); u != "" {
 		return u
 	}
 	return defaultTestBrokerURL
@@ -38,12 +40,12 @@ func testBrokerURL() string {
 func connect(t *testing.T) *amqp.Connection {
 	t.Helper()
 	if err := brokerDown.Load(); err != nil { // fail the next tests fast
-		t.Fatalf("the tests need a real RabbitMQ: %v\nrun tools/start-rabbitmq.sh (as root) to start Debian's rabbitmq-server, or set JOBLAB_TEST_AMQP_URL to a broker", *err)
+		t.Fatalf("the tests need a real RabbitMQ: %v\nrun tools/start-rabbitmq.sh (as root) to start Debian's rabbitmq-server, or set %s to a broker", *err, settings.TestAMQPURLEnv)
 	}
 	conn, err := queue.Dial(context.Background(), testBrokerURL(), 5*time.Second)
 	if err != nil {
 		brokerDown.Store(&err)
-		t.Fatalf("the tests need a real RabbitMQ: %v\nrun tools/start-rabbitmq.sh (as root) to start Debian's rabbitmq-server, or set JOBLAB_TEST_AMQP_URL to a broker", err)
+		t.Fatalf("the tests need a real RabbitMQ: %v\nrun tools/start-rabbitmq.sh (as root) to start Debian's rabbitmq-server, or set %s to a broker", err, settings.TestAMQPURLEnv)
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn

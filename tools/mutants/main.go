@@ -60,6 +60,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
 )
 
@@ -417,8 +418,8 @@ func (r *runner) prepare(ctx context.Context, opts *options) error {
 	if _, err := exec.LookPath(opts.make); err != nil {
 		return fmt.Errorf("cannot run %q: %w", opts.make, err)
 	}
-	if os.Getenv("JOBLAB_MANIFESTS") != "" {
-		fmt.Fprintln(r.stderr, "mutants: ignoring JOBLAB_MANIFESTS: each copy's own manifests/ must be applied")
+	if os.Getenv(settings.ManifestsEnv) != "" {
+		fmt.Fprintln(r.stderr, "mutants: ignoring "+settings.ManifestsEnv+": each copy's own manifests/ must be applied")
 	}
 	return nil
 }
@@ -510,14 +511,14 @@ func (r *runner) runMake(ctx context.Context, opts options, m Mutant, tree, arti
 	mctx, cancel := context.WithTimeout(ctx, opts.timeout)
 	defer cancel()
 	args := []string{"--no-print-directory", "lab", "LAB=" + m.Lab, "ARTIFACTS=" + artifacts}
-	fmt.Fprintf(logFile, "$ JOBLAB_MUTANT=%s %s %s (in %s)\n", m.ID, opts.make, strings.Join(args, " "), tree)
+	fmt.Fprintf(logFile, "$ %s=%s %s %s (in %s)\n", settings.MutantEnv, m.ID, opts.make, strings.Join(args, " "), tree)
 	cmd := exec.CommandContext(mctx, opts.make, args...)
 	cmd.Dir = tree
 	cmd.Env = childEnv(os.Environ(), m.ID, artifacts)
 	if !usesLabImages(m.Lab) {
 		// The busybox labs run on the cluster as it is: they must not push
 		// the lab images again while a lab-image mutant runs its own build.
-		cmd.Env = append(cmd.Env, "JOBLAB_KUBECONFIG="+cluster.DefaultKubeconfig(cluster.DefaultName))
+		cmd.Env = append(cmd.Env, settings.KubeconfigEnv+"="+cluster.DefaultKubeconfig(cluster.DefaultName))
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -554,7 +555,7 @@ func signalGroup(pid int, sig syscall.Signal) error {
 // would pass this run's command-line variables down) nor JOBLAB_MANIFESTS
 // (which would apply other manifests than the mutated ones).
 func childEnv(env []string, id, artifacts string) []string {
-	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARTIFACTS", "JOBLAB_MANIFESTS", "JOBLAB_MUTANT", "GOFLAGS", "JOBLAB_KUBECONFIG"}
+	drop := []string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", settings.ArtifactsEnv, settings.ManifestsEnv, settings.MutantEnv, "GOFLAGS", settings.KubeconfigEnv}
 	out := make([]string, 0, len(env)+2)
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
@@ -562,7 +563,7 @@ func childEnv(env []string, id, artifacts string) []string {
 			out = append(out, kv)
 		}
 	}
-	return append(out, "ARTIFACTS="+artifacts, "JOBLAB_MUTANT="+id, "GOFLAGS=-trimpath")
+	return append(out, settings.ArtifactsEnv+"="+artifacts, settings.MutantEnv+"="+id, "GOFLAGS=-trimpath")
 }
 
 // trackedFiles lists the files git tracks in repo (git ls-files -z).

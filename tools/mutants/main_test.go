@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/joblab/joblab/internal/settings"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -203,8 +205,8 @@ func writeReport(t *testing.T, path string, reports []types.Report) {
 }
 
 func TestChildEnv(t *testing.T) {
-	env := childEnv([]string{"PATH=/bin", "MAKEFLAGS=LAB=prime", "MAKELEVEL=1", "ARTIFACTS=/outer", "JOBLAB_MANIFESTS=/x", "KUBECONFIG=/k"}, "m-1", "/tmp/a")
-	want := []string{"PATH=/bin", "KUBECONFIG=/k", "ARTIFACTS=/tmp/a", "JOBLAB_MUTANT=m-1", "GOFLAGS=-trimpath"}
+	env := childEnv([]string{"PATH=/bin", "MAKEFLAGS=LAB=prime", "MAKELEVEL=1", "ARTIFACTS=/outer", settings.ManifestsEnv + "=/x", "KUBECONFIG=/k"}, "m-1", "/tmp/a")
+	want := []string{"PATH=/bin", "KUBECONFIG=/k", "ARTIFACTS=/tmp/a", settings.MutantEnv + "=m-1", "GOFLAGS=-trimpath"}
 	if !slices.Equal(env, want) {
 		t.Errorf("childEnv = %v, want %v", env, want)
 	}
@@ -247,11 +249,11 @@ for a in "$@"; do
 	esac
 done
 echo "args: $*"
-echo "mutant=$JOBLAB_MUTANT lab=$lab makeflags=${MAKEFLAGS:-unset} artifacts-env=$ARTIFACTS"
+echo "mutant=$@MUTANTENV@ lab=$lab makeflags=${MAKEFLAGS:-unset} artifacts-env=$ARTIFACTS"
 ls -R
 test -x tools/script.sh && echo "script is executable"
 mkdir -p "$art"
-if [ "$JOBLAB_MUTANT" = slow ]; then sleep 30; fi
+if [ "$@MUTANTENV@" = slow ]; then sleep 30; fi
 if grep -q "completions: 5" manifests/job.yaml; then
 	cp "$FAKE_REPORTS/killed.json" "$art/report.json"
 	echo "FAIL"
@@ -313,7 +315,7 @@ func gitRepo(t *testing.T) (repo, makePath string) {
 	writeReport(t, filepath.Join(reports, "passed.json"), suite(spec("prime", types.SpecStatePassed, "")))
 	t.Setenv("FAKE_REPORTS", reports)
 	makePath = filepath.Join(dir, "fake-make")
-	if err := os.WriteFile(makePath, []byte(fakeMake), 0o755); err != nil {
+	if err := os.WriteFile(makePath, []byte(strings.ReplaceAll(fakeMake, "@MUTANTENV@", settings.MutantEnv)), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return repo, makePath

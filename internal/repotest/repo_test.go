@@ -1,0 +1,136 @@
+package repotest
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/joblab/joblab/"
+
+// envPrefix is the prefix of joblab's environment variables (spelt in two
+// halves so that this file does not hold the literal it looks for).
+var envPrefix = "JOBLAB" + "_"
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("no go.mod at %s", root)
+	}
+	return root
+}
+
+// goFiles parses every Go file of the repository (imports and literals).
+func goFiles(t *testing.T) map[string]*ast.File {
+	t.Helper()
+	root := repoRoot(t)
+	out := map[string]*ast.File{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "_artifacts" || d.Name() == "bin") && p != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = f
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func imports(f *ast.File) []string {
+	var out []string
+	for _, i := range f.Imports {
+		p, _ := strconv.Unquote(i.Path.Value)
+		out = append(out, p)
+	}
+	return out
+}
+
+func TestLayersImportOneWay(t *testing.T) {
+	rules := []struct {
+		from      string   // files under this folder
+		forbidden []string // may not import these module folders
+		why       string
+	}{
+		{"internal/", []string{"pkg/", "suites/", "cmd/", "tools/"}, "imports run cmd -> pkg -> internal, never back up"},
+		{"pkg/", []string{"suites/", "cmd/", "tools/"}, "the public API does not depend on the suites or the commands"},
+		{"lesson/", []string{"labs/", "suites/", "cmd/", "pkg/"}, "the lesson's facts and the checker's arithmetic share no code with the lab programs"},
+		{"labs/", []string{"lesson/", "suites/", "cmd/", "pkg/"}, "the lab programs do not use the checker"},
+	}
+	for path, f := range goFiles(t) {
+		for _, r := range rules {
+			if !strings.HasPrefix(path, r.from) {
+				continue
+			}
+			for _, imp := range imports(f) {
+				for _, bad := range r.forbidden {
+					if strings.HasPrefix(imp, module+bad) {
+						t.Errorf("%s imports %s: %s", path, imp, r.why)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestEnvironmentNamesLiveInSettings(t *testing.T) {
+	for path, f := range goFiles(t) {
+		if strings.HasPrefix(path, "internal/settings/") {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if ok && lit.Kind == token.STRING && strings.Contains(lit.Value, envPrefix) {
+				t.Errorf("%s: literal %s: name the variable through package settings", path, lit.Value)
+			}
+			return true
+		})
+	}
+}
+
+func TestTheTreeHoldsSourceOnly(t *testing.T) {
+	root := repoRoot(t)
+	cmd := exec.Command("git", "ls-files", "-z")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("not a git checkout (%v): nothing to check", err)
+	}
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		for _, part := range strings.Split(name, "/") {
+			if part == "_artifacts" || part == "joblab-report" || part == "bin" {
+				t.Errorf("%s: run output is tracked (%s/ is what a run writes)", name, part)
+			}
+		}
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			continue // deleted in the work tree
+		}
+		if bytes.HasPrefix(data, []byte("\x7fELF")) || bytes.IndexByte(data, 0) >= 0 {
+			t.Errorf("%s: a binary is tracked (%d bytes)", name, len(data))
+		}
+	}
+}
