@@ -131,6 +131,20 @@ func (l *Lab) Step(text string) {
 	fmt.Fprintf(f, "%d\t%s\t%s\n", time.Now().Unix(), l.Report.Lab, text)
 }
 
+// Require records a fact the rest of the lab depends on (a wait that must
+// end as the lesson says). When err is not nil the lab cannot go on: the
+// spec fails at once with every differing row recorded so far (the
+// manifest's differences first) and this one, whose observed value is
+// what the wait last saw.
+func (l *Lab) Require(fact, documented string, err error) {
+	if err == nil {
+		l.Report.Add(fact, documented, documented, true)
+		return
+	}
+	l.Report.Add(fact, documented, err.Error(), false)
+	l.Verify()
+}
+
 // Verify fails the spec when any recorded fact differs from the lesson,
 // listing every difference next to what the lesson says.
 func (l *Lab) Verify() {

@@ -38,7 +38,7 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 	lab.Step("kubectl apply -f pn_job.yaml and waiting until it completes")
 	lab.Apply(ctx, "pn_job.yaml")
 	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Complete", "Complete", err)
 	r.Equal("the Job sets no TTL after finishing (ttlSecondsAfterFinished)", "unset", ttl(run.Job.Spec.TTLSecondsAfterFinished))
 
 	lab.Step(fmt.Sprintf("watching the finished pod for %s: it must stay", framework.LabTimeouts.PodsKept))
@@ -100,7 +100,7 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 
 	lab.Step("waiting until the job still completes")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Complete", "Complete", err)
 	n := lesson.NormalCompletions
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
 	r.Equal("the Job controller counts the lost pod as failed (status.failed)", len(lost), int(run.Job.Status.Failed))

@@ -37,11 +37,11 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
 	lab.Apply(ctx, "taskQueue-deploy.yaml")
 	lab.Step("waiting until the broker's Deployment is available")
-	Expect(framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady)).To(Succeed())
+	lab.Require("Deployment taskqueue available", "Available", framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady))
 
 	lab.Step("running the job initiator from outside the cluster")
 	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: GinkgoWriter})
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
 
 	lab.Step("checking that NodePort 31672 answers on every node, from outside the cluster (RabbitMQ is up: the initiator used it)")
 	nodes, nodesErr := framework.NodeAddresses(ctx, cs)
@@ -69,7 +69,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Complete", "Complete", err)
 	n := lesson.BrokerItemCount
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "pngen", "Completions"))
 	r.Equal("pods created", n, len(run.Timeline.Pods))

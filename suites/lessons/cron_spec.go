@@ -40,7 +40,7 @@ func CronSpec(ctx context.Context, in CronInput) {
 
 	lab.Step(fmt.Sprintf("watching %d runs, one a minute, and the history clean-up", in.Runs))
 	hist, err := framework.WatchCronRuns(ctx, cs, ns, in.Runs, framework.LabTimeouts.CronRuns)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require(fmt.Sprintf("%d runs finished, then the oldest removed by the history clean-up", in.Runs), "yes", err)
 
 	var names, badNames, badLogs []string
 	var scheduled []time.Time

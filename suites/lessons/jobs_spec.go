@@ -35,7 +35,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 
 	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Complete", "Complete", err)
 	job, tl := run.Job, run.Timeline
 
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
@@ -91,7 +91,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 
 	lab.Step("waiting until the job fails")
 	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, framework.LabTimeouts.AbnormalJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Failed", "Failed", err)
 	job, tl := run.Job, run.Timeline
 	pods := in.BackoffLimit + 1
 
@@ -153,7 +153,7 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 
 	lab.Step("waiting until the job completes")
 	_, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
-	Expect(err).NotTo(HaveOccurred())
+	lab.Require("the job ends Complete", "Complete", err)
 	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", kubectlJobCell(ctx, in.Env, ns, "prime-number", "Completions"))
 
 	lab.Step("kubectl logs of the pod")
