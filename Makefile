@@ -15,12 +15,15 @@ BIN       := $(CURDIR)/bin
 JOBLAB    := $(BIN)/joblab
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 PROCS     ?= 6
-LABS      := normal abnormal two-containers prime broker cron behaviours
-GINKGO_FLAGS ?= -v $(if $(CI),--no-color) --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
+# Colour only on a terminal, never with NO_COLOR or in CI (checked when a
+# recipe runs, where the terminal is known).
+NO_COLOR_FLAG = $$( [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$${CI:-}" ] || echo --no-color )
+GINKGO_FLAGS ?= -v $(NO_COLOR_FLAG) --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if [ -t 1 ] && [ -z "$${NO_COLOR:-}" ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %s%-16s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 ##@ Main commands
 
@@ -34,9 +37,9 @@ e2e: $(CLUSTER_STEP) ## Run the whole lesson suite on a kind cluster it creates 
 	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
 
 .PHONY: lab
-lab: ## Run one lab: make lab LAB=<normal|abnormal|two-containers|prime|broker|cron|behaviours>.
-	@if [[ -z "$(LAB)" || " $(LABS) " != *" $(LAB) "* ]]; then \
-		echo "unknown lab '$(LAB)'. The labs are: $(LABS)"; echo "usage: make lab LAB=normal"; exit 2; fi
+lab: build ## Run one lab: make lab LAB=<name> (the names: bin/joblab list).
+	@labs="$$($(JOBLAB) list -o name | tr '\n' ' ')"; if [[ -z "$(LAB)" || " $$labs" != *" $(LAB) "* ]]; then \
+		echo "unknown lab '$(LAB)'. The labs are: $$labs"; echo "usage: make lab LAB=normal"; exit 2; fi
 	$(if $(CLUSTER_STEP),@$(MAKE) --no-print-directory cluster)
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
@@ -49,13 +52,13 @@ mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
 	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)
 
 .PHONY: test
-test: test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.
+test: prepare-host test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.
 
 ##@ Pieces
 
 .PHONY: build
 build: ## Build the joblab command into bin/.
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(JOBLAB) ./cmd/joblab
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(JOBLAB) ./cmd/joblab
 
 .PHONY: test-unit
 test-unit: broker ## Unit tests, and the lab programs against a real RabbitMQ (no cluster needed).

@@ -125,7 +125,23 @@ func fileSHA256(path string) (string, error) {
 
 // All builds (or finds in the cache) every image the labs need.
 func All(ctx context.Context, rep *progress.Reporter) (Set, error) {
+	return build(ctx, rep, true)
+}
+
+// ForCluster builds what a cluster of the given mode needs: online, only
+// the lab programs (busybox and rabbitmq come from Docker Hub); offline,
+// everything.
+func ForCluster(ctx context.Context, rep *progress.Reporter, offline bool) (Set, error) {
+	return build(ctx, rep, offline)
+}
+
+func build(ctx context.Context, rep *progress.Reporter, offline bool) (Set, error) {
 	var set Set
+	var err error
+	if !offline {
+		set.Lab, err = LabPrograms(ctx, rep)
+		return set, err
+	}
 	busybox, err := Busybox(ctx, rep)
 	if err != nil {
 		return set, err

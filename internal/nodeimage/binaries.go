@@ -96,6 +96,6 @@ func (b *builder) buildSingle(ctx context.Context, log io.Writer, set binarySet,
 // buildPause builds the pause program of this repository.
 func (b *builder) buildPause(ctx context.Context, log io.Writer, set binarySet) error {
 	return set.build(func() error {
-		return gobuild.Local(ctx, "./tools/pause", set.path("pause"), log)
+		return gobuild.Local(ctx, "./internal/nodeimage/pause", set.path("pause"), log)
 	})
 }

@@ -18,7 +18,14 @@ func UpWithLabImages(ctx context.Context, opts Options, out io.Writer) (*Cluster
 	if err := CheckDocker(ctx); err != nil {
 		return nil, err
 	}
-	images, err := labimages.All(ctx, progress.New(out, opts.LogDir, 0))
+	// Resolve the mode first: online, the published images give busybox
+	// and rabbitmq, so they are not built.
+	mode, _, err := ResolveMode(ctx, opts.Mode)
+	if err != nil {
+		return nil, err
+	}
+	opts.Mode = mode
+	images, err := labimages.ForCluster(ctx, progress.New(out, opts.LogDir, 0), mode == Offline)
 	if err != nil {
 		return nil, err
 	}

@@ -10,16 +10,10 @@ import (
 
 	"github.com/joblab/joblab/internal/kube"
 
-	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 )
 
@@ -156,76 +150,4 @@ func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) string
 	}
 	log, _ := PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
 	return log
-}
-
-// WaitForPodsGone watches until no pod matches selector.
-func WaitForPodsGone(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) error {
-	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
-	return waitForNone(ctx, lw, &corev1.Pod{}, "pods "+selector+" in "+ns+" to be gone", timeout)
-}
-
-// waitForNone watches a list until it is empty.
-func waitForNone(ctx context.Context, lw cache.ListerWatcher, obj runtime.Object, what string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	left := map[string]bool{}
-	// The precondition sees the synced list: nothing left means done, even
-	// though no event would ever say so.
-	none := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	_, err := watchtools.UntilWithSync(ctx, lw, obj, none, func(ev watch.Event) (bool, error) {
-		m, err := meta.Accessor(ev.Object)
-		if err != nil {
-			return false, nil
-		}
-		left[m.GetName()] = ev.Type != watch.Deleted
-		for _, l := range left {
-			if l {
-				return false, nil
-			}
-		}
-		return true, nil
-	})
-	if err != nil {
-		var names []string
-		for n, l := range left {
-			if l {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
-	}
-	return nil
-}
-
-// WaitForDeploymentAvailable watches a Deployment until it is Available.
-func WaitForDeploymentAvailable(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByFields(sel))
-	last := "no deployment seen"
-	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(ev watch.Event) (bool, error) {
-		d, ok := ev.Object.(*appsv1.Deployment)
-		if !ok {
-			return false, nil
-		}
-		last = fmt.Sprintf("deployment %s: %d/%d available", d.Name, d.Status.AvailableReplicas, d.Status.Replicas)
-		for _, c := range d.Status.Conditions {
-			if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
-				return true, nil
-			}
-		}
-		return false, nil
-	})
-	if err != nil {
-		pods, _ := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if pods != nil {
-			for i := range pods.Items {
-				last += "; " + DescribePod(&pods.Items[i])
-			}
-		}
-		return &WaitError{What: fmt.Sprintf("deployment %s/%s to be available", ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
-	}
-	return nil
 }
