@@ -10,7 +10,11 @@
 set -euo pipefail
 
 PACKAGES_DOCKER=(docker.io)
-PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server chromium)
+PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server)
+# The report's browser test needs a Chromium or Chrome. Debian ships the
+# chromium deb; Ubuntu's "chromium" is a snap stub, and its GitHub runners
+# already carry Google Chrome: install only where no browser is there.
+BROWSERS=(chromium chromium-browser google-chrome google-chrome-stable)
 WRAPPER=/usr/local/libexec/joblab/runc-without-sys-resource
 DAEMON_JSON=/etc/docker/daemon.json
 DOCKERD_LOG=/var/log/joblab-dockerd.log
@@ -44,6 +48,20 @@ install_packages() {
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/tmp/joblab-apt.log 2>&1; then
     tail -n 20 /tmp/joblab-apt.log >&2
     die "apt-get could not install ${missing[*]} (no access to Debian's package mirror?). Full log: /tmp/joblab-apt.log"
+  fi
+}
+
+# install_browser installs Debian's chromium when no browser is there and
+# the distribution ships chromium as a real package (not a snap stub).
+install_browser() {
+  local b
+  for b in "${BROWSERS[@]}"; do
+    command -v "$b" >/dev/null && return 0
+  done
+  if [[ -r /etc/os-release ]] && grep -q '^ID=debian' /etc/os-release; then
+    install_packages chromium
+  else
+    say "no Chromium or Chrome found: install one (the report's browser test needs it; e.g. Google Chrome)"
   fi
 }
 
@@ -148,6 +166,7 @@ main() {
   MISSING=0
   command -v docker >/dev/null && command -v dockerd >/dev/null || install_packages "${PACKAGES_DOCKER[@]}"
   install_packages "${PACKAGES_TOOLS[@]}"
+  install_browser
 
   local restart=false
   if host_lacks_sys_resource; then

@@ -19,9 +19,9 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 
 func chromium(t *testing.T, args ...string) []byte {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
+	bin, err := Browser()
 	if err != nil {
-		t.Fatalf("Debian's chromium is needed to render the report: run tools/prepare-host.sh (or apt-get install chromium)")
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

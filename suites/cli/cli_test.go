@@ -23,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/joblab/joblab/internal/gobuild"
+	labreport "github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/suites/framework"
 )
@@ -171,7 +172,9 @@ var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 		Expect(string(out)).To(MatchRegexp(`(?m)^prime\s+passed`))
 
 		By("opening this run's report.html in headless Chromium")
-		dom := exec.CommandContext(ctx, "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		browser, err := labreport.Browser()
+		Expect(err).NotTo(HaveOccurred())
+		dom := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
 			"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+filepath.Join(passed, "report.html"))
 		out, err = dom.Output()
