@@ -306,7 +306,9 @@ func diffTrees(object, path string, want, got any) []ManifestDifference {
 			wv, wok := w[k]
 			gv, gok := g[k]
 			switch {
-			case !gok:
+			case (!gok || gv == nil) && (!wok || wv == nil):
+				// "field:" with no value is the field unset.
+			case !gok || gv == nil:
 				out = append(out, ManifestDifference{object, join(k), wv, nil})
 			case !wok:
 				out = append(out, ManifestDifference{object, join(k), nil, gv})

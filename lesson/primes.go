@@ -68,7 +68,7 @@ func NumpyText(nums []int) string {
 			width = w
 		}
 	}
-	perLine := (NumpyLineWidth - 2) / (width + 1)
+	perLine := (NumpyLineWidth - 1) / (width + 1)
 	var b strings.Builder
 	b.WriteString("[")
 	for i, n := range nums {

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -191,19 +192,16 @@ func resolveTarget(cmd *cobra.Command, kube *genericclioptions.ConfigFlags) (tar
 	if err := mayRunLabs(cmd, cs, t.namespace); err != nil {
 		return target{}, err
 	}
-	raw.CurrentContext = name
-	if err := clientcmdapi.MinifyConfig(&raw); err != nil {
-		return target{}, withCode(exitKubeconfig, err)
-	}
-	if err := clientcmdapi.FlattenConfig(&raw); err != nil {
-		return target{}, withCode(exitKubeconfig, err)
-	}
+	// The labs' kubeconfig is written from the REST configuration that
+	// was just checked, with every kubectl override applied (--as,
+	// --token, --server, ...): the labs run as exactly this identity.
+	kc := kubeconfigFor(restCfg, name, t.namespace)
 	dir, err := os.MkdirTemp("", "joblab-kubeconfig-")
 	if err != nil {
 		return target{}, err
 	}
 	t.kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err := clientcmd.WriteToFile(raw, t.kubeconfig); err != nil {
+	if err := clientcmd.WriteToFile(*kc, t.kubeconfig); err != nil {
 		os.RemoveAll(dir)
 		return target{}, err
 	}
@@ -303,6 +301,9 @@ func newSpecsCommand() *cobra.Command {
 			if label == "" {
 				return usageError("--label is required")
 			}
+			if cmd.Context().Err() != nil {
+				return withCode(exitInterrupted, errors.New("interrupted before the lab started"))
+			}
 			s := settings.FromEnv()
 			settings.Set(s)
 			suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
@@ -321,4 +322,25 @@ func newSpecsCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&label, "label", "", "the lab's label")
 	return cmd
+}
+
+// kubeconfigFor writes a REST configuration as a one-context kubeconfig.
+func kubeconfigFor(rc *rest.Config, name, namespace string) *clientcmdapi.Config {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters[name] = &clientcmdapi.Cluster{
+		Server: rc.Host, CertificateAuthority: rc.CAFile, CertificateAuthorityData: rc.CAData,
+		InsecureSkipTLSVerify: rc.Insecure, TLSServerName: rc.ServerName,
+	}
+	cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{
+		Token: rc.BearerToken, TokenFile: rc.BearerTokenFile,
+		ClientCertificate: rc.CertFile, ClientCertificateData: rc.CertData,
+		ClientKey: rc.KeyFile, ClientKeyData: rc.KeyData,
+		Username: rc.Username, Password: rc.Password,
+		Impersonate: rc.Impersonate.UserName, ImpersonateUID: rc.Impersonate.UID,
+		ImpersonateGroups: rc.Impersonate.Groups, ImpersonateUserExtra: rc.Impersonate.Extra,
+		Exec: rc.ExecProvider, AuthProvider: rc.AuthProvider,
+	}
+	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name, Namespace: namespace}
+	cfg.CurrentContext = name
+	return cfg
 }

@@ -215,7 +215,9 @@ func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
-				results[i] = labResult{lab: lab, err: ctx.Err()}
+			}
+			if ctx.Err() != nil {
+				results[i] = labResult{lab: lab, err: errors.New("not started: interrupted")}
 				return
 			}
 			defer func() { <-slots }()
@@ -240,6 +242,13 @@ func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
 	}
 	run := report.FromGinkgo(all)
 	run.Cluster = r.cluster
+	// Every chosen lab is in the report: one that could not run is a
+	// failed row with the reason, never left out.
+	for _, res := range results {
+		if !run.HasLab(res.lab) {
+			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "could not run", Verdict: "failed", Reason: couldNotRun(res)})
+		}
+	}
 	if err := writeReports(run, outDir); err != nil {
 		return err
 	}
@@ -298,10 +307,19 @@ func runLabProcess(ctx context.Context, self, lab string, base settings.Settings
 		return res
 	}
 	defer logFile.Close()
+	// A report left by an earlier run into the same folder must not stand
+	// in for this one.
+	reportPath := filepath.Join(s.ArtifactsDir, "report.json")
+	if err := os.Remove(reportPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		res.err = err
+		return res
+	}
 	child := exec.Command(self, "__specs", "--label", lab)
 	child.Env = append(os.Environ(), s.ChildEnv())
 	child.Stdout, child.Stderr = logFile, logFile
-	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that one Ctrl-C reaches it once (through
+	// this process); it gets SIGINT too if this process dies.
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGINT}
 	if err := child.Start(); err != nil {
 		res.err = err
 		return res
@@ -320,7 +338,7 @@ func runLabProcess(ctx context.Context, self, lab string, base settings.Settings
 			waitErr = <-done
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(s.ArtifactsDir, "report.json"))
+	data, err := os.ReadFile(reportPath)
 	if err == nil {
 		err = json.Unmarshal(data, &res.reports)
 	}
@@ -328,6 +346,22 @@ func runLabProcess(ctx context.Context, self, lab string, base settings.Settings
 		res.err = fmt.Errorf("no report from the lab's process (%v, exit: %v)", err, waitErr)
 	}
 	return res
+}
+
+// couldNotRun says why a lab left no spec in its report: the suite's
+// set-up failure, or the process's error.
+func couldNotRun(res labResult) string {
+	for _, r := range res.reports {
+		for _, s := range r.SpecReports {
+			if s.LeafNodeType != types.NodeTypeIt && s.Failed() {
+				return fmt.Sprintf("the suite's %s failed: %s (log: %s)", s.LeafNodeType, s.FailureMessage(), res.log)
+			}
+		}
+	}
+	if res.err != nil {
+		return fmt.Sprintf("%v (log: %s)", res.err, res.log)
+	}
+	return "the lab ran no spec (log: " + res.log + ")"
 }
 
 // mergeReports joins the lab processes' suite reports into one, keeping
@@ -426,6 +460,3 @@ func showProgress(w io.Writer, path string, start time.Time) (stop func()) {
 	}()
 	return func() { close(done); <-finished }
 }
-
-// errNoReport is returned by a lab process that ran no spec.
-var errNoReport = errors.New("the lab ran no spec")

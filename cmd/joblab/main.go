@@ -61,7 +61,7 @@ func main() {
 // execute runs the command line and returns the exit code; every error is
 // printed once, on stderr.
 func execute(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)

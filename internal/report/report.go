@@ -39,6 +39,18 @@ type Run struct {
 	Labs     []Lab
 }
 
+// HasLab tells whether a lab (by its label) has a spec in the run.
+func (r Run) HasLab(label string) bool {
+	for _, l := range r.Labs {
+		for _, x := range strings.Split(l.Lab, ",") {
+			if x == label {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Passed tells whether every lab passed.
 func (r Run) Passed() bool {
 	for _, l := range r.Labs {

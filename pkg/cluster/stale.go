@@ -40,12 +40,16 @@ func evictStaleImages(ctx context.Context, rep *progress.Reporter, provider *kin
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				var out bytes.Buffer
+				var out, errOut bytes.Buffer
 				cmd := n.CommandContext(ctx, "crictl", "inspecti", "-o", "json", img.Ref)
 				cmd.SetStdout(&out)
-				if cmd.Run() != nil {
-					fmt.Fprintf(log, "%s: %s not present\n", n.String(), img.Ref)
-					continue
+				cmd.SetStderr(&errOut)
+				if err := cmd.Run(); err != nil {
+					if strings.Contains(strings.ToLower(errOut.String()), "no such image") || strings.Contains(strings.ToLower(errOut.String()), "not found") {
+						fmt.Fprintf(log, "%s: %s not present\n", n.String(), img.Ref)
+						continue
+					}
+					return fmt.Errorf("crictl inspecti %s on node %s: %v: %s", img.Ref, n.String(), err, strings.TrimSpace(errOut.String()))
 				}
 				var info struct {
 					Status struct {

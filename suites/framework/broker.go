@@ -130,3 +130,17 @@ func WaitForNodePortFree(ctx context.Context, cs kubernetes.Interface, nodePort 
 	return &WaitError{What: fmt.Sprintf("NodePort %d to be free for the broker lab", nodePort), Reason: fmt.Sprintf("not within %s", timeout),
 		LastSeen: fmt.Sprintf("Service %s still holds it (a namespace kept with %s, or still terminating): delete that Service or its namespace", holder, KeepEnv)}
 }
+
+// KubeletAnswers tells whether a node's kubelet port (10250) accepts a
+// TCP connection from this host: whether the node's address is reachable
+// from here at all, so that a NodePort that does not answer is the
+// Service's doing, not the network's.
+func KubeletAnswers(ctx context.Context, host string) bool {
+	d := net.Dialer{Timeout: 3 * time.Second}
+	c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, "10250"))
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
+}

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -111,4 +113,52 @@ func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selecto
 		return false, nil
 	})
 	return strings.Join(going, "; ")
+}
+
+// JobCountedPod reads, once a pod of a Job is gone, how the Job
+// controller counted it: the controller records an ended pod in
+// status.uncountedTerminatedPods before it lets the pod go, then moves it
+// to the failed or succeeded count. Call it only for a Job whose pods
+// otherwise all succeed (the lesson's normal-job): once the uncounted
+// lists are empty, a failed count above zero can only be the lost pod.
+func JobCountedPod(ctx context.Context, cs kubernetes.Interface, ns, job string, uid types.UID, timeout time.Duration) (corev1.PodPhase, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("metadata.name", job).String()
+	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
+	var counted corev1.PodPhase
+	last := "no job seen"
+	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
+		j, ok := ev.Object.(*batchv1.Job)
+		if !ok {
+			return false, nil
+		}
+		last = DescribeJob(j)
+		if u := j.Status.UncountedTerminatedPods; u != nil {
+			if slices.Contains(u.Failed, uid) {
+				counted = corev1.PodFailed
+				return true, nil
+			}
+			if slices.Contains(u.Succeeded, uid) {
+				counted = corev1.PodSucceeded
+				return true, nil
+			}
+		}
+		// Once moved out of the uncounted lists, the pod is in the counts:
+		// a Job of the lesson's whose pods all succeed has failed > 0 only
+		// through a lost pod.
+		if j.Status.UncountedTerminatedPods == nil || len(j.Status.UncountedTerminatedPods.Failed)+len(j.Status.UncountedTerminatedPods.Succeeded) == 0 {
+			if j.Status.Failed > 0 {
+				counted = corev1.PodFailed
+			} else {
+				counted = corev1.PodSucceeded
+			}
+			return true, nil
+		}
+		return false, nil
+	})
+	if err != nil {
+		return "", &WaitError{What: fmt.Sprintf("job %s/%s to record pod %s as ended", ns, job, uid), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
+	}
+	return counted, nil
 }

@@ -77,10 +77,24 @@ func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name 
 	return last, nil
 }
 
-// imagePullProblem reports an image that cannot be pulled, naming it.
+// imagePullProblem reports an image that cannot be pulled, naming it: an
+// invalid name, or a registry that says the image is not there. A pull
+// that fails for a passing reason (a rate limit, a timeout) is not one:
+// kubelet retries it, and the wait goes on.
 func imagePullProblem(p *corev1.Pod) string {
 	for _, cs := range append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
-		if w := cs.State.Waiting; w != nil && (w.Reason == "ErrImagePull" || w.Reason == "ImagePullBackOff" || w.Reason == "InvalidImageName") {
+		w := cs.State.Waiting
+		if w == nil {
+			continue
+		}
+		final := w.Reason == "InvalidImageName"
+		if w.Reason == "ErrImagePull" || w.Reason == "ImagePullBackOff" {
+			msg := strings.ToLower(w.Message)
+			for _, s := range []string{"not found", "manifest unknown", "repository does not exist", "pull access denied", "unauthorized", "name unknown"} {
+				final = final || strings.Contains(msg, s)
+			}
+		}
+		if final {
 			return fmt.Sprintf("image %s of container %s cannot be pulled (%s: %s); is it built and served (offline: the registry mirror), or pushed to the registry the manifest names?", cs.Image, cs.Name, w.Reason, w.Message)
 		}
 	}
