@@ -10,17 +10,32 @@ type LabInfo struct {
 	Summary string
 	// Expected is about how long the lab takes on a small cluster.
 	Expected time.Duration
+	// Title heads the lab's specs and report section.
+	Title string
+	// Manifests are the lesson's manifests the lab applies.
+	Manifests []string
 }
 
 // Labs are the lesson's labs, in the lesson's order.
 var Labs = []LabInfo{
-	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second},
-	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute},
-	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute},
-	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second},
-	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute},
-	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute},
-	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute},
+	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}},
+	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}},
+	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}},
+	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}},
+	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}},
+	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}},
+	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}},
+}
+
+// Describe is the text of a lab's Ginkgo container: "name: title
+// (section)". It panics for a lab not in the catalogue, so that a spec
+// cannot register under a name the command does not know.
+func Describe(name string) string {
+	l, ok := FindLab(name)
+	if !ok {
+		panic("lab " + name + " is not in the catalogue (lesson.Labs)")
+	}
+	return l.Name + ": " + l.Title + " (" + l.Section + ")"
 }
 
 // FindLab returns the lab of that name.

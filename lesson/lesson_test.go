@@ -116,3 +116,20 @@ func TestReportMarksDifferences(t *testing.T) {
 		t.Errorf("rendering:\n%s\n%s", r.Text(), r.Markdown())
 	}
 }
+
+func TestCatalogueNamesTheLessonsManifests(t *testing.T) {
+	known := map[string]bool{}
+	for _, m := range ManifestNames() {
+		known[m] = true
+	}
+	for _, l := range Labs {
+		if l.Title == "" || len(l.Manifests) == 0 {
+			t.Errorf("lab %s has no title or manifests", l.Name)
+		}
+		for _, m := range l.Manifests {
+			if !known[m] {
+				t.Errorf("lab %s names manifest %s, which the lesson does not document", l.Name, m)
+			}
+		}
+	}
+}

@@ -7,10 +7,12 @@ package lessons
 import (
 	"context"
 
+	"github.com/joblab/joblab/lesson"
+
 	. "github.com/onsi/ginkgo/v2"
 )
 
-var _ = Describe("normal: completions and parallelism (10.2)", Label("normal"), func() {
+var _ = Describe(lesson.Describe("normal"), Label("normal"), func() {
 	It("runs six pods one at a time to 6/6", func(ctx context.Context) {
 		NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal", Manifest: "job-normal-end.yaml", Parallelism: 1})
 	})
@@ -19,39 +21,39 @@ var _ = Describe("normal: completions and parallelism (10.2)", Label("normal"), 
 	})
 })
 
-var _ = Describe("abnormal: backoffLimit (10.3)", Label("abnormal"), func() {
+var _ = Describe(lesson.Describe("abnormal"), Label("abnormal"), func() {
 	It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
 		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
 			BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlReady: "0/1", KubectlStatus: "Error", GrowingBackoff: true})
 	})
 })
 
-var _ = Describe("two-containers: one failing container fails the pod (10.4)", Label("two-containers"), func() {
+var _ = Describe(lesson.Describe("two-containers"), Label("two-containers"), func() {
 	It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
 		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
 			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatus: "Completed"})
 	})
 })
 
-var _ = Describe("prime: a prime-number Job (10.5)", Label("prime"), func() {
+var _ = Describe(lesson.Describe("prime"), Label("prime"), func() {
 	It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
 		PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
 	})
 })
 
-var _ = Describe("broker: a work queue on RabbitMQ (10.6-10.8)", Label("broker"), func() {
+var _ = Describe(lesson.Describe("broker"), Label("broker"), func() {
 	It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
 		BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
 	})
 })
 
-var _ = Describe("cron: a CronJob every minute (10.9)", Label("cron"), func() {
+var _ = Describe(lesson.Describe("cron"), Label("cron"), func() {
 	It("makes a Job a minute and keeps only the last three", func(ctx context.Context) {
 		CronSpec(ctx, CronInput{Env: env, Lab: "cron", Runs: 4})
 	})
 })
 
-var _ = Describe("lesson behaviours (1) and (2)", Label("behaviours"), func() {
+var _ = Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
 	It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
 		PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
 	})
