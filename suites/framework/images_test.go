@@ -1,9 +1,15 @@
 package framework
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/joblab/joblab/internal/settings"
+)
 
 func TestLabImageRewritesOnlyLabPrograms(t *testing.T) {
-	t.Setenv(ImageRepoEnv, "registry.school.example/class1/")
+	before := settings.Current()
+	t.Cleanup(func() { settings.Set(before) })
+	settings.Set(settings.Settings{ImageRepo: "registry.school.example/class1/"})
 	cases := map[string]string{
 		"joblab/pn-generator:0.1.0":     "registry.school.example/class1/pn-generator:0.1.0",
 		"joblab/pn-generator-que:0.2.0": "registry.school.example/class1/pn-generator-que:0.2.0",
@@ -15,7 +21,7 @@ func TestLabImageRewritesOnlyLabPrograms(t *testing.T) {
 			t.Errorf("LabImage(%q) = %q, want %q", in, got, want)
 		}
 	}
-	t.Setenv(ImageRepoEnv, "")
+	settings.Set(settings.Settings{})
 	if got := LabImage("joblab/pn-generator:0.1.0"); got != "joblab/pn-generator:0.1.0" {
 		t.Errorf("without a class registry the image changed to %q", got)
 	}
