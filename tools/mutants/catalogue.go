@@ -310,8 +310,7 @@ var Catalogue = []Mutant{
 				"\t\treturn fmt.Errorf(\"item %s was printed but acknowledging it failed: %w; it returns to queue %s and may be done twice\", item, err, cfg.Queue)\n\t}\n",
 			To: "",
 		}},
-		Why:        "the worker acknowledges its item before printing it: a pod that dies in between loses the item for good",
-		Equivalent: "observable only when a worker dies or cannot write between the acknowledgement and the print; the broker lab loses no worker and stdout does not fail, so its run is identical",
+		Why: "the worker acknowledges its item before printing it: a pod that dies in between loses the item for good; the lab on the cluster loses no worker, so the lab programs' tests (a worker whose output fails must return its item) are what see it",
 	},
 	{
 		ID: "worker-primes-shifted", Lab: "broker", File: queueWorker,

@@ -121,6 +121,7 @@ type options struct {
 	keep     bool
 	timeout  time.Duration
 	parallel int
+	skipUnit bool
 	out      string
 	make     string
 	repo     string
@@ -318,6 +319,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.BoolVar(&opts.list, "list", false, "print the catalogue as a table and exit")
 	flags.BoolVar(&opts.keep, "keep", false, "keep the temporary copies (their path is printed)")
 	flags.DurationVar(&opts.timeout, "timeout", defaultTimeout, "time limit of one mutant's make lab")
+	flags.BoolVar(&opts.skipUnit, "no-unit", false, "do not run the lab programs' unit tests on a program mutant the lab did not kill")
 	flags.IntVar(&opts.parallel, "parallel", 3, "mutants at once: the lab-image labs (prime, broker, behaviours) one at a time, the busybox labs beside them")
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
@@ -483,7 +485,46 @@ func (r *runner) runMutant(ctx context.Context, opts options, work, slot string,
 	if o.verdict == Error {
 		res.LogTail = run.logTail
 	}
+	// A lab program that the lab on the cluster cannot tell apart (its
+	// fault shows only when a worker dies, say) still has its own tests,
+	// against a real RabbitMQ: they are the second net.
+	if res.Verdict == Survived && touchesLabPrograms(m) && !opts.skipUnit {
+		if failed, ok := r.runUnitTests(ctx, tree, logPath); !ok {
+			res.Verdict, res.KilledBy = Killed, "unit test "+failed+" (go test ./labs/...)"
+		}
+	}
 	return res
+}
+
+// touchesLabPrograms tells whether a mutant edits the lab programs' code.
+func touchesLabPrograms(m Mutant) bool {
+	for _, f := range editedFiles(m) {
+		if strings.HasPrefix(f, "labs/") && strings.HasSuffix(f, ".go") {
+			return true
+		}
+	}
+	return false
+}
+
+// runUnitTests runs the lab programs' tests in the copy, appending their
+// output to the mutant's log, and returns the first failing test.
+func (r *runner) runUnitTests(ctx context.Context, tree, logPath string) (string, bool) {
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "./labs/...")
+	cmd.Dir = tree
+	out, err := cmd.CombinedOutput()
+	if f, ferr := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0o644); ferr == nil {
+		fmt.Fprintf(f, "\n$ go test -count=1 ./labs/...\n%s", out)
+		f.Close()
+	}
+	if err == nil {
+		return "", true
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "--- FAIL: ") {
+			return strings.Fields(strings.TrimSpace(line))[2], false
+		}
+	}
+	return "(the build or a package failed)", false
 }
 
 // makeRun is what happened to one make lab.

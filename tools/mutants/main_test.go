@@ -362,7 +362,7 @@ func TestRunMutants(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	t.Setenv("MAKEFLAGS", "LAB=cron")
 
-	code, stdout, stderr := runCommand(context.Background(), "-repo", repo, "-make", fake, "-out", out, "kill-me", "survive-me", "equal")
+	code, stdout, stderr := runCommand(context.Background(), "-no-unit", "-repo", repo, "-make", fake, "-out", out, "kill-me", "survive-me", "equal")
 	if code != exitFailed {
 		t.Errorf("exit code %d, want %d (survive-me survived)\nstdout:\n%s\nstderr:\n%s", code, exitFailed, stdout, stderr)
 	}
@@ -420,7 +420,7 @@ func TestRunMutants(t *testing.T) {
 func TestRunAllKilledExitsZero(t *testing.T) {
 	repo, fake := gitRepo(t)
 	out := t.TempDir()
-	code, stdout, stderr := runCommand(context.Background(), "-repo", repo, "-make", fake, "-out", out, "-lab", "normal")
+	code, stdout, stderr := runCommand(context.Background(), "-no-unit", "-repo", repo, "-make", fake, "-out", out, "-lab", "normal")
 	if code != exitOK {
 		t.Errorf("exit code %d, want 0\n%s\n%s", code, stdout, stderr)
 	}
@@ -431,7 +431,7 @@ func TestRunStaleMutantAndKeep(t *testing.T) {
 	out := t.TempDir()
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	code, stdout, stderr := runCommand(context.Background(), "-repo", repo, "-make", fake, "-out", out, "-keep", "stale", "kill-me")
+	code, stdout, stderr := runCommand(context.Background(), "-no-unit", "-repo", repo, "-make", fake, "-out", out, "-keep", "stale", "kill-me")
 	if code != exitFailed {
 		t.Errorf("exit code %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
@@ -452,7 +452,7 @@ func TestRunTimeout(t *testing.T) {
 	repo, fake := gitRepo(t)
 	out := t.TempDir()
 	start := time.Now()
-	code, stdout, stderr := runCommand(context.Background(), "-repo", repo, "-make", fake, "-out", out, "-timeout", "500ms", "slow")
+	code, stdout, stderr := runCommand(context.Background(), "-no-unit", "-repo", repo, "-make", fake, "-out", out, "-timeout", "500ms", "slow")
 	if code != exitFailed {
 		t.Errorf("exit code %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
