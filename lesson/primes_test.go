@@ -91,3 +91,18 @@ func TestCreatedBeforeFirstFinish(t *testing.T) {
 		t.Errorf("parallelism 1: %d started first", n)
 	}
 }
+
+func TestCreatedBeforeFirstFinishByWatchOrder(t *testing.T) {
+	// Pods created and finished within one second: the timestamps tie,
+	// the watch's order does not.
+	at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	tl := Timeline{WatchedFromStart: true, Pods: []PodRecord{
+		{Name: "a", Created: at, Finished: at, SeenSeq: 1, FinishedSeq: 5},
+		{Name: "b", Created: at, Finished: at, SeenSeq: 2, FinishedSeq: 7},
+		{Name: "c", Created: at, Finished: at, SeenSeq: 6, FinishedSeq: 9},
+		{Name: "d", Created: at, Finished: at, SeenSeq: 8, FinishedSeq: 10},
+	}}
+	if n := tl.CreatedBeforeFirstFinish(); n != 2 {
+		t.Errorf("%d started first, want 2", n)
+	}
+}

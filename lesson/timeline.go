@@ -15,6 +15,10 @@ type PodRecord struct {
 	Phase    corev1.PodPhase
 	// Containers maps container names to their terminated state.
 	Containers map[string]ContainerEnd
+	// SeenSeq and FinishedSeq number the watch events at which the pod
+	// was first seen and first seen finished (0: not recorded): the API
+	// server's order, finer than its one-second timestamps.
+	SeenSeq, FinishedSeq int
 }
 
 // ContainerEnd is how a container ended.
@@ -28,6 +32,8 @@ type ContainerEnd struct {
 type Timeline struct {
 	Pods      []PodRecord
 	MaxActive int
+	// WatchedFromStart says the watch began before the Job's first pod.
+	WatchedFromStart bool
 }
 
 // Sort orders the pods by creation time.
@@ -92,8 +98,26 @@ func (t Timeline) Phases() map[corev1.PodPhase]int {
 }
 
 // CreatedBeforeFirstFinish counts the pods created before any pod of the
-// Job finished: the pods that started first.
+// Job finished: the pods that started first. When a watch saw every pod
+// from its creation, the order of its events decides (the Job controller
+// creates a replacement only after it has seen a pod finish, so the order
+// is exact); else the timestamps, to the second.
 func (t Timeline) CreatedBeforeFirstFinish() int {
+	if t.WatchedFromStart {
+		first := 0
+		for _, p := range t.Pods {
+			if p.FinishedSeq > 0 && (first == 0 || p.FinishedSeq < first) {
+				first = p.FinishedSeq
+			}
+		}
+		n := 0
+		for _, p := range t.Pods {
+			if first == 0 || p.SeenSeq < first {
+				n++
+			}
+		}
+		return n
+	}
 	var first time.Time
 	for _, p := range t.Pods {
 		if !p.Finished.IsZero() && (first.IsZero() || p.Finished.Before(first)) {

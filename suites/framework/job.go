@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/joblab/joblab/lesson"
@@ -132,6 +133,8 @@ type podRecorder struct {
 	pods      map[string]*lesson.PodRecord
 	active    map[string]bool
 	maxActive int
+	seq       int  // watch events seen, in the API server's order
+	fromStart bool // the first list was empty: every pod is seen from its creation
 	// pull is the first image pull problem seen; onPullProblem is called
 	// when it is seen.
 	pull          string
@@ -150,7 +153,13 @@ func newPodRecorder() *podRecorder {
 
 func (r *podRecorder) watch(ctx context.Context, cs kubernetes.Interface, ns, selector string) {
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
-	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+	synced := func(store cache.Store) (bool, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.fromStart = len(store.List()) == 0
+		return false, nil
+	}
+	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, synced, func(ev watch.Event) (bool, error) {
 		if p, ok := ev.Object.(*corev1.Pod); ok {
 			r.observe(p, ev.Type == watch.Deleted)
 		}
@@ -161,9 +170,10 @@ func (r *podRecorder) watch(ctx context.Context, cs kubernetes.Interface, ns, se
 func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.seq++
 	rec, ok := r.pods[p.Name]
 	if !ok {
-		rec = &lesson.PodRecord{Name: p.Name, Created: p.CreationTimestamp.Time, Containers: map[string]lesson.ContainerEnd{}}
+		rec = &lesson.PodRecord{Name: p.Name, Created: p.CreationTimestamp.Time, Containers: map[string]lesson.ContainerEnd{}, SeenSeq: r.seq}
 		r.pods[p.Name] = rec
 	}
 	rec.Phase = p.Status.Phase
@@ -184,6 +194,9 @@ func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
 	finished := p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
 	if finished && rec.Finished.IsZero() {
 		rec.Finished = time.Now()
+	}
+	if finished && rec.FinishedSeq == 0 {
+		rec.FinishedSeq = r.seq
 	}
 	r.active[p.Name] = !finished && !deleted && p.DeletionTimestamp == nil
 	n := 0
@@ -227,6 +240,7 @@ func (r *podRecorder) timeline() lesson.Timeline {
 		tl.Pods = append(tl.Pods, *p)
 	}
 	tl.MaxActive = r.maxActive
+	tl.WatchedFromStart = r.fromStart
 	tl.Sort()
 	return tl
 }
