@@ -78,7 +78,9 @@ func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name 
 }
 
 // imagePullProblem reports an image that cannot be pulled, naming it: an
-// invalid name, or a registry that says the image is not there. A pull
+// invalid name, a registry that says the image is not there, or one whose
+// name does not resolve (offline: the mirror lacks it and docker.io is out
+// of reach). A pull
 // that fails for a passing reason (a rate limit, a timeout) is not one:
 // kubelet retries it, and the wait goes on.
 func imagePullProblem(p *corev1.Pod) string {
@@ -90,7 +92,7 @@ func imagePullProblem(p *corev1.Pod) string {
 		final := w.Reason == "InvalidImageName"
 		if w.Reason == "ErrImagePull" || w.Reason == "ImagePullBackOff" {
 			msg := strings.ToLower(w.Message)
-			for _, s := range []string{"not found", "manifest unknown", "repository does not exist", "pull access denied", "unauthorized", "name unknown"} {
+			for _, s := range []string{"not found", "manifest unknown", "repository does not exist", "pull access denied", "unauthorized", "name unknown", "no such host"} {
 				final = final || strings.Contains(msg, s)
 			}
 		}
