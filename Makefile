@@ -18,7 +18,7 @@ PROCS     ?= 6
 # Colour only on a terminal, never with NO_COLOR or in CI (checked when a
 # recipe runs, where the terminal is known).
 NO_COLOR_FLAG = $$( [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$${CI:-}" ] || echo --no-color )
-GINKGO_FLAGS ?= -v $(NO_COLOR_FLAG) --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
+GINKGO_FLAGS ?= -v $(NO_COLOR_FLAG) --keep-going --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
 
 .PHONY: help
 help: ## Show this help.
