@@ -1,8 +1,10 @@
 package lessons
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -52,11 +54,26 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
 		jobDone <- watched{run, err}
 	}()
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: GinkgoWriter})
+	var said bytes.Buffer
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: io.MultiWriter(&said, GinkgoWriter)})
 	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
+	found := ""
+	for _, line := range strings.Split(said.String(), "\n") {
+		if strings.HasPrefix(line, "broker found at ") {
+			found = strings.TrimPrefix(line, "broker found at ")
+		}
+	}
 
 	lab.Step("checking that NodePort 31672 answers on every node, from outside the cluster (RabbitMQ is up: the initiator used it)")
 	nodes, nodesErr := framework.NodeAddresses(ctx, cs)
+	// The lesson's initiator uses "the IP address of any node"; where the
+	// nodes cannot be read (a namespace-only Role), a port-forward.
+	viaNode := strings.Contains(found, fmt.Sprintf(":%d", lesson.BrokerNodePort))
+	if nodesErr != nil {
+		r.Add("how the initiator reached the broker", "a port-forward (the nodes cannot be read here)", found, strings.Contains(found, "port-forward"))
+	} else {
+		r.Add("how the initiator reached the broker", fmt.Sprintf("<node IP>:%d", lesson.BrokerNodePort), found, viaNode || !framework.KubeletAnswers(ctx, nodes[0]))
+	}
 	if nodesErr != nil {
 		r.NotObservable("RabbitMQ answers at <node IP>:31672 from outside the cluster", "every node", "the nodes cannot be listed here ("+nodesErr.Error()+")")
 	} else {
