@@ -343,7 +343,7 @@ func runLabProcess(ctx context.Context, self, lab string, base settings.Settings
 		err = json.Unmarshal(data, &res.reports)
 	}
 	if err != nil {
-		res.err = fmt.Errorf("no report from the lab's process (%v, exit: %v)", err, waitErr)
+		res.err = fmt.Errorf("no report from the lab's process (exit: %s): %w", exitText(waitErr), err)
 	}
 	return res
 }
@@ -459,4 +459,12 @@ func showProgress(w io.Writer, path string, start time.Time) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// exitText describes how a lab process ended.
+func exitText(err error) string {
+	if err == nil {
+		return "0"
+	}
+	return err.Error()
 }

@@ -49,7 +49,7 @@ func evictStaleImages(ctx context.Context, rep *progress.Reporter, provider *kin
 						fmt.Fprintf(log, "%s: %s not present\n", n.String(), img.Ref)
 						continue
 					}
-					return fmt.Errorf("crictl inspecti %s on node %s: %v: %s", img.Ref, n.String(), err, strings.TrimSpace(errOut.String()))
+					return fmt.Errorf("crictl inspecti %s on node %s: %w: %s", img.Ref, n.String(), err, strings.TrimSpace(errOut.String()))
 				}
 				var info struct {
 					Status struct {

@@ -274,14 +274,6 @@ func firstDifferentLine(want, got string) string {
 	return "differs"
 }
 
-func maxOf(xs []int) int {
-	m := 0
-	for _, x := range xs {
-		m = max(m, x)
-	}
-	return m
-}
-
 func distinct(xs []string) map[string]bool {
 	out := map[string]bool{}
 	for _, x := range xs {
