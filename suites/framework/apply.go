@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"path/filepath"
+
+	"github.com/joblab/joblab/internal/settings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/rest"

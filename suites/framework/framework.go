@@ -8,10 +8,11 @@ package framework
 import (
 	"context"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/joblab/joblab/internal/settings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"

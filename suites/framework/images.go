@@ -1,8 +1,9 @@
 package framework
 
 import (
-	"github.com/joblab/joblab/internal/settings"
 	"strings"
+
+	"github.com/joblab/joblab/internal/settings"
 
 	"sigs.k8s.io/e2e-framework/klient/decoder"
 	"sigs.k8s.io/e2e-framework/klient/k8s"

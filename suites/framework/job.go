@@ -85,25 +85,19 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 		rec.watch(podCtx, cs, ns, "batch.kubernetes.io/job-name="+name)
 	}()
 
-	var last *batchv1.Job
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
 	what := fmt.Sprintf("job %s/%s to end %s", ns, name, want)
-	_, err := watchtools.UntilWithSync(jobCtx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
-		j, ok := ev.Object.(*batchv1.Job)
-		if !ok {
-			return false, nil
-		}
-		last = j
-		if ev.Type == watch.Deleted {
-			return false, &WaitError{What: what, Reason: "the job was deleted", LastSeen: DescribeJob(j)}
+	last, err := WatchUntil(jobCtx, lw, what, timeout, nil, func(t watch.EventType, j *batchv1.Job) (bool, error) {
+		if t == watch.Deleted {
+			return false, stop("the job was deleted")
 		}
 		end := jobEnd(j)
 		if end != "" && end != want {
-			return false, &WaitError{What: what, Reason: "the job ended " + string(end), LastSeen: DescribeJob(j)}
+			return false, stop("the job ended " + string(end))
 		}
 		return end == want, nil
-	})
+	}, DescribeJob)
 	// Let the pod watch see the last pod updates before it stops.
 	if err == nil {
 		rec.settle(podCtx, last)
@@ -116,13 +110,17 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 	}
 	if err != nil {
 		var we *WaitError
-		if errors.As(err, &we) {
-			return run, we
+		if !errors.As(err, &we) {
+			return run, err
 		}
-		if problem := rec.pullProblem(); problem != "" {
-			return run, &WaitError{What: what, Reason: problem, LastSeen: DescribeJob(last)}
+		// A pod that cannot pull its image ended the wait early: say so,
+		// rather than "not within".
+		if problem := rec.pullProblem(); problem != "" && timedOut(err) {
+			we.Reason = problem
+		} else if timedOut(err) {
+			we.LastSeen += "; pods: " + rec.summary()
 		}
-		return run, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: DescribeJob(last) + "; pods: " + rec.summary()}
+		return run, we
 	}
 	return run, nil
 }

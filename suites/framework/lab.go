@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/joblab/joblab/internal/settings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"

@@ -3,8 +3,9 @@ package framework
 import (
 	"context"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"time"
+
+	"github.com/joblab/joblab/internal/settings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"

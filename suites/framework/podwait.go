@@ -28,19 +28,11 @@ const freshStart = 2 * time.Second
 // container started within the last freshStart (any running pod once 10 s
 // passed without one), skipping the names in exclude, and returns its name.
 func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, exclude []string, timeout time.Duration) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	began := time.Now()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
 	var picked string
-	last := "no pod seen"
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
-		p, ok := ev.Object.(*corev1.Pod)
-		if !ok || ev.Type == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil {
-			return false, nil
-		}
-		last = DescribePod(p)
-		if p.Status.Phase != corev1.PodRunning {
+	_, err := WatchUntil(ctx, lw, fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns), timeout, nil, func(t watch.EventType, p *corev1.Pod) (bool, error) {
+		if t == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {
 			return false, nil
 		}
 		for _, c := range p.Status.ContainerStatuses {
@@ -53,35 +45,23 @@ func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, se
 			}
 		}
 		return false, nil
-	})
-	if err != nil {
-		return "", &WaitError{What: fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
-	}
-	return picked, nil
+	}, DescribePod)
+	return picked, err
 }
 
 // WaitForPodGone watches a pod until it is removed and returns the last
-// phase it had: the phase the Job controller counted it in.
+// phase it was seen in.
 func WaitForPodGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (corev1.PodPhase, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
-	var phase corev1.PodPhase
-	last := "not seen"
 	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, gone, func(ev watch.Event) (bool, error) {
-		p, ok := ev.Object.(*corev1.Pod)
-		if !ok {
-			return false, nil
-		}
-		phase, last = p.Status.Phase, DescribePod(p)
-		return ev.Type == watch.Deleted, nil
-	})
-	if err != nil {
-		return phase, &WaitError{What: fmt.Sprintf("pod %s/%s to be removed", ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
+	last, err := WatchUntil(ctx, lw, fmt.Sprintf("pod %s/%s to be removed", ns, name), timeout, gone, func(t watch.EventType, _ *corev1.Pod) (bool, error) {
+		return t == watch.Deleted, nil
+	}, DescribePod)
+	if last == nil {
+		return "", err
 	}
-	return phase, nil
+	return last.Status.Phase, err
 }
 
 // WatchForPodsGoing watches the pods of selector for window and returns
@@ -122,43 +102,26 @@ func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selecto
 // otherwise all succeed (the lesson's normal-job): once the uncounted
 // lists are empty, a failed count above zero can only be the lost pod.
 func JobCountedPod(ctx context.Context, cs kubernetes.Interface, ns, job string, uid types.UID, timeout time.Duration) (corev1.PodPhase, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", job).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
 	var counted corev1.PodPhase
-	last := "no job seen"
-	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
-		j, ok := ev.Object.(*batchv1.Job)
-		if !ok {
-			return false, nil
+	_, err := WatchUntil(ctx, lw, fmt.Sprintf("job %s/%s to record pod %s as ended", ns, job, uid), timeout, nil, func(_ watch.EventType, j *batchv1.Job) (bool, error) {
+		u := j.Status.UncountedTerminatedPods
+		switch {
+		case u != nil && slices.Contains(u.Failed, uid):
+			counted = corev1.PodFailed
+		case u != nil && slices.Contains(u.Succeeded, uid):
+			counted = corev1.PodSucceeded
+		case u != nil && len(u.Failed)+len(u.Succeeded) > 0:
+			return false, nil // other pods still being counted
+		case j.Status.Failed > 0:
+			// Moved out of the uncounted lists: a Job of the lesson's whose
+			// pods all succeed has failed > 0 only through a lost pod.
+			counted = corev1.PodFailed
+		default:
+			counted = corev1.PodSucceeded
 		}
-		last = DescribeJob(j)
-		if u := j.Status.UncountedTerminatedPods; u != nil {
-			if slices.Contains(u.Failed, uid) {
-				counted = corev1.PodFailed
-				return true, nil
-			}
-			if slices.Contains(u.Succeeded, uid) {
-				counted = corev1.PodSucceeded
-				return true, nil
-			}
-		}
-		// Once moved out of the uncounted lists, the pod is in the counts:
-		// a Job of the lesson's whose pods all succeed has failed > 0 only
-		// through a lost pod.
-		if j.Status.UncountedTerminatedPods == nil || len(j.Status.UncountedTerminatedPods.Failed)+len(j.Status.UncountedTerminatedPods.Succeeded) == 0 {
-			if j.Status.Failed > 0 {
-				counted = corev1.PodFailed
-			} else {
-				counted = corev1.PodSucceeded
-			}
-			return true, nil
-		}
-		return false, nil
-	})
-	if err != nil {
-		return "", &WaitError{What: fmt.Sprintf("job %s/%s to record pod %s as ended", ns, job, uid), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
-	}
-	return counted, nil
+		return true, nil
+	}, DescribeJob)
+	return counted, err
 }

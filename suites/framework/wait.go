@@ -38,43 +38,22 @@ func (e *WaitError) Error() string {
 // WaitForPodSucceeded watches a pod until it succeeds. It stops at once when
 // the pod fails or cannot pull its image, and after timeout otherwise.
 func WaitForPodSucceeded(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (*corev1.Pod, error) {
-	what := fmt.Sprintf("pod %s/%s to succeed", ns, name)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
-	var last *corev1.Pod
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
-		p, ok := ev.Object.(*corev1.Pod)
-		if !ok {
-			return false, nil
-		}
-		last = p
+	return WatchUntil(ctx, lw, fmt.Sprintf("pod %s/%s to succeed", ns, name), timeout, nil, func(t watch.EventType, p *corev1.Pod) (bool, error) {
 		switch {
-		case ev.Type == watch.Deleted:
-			return false, &WaitError{What: what, Reason: "the pod was deleted", LastSeen: DescribePod(p)}
+		case t == watch.Deleted:
+			return false, stop("the pod was deleted")
 		case p.Status.Phase == corev1.PodSucceeded:
 			return true, nil
 		case p.Status.Phase == corev1.PodFailed:
-			return false, &WaitError{What: what, Reason: "the pod failed", LastSeen: DescribePod(p)}
+			return false, stop("the pod failed")
 		}
 		if reason := imagePullProblem(p); reason != "" {
-			return false, &WaitError{What: what, Reason: reason, LastSeen: DescribePod(p)}
+			return false, stop(reason)
 		}
 		return false, nil
-	})
-	if err != nil {
-		var we *WaitError
-		if errors.As(err, &we) {
-			return last, we
-		}
-		seen := "nothing yet"
-		if last != nil {
-			seen = DescribePod(last)
-		}
-		return last, &WaitError{What: what, Reason: fmt.Sprintf("not within %s (%v)", timeout, err), LastSeen: seen}
-	}
-	return last, nil
+	}, DescribePod)
 }
 
 // imagePullProblem reports an image that cannot be pulled, naming it: an
@@ -161,33 +140,29 @@ func waitForNone(ctx context.Context, lw cache.ListerWatcher, obj runtime.Object
 }
 
 // WaitForDeploymentAvailable watches a Deployment until it is Available.
+// On timeout it also describes the namespace's pods (why it is not).
 func WaitForDeploymentAvailable(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByFields(sel))
-	last := "no deployment seen"
-	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(ev watch.Event) (bool, error) {
-		d, ok := ev.Object.(*appsv1.Deployment)
-		if !ok {
-			return false, nil
-		}
-		last = fmt.Sprintf("deployment %s: %d/%d available", d.Name, d.Status.AvailableReplicas, d.Status.Replicas)
+	describe := func(d *appsv1.Deployment) string {
+		return fmt.Sprintf("deployment %s: %d/%d available", d.Name, d.Status.AvailableReplicas, d.Status.Replicas)
+	}
+	_, err := WatchUntil(ctx, lw, fmt.Sprintf("deployment %s/%s to be available", ns, name), timeout, nil, func(_ watch.EventType, d *appsv1.Deployment) (bool, error) {
 		for _, c := range d.Status.Conditions {
 			if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
 				return true, nil
 			}
 		}
 		return false, nil
-	})
-	if err != nil {
-		pods, _ := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if pods != nil {
+	}, describe)
+	var we *WaitError
+	if errors.As(err, &we) {
+		if pods, perr := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{}); perr == nil {
 			for i := range pods.Items {
-				last += "; " + DescribePod(&pods.Items[i])
+				we.LastSeen += "; " + DescribePod(&pods.Items[i])
 			}
 		}
-		return &WaitError{What: fmt.Sprintf("deployment %s/%s to be available", ns, name), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: last}
+		return we
 	}
-	return nil
+	return err
 }
