@@ -92,7 +92,38 @@ func Ensure(ctx context.Context, rep *progress.Reporter) error {
 			return fmt.Errorf("starting the registry mirror: %w", err)
 		}
 	}
-	return waitReady(ctx, 30*time.Second)
+	err := waitReady(ctx, 30*time.Second)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// A container that docker reports running but that resets every
+	// connection has been seen after the Docker engine restarted under a
+	// reused registry (its network endpoint restored stale): one restart
+	// gives it a fresh endpoint.
+	rep.Printf("==> registry mirror: %v; restarting its container once", firstLine(err.Error()))
+	if _, rerr := docker.Run(ctx, "restart", ContainerName); rerr != nil {
+		return fmt.Errorf("%w; restarting it failed too: %v (remove it with 'joblab down' and run again)", err, rerr)
+	}
+	if err := waitReady(ctx, 30*time.Second); err != nil {
+		return fmt.Errorf("%w (after one restart; state: %s; remove it with 'joblab down' and run again)", err, containerSummary(ctx))
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// containerSummary says how docker sees the registry container: its state,
+// address on the kind network and published port.
+func containerSummary(ctx context.Context) string {
+	out, err := docker.Run(ctx, "container", "inspect", "--format",
+		"{{.State.Status}} since {{.State.StartedAt}}, address {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}, ports {{json .NetworkSettings.Ports}}", ContainerName)
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return strings.TrimSpace(out)
 }
 
 // Remove stops and removes the registry container. Its volume, which holds
