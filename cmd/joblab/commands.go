@@ -19,6 +19,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
@@ -87,7 +89,7 @@ func newRunCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: "kind cluster " + c.Name,
+			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: "kind cluster " + c.Name, clusterKey: "kind " + c.Name,
 				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace}})
 		},
 	}
@@ -98,12 +100,31 @@ func newRunCommand() *cobra.Command {
 }
 
 func newVerifyCommand() *cobra.Command {
-	var lf labFlags
+	var (
+		lf        labFlags
+		classFile string
+		selector  string
+	)
 	kube := genericclioptions.NewConfigFlags(true)
 	cmd := &cobra.Command{
-		Use:               "verify [LAB...]",
-		Short:             "Run labs on an existing cluster, read as kubectl reads it (--kubeconfig, --context, -n)",
-		Example:           "  joblab verify --context classroom -n student1\n  KUBECONFIG=a:b joblab verify prime",
+		Use:   "verify [LAB...]",
+		Short: "Run labs on an existing cluster, read as kubectl reads it (--kubeconfig, --context, -n); several namespaces or contexts verify a class",
+		Long: `Run labs on an existing cluster, read as kubectl reads it.
+
+Inside one namespace the labs run side by side; labs that create objects
+of the same name run one after the other. Several targets verify a class,
+concurrently: namespaces of one cluster (-n s1,s2 or --namespace-selector),
+contexts of the kubeconfig (--context a,b), or a class file. Each student
+gets a report folder; the class gets class.html, class.md, class.csv,
+class.json and junit.xml (a suite per student). Labs of different students
+that need the same NodePort of one cluster (the broker lab's) take turns.
+
+A class file is YAML, a student's name to where their labs run:
+
+  alice: {namespace: s1}
+  bob: {context: lab2, namespace: s2}
+  carol: {namespace: s3, manifests: ./carol}   # carol's own YAML`,
+		Example:           "  joblab verify --context classroom -n student1\n  joblab verify -n s1,s2,s3 --parallel 14\n  joblab verify --class class.yaml --out class-report\n  KUBECONFIG=a:b joblab verify prime",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			labs, err := selectLabs(args)
@@ -113,18 +134,193 @@ func newVerifyCommand() *cobra.Command {
 			if err := lf.validate(); err != nil {
 				return err
 			}
-			target, err := resolveTarget(cmd, kube)
+			wanted, err := classTargets(cmd, kube, classFile, selector)
 			if err != nil {
 				return err
 			}
-			defer os.RemoveAll(filepath.Dir(target.kubeconfig))
-			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: target.describe(),
-				settings: settings.Settings{Kubeconfig: target.kubeconfig, Namespace: target.namespace}})
+			var runs []labRun
+			for _, w := range wanted {
+				t, err := resolveTarget(cmd, kube, w.context, w.namespace)
+				if err != nil {
+					if len(wanted) > 1 {
+						err = fmt.Errorf("student %s: %w", w.student, err)
+					}
+					return err
+				}
+				defer os.RemoveAll(filepath.Dir(t.kubeconfig))
+				runs = append(runs, labRun{student: w.student, labs: labs, flags: lf, cluster: t.describe(), clusterKey: t.server, manifests: w.manifests,
+					settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace}})
+			}
+			if len(runs) == 1 {
+				runs[0].student = ""
+			}
+			return runClass(cmd.Context(), cmd, runs)
 		},
 	}
 	lf.register(cmd)
 	kube.AddFlags(cmd.Flags())
+	cmd.Flags().StringVar(&classFile, "class", "", "verify a class: a YAML file of student name -> {context, namespace, manifests}")
+	cmd.Flags().StringVar(&selector, "namespace-selector", "", "verify every namespace of this label selector as a student (needs the right to list namespaces)")
+	// -n and --context take several values, comma-separated.
+	cmd.Flags().Lookup("namespace").Usage = "namespace(s) to work in, comma-separated: several verify a class, one student each"
+	cmd.Flags().Lookup("context").Usage = "kubeconfig context(s) to use, comma-separated: several verify a class, one student each"
 	return cmd
+}
+
+// wantedTarget is a student's target before it is checked.
+type wantedTarget struct {
+	student, context, namespace, manifests string
+}
+
+// classTargets lists the targets the flags name: one (the usual case), the
+// namespaces of -n a,b or --namespace-selector, the contexts of --context
+// a,b (each with -n's namespace, or its own), or the class file's students.
+func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, classFile, selector string) ([]wantedTarget, error) {
+	contexts := splitList(ptrValue(kube.Context))
+	namespaces := splitList(ptrValue(kube.Namespace))
+	if classFile != "" && (len(namespaces) > 0 || len(contexts) > 0 || selector != "") {
+		return nil, usageError("--class %s names every student's context and namespace: leave out -n, --context and --namespace-selector", classFile)
+	}
+	if selector != "" && len(namespaces) > 0 {
+		return nil, usageError("give either -n or --namespace-selector, not both")
+	}
+	if classFile != "" {
+		return readClassFile(classFile)
+	}
+	if selector != "" {
+		list, err := namespacesBySelector(cmd, kube, firstOr(contexts, ""), selector)
+		if err != nil {
+			return nil, err
+		}
+		namespaces = list
+	}
+	if len(contexts) == 0 {
+		contexts = []string{""}
+	}
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	var out []wantedTarget
+	for _, c := range contexts {
+		for _, n := range namespaces {
+			student := n
+			switch {
+			case len(contexts) > 1 && len(namespaces) > 1:
+				student = c + "/" + n
+			case len(contexts) > 1:
+				student = c
+			}
+			out = append(out, wantedTarget{student: student, context: c, namespace: n})
+		}
+	}
+	return out, nil
+}
+
+// readClassFile reads a class file: student name -> context, namespace,
+// and maybe the student's own manifests folder (relative to the file).
+func readClassFile(path string) ([]wantedTarget, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError("--class: %v", err)
+	}
+	var students map[string]struct {
+		Context   string `json:"context"`
+		Namespace string `json:"namespace"`
+		Manifests string `json:"manifests"`
+	}
+	if err := yaml.UnmarshalStrict(data, &students); err != nil {
+		return nil, usageError("--class %s: %v; write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests)", path, err)
+	}
+	if len(students) == 0 {
+		return nil, usageError("--class %s names no student; write one line per student, e.g. 'alice: {namespace: s1}'", path)
+	}
+	names := make([]string, 0, len(students))
+	for n := range students {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []wantedTarget
+	for _, n := range names {
+		st := students[n]
+		if st.Context == "" && st.Namespace == "" {
+			return nil, usageError("--class %s: student %s has neither context nor namespace", path, n)
+		}
+		m := st.Manifests
+		if m != "" && !filepath.IsAbs(m) {
+			m = filepath.Join(filepath.Dir(path), m)
+		}
+		if m != "" {
+			if fi, err := os.Stat(m); err != nil || !fi.IsDir() {
+				return nil, usageError("--class %s: student %s: manifests %s is not a folder", path, n, m)
+			}
+		}
+		out = append(out, wantedTarget{student: n, context: st.Context, namespace: st.Namespace, manifests: m})
+	}
+	return out, nil
+}
+
+// namespacesBySelector lists the namespaces of a label selector.
+func namespacesBySelector(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, context, selector string) ([]string, error) {
+	cfg, err := flagsFor(kube, context, "").ToRESTConfig()
+	if err != nil {
+		return nil, withCode(exitKubeconfig, err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, withCode(exitKubeconfig, err)
+	}
+	list, err := cs.CoreV1().Namespaces().List(cmd.Context(), metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return nil, withCode(exitForbidden, fmt.Errorf("listing the namespaces of --namespace-selector %s: %w (without the right to list namespaces, name them: -n s1,s2)", selector, err))
+	}
+	var names []string
+	for _, n := range list.Items {
+		names = append(names, n.Name)
+	}
+	if len(names) == 0 {
+		return nil, usageError("--namespace-selector %s selects no namespace", selector)
+	}
+	return names, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func ptrValue(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}
+
+// flagsFor is a copy of the kubectl flags given, for one context and
+// namespace ("" keeps what the flags and kubeconfig say).
+func flagsFor(kube *genericclioptions.ConfigFlags, context, namespace string) *genericclioptions.ConfigFlags {
+	f := genericclioptions.NewConfigFlags(false)
+	f.CacheDir, f.KubeConfig = kube.CacheDir, kube.KubeConfig
+	f.ClusterName, f.AuthInfoName = kube.ClusterName, kube.AuthInfoName
+	f.APIServer, f.TLSServerName, f.Insecure = kube.APIServer, kube.TLSServerName, kube.Insecure
+	f.CertFile, f.KeyFile, f.CAFile = kube.CertFile, kube.KeyFile, kube.CAFile
+	f.BearerToken, f.Impersonate, f.ImpersonateUID = kube.BearerToken, kube.Impersonate, kube.ImpersonateUID
+	f.ImpersonateGroup, f.ImpersonateUserExtra = kube.ImpersonateGroup, kube.ImpersonateUserExtra
+	f.Username, f.Password, f.Timeout, f.DisableCompression = kube.Username, kube.Password, kube.Timeout, kube.DisableCompression
+	f.Context = ptr.To(context)
+	f.Namespace = ptr.To(namespace)
+	return f
 }
 
 // target is a cluster (and maybe a namespace) read as kubectl reads it.
@@ -144,18 +340,20 @@ func (t target) describe() string {
 }
 
 // resolveTarget reads the kubeconfig with kubectl's loading rules (so
-// KUBECONFIG=a:b merges, --context and -n apply), checks that the API
+// KUBECONFIG=a:b merges and every flag applies) for one context and
+// namespace ("" for the flags' and the kubeconfig's), checks that the API
 // server answers and, in a namespace, that joblab may work there, and
 // writes the chosen context, flattened, to a private file for the labs.
-func resolveTarget(cmd *cobra.Command, kube *genericclioptions.ConfigFlags) (target, error) {
+func resolveTarget(cmd *cobra.Command, all *genericclioptions.ConfigFlags, context, namespace string) (target, error) {
+	kube := flagsFor(all, context, namespace)
 	loader := kube.ToRawKubeConfigLoader()
 	raw, err := loader.RawConfig()
 	if err != nil {
 		return target{}, withCode(exitKubeconfig, fmt.Errorf("reading the kubeconfig: %w (pass --kubeconfig, or set KUBECONFIG)", err))
 	}
 	name := raw.CurrentContext
-	if kube.Context != nil && *kube.Context != "" {
-		name = *kube.Context
+	if context != "" {
+		name = context
 	}
 	kctx, ok := raw.Contexts[name]
 	if name == "" || !ok {
@@ -171,8 +369,8 @@ func resolveTarget(cmd *cobra.Command, kube *genericclioptions.ConfigFlags) (tar
 	}
 	t := target{context: name}
 	switch {
-	case kube.Namespace != nil && *kube.Namespace != "":
-		t.namespace = *kube.Namespace
+	case namespace != "":
+		t.namespace = namespace
 	case kctx.Namespace != "":
 		t.namespace = kctx.Namespace
 	}
@@ -250,10 +448,10 @@ func newCleanCommand() *cobra.Command {
 				return withCode(exitKubeconfig, err)
 			}
 			out := cmd.OutOrStdout()
-			owned := framework.OwnerLabelKey + "=" + framework.OwnerLabelValue
+			owned := framework.AllOwned
 			if kube.Namespace != nil && *kube.Namespace != "" {
 				ns := *kube.Namespace
-				if err := framework.DeleteOwned(cmd.Context(), cs, ns, framework.Timeouts.Namespace); err != nil {
+				if err := framework.DeleteOwned(cmd.Context(), cs, ns, owned, framework.Timeouts.Namespace); err != nil {
 					return withCode(exitUnreachable, fmt.Errorf("removing joblab's objects in namespace %s: %w", ns, err))
 				}
 				fmt.Fprintf(out, "joblab's objects removed from namespace %s (label %s)\n", ns, owned)

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -39,7 +38,7 @@ func (f *labFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.manifests, "manifests", "", "apply the manifests of this folder (your own YAML, same file names as the lesson's) instead of the lesson's")
 	fs.StringVar(&f.imageRepo, "image-repo", "", "pull the lab programs' images from this repository (where 'joblab images --image-repo' pushed them), e.g. registry.school.example/class1")
 	fs.BoolVar(&f.keep, "keep", false, "keep what the labs created (namespaces, objects) afterwards")
-	fs.IntVar(&f.parallel, "parallel", 0, "labs at once (default: every lab at once; one at a time inside one namespace)")
+	fs.IntVar(&f.parallel, "parallel", 0, "lab processes at once, over every student (default: all at once); labs that share an object name in a namespace, or a NodePort, always take turns")
 	fs.StringVarP(&f.output, "output", "o", "", "output format of the result: json or yaml (default: a table)")
 }
 
@@ -158,20 +157,44 @@ func printStructured(w io.Writer, format string, v any) error {
 	return err
 }
 
-// labRun is one run of chosen labs against one cluster.
+// labRun is one run of chosen labs against one cluster (and maybe one
+// namespace): a student's, when a class is verified.
 type labRun struct {
+	// student names the run in a class; empty for one target.
+	student  string
 	labs     []string
 	settings settings.Settings
 	flags    labFlags
 	cluster  string // how the report names the cluster
+	// clusterKey identifies the cluster (its API server), so that labs of
+	// different students on one cluster share its NodePorts in turn.
+	clusterKey string
+	// manifests is the student's own manifests folder (class file); it
+	// takes the place of --manifests.
+	manifests string
 }
 
-// runLabs runs each chosen lab's specs in a process of its own (this same
-// binary, command __specs), at most flags.parallel at once, shows each
-// step as it happens, then merges the labs' reports into one.
+// runLabs runs the labs of one target.
 func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
+	return runClass(ctx, cmd, []labRun{r})
+}
+
+// prepared is a run ready to start: its report folder and settings.
+type prepared struct {
+	dir  string
+	base settings.Settings
+}
+
+// runClass runs each chosen lab of each run in a process of its own (this
+// same binary, command __specs): at most --parallel at once, labs that
+// share an object name in a namespace or a NodePort on a cluster one after
+// the other, the rest side by side. It shows each step as it happens, then
+// writes each run's reports (merged from its labs') and, for a class, the
+// class page.
+func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 	out := cmd.OutOrStdout()
-	outDir, err := filepath.Abs(r.flags.out)
+	flags := runs[0].flags
+	outDir, err := filepath.Abs(flags.out)
 	if err != nil {
 		return err
 	}
@@ -182,51 +205,129 @@ func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
 	if err != nil {
 		return err
 	}
-	progressFile := filepath.Join(outDir, "progress.tsv")
-	os.Remove(progressFile)
-	base := r.settings
-	base.ProgressFile = progressFile
-	base.ManifestsDir = absOrEmpty(r.flags.manifests)
-	base.ImageRepo = r.flags.imageRepo
-	if r.flags.keep {
-		base.Keep = settings.KeepAlways
+	class := len(runs) > 1
+	preps := make([]prepared, len(runs))
+	var units []unit
+	var sources []progressSource
+	for i, r := range runs {
+		dir := outDir
+		if class {
+			dir = filepath.Join(outDir, studentFolder(r.student))
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		base := r.settings
+		base.ProgressFile = filepath.Join(dir, "progress.tsv")
+		os.Remove(base.ProgressFile)
+		base.ManifestsDir = absOrEmpty(flags.manifests)
+		if r.manifests != "" {
+			base.ManifestsDir = absOrEmpty(r.manifests)
+		}
+		base.ImageRepo = flags.imageRepo
+		if flags.keep {
+			base.Keep = settings.KeepAlways
+		}
+		if err := base.Validate(); err != nil {
+			return usageError("%v", err)
+		}
+		preps[i] = prepared{dir: dir, base: base}
+		sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
+		for _, lab := range r.labs {
+			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace)})
+		}
 	}
-	if err := base.Validate(); err != nil {
-		return usageError("%v", err)
-	}
-	parallel := r.flags.parallel
+	parallel := flags.parallel
 	if parallel == 0 {
-		parallel = len(r.labs)
-	}
-	if base.Namespace != "" {
-		parallel = 1 // the labs share the namespace and some object names
+		parallel = len(units)
 	}
 
 	start := time.Now()
-	fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(r.labs, ", "), parallel, filepath.Join(outDir, "labs"))
-	stopProgress := showProgress(out, progressFile, start)
-	results := make([]labResult, len(r.labs))
-	slots := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	for i, lab := range r.labs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-			}
-			if ctx.Err() != nil {
-				results[i] = labResult{lab: lab, err: errors.New("not started: interrupted")}
-				return
-			}
-			defer func() { <-slots }()
-			results[i] = runLabProcess(ctx, self, lab, base, outDir)
-		}()
+	if class {
+		fmt.Fprintf(out, "==> verifying %d students: %s, %d labs at once (reports: %s)\n", len(runs), strings.Join(runs[0].labs, ", "), min(parallel, len(units)), outDir)
+	} else {
+		fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(runs[0].labs, ", "), min(parallel, len(units)), filepath.Join(outDir, "labs"))
 	}
-	wg.Wait()
+	stopProgress := showProgress(out, sources, start)
+	results := make([]labResult, len(units))
+	started := schedule(ctx, units, parallel, func(i int) {
+		p := preps[units[i].run]
+		results[i] = runLabProcess(ctx, self, units[i].lab, p.base, p.dir)
+	})
+	for i, ok := range started {
+		if !ok {
+			results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted")}
+		}
+	}
 	stopProgress()
 
+	classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Started: start, Labs: runs[0].labs}
+	var problems []string
+	allPassed := true
+	for i, r := range runs {
+		var mine []labResult
+		for j, u := range units {
+			if u.run == i {
+				mine = append(mine, results[j])
+			}
+		}
+		run, runProblems, err := writeRun(r, mine, preps[i].dir)
+		if err != nil {
+			return err
+		}
+		allPassed = allPassed && run.Passed()
+		for _, p := range runProblems {
+			if class {
+				p = r.student + ": " + p
+			}
+			problems = append(problems, p)
+		}
+		if !class {
+			switch flags.output {
+			case "json", "yaml":
+				if err := printStructured(out, flags.output, run); err != nil {
+					return err
+				}
+			default:
+				fmt.Fprintf(out, "\n%s\nreports: %s, %s, %s\n", run.Table(), filepath.Join(outDir, "report.html"), filepath.Join(outDir, "report.md"), filepath.Join(outDir, "junit.xml"))
+			}
+		}
+		classReport.Students = append(classReport.Students, report.Student{Name: r.student, Target: r.cluster, Folder: studentFolder(r.student), Run: run})
+	}
+	if class {
+		classReport.Duration = time.Since(start)
+		if err := writeClass(classReport, outDir); err != nil {
+			return err
+		}
+		switch flags.output {
+		case "json", "yaml":
+			if err := printStructured(out, flags.output, classReport.View()); err != nil {
+				return err
+			}
+		default:
+			fmt.Fprintf(out, "\n%s\nclass reports: %s, %s, %s, %s\n", classReport.Table(), filepath.Join(outDir, "class.html"), filepath.Join(outDir, "class.md"), filepath.Join(outDir, "class.csv"), filepath.Join(outDir, "junit.xml"))
+		}
+	}
+	where := filepath.Join(outDir, "report.md")
+	if class {
+		where = filepath.Join(outDir, "class.md")
+	}
+	switch {
+	case ctx.Err() != nil:
+		return withCode(exitInterrupted, fmt.Errorf("interrupted: the labs stopped and removed what they had created (reports: %s)", outDir))
+	case !allPassed:
+		return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson (details: %s)", where))
+	case len(problems) > 0:
+		return withCode(exitLabFailed, fmt.Errorf("some labs could not run: %s", strings.Join(problems, "; ")))
+	}
+	return nil
+}
+
+// writeRun merges a run's lab reports into its folder (report.json,
+// junit.xml, report.html, report.md) and returns the run, with every
+// chosen lab in it: one that could not run is a failed row with the
+// reason, never left out.
+func writeRun(r labRun, results []labResult, dir string) (*report.Run, []string, error) {
 	var all []types.Report
 	var problems []string
 	for _, res := range results {
@@ -235,40 +336,62 @@ func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
 		}
 		all = append(all, res.reports...)
 	}
-	merged := mergeReports(all)
-	if merged != nil {
-		_ = reporters.GenerateJSONReport(*merged, filepath.Join(outDir, "report.json"))
-		_ = reporters.GenerateJUnitReport(*merged, filepath.Join(outDir, "junit.xml"))
+	if merged := mergeReports(all); merged != nil {
+		_ = reporters.GenerateJSONReport(*merged, filepath.Join(dir, "report.json"))
+		_ = reporters.GenerateJUnitReport(*merged, filepath.Join(dir, "junit.xml"))
 	}
 	run := report.FromGinkgo(all)
 	run.Cluster = r.cluster
-	// Every chosen lab is in the report: one that could not run is a
-	// failed row with the reason, never left out.
 	for _, res := range results {
 		if !run.HasLab(res.lab) {
 			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "could not run", Verdict: "failed", Reason: couldNotRun(res)})
 		}
 	}
-	if err := writeReports(run, outDir); err != nil {
+	if r.student != "" {
+		run.Title += ": " + r.student
+	}
+	return run, problems, writeReports(run, dir)
+}
+
+// writeClass writes the class page (class.html, class.md), the class as
+// data (class.json, class.csv) and JUnit with a suite per student.
+func writeClass(c report.Class, dir string) error {
+	page, err := c.HTML()
+	if err != nil {
 		return err
 	}
-	switch r.flags.output {
-	case "json", "yaml":
-		if err := printStructured(out, r.flags.output, run); err != nil {
+	data, err := json.MarshalIndent(c.View(), "", "  ")
+	if err != nil {
+		return err
+	}
+	table, err := c.CSV()
+	if err != nil {
+		return err
+	}
+	junit, err := c.JUnit()
+	if err != nil {
+		return err
+	}
+	for name, content := range map[string][]byte{
+		"class.html": []byte(page), "class.md": []byte(c.Markdown()), "class.json": append(data, '\n'),
+		"class.csv": []byte(table), "junit.xml": junit,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
 			return err
 		}
-	default:
-		fmt.Fprintf(out, "\n%s\nreports: %s, %s, %s\n", run.Table(), filepath.Join(outDir, "report.html"), filepath.Join(outDir, "report.md"), filepath.Join(outDir, "junit.xml"))
-	}
-	switch {
-	case ctx.Err() != nil:
-		return withCode(exitInterrupted, fmt.Errorf("interrupted: the labs stopped and removed what they had created (logs: %s)", filepath.Join(outDir, "labs")))
-	case !run.Passed():
-		return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson (details: %s)", filepath.Join(outDir, "report.md")))
-	case len(problems) > 0:
-		return withCode(exitLabFailed, fmt.Errorf("some labs could not run: %s", strings.Join(problems, "; ")))
 	}
 	return nil
+}
+
+// studentFolder is a student's report folder name: the name, with what a
+// file name cannot hold replaced.
+func studentFolder(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 || r == ':' {
+			return '_'
+		}
+		return r
+	}, name)
 }
 
 func absOrEmpty(p string) string {
@@ -404,19 +527,30 @@ func writeReports(run *report.Run, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(run.Markdown()), 0o644)
 }
 
+// progressSource is a progress file and the student whose it is.
+type progressSource struct {
+	path, prefix string
+}
+
 // showProgress prints each lab step as it happens, with the time elapsed:
 // one line per step, which reads the same in a terminal and in CI logs.
 // In a terminal it also says every 15 s what is still awaited.
-func showProgress(w io.Writer, path string, start time.Time) (stop func()) {
+func showProgress(w io.Writer, sources []progressSource, start time.Time) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	tty := false
 	if f, ok := w.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
+	width := 16
+	for _, s := range sources {
+		if s.prefix != "" {
+			width = max(width, len(s.prefix)+1+len("two-containers"))
+		}
+	}
 	go func() {
 		defer close(finished)
-		var offset int64
+		offsets := make([]int64, len(sources))
 		last := map[string]string{}
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -427,33 +561,39 @@ func showProgress(w io.Writer, path string, start time.Time) (stop func()) {
 				final = true // read what the last steps wrote, then stop
 			case <-tick.C:
 			}
-			f, err := os.Open(path)
-			if err != nil {
-				continue
-			}
-			_, _ = f.Seek(offset, 0)
-			sc := bufio.NewScanner(f)
 			printed := false
-			for sc.Scan() {
-				line := sc.Text()
-				offset += int64(len(line)) + 1
-				parts := strings.SplitN(line, "\t", 3)
-				if len(parts) != 3 {
+			for i, src := range sources {
+				f, err := os.Open(src.path)
+				if err != nil {
 					continue
 				}
-				last[parts[1]] = parts[2]
-				fmt.Fprintf(w, "[%8s] %-16s %s\n", time.Since(start).Round(time.Second), parts[1], parts[2])
-				printed = true
+				_, _ = f.Seek(offsets[i], 0)
+				sc := bufio.NewScanner(f)
+				for sc.Scan() {
+					line := sc.Text()
+					offsets[i] += int64(len(line)) + 1
+					parts := strings.SplitN(line, "\t", 3)
+					if len(parts) != 3 {
+						continue
+					}
+					who := parts[1]
+					if src.prefix != "" {
+						who = src.prefix + "/" + who
+					}
+					last[who] = parts[2]
+					fmt.Fprintf(w, "[%8s] %-*s %s\n", time.Since(start).Round(time.Second), width, who, parts[2])
+					printed = true
+				}
+				f.Close()
 			}
-			f.Close()
 			quiet++
 			if printed {
 				quiet = 0
 			}
 			if tty && quiet >= 15 {
 				quiet = 0
-				for lab, step := range last {
-					fmt.Fprintf(w, "[%8s] %-16s still: %s\n", time.Since(start).Round(time.Second), lab, step)
+				for who, step := range last {
+					fmt.Fprintf(w, "[%8s] %-*s still: %s\n", time.Since(start).Round(time.Second), width, who, step)
 				}
 			}
 		}

@@ -67,3 +67,27 @@ func TestHTMLRendersEveryLabInChromium(t *testing.T) {
 		t.Errorf("screenshot %s missing or blank (%v)", shot, err)
 	}
 }
+
+func TestClassPageRendersInChromium(t *testing.T) {
+	c := sampleClass()
+	page, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "class.html")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(chromium(t, "--dump-dom", "file://"+path))
+	if got := strings.Count(dom, `<tr class="student"`); got != len(c.Students) {
+		t.Errorf("%d student rows rendered, want %d", got, len(c.Students))
+	}
+	if got := strings.Count(dom, `data-outcome=`); got != len(c.Students)*len(c.Labs) {
+		t.Errorf("%d lab cells rendered, want %d", got, len(c.Students)*len(c.Labs))
+	}
+	for _, want := range []string{`data-student="bob" data-labs-passed="0"`, `data-student="alice" data-labs-passed="2"`, `href="bob/report.html"`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered class page lacks %s", want)
+		}
+	}
+}

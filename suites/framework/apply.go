@@ -36,11 +36,11 @@ func ReadManifest(name string) ([]byte, error) {
 }
 
 // Apply creates the objects of a lesson manifest, unmodified but for the
-// namespace they go to, joblab's owner label on each object, and, when the
+// namespace they go to, joblab's owner and lab labels on each object, and, when the
 // class uses its own registry ($JOBLAB_IMAGE_REPO), the lab programs'
 // images. Removed
 // APIs are refused first with an error that names the fix.
-func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
+func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	data, err := ReadManifest(name)
 	if err != nil {
 		return err
@@ -54,10 +54,10 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, name string) error {
 	}
 	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
 		decoder.MutateNamespace(ns),
-		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue}),
+		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
 		rewriteLabImages())
 	if apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("applying %s in namespace %s: %w: it was not created by joblab (its objects carry %s=%s and are removed before each lab), so joblab leaves it alone; use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue)
+		return fmt.Errorf("applying %s in namespace %s: %w: an object of that name is already there; if it carries %s=%s it is another joblab lab's leftover (kept with --keep?): remove it with 'joblab clean -n %s'; otherwise it is not joblab's and joblab leaves it alone: use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue, ns)
 	}
 	if err != nil {
 		return fmt.Errorf("applying %s in namespace %s: %w", name, ns, err)

@@ -18,7 +18,7 @@ func (l *Lab) Apply(ctx context.Context, name string) {
 	data, err := ReadManifest(name)
 	Expect(err).NotTo(HaveOccurred())
 	l.CompareManifest(name, data)
-	Expect(Apply(ctx, l.Env.Config, l.Namespace, name)).To(Succeed())
+	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
 }
 
 // CompareManifest adds the manifest's comparison with the lesson to the

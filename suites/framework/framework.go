@@ -27,7 +27,23 @@ import (
 const (
 	OwnerLabelKey   = "app.kubernetes.io/managed-by"
 	OwnerLabelValue = "joblab"
+	// LabLabelKey names, on everything joblab creates, the lab that
+	// created it (LabLabelValue), so that labs can share a namespace and
+	// each removes only its own objects. The broker lab's initiator puts
+	// the same label on the Job it creates.
+	LabLabelKey = "app.kubernetes.io/part-of"
 )
+
+// LabLabelValue is the value of LabLabelKey for a lab's objects.
+func LabLabelValue(lab string) string { return lab + "-lab" }
+
+// OwnedBy is the label selector of what one lab created.
+func OwnedBy(lab string) string {
+	return OwnerLabelKey + "=" + OwnerLabelValue + "," + LabLabelKey + "=" + LabLabelValue(lab)
+}
+
+// AllOwned is the label selector of everything joblab created.
+const AllOwned = OwnerLabelKey + "=" + OwnerLabelValue
 
 // KubeconfigEnv names an existing cluster's kubeconfig; when it is set the
 // suites use that cluster instead of creating one.

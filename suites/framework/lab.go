@@ -58,16 +58,17 @@ type Lab struct {
 func StartLab(ctx context.Context, env *Env, name string) *Lab {
 	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}}
 	if given := settings.Current().Namespace; given != "" {
-		// A namespace that is not joblab's: clear joblab's leftovers, and
+		// A namespace that is not joblab's, maybe shared with other labs
+		// running at the same time: clear this lab's leftovers, and
 		// afterwards remove only what this lab created.
 		lab.Namespace = given
-		Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed(), "removing joblab's leftovers in namespace %s", given)
+		Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed(), "removing the leftovers of lab %s in namespace %s", name, given)
 		DeferCleanup(func(ctx context.Context) {
 			if keepNamespace() {
 				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, settings.Current().Keep)
 				return
 			}
-			Expect(DeleteOwned(ctx, env.Client, given, Timeouts.Namespace)).To(Succeed())
+			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed())
 		}, NodeTimeout(Timeouts.Namespace*2))
 	} else {
 		ns, err := CreateNamespace(ctx, env.Client, name)

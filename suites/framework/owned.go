@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/joblab/joblab/internal/settings"
@@ -23,14 +24,16 @@ import (
 // labelled as its own there.
 const NamespaceEnv = settings.NamespaceEnv
 
-const ownedSelector = OwnerLabelKey + "=" + OwnerLabelValue
-
-// DeleteOwned deletes the objects joblab created in a namespace (Jobs,
-// CronJobs, Deployments and Services labelled as joblab's) and waits until
-// they and their pods are gone: deletion is in the foreground, so an
+// DeleteOwned deletes the objects of selector (AllOwned, or OwnedBy a
+// lab) in a namespace (Jobs, CronJobs, Deployments and Services) and waits
+// until they and their pods are gone: deletion is in the foreground, so an
 // object disappears only after its dependents. Objects without joblab's
 // label are never touched.
-func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns string, timeout time.Duration) error {
+func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) error {
+	if !strings.HasPrefix(selector, AllOwned) {
+		return fmt.Errorf("DeleteOwned: selector %q does not select joblab's objects only", selector)
+	}
+	ownedSelector := selector
 	list := metav1.ListOptions{LabelSelector: ownedSelector}
 	del := metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}
 	steps := []struct {
@@ -39,16 +42,16 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns string, timeou
 		wait   func() error
 	}{
 		{"CronJobs", func() error { return cs.BatchV1().CronJobs(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().CronJobs(ns).List, cs.BatchV1().CronJobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.CronJob{}, "joblab's CronJobs in "+ns+" to be gone", timeout)
+			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().CronJobs(ns).List, cs.BatchV1().CronJobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.CronJob{}, ownedSelector+" CronJobs in "+ns+" to be gone", timeout)
 		}},
 		{"Jobs", func() error { return cs.BatchV1().Jobs(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.Job{}, "joblab's Jobs in "+ns+" to be gone", timeout)
+			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.Job{}, ownedSelector+" Jobs in "+ns+" to be gone", timeout)
 		}},
 		{"Deployments", func() error { return cs.AppsV1().Deployments(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByLabels(ownedSelector)), &appsv1.Deployment{}, "joblab's Deployments in "+ns+" to be gone", timeout)
+			return waitForNone(ctx, kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByLabels(ownedSelector)), &appsv1.Deployment{}, ownedSelector+" Deployments in "+ns+" to be gone", timeout)
 		}},
-		{"Services", func() error { return deleteOwnedServices(ctx, cs, ns) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.CoreV1().Services(ns).List, cs.CoreV1().Services(ns).Watch, kube.ByLabels(ownedSelector)), &corev1.Service{}, "joblab's Services in "+ns+" to be gone", timeout)
+		{"Services", func() error { return deleteOwnedServices(ctx, cs, ns, ownedSelector) }, func() error {
+			return waitForNone(ctx, kube.ListWatch(cs.CoreV1().Services(ns).List, cs.CoreV1().Services(ns).Watch, kube.ByLabels(ownedSelector)), &corev1.Service{}, ownedSelector+" Services in "+ns+" to be gone", timeout)
 		}},
 	}
 	for _, s := range steps {
@@ -66,7 +69,7 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns string, timeou
 
 // deleteOwnedServices deletes services one by one: Services have no
 // DeleteCollection.
-func deleteOwnedServices(ctx context.Context, cs kubernetes.Interface, ns string) error {
+func deleteOwnedServices(ctx context.Context, cs kubernetes.Interface, ns, ownedSelector string) error {
 	svcs, err := cs.CoreV1().Services(ns).List(ctx, metav1.ListOptions{LabelSelector: ownedSelector})
 	if err != nil {
 		return err

@@ -135,11 +135,12 @@ func RemovedCronJobAPISpec(ctx context.Context, in BehaviourInput) {
 	r.Add("batch/v1beta1 is not served", "404: the server could not find the requested resource", readable(derr), apierrors.IsNotFound(derr))
 
 	lab.Step("applying it through joblab")
-	err = framework.Apply(ctx, in.Env.Config, ns, "legacy/cron-job.v1beta1.yaml")
+	err = framework.Apply(ctx, in.Env.Config, ns, lab.Report.Lab, "legacy/cron-job.v1beta1.yaml")
 	var removed *manifests.RemovedAPIError
 	ok := errors.As(err, &removed) && strings.Contains(err.Error(), kubectlSays) && strings.Contains(err.Error(), "removed in Kubernetes 1.25") && strings.Contains(err.Error(), "write apiVersion: batch/v1")
 	r.Add("joblab's error names the removal and the fix", kubectlSays+"; removed in Kubernetes 1.25; write apiVersion: batch/v1", readable(err), ok)
-	cjs, err := cs.BatchV1().CronJobs(ns).List(ctx, metav1.ListOptions{})
+	// Only this lab's: the cron lab may run beside it in the same namespace.
+	cjs, err := cs.BatchV1().CronJobs(ns).List(ctx, metav1.ListOptions{LabelSelector: framework.OwnedBy(lab.Report.Lab)})
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("CronJobs created", 0, len(cjs.Items))
 	lab.Verify()

@@ -19,7 +19,7 @@ func MissingImageSpec(ctx context.Context, env *framework.Env) {
 	lab := framework.StartLab(ctx, env, "missing-image")
 	const image = "joblab/does-not-exist:0.0.0"
 	job := &batchv1.Job{
-		ObjectMeta: metav1.ObjectMeta{Name: "missing-image", Labels: map[string]string{framework.OwnerLabelKey: framework.OwnerLabelValue}},
+		ObjectMeta: metav1.ObjectMeta{Name: "missing-image", Labels: map[string]string{framework.OwnerLabelKey: framework.OwnerLabelValue, framework.LabLabelKey: framework.LabLabelValue(lab.Report.Lab)}},
 		Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 			RestartPolicy: corev1.RestartPolicyNever,
 			Containers:    []corev1.Container{{Name: "app", Image: image}},

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/manifests"
+)
+
+// unit is one lab of one student: a lab process to run.
+type unit struct {
+	run int // index of the student's run
+	lab string
+	// holds are what the lab uses alone while it runs: an object name in
+	// a shared namespace ("<cluster> <namespace> Job/normal-job"), or a
+	// cluster-wide NodePort ("<cluster> NodePort 31672"). Two units that
+	// hold the same thing never run at once; among them, the earlier
+	// goes first.
+	holds []string
+}
+
+// labHolds lists what a lab holds while it runs: the NodePorts of its
+// manifests, on the cluster, and, when it runs in a namespace it shares
+// with other labs, the names of the objects it creates there. The
+// manifests read are the ones the lab will apply (the student's folder, or
+// the lesson's).
+func labHolds(lab, manifestsDir, cluster, namespace string) []string {
+	info, ok := lesson.FindLab(lab)
+	if !ok {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, name := range info.Manifests {
+		data, err := readManifest(manifestsDir, name)
+		if err != nil {
+			continue // the lab itself reports an unreadable manifest
+		}
+		objs, err := manifests.Decode(data)
+		if err != nil {
+			continue
+		}
+		for _, obj := range objs {
+			if svc, ok := obj.(*corev1.Service); ok {
+				for _, p := range svc.Spec.Ports {
+					if p.NodePort != 0 {
+						set[fmt.Sprintf("%s NodePort %d", cluster, p.NodePort)] = true
+					}
+				}
+			}
+			if namespace == "" {
+				continue
+			}
+			if m, err := meta.Accessor(obj); err == nil {
+				set[fmt.Sprintf("%s %s %s/%s", cluster, namespace, reflect.TypeOf(obj).Elem().Name(), m.GetName())] = true
+			}
+		}
+	}
+	if lab == "broker" && namespace != "" {
+		// The Job the lesson's initiator creates through the API.
+		set[fmt.Sprintf("%s %s Job/%v", cluster, namespace, lesson.PngenJob["metadata.name"])] = true
+	}
+	holds := make([]string, 0, len(set))
+	for h := range set {
+		holds = append(holds, h)
+	}
+	sort.Strings(holds)
+	return holds
+}
+
+func readManifest(dir, name string) ([]byte, error) {
+	if dir == "" {
+		return manifests.Read(name)
+	}
+	return os.ReadFile(filepath.Join(dir, name))
+}
+
+// schedule runs the units, at most parallel at once, never two that hold
+// the same thing at once; a unit waits for every earlier unit it shares
+// something with. start runs one unit and returns when it has ended. When
+// ctx ends, units not yet started are not started; the returned slice
+// tells which ones were.
+func schedule(ctx context.Context, units []unit, parallel int, start func(i int)) []bool {
+	started := make([]bool, len(units))
+	done := make(chan int)
+	held := map[string]bool{}
+	active := 0
+	finished := make([]bool, len(units))
+	remaining := len(units)
+	blocked := func(i int) bool {
+		for _, h := range units[i].holds {
+			if held[h] {
+				return true
+			}
+		}
+		// An earlier unit that shares something and has not run yet goes
+		// first.
+		for j := 0; j < i; j++ {
+			if started[j] {
+				continue
+			}
+			if shares(units[i].holds, units[j].holds) {
+				return true
+			}
+		}
+		return false
+	}
+	for remaining > 0 {
+		if ctx.Err() == nil {
+			for i := range units {
+				if started[i] || active >= parallel || blocked(i) {
+					continue
+				}
+				started[i] = true
+				active++
+				for _, h := range units[i].holds {
+					held[h] = true
+				}
+				go func() { start(i); done <- i }()
+			}
+		} else {
+			// Interrupted: what has not started never will.
+			for i := range units {
+				if !started[i] && !finished[i] {
+					finished[i] = true
+					remaining--
+				}
+			}
+			if remaining == 0 {
+				break
+			}
+		}
+		if active == 0 {
+			if ctx.Err() != nil {
+				break
+			}
+			// Nothing runs and nothing could start: cannot happen, as the
+			// first unit not started is never blocked by a later one.
+			panic("joblab: scheduler stalled")
+		}
+		// Wait for a unit to end (also when interrupted: the running ones
+		// end on their own, stopped through the same context).
+		i := <-done
+		finished[i] = true
+		remaining--
+		active--
+		for _, h := range units[i].holds {
+			delete(held, h)
+		}
+	}
+	return started
+}
+
+func shares(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}

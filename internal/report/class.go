@@ -1,0 +1,334 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+)
+
+// Outcomes of one lab for one student.
+const (
+	OutcomePassed  = "passed"
+	OutcomeDiffers = "differs"
+	OutcomeNotRun  = "could not run"
+)
+
+// Class is the verification of several students (namespaces or clusters)
+// at once: one run each.
+type Class struct {
+	Title    string
+	Started  time.Time
+	Duration time.Duration
+	// Labs are the labs every student ran, in the lesson's order.
+	Labs     []string
+	Students []Student
+}
+
+// Student is one student's target and run.
+type Student struct {
+	Name string
+	// Target says where the labs ran (context, server, namespace).
+	Target string
+	// Folder is the student's report folder, relative to the class page.
+	Folder string
+	Run    *Run
+}
+
+// Cell is one lab's outcome for one student.
+type Cell struct {
+	Outcome string
+	// Why is the first differing fact (lesson versus observed) or why the
+	// lab could not run; empty when it passed.
+	Why string
+}
+
+// Score is how much of the lesson a student's cluster matched.
+type Score struct {
+	LabsPassed, Labs     int
+	FactsMatched, Facts  int
+	FactsNotObserved     int
+	Differs, CouldNotRun int
+}
+
+// Cell is the outcome of lab for this student: passed when every spec of
+// the lab passed, differs when a spec recorded a fact that differs from
+// the lesson, could not run when a spec failed without one.
+func (s Student) Cell(lab string) Cell {
+	var specs []Lab
+	for _, l := range s.Run.Labs {
+		for _, x := range strings.Split(l.Lab, ",") {
+			if x == lab {
+				specs = append(specs, l)
+			}
+		}
+	}
+	if len(specs) == 0 {
+		return Cell{Outcome: OutcomeNotRun, Why: "no report from this lab"}
+	}
+	var notRun string
+	for _, l := range specs {
+		if l.Verdict == "passed" {
+			continue
+		}
+		for _, f := range l.Facts {
+			if !f.OK {
+				return Cell{Outcome: OutcomeDiffers, Why: fmt.Sprintf("%s: the lesson says %s, observed %s", f.Fact, f.Documented, OneLine(f.Observed))}
+			}
+		}
+		if notRun == "" {
+			notRun = OneLine(l.Reason)
+		}
+	}
+	if notRun != "" {
+		return Cell{Outcome: OutcomeNotRun, Why: notRun}
+	}
+	return Cell{Outcome: OutcomePassed}
+}
+
+// Score counts the labs passed and the facts matched over the class's labs.
+// A fact that could not be observed counts neither way.
+func (s Student) Score(labs []string) Score {
+	var sc Score
+	for _, lab := range labs {
+		sc.Labs++
+		switch s.Cell(lab).Outcome {
+		case OutcomePassed:
+			sc.LabsPassed++
+		case OutcomeDiffers:
+			sc.Differs++
+		default:
+			sc.CouldNotRun++
+		}
+	}
+	for _, l := range s.Run.Labs {
+		for _, f := range l.Facts {
+			switch {
+			case f.NotObserved != "":
+				sc.FactsNotObserved++
+			case f.OK:
+				sc.Facts++
+				sc.FactsMatched++
+			default:
+				sc.Facts++
+			}
+		}
+	}
+	return sc
+}
+
+// Passed tells whether every student passed every lab.
+func (c Class) Passed() bool {
+	for _, s := range c.Students {
+		if sc := s.Score(c.Labs); sc.LabsPassed != sc.Labs {
+			return false
+		}
+	}
+	return len(c.Students) > 0
+}
+
+// Table renders the class as plain text: a line per student.
+func (c Class) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %-6s %-11s %s\n", "STUDENT", "LABS", "FACTS", "FIRST DIFFERENCE")
+	for _, s := range c.Students {
+		sc := s.Score(c.Labs)
+		first := "as the lesson says"
+		for _, lab := range c.Labs {
+			if cell := s.Cell(lab); cell.Outcome != OutcomePassed {
+				first = lab + " " + cell.Outcome + ": " + cell.Why
+				break
+			}
+		}
+		fmt.Fprintf(&b, "%-20s %-6s %-11s %s\n", s.Name, fmt.Sprintf("%d/%d", sc.LabsPassed, sc.Labs), fmt.Sprintf("%d/%d", sc.FactsMatched, sc.Facts), OneLine(first))
+	}
+	return b.String()
+}
+
+// Markdown renders the class page as Markdown.
+func (c Class) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nStarted %s, took %s; %d students.\n\n", c.Title, c.Started.UTC().Format(time.RFC3339), c.Duration.Round(time.Second), len(c.Students))
+	b.WriteString("| student | labs passed | facts matched |")
+	for _, lab := range c.Labs {
+		b.WriteString(" " + lab + " |")
+	}
+	b.WriteString("\n| --- | --- | --- |" + strings.Repeat(" --- |", len(c.Labs)) + "\n")
+	for _, s := range c.Students {
+		sc := s.Score(c.Labs)
+		fmt.Fprintf(&b, "| [%s](%s/report.md) | %d/%d | %d/%d |", mdEsc(s.Name), s.Folder, sc.LabsPassed, sc.Labs, sc.FactsMatched, sc.Facts)
+		for _, lab := range c.Labs {
+			cell := s.Cell(lab)
+			if cell.Why != "" {
+				fmt.Fprintf(&b, " %s: %s |", cell.Outcome, mdEsc(cell.Why))
+			} else {
+				fmt.Fprintf(&b, " %s |", cell.Outcome)
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	for _, s := range c.Students {
+		fmt.Fprintf(&b, "- %s: %s\n", mdEsc(s.Name), mdEsc(s.Target))
+	}
+	return b.String()
+}
+
+// CSV renders the class for a spreadsheet: one row per student and lab.
+func (c Class) CSV() (string, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"student", "target", "lab", "outcome", "why", "labs_passed", "labs", "facts_matched", "facts"})
+	for _, s := range c.Students {
+		sc := s.Score(c.Labs)
+		for _, lab := range c.Labs {
+			cell := s.Cell(lab)
+			_ = w.Write([]string{s.Name, s.Target, lab, cell.Outcome, cell.Why,
+				fmt.Sprint(sc.LabsPassed), fmt.Sprint(sc.Labs), fmt.Sprint(sc.FactsMatched), fmt.Sprint(sc.Facts)})
+		}
+	}
+	w.Flush()
+	return b.String(), w.Error()
+}
+
+// JSON-friendly view of the class, with the cells and scores computed.
+type classView struct {
+	Title    string        `json:"title"`
+	Started  time.Time     `json:"started"`
+	Seconds  float64       `json:"seconds"`
+	Labs     []string      `json:"labs"`
+	Students []studentView `json:"students"`
+}
+
+type studentView struct {
+	Name   string          `json:"name"`
+	Target string          `json:"target"`
+	Folder string          `json:"folder"`
+	Score  Score           `json:"score"`
+	Labs   map[string]Cell `json:"labs"`
+}
+
+// View is the class as the JSON output and the class page show it.
+func (c Class) View() any { return c.view() }
+
+func (c Class) view() classView {
+	v := classView{Title: c.Title, Started: c.Started, Seconds: c.Duration.Seconds(), Labs: c.Labs}
+	for _, s := range c.Students {
+		sv := studentView{Name: s.Name, Target: s.Target, Folder: s.Folder, Score: s.Score(c.Labs), Labs: map[string]Cell{}}
+		for _, lab := range c.Labs {
+			sv.Labs[lab] = s.Cell(lab)
+		}
+		v.Students = append(v.Students, sv)
+	}
+	return v
+}
+
+// JUnit renders the class as JUnit XML: one test suite per student, one
+// test case per lab, failed with its first difference.
+func (c Class) JUnit() ([]byte, error) {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type testcase struct {
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		Time      string   `xml:"time,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+	}
+	type suite struct {
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Time     string     `xml:"time,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	type suites struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Name     string   `xml:"name,attr"`
+		Tests    int      `xml:"tests,attr"`
+		Failures int      `xml:"failures,attr"`
+		Suites   []suite  `xml:"testsuite"`
+	}
+	all := suites{Name: c.Title}
+	for _, s := range c.Students {
+		su := suite{Name: s.Name, Time: fmt.Sprintf("%.1f", s.Run.Duration.Seconds())}
+		for _, lab := range c.Labs {
+			cell := s.Cell(lab)
+			var took time.Duration
+			for _, l := range s.Run.Labs {
+				if l.Lab == lab {
+					took += l.Duration
+				}
+			}
+			tc := testcase{Name: lab, Classname: s.Name, Time: fmt.Sprintf("%.1f", took.Seconds())}
+			if cell.Outcome != OutcomePassed {
+				tc.Failure = &failure{Message: cell.Outcome + ": " + OneLine(cell.Why), Type: cell.Outcome, Text: cell.Why}
+				su.Failures++
+			}
+			su.Tests++
+			su.Cases = append(su.Cases, tc)
+		}
+		all.Tests += su.Tests
+		all.Failures += su.Failures
+		all.Suites = append(all.Suites, su)
+	}
+	out, err := xml.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+var classPage = template.Must(template.New("class").Funcs(template.FuncMap{
+	"round": func(s float64) string { return (time.Duration(s) * time.Second).String() },
+	"date":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"cell":  func(s studentView, lab string) Cell { return s.Labs[lab] },
+	"slug":  func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; color: #222; }
+h1 { font-size: 1.6rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .85rem; }
+th { background: #f3f3f3; }
+td.passed { background: #e6f4ea; color: #0a6b2d; font-weight: 600; }
+td.differs { background: #fce8e6; color: #b00020; }
+td.could-not-run { background: #fff4e5; color: #8a4b00; }
+td .why { display: block; font-weight: normal; font-size: .8rem; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p>Started {{date .Started}}, took {{round .Seconds}}; {{len .Students}} students. Each student's own report (the lesson next to what their cluster did, fact by fact) is linked from their name.</p>
+<table id="class">
+<thead><tr><th>student</th><th>labs passed</th><th>facts matched</th>{{range .Labs}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range $s := .Students}}
+<tr class="student" data-student="{{$s.Name}}" data-labs-passed="{{$s.Score.LabsPassed}}" data-labs="{{$s.Score.Labs}}" data-facts-matched="{{$s.Score.FactsMatched}}" data-facts="{{$s.Score.Facts}}">
+<td><a href="{{$s.Folder}}/report.html">{{$s.Name}}</a><span class="why">{{$s.Target}}</span></td>
+<td>{{$s.Score.LabsPassed}}/{{$s.Score.Labs}}</td><td>{{$s.Score.FactsMatched}}/{{$s.Score.Facts}}</td>
+{{range $.Labs}}{{$c := cell $s .}}<td class="{{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}">{{$c.Outcome}}{{if $c.Why}}<span class="why">{{$c.Why}}</span>{{end}}</td>{{end}}
+</tr>{{end}}
+</tbody>
+</table>
+</body>
+</html>
+`))
+
+// HTML renders the class page: one self-contained page, a row per
+// student, a column per lab.
+func (c Class) HTML() (string, error) {
+	var b bytes.Buffer
+	if err := classPage.Execute(&b, c.view()); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

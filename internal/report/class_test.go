@@ -1,0 +1,114 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/joblab/joblab/lesson"
+)
+
+// sampleClass: alice passes both labs; bob's normal differs (5 of 6
+// completions) and his prime could not run.
+func sampleClass() Class {
+	ok := lesson.Row{Fact: "primes printed", Documented: "9592", Observed: "9592", OK: true}
+	na := lesson.Row{Fact: "NodePort", Documented: "31672", Observed: "not observed: forbidden", OK: true, NotObserved: "forbidden"}
+	return Class{Title: "class", Labs: []string{"normal", "prime"}, Students: []Student{
+		{Name: "alice", Folder: "alice", Run: &Run{Labs: []Lab{
+			{Lab: "normal", Spec: "one at a time", Verdict: "passed", Facts: []lesson.Row{ok, ok}},
+			{Lab: "normal", Spec: "two at a time", Verdict: "passed", Facts: []lesson.Row{ok, na}},
+			{Lab: "prime", Verdict: "passed", Facts: []lesson.Row{ok}},
+		}}},
+		{Name: "bob", Folder: "bob", Run: &Run{Labs: []Lab{
+			{Lab: "normal", Spec: "one at a time", Verdict: "passed", Facts: []lesson.Row{ok}},
+			{Lab: "normal", Spec: "two at a time", Verdict: "failed", Reason: "lab differs", Facts: []lesson.Row{ok, {Fact: "completions", Documented: "6", Observed: "5"}}},
+			{Lab: "prime", Spec: "could not run", Verdict: "failed", Reason: "no report from the lab's process\nsecond line"},
+		}}},
+	}}
+}
+
+func TestClassCellsAndScores(t *testing.T) {
+	c := sampleClass()
+	alice, bob := c.Students[0], c.Students[1]
+	if got := alice.Cell("normal"); got.Outcome != OutcomePassed {
+		t.Errorf("alice normal %+v, want passed", got)
+	}
+	if got := bob.Cell("normal"); got.Outcome != OutcomeDiffers || got.Why != "completions: the lesson says 6, observed 5" {
+		t.Errorf("bob normal %+v, want differs with the completions row", got)
+	}
+	if got := bob.Cell("prime"); got.Outcome != OutcomeNotRun || !strings.HasPrefix(got.Why, "no report") {
+		t.Errorf("bob prime %+v, want could not run with the reason", got)
+	}
+	if got := bob.Cell("cron"); got.Outcome != OutcomeNotRun {
+		t.Errorf("a lab without a report: %+v, want could not run", got)
+	}
+	// alice: 4 facts observed, all matched, 1 not observed.
+	if got, want := alice.Score(c.Labs), (Score{LabsPassed: 2, Labs: 2, FactsMatched: 4, Facts: 4, FactsNotObserved: 1}); got != want {
+		t.Errorf("alice score %+v, want %+v", got, want)
+	}
+	// bob: 3 facts, 2 matched; 1 lab differs, 1 could not run.
+	if got, want := bob.Score(c.Labs), (Score{LabsPassed: 0, Labs: 2, FactsMatched: 2, Facts: 3, Differs: 1, CouldNotRun: 1}); got != want {
+		t.Errorf("bob score %+v, want %+v", got, want)
+	}
+	if c.Passed() {
+		t.Error("class with a failing student passed")
+	}
+}
+
+func TestClassCSVAndJUnit(t *testing.T) {
+	c := sampleClass()
+	text, err := c.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+2*2 {
+		t.Fatalf("%d CSV rows, want a header and one per student and lab", len(rows))
+	}
+	if got := strings.Join(rows[3], "|"); !strings.HasPrefix(got, "bob||normal|differs|completions: the lesson says 6, observed 5|0|2|2|3") {
+		t.Errorf("bob's normal row %q", got)
+	}
+	data, err := c.JUnit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name     string `xml:"name,attr"`
+			Failures int    `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &parsed); err != nil {
+		t.Fatalf("JUnit is not XML: %v\n%s", err, data)
+	}
+	if parsed.Tests != 4 || parsed.Failures != 2 || len(parsed.Suites) != 2 || parsed.Suites[1].Name != "bob" || parsed.Suites[1].Failures != 2 || parsed.Suites[0].Failures != 0 {
+		t.Errorf("JUnit %+v, want a suite per student, bob's two labs failed", parsed)
+	}
+}
+
+func TestClassHTMLEscapesAndCarriesScores(t *testing.T) {
+	c := sampleClass()
+	c.Students[1].Name = "<bob>"
+	page, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page, "<bob>") || !strings.Contains(page, "&lt;bob&gt;") {
+		t.Error("a student's name is not escaped")
+	}
+	for _, want := range []string{`data-labs-passed="2" data-labs="2" data-facts-matched="4" data-facts="4"`, `data-lab="normal" data-outcome="differs"`, `class="could-not-run"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("class page lacks %s", want)
+		}
+	}
+}
