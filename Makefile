@@ -15,6 +15,7 @@ BIN       := $(CURDIR)/bin
 JOBLAB    := $(BIN)/joblab
 GINKGO    := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 PROCS     ?= 6
+SIZES     ?= 1,5,10
 # Colour only on a terminal, never with NO_COLOR or in CI (checked when a
 # recipe runs, where the terminal is known).
 NO_COLOR_FLAG = $$( [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$${CI:-}" ] || echo --no-color )
@@ -50,6 +51,10 @@ mutants: ## Run the mutation catalogue on a warm cluster (make mutants LAB=prime
 .PHONY: mutants-list
 mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
 	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+
+.PHONY: bench-class
+bench-class: build $(CLUSTER_STEP) ## Measure joblab verify on classes of SIZES namespaces (default 1,5,10) under the shipped Role; writes _artifacts/bench-class/benchmark.json.
+	$(GO) run ./tools/benchclass -sizes $(SIZES) -joblab $(JOBLAB)
 
 .PHONY: test
 test: prepare-host test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.

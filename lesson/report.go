@@ -15,17 +15,26 @@ type Row struct {
 	// (for example RBAC forbids reading nodes); such a row is shown, never
 	// counted as matching, and does not fail the lab.
 	NotObserved string `json:",omitempty"`
+	// Hint, on a differing fact, says where to look (HintFor).
+	Hint *Hint `json:",omitempty"`
 }
 
 // Report is a lab's documented-versus-observed table.
 type Report struct {
-	Lab  string
-	Rows []Row
+	Lab string
+	// Namespace is where the lab ran, for the hints' kubectl commands.
+	Namespace string `json:",omitempty"`
+	Rows      []Row
 }
 
 // Add records a fact; ok says whether the observation matches the lesson.
+// A differing fact gets its hint.
 func (r *Report) Add(fact, documented, observed string, ok bool) {
-	r.Rows = append(r.Rows, Row{Fact: fact, Documented: documented, Observed: observed, OK: ok})
+	row := Row{Fact: fact, Documented: documented, Observed: observed, OK: ok}
+	if !ok {
+		row.Hint = HintFor(r.Lab, fact, r.Namespace)
+	}
+	r.Rows = append(r.Rows, row)
 }
 
 // NotObservable records a fact that could not be observed here, and why.
@@ -65,9 +74,9 @@ func (row Row) Mark() string {
 // Markdown renders the report as a Markdown table.
 func (r Report) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s\n\n| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n", r.Lab)
+	fmt.Fprintf(&b, "### %s\n\n| | fact | the lesson says | observed | where to look |\n| --- | --- | --- | --- | --- |\n", r.Lab)
 	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Mark(), esc(row.Fact), esc(row.Documented), esc(row.Observed))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Mark(), esc(row.Fact), esc(row.Documented), esc(row.Observed), esc(row.Hint.In("en")))
 	}
 	return b.String()
 }
@@ -84,6 +93,9 @@ func (r Report) Text() string {
 	fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", "", w[0], "fact", w[1], "the lesson says", "observed")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "  %-7s %-*s  %-*s  %s\n", row.Mark(), w[0], row.Fact, w[1], row.Documented, row.Observed)
+		if h := row.Hint.In("en"); h != "" {
+			fmt.Fprintf(&b, "  %-7s   where to look: %s\n", "", h)
+		}
 	}
 	return b.String()
 }

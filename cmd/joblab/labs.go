@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -27,7 +28,7 @@ import (
 
 // labFlags are the flags of the commands that run labs.
 type labFlags struct {
-	out, manifests, imageRepo, output string
+	out, manifests, imageRepo, output, lang string
 	keep                              bool
 	parallel                          int
 }
@@ -40,12 +41,16 @@ func (f *labFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&f.keep, "keep", false, "keep what the labs created (namespaces, objects) afterwards")
 	fs.IntVar(&f.parallel, "parallel", 0, "lab processes at once, over every student (default: all at once); labs that share an object name in a namespace, or a NodePort, always take turns")
 	fs.StringVarP(&f.output, "output", "o", "", "output format of the result: json or yaml (default: a table)")
+	fs.StringVar(&f.lang, "lang", "en", "language of the reports: en, or ja (the lesson's: its facts in the notes' terms)")
 }
 
 // validate checks the flags before anything is built or started.
 func (f *labFlags) validate() error {
 	if err := validOutput(f.output, "json", "yaml"); err != nil {
 		return err
+	}
+	if !report.ValidLang(f.lang) {
+		return usageError("--lang %q: use %s", f.lang, strings.Join(report.Langs, " or "))
 	}
 	if f.parallel < 0 {
 		return usageError("--parallel %d: give a positive number of labs, or 0 for all at once", f.parallel)
@@ -237,6 +242,10 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace)})
 		}
 	}
+	// The longest labs first (the cron lab's four minutes, the broker
+	// lab's turns at the NodePort): the class ends when its longest chain
+	// does. Among labs of one length, the students' order.
+	sort.SliceStable(units, func(a, b int) bool { return expected(units[a].lab) > expected(units[b].lab) })
 	parallel := flags.parallel
 	if parallel == 0 {
 		parallel = len(units)
@@ -261,7 +270,7 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 	}
 	stopProgress()
 
-	classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Started: start, Labs: runs[0].labs}
+	classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Lang: flags.lang, Started: start, Labs: runs[0].labs}
 	var problems []string
 	allPassed := true
 	for i, r := range runs {
@@ -347,6 +356,7 @@ func writeRun(r labRun, results []labResult, dir string) (*report.Run, []string,
 			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "could not run", Verdict: "failed", Reason: couldNotRun(res)})
 		}
 	}
+	run.Lang = r.flags.lang
 	if r.student != "" {
 		run.Title += ": " + r.student
 	}
@@ -392,6 +402,12 @@ func studentFolder(name string) string {
 		}
 		return r
 	}, name)
+}
+
+// expected is about how long a lab takes (the catalogue's figure).
+func expected(lab string) time.Duration {
+	l, _ := lesson.FindLab(lab)
+	return l.Expected
 }
 
 func absOrEmpty(p string) string {

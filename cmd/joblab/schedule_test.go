@@ -249,9 +249,9 @@ func TestReadClassFile(t *testing.T) {
 		t.Errorf("class %v, want %v", got, want)
 	}
 	for content, wantErr := range map[string]string{
-		"alice: {namespce: s1}\n":                 "unknown field",
-		"alice: {}\n":                             "neither context nor namespace",
-		"{}\n":                                    "names no student",
+		"alice: {namespce: s1}\n": "unknown field",
+		"alice: {}\n":             "neither context nor namespace",
+		"{}\n":                    "names no student",
 		"alice: {namespace: s1, manifests: nope}": "is not a folder",
 	} {
 		_, err := readClassFile(writeFile(t, dir, "bad.yaml", content))

@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"strings"
 	"time"
+
+	"github.com/joblab/joblab/lesson"
 )
 
 // Outcomes of one lab for one student.
@@ -20,7 +22,9 @@ const (
 // Class is the verification of several students (namespaces or clusters)
 // at once: one run each.
 type Class struct {
-	Title    string
+	Title string
+	// Lang is the language the class page is read in ("en" or "ja").
+	Lang     string
 	Started  time.Time
 	Duration time.Duration
 	// Labs are the labs every student ran, in the lesson's order.
@@ -40,10 +44,12 @@ type Student struct {
 
 // Cell is one lab's outcome for one student.
 type Cell struct {
-	Outcome string
+	Outcome string `json:"outcome"`
 	// Why is the first differing fact (lesson versus observed) or why the
 	// lab could not run; empty when it passed.
-	Why string
+	Why string `json:"why,omitempty"`
+	// Hint says where to look for the first differing fact.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Score is how much of the lesson a student's cluster matched.
@@ -57,7 +63,10 @@ type Score struct {
 // Cell is the outcome of lab for this student: passed when every spec of
 // the lab passed, differs when a spec recorded a fact that differs from
 // the lesson, could not run when a spec failed without one.
-func (s Student) Cell(lab string) Cell {
+func (s Student) Cell(lab string) Cell { return s.CellIn(lab, "en") }
+
+// CellIn is Cell in a language ("en" or "ja").
+func (s Student) CellIn(lab, lang string) Cell {
 	var specs []Lab
 	for _, l := range s.Run.Labs {
 		for _, x := range strings.Split(l.Lab, ",") {
@@ -76,7 +85,12 @@ func (s Student) Cell(lab string) Cell {
 		}
 		for _, f := range l.Facts {
 			if !f.OK {
-				return Cell{Outcome: OutcomeDiffers, Why: fmt.Sprintf("%s: the lesson says %s, observed %s", f.Fact, f.Documented, OneLine(f.Observed))}
+				says, observed := "the lesson says", "observed"
+				if lang == "ja" {
+					says, observed = "テキストの記述", "観測結果"
+				}
+				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang),
+					Why: fmt.Sprintf("%s: %s %s, %s %s", lesson.FactIn(lang, f.Fact), says, lesson.ValueIn(lang, f.Documented), observed, OneLine(lesson.ValueIn(lang, f.Observed)))}
 			}
 		}
 		if notRun == "" {
@@ -219,7 +233,7 @@ func (c Class) view() classView {
 	for _, s := range c.Students {
 		sv := studentView{Name: s.Name, Target: s.Target, Folder: s.Folder, Score: s.Score(c.Labs), Labs: map[string]Cell{}}
 		for _, lab := range c.Labs {
-			sv.Labs[lab] = s.Cell(lab)
+			sv.Labs[lab] = s.CellIn(lab, c.Lang)
 		}
 		v.Students = append(v.Students, sv)
 	}
@@ -289,8 +303,8 @@ var classPage = template.Must(template.New("class").Funcs(template.FuncMap{
 	"date":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"cell":  func(s studentView, lab string) Cell { return s.Labs[lab] },
 	"slug":  func(s string) string { return strings.ReplaceAll(s, " ", "-") },
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
+}).Funcs(langFuncs("en")).Parse(`<!DOCTYPE html>
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
@@ -308,14 +322,14 @@ td .why { display: block; font-weight: normal; font-size: .8rem; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p>Started {{date .Started}}, took {{round .Seconds}}; {{len .Students}} students. Each student's own report (the lesson next to what their cluster did, fact by fact) is linked from their name.</p>
+<p>{{t "Started"}} {{date .Started}}, {{t "took"}} {{round .Seconds}}; {{len .Students}} {{t "students"}}. {{if eq lang "ja"}}学生の名前から、その学生のレポート(テキストの記述とクラスタで起きたことを事実ごとに並べたもの)を開けます。{{else}}Each student's own report (the lesson next to what their cluster did, fact by fact) is linked from their name.{{end}}</p>
 <table id="class">
-<thead><tr><th>student</th><th>labs passed</th><th>facts matched</th>{{range .Labs}}<th>{{.}}</th>{{end}}</tr></thead>
+<thead><tr><th>{{t "student"}}</th><th>{{t "labs passed"}}</th><th>{{t "facts matched"}}</th>{{range .Labs}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range $s := .Students}}
 <tr class="student" data-student="{{$s.Name}}" data-labs-passed="{{$s.Score.LabsPassed}}" data-labs="{{$s.Score.Labs}}" data-facts-matched="{{$s.Score.FactsMatched}}" data-facts="{{$s.Score.Facts}}">
 <td><a href="{{$s.Folder}}/report.html">{{$s.Name}}</a><span class="why">{{$s.Target}}</span></td>
 <td>{{$s.Score.LabsPassed}}/{{$s.Score.Labs}}</td><td>{{$s.Score.FactsMatched}}/{{$s.Score.Facts}}</td>
-{{range $.Labs}}{{$c := cell $s .}}<td class="{{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}">{{$c.Outcome}}{{if $c.Why}}<span class="why">{{$c.Why}}</span>{{end}}</td>{{end}}
+{{range $.Labs}}{{$c := cell $s .}}<td class="{{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}">{{t $c.Outcome}}{{if $c.Why}}<span class="why">{{$c.Why}}</span>{{end}}{{if $c.Hint}}<span class="why hint">{{t "where to look"}}: {{$c.Hint}}</span>{{end}}</td>{{end}}
 </tr>{{end}}
 </tbody>
 </table>
@@ -327,7 +341,11 @@ td .why { display: block; font-weight: normal; font-size: .8rem; }
 // student, a column per lab.
 func (c Class) HTML() (string, error) {
 	var b bytes.Buffer
-	if err := classPage.Execute(&b, c.view()); err != nil {
+	tmpl, err := classPage.Clone()
+	if err != nil {
+		return "", err
+	}
+	if err := tmpl.Funcs(langFuncs(c.Lang)).Execute(&b, c.view()); err != nil {
 		return "", err
 	}
 	return b.String(), nil

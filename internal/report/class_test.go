@@ -112,3 +112,40 @@ func TestClassHTMLEscapesAndCarriesScores(t *testing.T) {
 		}
 	}
 }
+
+func TestReportsReadInJapanese(t *testing.T) {
+	hint := lesson.HintFor("normal", "pods created", "s1")
+	run := Run{Title: "t", Lang: "ja", Labs: []Lab{{Lab: "normal", Spec: "s", Verdict: "failed", Facts: []lesson.Row{
+		{Fact: "pods created", Documented: "6", Observed: "5", Hint: hint},
+		{Fact: "primes printed", Documented: "9592", Observed: "9592", OK: true},
+	}}}}
+	page, err := run.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := run.Markdown()
+	for _, want := range []string{"作成されたポッド数", "テキストの記述", "観測結果", "相違", hint.Ja} {
+		if !strings.Contains(page, want) || !strings.Contains(md, want) {
+			t.Errorf("Japanese report lacks %q", want)
+		}
+	}
+	if !strings.Contains(page, `<html lang="ja">`) || strings.Contains(page, "the lesson says") {
+		t.Error("the Japanese page is not Japanese throughout")
+	}
+	run.Lang = ""
+	page, _ = run.HTML()
+	if !strings.Contains(page, "the lesson says") || !strings.Contains(page, hint.En) || strings.Contains(page, "作成") {
+		t.Error("the English page (the default) is not English")
+	}
+	c := sampleClass()
+	c.Lang = "ja"
+	cp, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"学生", "合格したラボ", "相違あり", "テキストの記述 6"} {
+		if !strings.Contains(cp, want) {
+			t.Errorf("Japanese class page lacks %q", want)
+		}
+	}
+}

@@ -10,8 +10,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"round":   func(d time.Duration) string { return d.Round(time.Second).String() },
 	"oneLine": OneLine,
 	"date":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
+}).Funcs(langFuncs("en")).Parse(`<!DOCTYPE html>
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
@@ -22,28 +22,29 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
 th { background: #f3f3f3; }
 .passed { color: #0a6b2d; font-weight: 600; } .failed, .differs { color: #b00020; font-weight: 600; }
+.hint { color: #444; font-size: .8rem; }
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; font-size: .8rem; }
 code { font-size: .85rem; }
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p>{{if .Cluster}}Cluster: <code>{{.Cluster}}</code>. {{end}}Started {{date .Started}}, took {{round .Duration}}.
-Verdict: {{if .Passed}}<span class="passed">every lab passed</span>{{else}}<span class="failed">some labs failed</span>{{end}}.</p>
+<p>{{if .Cluster}}{{t "Cluster"}}: <code>{{.Cluster}}</code>. {{end}}{{t "Started"}} {{date .Started}}, {{t "took"}} {{round .Duration}}.
+{{t "verdict"}}: {{if .Passed}}<span class="passed">{{t "every lab passed"}}</span>{{else}}<span class="failed">{{t "some labs failed"}}</span>{{end}}.</p>
 <table id="summary">
-<thead><tr><th>lab</th><th>verdict</th><th>duration</th><th>reason</th></tr></thead>
+<thead><tr><th>{{t "lab"}}</th><th>{{t "verdict"}}</th><th>{{t "duration"}}</th><th>{{t "reason"}}</th></tr></thead>
 <tbody>{{range .Labs}}
-<tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
+<tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{.Verdict}}">{{t .Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
 </tbody>
 </table>
 {{range .Labs}}
 <section class="lab" id="lab-{{.Lab}}" data-verdict="{{.Verdict}}">
 <h2>{{.Lab}}: {{.Spec}}</h2>
-<p class="{{.Verdict}}">{{.Verdict}} in {{round .Duration}}</p>
+<p class="{{.Verdict}}">{{t .Verdict}}, {{round .Duration}}</p>
 {{if .Facts}}<table>
-<thead><tr><th></th><th>fact</th><th>the lesson says</th><th>observed</th></tr></thead>
+<thead><tr><th></th><th>{{t "fact"}}</th><th>{{t "the lesson says"}}</th><th>{{t "observed"}}</th></tr></thead>
 <tbody>{{range .Facts}}
-<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{.Mark}}</td><td>{{.Fact}}</td><td>{{.Documented}}</td><td>{{.Observed}}</td></tr>{{end}}
+<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{t .Mark}}</td><td>{{fact .Fact}}</td><td>{{value .Documented}}</td><td>{{value .Observed}}{{with hint .Hint}}<div class="hint">{{t "where to look"}}: {{.}}</div>{{end}}</td></tr>{{end}}
 </tbody>
 </table>{{end}}
 {{if .Reason}}<pre>{{.Reason}}</pre>{{end}}
@@ -57,7 +58,11 @@ Verdict: {{if .Passed}}<span class="passed">every lab passed</span>{{else}}<span
 // external files.
 func (r Run) HTML() (string, error) {
 	var b bytes.Buffer
-	if err := page.Execute(&b, struct {
+	tmpl, err := page.Clone()
+	if err != nil {
+		return "", err
+	}
+	if err := tmpl.Funcs(langFuncs(r.Lang)).Execute(&b, struct {
 		Run
 		Passed bool
 	}{r, r.Passed()}); err != nil {

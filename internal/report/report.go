@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,12 @@ import (
 	"github.com/joblab/joblab/lesson"
 )
 
-// lessonJSONEntry must match framework.LessonJSONEntry.
-const lessonJSONEntry = "lesson report json"
+// The report entries a lab's spec carries (the suites write them under
+// these names): its lesson report as JSON, and the API requests it sent.
+const (
+	LessonJSONEntry  = "lesson report json"
+	APIRequestsEntry = "api requests sent"
+)
 
 // Lab is one spec's outcome.
 type Lab struct {
@@ -28,11 +33,16 @@ type Lab struct {
 	Duration time.Duration
 	Reason   string
 	Facts    []lesson.Row
+	// APIRequests is how many API requests the spec's process sent while
+	// it ran (the client-side count).
+	APIRequests int64 `json:",omitempty"`
 }
 
 // Run is a whole run.
 type Run struct {
-	Title    string
+	Title string
+	// Lang is the language the report is read in ("en" or "ja").
+	Lang     string `json:",omitempty"`
 	Cluster  string
 	Started  time.Time
 	Duration time.Duration
@@ -99,7 +109,12 @@ func FromGinkgo(reports []types.Report) *Run {
 				lab.Reason = s.FailureMessage()
 			}
 			for _, e := range s.ReportEntries {
-				if e.Name != lessonJSONEntry {
+				if e.Name == APIRequestsEntry {
+					if n, err := strconv.ParseInt(e.StringRepresentation(), 10, 64); err == nil {
+						lab.APIRequests = n
+					}
+				}
+				if e.Name != LessonJSONEntry {
 					continue
 				}
 				var lr lesson.Report
@@ -157,28 +172,29 @@ func (r Run) Table() string {
 	return b.String()
 }
 
-// Markdown renders the run as Markdown.
+// Markdown renders the run as Markdown, in the run's language.
 func (r Run) Markdown() string {
+	l := r.Lang
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", r.Title)
 	if r.Cluster != "" {
-		fmt.Fprintf(&b, "Cluster: %s  \n", r.Cluster)
+		fmt.Fprintf(&b, "%s: %s  \n", word(l, "Cluster"), r.Cluster)
 	}
-	fmt.Fprintf(&b, "Started: %s, took %s. Verdict: %s.\n\n", r.Started.UTC().Format(time.RFC3339), r.Duration.Round(time.Second), map[bool]string{true: "every lab passed", false: "some labs failed"}[r.Passed()])
-	b.WriteString("| lab | verdict | duration | reason |\n| --- | --- | --- | --- |\n")
-	for _, l := range r.Labs {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", l.Lab, l.Verdict, l.Duration.Round(time.Second), mdEsc(OneLine(l.Reason)))
+	fmt.Fprintf(&b, "%s: %s, %s %s. %s: %s.\n\n", word(l, "Started"), r.Started.UTC().Format(time.RFC3339), word(l, "took"), r.Duration.Round(time.Second), word(l, "verdict"), word(l, map[bool]string{true: "every lab passed", false: "some labs failed"}[r.Passed()]))
+	fmt.Fprintf(&b, "| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "lab"), word(l, "verdict"), word(l, "duration"), word(l, "reason"))
+	for _, lab := range r.Labs {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", lab.Lab, word(l, lab.Verdict), lab.Duration.Round(time.Second), mdEsc(OneLine(lab.Reason)))
 	}
-	for _, l := range r.Labs {
-		fmt.Fprintf(&b, "\n## %s: %s\n\n%s in %s.\n\n", l.Lab, l.Spec, l.Verdict, l.Duration.Round(time.Second))
-		if len(l.Facts) > 0 {
-			b.WriteString("| | fact | the lesson says | observed |\n| --- | --- | --- | --- |\n")
-			for _, f := range l.Facts {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Mark(), mdEsc(f.Fact), mdEsc(f.Documented), mdEsc(f.Observed))
+	for _, lab := range r.Labs {
+		fmt.Fprintf(&b, "\n## %s: %s\n\n%s, %s.\n\n", lab.Lab, lab.Spec, word(l, lab.Verdict), lab.Duration.Round(time.Second))
+		if len(lab.Facts) > 0 {
+			fmt.Fprintf(&b, "| | %s | %s | %s | %s |\n| --- | --- | --- | --- | --- |\n", word(l, "fact"), word(l, "the lesson says"), word(l, "observed"), word(l, "where to look"))
+			for _, f := range lab.Facts {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", word(l, f.Mark()), mdEsc(lesson.FactIn(l, f.Fact)), mdEsc(lesson.ValueIn(l, f.Documented)), mdEsc(lesson.ValueIn(l, f.Observed)), mdEsc(f.Hint.In(l)))
 			}
 		}
-		if l.Reason != "" {
-			fmt.Fprintf(&b, "\n```\n%s\n```\n", strings.TrimSpace(l.Reason))
+		if lab.Reason != "" {
+			fmt.Fprintf(&b, "\n```\n%s\n```\n", strings.TrimSpace(lab.Reason))
 		}
 	}
 	return b.String()

@@ -26,7 +26,7 @@ func ginkgoReport(t *testing.T, labs map[string][]lesson.Row, failed string) str
 			LeafNodeLabels: []string{name},
 			State:          types.SpecStatePassed,
 			RunTime:        42 * time.Second,
-			ReportEntries:  types.ReportEntries{{Name: lessonJSONEntry, Value: types.WrapEntryValue(string(data))}},
+			ReportEntries:  types.ReportEntries{{Name: LessonJSONEntry, Value: types.WrapEntryValue(string(data))}},
 		}
 		if name == failed {
 			spec.State = types.SpecStateFailed

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/lesson"
 )
 
@@ -25,7 +26,7 @@ const KeepEnv = settings.KeepEnv
 
 // LessonJSONEntry is the report entry that carries a lab's report as JSON,
 // for tools that render reports from Ginkgo's JSON report.
-const LessonJSONEntry = "lesson report json"
+const LessonJSONEntry = report.LessonJSONEntry
 
 // Env is the cluster the specs run against.
 type Env struct {
@@ -82,6 +83,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 			Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
 		}, NodeTimeout(Timeouts.Namespace))
 	}
+	lab.Report.Namespace = lab.Namespace
 	DeferCleanup(func(ctx context.Context) {
 		if !CurrentSpecReport().Failed() {
 			return

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/joblab/joblab/internal/report"
 )
 
 // RunState is what the first test process records when the suite starts,
@@ -59,7 +61,7 @@ type Benchmark struct {
 }
 
 // APIRequestsEntry is the report entry that carries a spec's request count.
-const APIRequestsEntry = "api requests sent"
+const APIRequestsEntry = report.APIRequestsEntry
 
 // WriteSummary turns the suite report into the summary table (printed and
 // written as summary.md, with every lab's documented-versus-observed table)

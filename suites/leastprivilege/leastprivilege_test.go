@@ -1,30 +1,32 @@
 //go:build e2e
 
-// Package leastprivilege runs `joblab verify --namespace` as a teacher on a
-// shared cluster would: with a kubeconfig whose only rights are the Role
-// that joblab ships (manifests/rbac/joblab-verify.yaml), bound in one
-// namespace to a ServiceAccount.
+// Package leastprivilege runs `joblab verify` as a teacher on a shared
+// cluster would: a class of three namespaces, verified at once with a
+// kubeconfig whose only rights are the Role that joblab ships
+// (manifests/rbac/joblab-verify.yaml), bound in each namespace to one
+// ServiceAccount.
 package leastprivilege
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	authnv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 	"github.com/joblab/joblab/suites/framework"
@@ -56,37 +58,27 @@ func labs() []string {
 	return names
 }
 
-var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
-	It("passes every lab with only the shipped Role, creating nothing outside the namespace", func(ctx context.Context) {
-		By("creating a namespace and a ServiceAccount bound to the shipped Role")
-		ns, err := framework.CreateNamespace(ctx, admin.Client, "classroom")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
-		objs, err := manifests.Load("rbac/joblab-verify.yaml")
-		Expect(err).NotTo(HaveOccurred())
-		role := objs[0].(*rbacv1.Role)
-		_, err = admin.Client.RbacV1().Roles(ns.Name).Create(ctx, role, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		sa, err := admin.Client.CoreV1().ServiceAccounts(ns.Name).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "teacher"}}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = admin.Client.RbacV1().RoleBindings(ns.Name).Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "joblab-verify"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: role.Name},
-			Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: sa.Name, Namespace: ns.Name}},
-		}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
+// students is the class the suite verifies: three namespaces, the third
+// with its own manifests where one lab is made to fail on purpose.
+const students = 3
 
-		By("writing a kubeconfig with the ServiceAccount's token")
-		tok, err := admin.Client.CoreV1().ServiceAccounts(ns.Name).CreateToken(ctx, sa.Name, &authnv1.TokenRequest{Spec: authnv1.TokenRequestSpec{ExpirationSeconds: ptr.To[int64](3600)}}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
+// brokenLab is the lab the third student's manifest makes fail: their
+// two-containers Job gives up after one retry instead of the lesson's two.
+const brokenLab = "two-containers"
+
+var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
+	It("verifies three namespaces at once with only the shipped Role, scores them, and creates nothing outside them", func(ctx context.Context) {
+		By("creating three namespaces, the shipped Role in each, bound to one ServiceAccount, and its kubeconfig")
+		var namespaces []string
+		for range students {
+			ns, err := framework.CreateNamespace(ctx, admin.Client, "classroom")
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
+			namespaces = append(namespaces, ns.Name)
+		}
 		dir := GinkgoT().TempDir()
 		kubeconfig := filepath.Join(dir, "teacher.kubeconfig")
-		Expect(clientcmd.WriteToFile(clientcmdapi.Config{
-			Clusters:       map[string]*clientcmdapi.Cluster{"kind": {Server: admin.Config.Host, CertificateAuthorityData: admin.Config.CAData}},
-			AuthInfos:      map[string]*clientcmdapi.AuthInfo{"teacher": {Token: tok.Status.Token}},
-			Contexts:       map[string]*clientcmdapi.Context{"classroom": {Cluster: "kind", AuthInfo: "teacher", Namespace: ns.Name}},
-			CurrentContext: "classroom",
-		}, kubeconfig)).To(Succeed())
+		Expect(framework.TeacherKubeconfig(ctx, admin, namespaces, kubeconfig)).To(Succeed())
 
 		By("checking that this kubeconfig has no cluster-wide rights")
 		teacher, err := framework.NewEnv(kubeconfig)
@@ -98,7 +90,24 @@ var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
 		before, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 		Expect(err).NotTo(HaveOccurred())
 
-		By("running joblab verify --namespace with it")
+		By("giving the third student their own manifests, with " + brokenLab + "'s backoffLimit changed from 2 to 1")
+		own := filepath.Join(dir, "student3")
+		Expect(os.MkdirAll(filepath.Join(own, "legacy"), 0o755)).To(Succeed())
+		for _, name := range append(manifests.Names(), "legacy/cron-job.v1beta1.yaml") {
+			data, err := manifests.Read(name)
+			Expect(err).NotTo(HaveOccurred())
+			if name == "job-container-failed.yaml" {
+				edited := strings.Replace(string(data), "backoffLimit: 2", "backoffLimit: 1", 1)
+				Expect(edited).NotTo(Equal(string(data)), "the lesson's manifest no longer says backoffLimit: 2")
+				data = []byte(edited)
+			}
+			Expect(os.MkdirAll(filepath.Dir(filepath.Join(own, name)), 0o755)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(own, name), data, 0o644)).To(Succeed())
+		}
+		class := filepath.Join(dir, "class.yaml")
+		Expect(os.WriteFile(class, []byte(fmt.Sprintf("student1: {namespace: %s}\nstudent2: {namespace: %s}\nstudent3: {namespace: %s, manifests: student3}\n", namespaces[0], namespaces[1], namespaces[2])), 0o644)).To(Succeed())
+
+		By("running joblab verify --class with it: every lab of every student at once")
 		root, err := gobuild.RepoRoot()
 		Expect(err).NotTo(HaveOccurred())
 		bin := filepath.Join(dir, "joblab")
@@ -109,31 +118,85 @@ var _ = Describe("joblab verify --namespace", Label("least-privilege"), func() {
 		artifacts, err := filepath.Abs(framework.ArtifactsDir())
 		Expect(err).NotTo(HaveOccurred())
 		reportDir := filepath.Join(artifacts, "least-privilege")
-		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--namespace", ns.Name, "--out", reportDir}, labs()...)
+		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--class", class, "--out", reportDir}, labs()...)
 		verify := exec.CommandContext(ctx, bin, args...)
 		verify.Dir = root
 		verify.Env = append(os.Environ(), "ARTIFACTS="+reportDir)
 		out, err = verify.CombinedOutput()
 		GinkgoWriter.Printf("%s\n", out)
-		Expect(err).NotTo(HaveOccurred(), "joblab verify failed:\n%s", out)
-		for _, lab := range labs() {
-			Expect(string(out)).To(MatchRegexp(`(?m)^`+lab+`\s+passed`), "lab %s did not pass", lab)
-		}
-		report, err := os.ReadFile(filepath.Join(reportDir, "report.md"))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(string(report)).To(ContainSubstring("port-forward to pod taskqueue"), "without rights on nodes the initiator must reach the broker through a port-forward")
+		var exit *exec.ExitError
+		Expect(errors.As(err, &exit)).To(BeTrue(), "joblab verify must fail (student3's lab differs): %v\n%s", err, out)
+		Expect(exit.ExitCode()).To(Equal(1), "exit code of a class where a lab differs:\n%s", out)
 
-		By("checking that nothing was created outside the namespace, and nothing left in it")
+		By("reading the class's scores: students 1 and 2 pass every lab, student 3 all but " + brokenLab)
+		var view struct {
+			Students []struct {
+				Name  string
+				Score struct{ LabsPassed, Labs, FactsMatched, Facts int }
+				Labs  map[string]struct{ Outcome, Why string }
+			}
+		}
+		data, err := os.ReadFile(filepath.Join(reportDir, "class.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(data, &view)).To(Succeed())
+		Expect(view.Students).To(HaveLen(students))
+		for i, st := range view.Students {
+			Expect(st.Name).To(Equal(fmt.Sprintf("student%d", i+1)))
+			Expect(st.Labs).To(HaveLen(len(labs())), "labs of %s", st.Name)
+			for _, lab := range labs() {
+				want := "passed"
+				if st.Name == "student3" && lab == brokenLab {
+					want = "differs"
+				}
+				Expect(st.Labs[lab].Outcome).To(Equal(want), "%s %s: %s", st.Name, lab, st.Labs[lab].Why)
+			}
+			if st.Name == "student3" {
+				Expect(st.Score.LabsPassed).To(Equal(len(labs()) - 1))
+				Expect(st.Score.FactsMatched).To(BeNumerically("<", st.Score.Facts))
+				Expect(st.Labs[brokenLab].Why).To(ContainSubstring("backoffLimit"), "the first difference is the manifest's")
+			} else {
+				Expect(st.Score.LabsPassed).To(Equal(len(labs())))
+				Expect(st.Score.FactsMatched).To(Equal(st.Score.Facts))
+				Expect(st.Score.Facts).To(BeNumerically(">", 50), "facts checked for %s", st.Name)
+			}
+		}
+		md, err := os.ReadFile(filepath.Join(reportDir, "student1", "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(md)).To(ContainSubstring("port-forward to pod taskqueue"), "without rights on nodes the initiator must reach the broker through a port-forward")
+
+		By("rendering the class page in headless Chromium")
+		dom := renderDOM(ctx, filepath.Join(reportDir, "class.html"))
+		Expect(strings.Count(dom, `<tr class="student"`)).To(Equal(students))
+		Expect(strings.Count(dom, `data-outcome=`)).To(Equal(students * len(labs())))
+		Expect(dom).To(ContainSubstring(`data-lab="` + brokenLab + `" data-outcome="differs"`))
+		Expect(strings.Count(dom, `data-outcome="passed"`)).To(Equal(students*len(labs()) - 1))
+
+		By("checking that nothing was created outside the namespaces, and nothing left in them")
 		after, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		// Only what appeared counts: other work on the cluster may remove
 		// namespaces meanwhile.
-		Expect(created(before.Items, after.Items)).To(BeEmpty(), "namespaces created by joblab verify --namespace")
-		jobs, err := admin.Client.BatchV1().Jobs(ns.Name).List(ctx, metav1.ListOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(jobs.Items).To(BeEmpty())
+		Expect(created(before.Items, after.Items)).To(BeEmpty(), "namespaces created by joblab verify")
+		for _, ns := range namespaces {
+			jobs, err := admin.Client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(jobs.Items).To(BeEmpty(), "Jobs left in %s", ns)
+		}
 	})
 })
+
+// renderDOM loads a page in headless Chromium and returns its DOM.
+func renderDOM(ctx context.Context, page string) string {
+	bin, err := report.Browser()
+	Expect(err).NotTo(HaveOccurred(), "the class page is checked in Chromium: install it (tools/prepare-host.sh does)")
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+page).Output()
+	Expect(err).NotTo(HaveOccurred(), "chromium --dump-dom %s", page)
+	return string(out)
+}
 
 // created lists the namespaces of after that were not in before.
 func created(before, after []corev1.Namespace) []string {

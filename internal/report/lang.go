@@ -1,0 +1,50 @@
+package report
+
+import "github.com/joblab/joblab/lesson"
+
+// Langs are the languages a report can be read in: English, and Japanese,
+// the lesson's own language (its facts in the notes' terms).
+var Langs = []string{"en", "ja"}
+
+// wordsJa are the report's own words in Japanese.
+var wordsJa = map[string]string{
+	"lab": "ラボ", "verdict": "判定", "duration": "所要時間", "reason": "理由",
+	"fact": "事実", "the lesson says": "テキストの記述", "observed": "観測結果", "where to look": "確認する場所",
+	"passed": "合格", "failed": "不合格", "differs": "相違あり", "could not run": "実行できず",
+	"every lab passed": "すべてのラボが合格", "some labs failed": "不合格のラボあり",
+	"Cluster": "クラスタ", "Started": "開始", "took": "所要時間",
+	"student": "学生", "labs passed": "合格したラボ", "facts matched": "一致した事実",
+	"ok": "一致", "DIFFERS": "相違", "n/a": "観測不可",
+	"students": "人",
+}
+
+// word returns one of the report's words in a language.
+func word(lang, w string) string {
+	if lang == "ja" {
+		if ja, ok := wordsJa[w]; ok {
+			return ja
+		}
+	}
+	return w
+}
+
+// ValidLang tells whether a report can be read in lang.
+func ValidLang(lang string) bool {
+	for _, l := range Langs {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// langFuncs are the template functions of a language.
+func langFuncs(lang string) map[string]any {
+	return map[string]any{
+		"t":     func(w string) string { return word(lang, w) },
+		"fact":  func(f string) string { return lesson.FactIn(lang, f) },
+		"value": func(v string) string { return lesson.ValueIn(lang, v) },
+		"hint":  func(h *lesson.Hint) string { return h.In(lang) },
+		"lang":  func() string { return lang },
+	}
+}

@@ -1,0 +1,107 @@
+package lesson
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestHintsNameTheFieldThatDecides(t *testing.T) {
+	cases := []struct{ lab, fact, want string }{
+		{"abnormal", "pods created (first try + backoffLimit retries)", "spec.backoffLimit"},
+		{"abnormal", "gaps between pod creations grow (back-off)", "spec.backoffLimit"},
+		{"normal", "kubectl get jobs: COMPLETIONS", "spec.completions"},
+		{"normal-parallel", "most pods active at once", "spec.parallelism"},
+		{"normal-parallel", "pods created two at a time (SuccessfulCreate in pairs)", "spec.parallelism"},
+		{"cron", "kubectl get cronjobs: SCHEDULE", "spec.schedule"},
+		{"cron", "finished Jobs kept when the oldest is removed", "spec.successfulJobsHistoryLimit"},
+		{"pods-kept", "the Job sets no TTL after finishing (ttlSecondsAfterFinished)", "spec.ttlSecondsAfterFinished"},
+		{"prime", "primes printed", "A_START_NUM"},
+		{"broker", "RabbitMQ answers at <node IP>:31672 from outside the cluster", "nodePort 31672"},
+		{"broker", "primes printed by the four pods together", "kubectl logs -l job-name=pngen"},
+		{"two-containers", "container exit codes", "exit code"},
+		{"normal", "job-normal-end.yaml: Job/normal-job spec.completions", "write it as the lesson does"},
+		{"removed-api", "CronJobs created", "apiVersion: batch/v1"},
+	}
+	for _, c := range cases {
+		h := HintFor(c.lab, c.fact, "s1")
+		if h == nil || !strings.Contains(h.En, c.want) {
+			t.Errorf("hint for %s %q = %v, want it to name %q", c.lab, c.fact, h, c.want)
+			continue
+		}
+		if strings.Contains(h.En, "{") || strings.Contains(h.Ja, "{") || h.Ja == "" {
+			t.Errorf("hint for %q left a placeholder or has no Japanese: %+v", c.fact, h)
+		}
+	}
+	if h := HintFor("normal", "kubectl get jobs: COMPLETIONS", "student7"); !strings.Contains(h.En, "kubectl describe job normal-job -n student7") {
+		t.Errorf("hint %q does not name the lab's Job and namespace", h.En)
+	}
+	if h := HintFor("normal", "job-normal-end.yaml: apiVersion (this project departs from the notes)", "s1"); h != nil {
+		t.Errorf("a departure row got a hint: %+v", h)
+	}
+	if h := HintFor("abnormal", "pods created (first try + backoffLimit retries)", "s1"); !strings.Contains(h.Ja, "再試行") || !strings.Contains(h.Ja, "ポッド") {
+		t.Errorf("Japanese hint %q does not use the notes' terms (再試行, ポッド)", h.Ja)
+	}
+}
+
+func TestOnlyDifferingFactsGetHints(t *testing.T) {
+	r := Report{Lab: "normal", Namespace: "s1"}
+	r.Equal("kubectl get jobs: COMPLETIONS", "6/6", "6/6")
+	r.Equal("describe: Parallelism", 1, 2)
+	r.NotObservable("RabbitMQ answers", "yes", "forbidden")
+	if r.Rows[0].Hint != nil || r.Rows[2].Hint != nil {
+		t.Error("a matching or unobserved fact got a hint")
+	}
+	if r.Rows[1].Hint == nil || !strings.Contains(r.Rows[1].Hint.In("en"), "spec.parallelism") || !strings.Contains(r.Rows[1].Hint.In("ja"), "spec.parallelism") {
+		t.Errorf("the differing fact's hint: %+v", r.Rows[1].Hint)
+	}
+}
+
+// TestEveryFactReadsInJapanese reads the fact names the specs record (the
+// string literals of their Add, Equal and NotObservable calls) and checks
+// that each has a Japanese name.
+func TestEveryFactReadsInJapanese(t *testing.T) {
+	call := regexp.MustCompile(`\.(?:Add|Equal|NotObservable)\((?:fmt\.Sprintf\()?"([^"]+)"`)
+	var files []string
+	for _, dir := range []string{"../suites/lessons", "../suites/framework"} {
+		m, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	seen := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(data), -1) {
+			fact := strings.NewReplacer("%s", "x", "%d", "3").Replace(m[1])
+			if fact == "x: x x" || strings.HasSuffix(fact, " ") || strings.HasPrefix(fact, "x:") {
+				continue // names built from a manifest's path: the patterns below
+			}
+			seen++
+			if FactIn("ja", fact) == fact {
+				t.Errorf("%s: fact %q has no Japanese name (lesson/ja.go)", filepath.Base(f), fact)
+			}
+		}
+	}
+	if seen < 40 {
+		t.Fatalf("found only %d fact names in the specs: has the way they are recorded changed?", seen)
+	}
+	for fact, want := range map[string]string{
+		"job-normal-end.yaml: the manifest":                                     "job-normal-end.yaml: マニフェスト",
+		"job-normal-end.yaml: apiVersion (this project departs from the notes)": "job-normal-end.yaml: apiVersion(このプロジェクトがテキストと異なる点)",
+		"Job pngen spec.parallelism":                                            "ジョブ pngen の spec.parallelism",
+	} {
+		if got := FactIn("ja", fact); got != want {
+			t.Errorf("FactIn(ja, %q) = %q, want %q", fact, got, want)
+		}
+	}
+	if got := FactIn("en", "pods created"); got != "pods created" {
+		t.Errorf("English changed the fact: %q", got)
+	}
+}

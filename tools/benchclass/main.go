@@ -1,0 +1,360 @@
+// Command benchclass measures how joblab verifies a class (make
+// bench-class). For each class size it creates that many namespaces on the
+// cluster, gives a teacher exactly the shipped Role in them (a
+// ServiceAccount token kubeconfig, as the least-privilege suite does), runs
+//
+//	joblab verify --kubeconfig <teacher> -n ns1,ns2,... --out <dir>/<size>
+//
+// and records the wall time, each lab's time per student, the API requests
+// each lab sent per student (the lab processes' client-side count), and the
+// peak memory of joblab's processes (the sum of their resident sets,
+// sampled). The figures go to benchmark.json in the output folder, next to
+// each size's class report. The namespaces are removed afterwards, also on
+// Ctrl-C (which reaches joblab as an interrupt, so its labs clean up).
+//
+// Usage:
+//
+//	go run ./tools/benchclass [-sizes 1,5,10] [-joblab bin/joblab] [-out DIR] [LAB...]
+//
+// The cluster is the one the suites use ($JOBLAB_KUBECONFIG, or the kind
+// cluster joblab up makes); make bench-class creates or reuses it first.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+// Size is the measurement of one class size.
+type Size struct {
+	Students    int     `json:"students"`
+	WallSeconds float64 `json:"wallSeconds"`
+	// ExitCode is joblab verify's: 0 every lab of every student passed.
+	ExitCode   int `json:"exitCode"`
+	LabsPassed int `json:"labsPassed"`
+	Labs       int `json:"labs"`
+	// Per lab, over the students: the longest and the mean time, and the
+	// most and the mean API requests one student's lab sent.
+	SecondsPerLab     map[string]Spread `json:"secondsPerLab"`
+	APIRequestsPerLab map[string]Spread `json:"apiRequestsPerLabPerStudent"`
+	// PeakRSSBytes is the largest sum, over one sample, of the resident
+	// sets of joblab and its lab processes (sampled every 250 ms).
+	PeakRSSBytes int64  `json:"peakRSSBytes"`
+	PeakProcs    int    `json:"peakProcesses"`
+	Report       string `json:"report"`
+}
+
+// Spread is the largest and the mean of a figure over the students.
+type Spread struct {
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+// Benchmark is benchmark.json.
+type Benchmark struct {
+	Started time.Time `json:"started"`
+	Cluster string    `json:"cluster"`
+	Labs    []string  `json:"labs"`
+	Sizes   []Size    `json:"sizes"`
+	// CronRatio is, for one student, the wall time over the cron lab's
+	// own duration (the lesson's floor: four scheduled minutes).
+	CronRatio float64 `json:"wallOverCronLabForOneStudent,omitempty"`
+	Host      string  `json:"host"`
+}
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	sizesFlag := flag.String("sizes", "1,5,10", "class sizes to measure, comma-separated")
+	bin := flag.String("joblab", "bin/joblab", "the joblab binary to measure")
+	out := flag.String("out", filepath.Join(framework.ArtifactsDir(), "bench-class"), "folder for benchmark.json and each size's class report")
+	flag.Parse()
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "benchclass: -sizes %q: give positive numbers, e.g. 1,5,10\n", *sizesFlag)
+			return 2
+		}
+		sizes = append(sizes, n)
+	}
+	labs := flag.Args()
+	if len(labs) == 0 {
+		for _, l := range lesson.Labs {
+			labs = append(labs, l.Name)
+		}
+	}
+	joblab, err := filepath.Abs(*bin)
+	if err == nil {
+		_, err = os.Stat(joblab)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchclass: the joblab binary %s: %v (make build makes it)\n", *bin, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	kubeconfig, err := framework.EnsureCluster(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
+		return 1
+	}
+	admin, err := framework.NewEnv(kubeconfig)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
+		return 1
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
+		return 1
+	}
+	host, _ := os.Hostname()
+	bench := Benchmark{Started: time.Now(), Cluster: admin.Config.Host, Labs: labs, Host: fmt.Sprintf("%s, %d CPUs", host, runtime.NumCPU())}
+	code := 0
+	for _, n := range sizes {
+		fmt.Printf("==> class of %d: creating %d namespaces and the teacher's kubeconfig\n", n, n)
+		size, err := measure(ctx, admin, joblab, n, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchclass: class of %d: %v\n", n, err)
+			code = 1
+			if ctx.Err() != nil {
+				return 130
+			}
+			continue
+		}
+		if size.ExitCode != 0 {
+			code = 1
+		}
+		fmt.Printf("==> class of %d: %.0f s, %d/%d labs passed, peak memory %d MiB over %d processes\n", n, size.WallSeconds, size.LabsPassed, size.Labs, size.PeakRSSBytes>>20, size.PeakProcs)
+		bench.Sizes = append(bench.Sizes, size)
+		if n == 1 {
+			if cron, ok := size.SecondsPerLab["cron"]; ok && cron.Max > 0 {
+				bench.CronRatio = size.WallSeconds / cron.Max
+			}
+		}
+		data, _ := json.MarshalIndent(bench, "", "  ")
+		if err := os.WriteFile(filepath.Join(*out, "benchmark.json"), append(data, '\n'), 0o644); err != nil {
+			fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
+			return 1
+		}
+	}
+	fmt.Printf("benchmark: %s\n", filepath.Join(*out, "benchmark.json"))
+	return code
+}
+
+// measure verifies a class of n fresh namespaces and removes them after.
+func measure(ctx context.Context, admin *framework.Env, joblab string, n int, labs []string, dir string) (Size, error) {
+	size := Size{Students: n, Report: dir}
+	var namespaces []string
+	defer func() {
+		// Removed also when interrupted: a context of its own.
+		cleanup, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		for _, ns := range namespaces {
+			if err := framework.DeleteNamespace(cleanup, admin.Client, ns); err != nil {
+				fmt.Fprintf(os.Stderr, "benchclass: removing namespace %s: %v\n", ns, err)
+			}
+		}
+	}()
+	for range n {
+		ns, err := framework.CreateNamespace(ctx, admin.Client, "bench")
+		if err != nil {
+			return size, err
+		}
+		namespaces = append(namespaces, ns.Name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return size, err
+	}
+	kubeconfig := filepath.Join(dir, "teacher.kubeconfig")
+	if err := framework.TeacherKubeconfig(ctx, admin, namespaces, kubeconfig); err != nil {
+		return size, err
+	}
+	defer os.Remove(kubeconfig) // a token: not left in the report folder
+
+	args := append([]string{"verify", "--kubeconfig", kubeconfig, "-n", strings.Join(namespaces, ","), "--out", dir, "-o", "json"}, labs...)
+	cmd := exec.CommandContext(ctx, joblab, args...)
+	// Ctrl-C reaches joblab as an interrupt, so that its labs clean up.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 4 * time.Minute
+	log, err := os.Create(filepath.Join(dir, "joblab.log"))
+	if err != nil {
+		return size, err
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return size, err
+	}
+	peak := make(chan [2]int64, 1)
+	done := make(chan struct{})
+	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
+	err = cmd.Wait()
+	size.WallSeconds = time.Since(start).Seconds()
+	close(done)
+	p := <-peak
+	size.PeakRSSBytes, size.PeakProcs = p[0], int(p[1])
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		size.ExitCode = exit.ExitCode()
+	default:
+		return size, err
+	}
+	if ctx.Err() != nil {
+		return size, ctx.Err()
+	}
+	return size, readClass(dir, n, &size)
+}
+
+// readClass fills the per-lab figures from each student's report.
+func readClass(dir string, n int, size *Size) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	seconds := map[string][]float64{}
+	requests := map[string][]float64{}
+	students := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		path := filepath.Join(dir, e.Name(), "report.json")
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		run, err := report.FromGinkgoJSON(path)
+		if err != nil {
+			return err
+		}
+		students++
+		perLab := map[string][2]float64{}
+		for _, l := range run.Labs {
+			v := perLab[l.Lab]
+			v[0] += l.Duration.Seconds()
+			v[1] += float64(l.APIRequests)
+			perLab[l.Lab] = v
+		}
+		for lab, v := range perLab {
+			seconds[lab] = append(seconds[lab], v[0])
+			requests[lab] = append(requests[lab], v[1])
+		}
+		st := report.Student{Run: run}
+		var labs []string
+		for lab := range perLab {
+			labs = append(labs, lab)
+		}
+		sort.Strings(labs)
+		sc := st.Score(labs)
+		size.LabsPassed += sc.LabsPassed
+	}
+	if students != n {
+		return fmt.Errorf("%d of %d students left a report in %s (see joblab.log there)", students, n, dir)
+	}
+	size.Labs = n * len(seconds)
+	size.SecondsPerLab = spreads(seconds)
+	size.APIRequestsPerLab = spreads(requests)
+	return nil
+}
+
+func spreads(m map[string][]float64) map[string]Spread {
+	out := map[string]Spread{}
+	for k, vs := range m {
+		var s Spread
+		for _, v := range vs {
+			s.Max = max(s.Max, v)
+			s.Mean += v
+		}
+		s.Mean /= float64(len(vs))
+		out[k] = s
+	}
+	return out
+}
+
+// samplePeak samples, until done, the resident sets of pid and its
+// descendants, and returns the largest sum seen and the most processes.
+func samplePeak(pid int, done <-chan struct{}) [2]int64 {
+	var best [2]int64
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		rss, procs := treeRSS(pid)
+		best[0] = max(best[0], rss)
+		best[1] = max(best[1], procs)
+		select {
+		case <-done:
+			return best
+		case <-tick.C:
+		}
+	}
+}
+
+// treeRSS sums VmRSS over pid and every process descended from it.
+func treeRSS(root int) (int64, int64) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, 0
+	}
+	parent := map[int]int{}
+	rss := map[int]int64{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok {
+				continue
+			}
+			fields := strings.Fields(v)
+			if len(fields) == 0 {
+				continue
+			}
+			switch k {
+			case "PPid":
+				parent[pid], _ = strconv.Atoi(fields[0])
+			case "VmRSS":
+				kb, _ := strconv.ParseInt(fields[0], 10, 64)
+				rss[pid] = kb * 1024
+			}
+		}
+	}
+	var total, procs int64
+	for pid := range parent {
+		for p := pid; p > 1; p = parent[p] {
+			if p == root {
+				total += rss[pid]
+				procs++
+				break
+			}
+		}
+	}
+	return total, procs
+}
