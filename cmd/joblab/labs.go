@@ -29,8 +29,8 @@ import (
 // labFlags are the flags of the commands that run labs.
 type labFlags struct {
 	out, manifests, imageRepo, output, lang string
-	keep                              bool
-	parallel                          int
+	keep                                    bool
+	parallel                                int
 }
 
 func (f *labFlags) register(cmd *cobra.Command) {
