@@ -133,3 +133,15 @@ func TestCatalogueNamesTheLessonsManifests(t *testing.T) {
 		}
 	}
 }
+
+func TestOverlapSaysWhichPodsRanTogether(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	one := Timeline{Pods: []PodRecord{{Name: "a", Created: t0, Finished: t0.Add(10 * time.Second)}, {Name: "b", Created: t0.Add(11 * time.Second), Finished: t0.Add(20 * time.Second)}}}
+	if got := one.Overlap(); got != "each pod started after the previous one ended" || !one.OneAtATime() {
+		t.Errorf("one at a time: %q", got)
+	}
+	two := Timeline{Pods: []PodRecord{{Name: "a", Created: t0, Finished: t0.Add(10 * time.Second)}, {Name: "b", Created: t0.Add(4 * time.Second), Finished: t0.Add(14 * time.Second)}}}
+	if got := two.Overlap(); got != "pod b created 6s before pod a ended" || two.OneAtATime() {
+		t.Errorf("overlapping: %q", got)
+	}
+}

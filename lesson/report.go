@@ -3,6 +3,7 @@ package lesson
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Row is one documented fact next to what was observed.
@@ -25,6 +26,20 @@ type Report struct {
 	// Namespace is where the lab ran, for the hints' kubectl commands.
 	Namespace string `json:",omitempty"`
 	Rows      []Row
+	// Pods are the lab's pods as they were seen to come and go: its
+	// timeline.
+	Pods []PodSpan `json:",omitempty"`
+}
+
+// PodSpan is one pod's life as the lab saw it. A time not seen is zero.
+type PodSpan struct {
+	Name     string
+	Created  time.Time
+	Started  time.Time `json:",omitzero"`
+	Finished time.Time `json:",omitzero"`
+	Deleted  time.Time `json:",omitzero"`
+	// Phase is the last phase seen: Succeeded, Failed, Running, ...
+	Phase string
 }
 
 // Add records a fact; ok says whether the observation matches the lesson.

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -76,6 +77,22 @@ func (t Timeline) OneAtATime() bool {
 		}
 	}
 	return true
+}
+
+// Overlap says, as a person would, whether the pods ran one at a time: the
+// first pod created before the previous one ended, or that each started
+// after the previous one ended.
+func (t Timeline) Overlap() string {
+	for i := 1; i < len(t.Pods); i++ {
+		prev := t.Pods[i-1]
+		if prev.Finished.IsZero() {
+			return fmt.Sprintf("pod %s was never seen to end before pod %s", prev.Name, t.Pods[i].Name)
+		}
+		if t.Pods[i].Created.Before(prev.Finished) {
+			return fmt.Sprintf("pod %s created %s before pod %s ended", t.Pods[i].Name, prev.Finished.Sub(t.Pods[i].Created).Round(time.Second), prev.Name)
+		}
+	}
+	return "each pod started after the previous one ended"
 }
 
 // Growing tells whether every gap is longer than the one before.

@@ -56,6 +56,12 @@ func TestHTMLRendersEveryLabInChromium(t *testing.T) {
 	if got := strings.Count(dom, `<section class="lab"`); got != len(sampleLabs) {
 		t.Errorf("%d lab sections rendered, want %d", got, len(sampleLabs))
 	}
+	if got := strings.Count(dom, `<svg class="timeline"`); got != 1 {
+		t.Errorf("%d timelines rendered, want normal's", got)
+	}
+	if got := strings.Count(dom, `<g class="pod"`); got != 2 {
+		t.Errorf("%d pods on the timeline, want normal's 2", got)
+	}
 	if !strings.Contains(dom, "DIFFERS") || !strings.Contains(dom, "some labs failed") {
 		t.Error("the failed lab is not shown as failed")
 	}

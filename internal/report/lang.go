@@ -1,6 +1,10 @@
 package report
 
-import "github.com/joblab/joblab/lesson"
+import (
+	"html/template"
+
+	"github.com/joblab/joblab/lesson"
+)
 
 // Langs are the languages a report can be read in: English, and Japanese,
 // the lesson's own language (its facts in the notes' terms).
@@ -15,7 +19,10 @@ var wordsJa = map[string]string{
 	"Cluster": "クラスタ", "Started": "開始", "took": "所要時間",
 	"student": "学生", "labs passed": "合格したラボ", "facts matched": "一致した事実",
 	"ok": "一致", "DIFFERS": "相違", "n/a": "観測不可",
-	"students": "人",
+	"students":       "人",
+	"pods over time": "ポッドの時間経過", "created": "作成", "ran": "実行", "deleted": "削除",
+	"waiting": "待機", "running": "実行中", "Succeeded": "正常終了", "Failed": "異常終了",
+	"timeline": "タイムライン",
 }
 
 // word returns one of the report's words in a language.
@@ -41,10 +48,11 @@ func ValidLang(lang string) bool {
 // langFuncs are the template functions of a language.
 func langFuncs(lang string) map[string]any {
 	return map[string]any{
-		"t":     func(w string) string { return word(lang, w) },
-		"fact":  func(f string) string { return lesson.FactIn(lang, f) },
-		"value": func(v string) string { return lesson.ValueIn(lang, v) },
-		"hint":  func(h *lesson.Hint) string { return h.In(lang) },
-		"lang":  func() string { return lang },
+		"t":        func(w string) string { return word(lang, w) },
+		"fact":     func(f string) string { return lesson.FactIn(lang, f) },
+		"value":    func(v string) string { return lesson.ValueIn(lang, v) },
+		"hint":     func(h *lesson.Hint) string { return h.In(lang) },
+		"lang":     func() string { return lang },
+		"timeline": func(pods []lesson.PodSpan) template.HTML { return TimelineSVG(pods, lang) },
 	}
 }

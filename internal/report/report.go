@@ -36,6 +36,8 @@ type Lab struct {
 	// APIRequests is how many API requests the spec's process sent while
 	// it ran (the client-side count).
 	APIRequests int64 `json:",omitempty"`
+	// Pods are the lab's pods as they came and went.
+	Pods []lesson.PodSpan `json:",omitempty"`
 }
 
 // Run is a whole run.
@@ -120,6 +122,7 @@ func FromGinkgo(reports []types.Report) *Run {
 				var lr lesson.Report
 				if json.Unmarshal([]byte(e.StringRepresentation()), &lr) == nil {
 					lab.Facts = append(lab.Facts, lr.Rows...)
+					lab.Pods = append(lab.Pods, lr.Pods...)
 				}
 			}
 			run.Labs = append(run.Labs, lab)

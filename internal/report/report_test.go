@@ -19,7 +19,7 @@ func ginkgoReport(t *testing.T, labs map[string][]lesson.Row, failed string) str
 	t.Helper()
 	rep := types.Report{SuiteDescription: "Jobs and CronJobs lesson", StartTime: time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC), RunTime: 5 * time.Minute}
 	for name, rows := range labs {
-		data, _ := json.Marshal(lesson.Report{Lab: name, Rows: rows})
+		data, _ := json.Marshal(lesson.Report{Lab: name, Rows: rows, Pods: samplePods[name]})
 		spec := types.SpecReport{
 			LeafNodeType:   types.NodeTypeIt,
 			LeafNodeText:   "does what the lesson says",
@@ -44,6 +44,14 @@ func ginkgoReport(t *testing.T, labs map[string][]lesson.Row, failed string) str
 		t.Fatal(err)
 	}
 	return path
+}
+
+// samplePods: normal's two pods, one after the other.
+var samplePods = map[string][]lesson.PodSpan{
+	"normal": {
+		{Name: "normal-job-aaaaa", Created: time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC), Started: time.Date(2026, 11, 30, 3, 0, 2, 0, time.UTC), Finished: time.Date(2026, 11, 30, 3, 0, 12, 0, time.UTC), Phase: "Succeeded"},
+		{Name: "normal-job-bbbbb", Created: time.Date(2026, 11, 30, 3, 0, 12, 0, time.UTC), Started: time.Date(2026, 11, 30, 3, 0, 14, 0, time.UTC), Finished: time.Date(2026, 11, 30, 3, 0, 24, 0, time.UTC), Phase: "Succeeded"},
+	},
 }
 
 var sampleLabs = map[string][]lesson.Row{

@@ -36,10 +36,10 @@ func ReadManifest(name string) ([]byte, error) {
 }
 
 // Apply creates the objects of a lesson manifest, unmodified but for the
-// namespace they go to, joblab's owner and lab labels on each object, and, when the
-// class uses its own registry ($JOBLAB_IMAGE_REPO), the lab programs'
-// images. Removed
-// APIs are refused first with an error that names the fix.
+// namespace they go to, joblab's owner and lab labels on each object and
+// on the pods it makes, and, when the class uses its own registry
+// ($JOBLAB_IMAGE_REPO), the lab programs' images. Removed APIs are refused
+// first with an error that names the fix.
 func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	data, err := ReadManifest(name)
 	if err != nil {
@@ -55,6 +55,7 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
 		decoder.MutateNamespace(ns),
 		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
+		labelPodTemplates(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
 		rewriteLabImages())
 	if apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("applying %s in namespace %s: %w: an object of that name is already there; if it carries %s=%s it is another joblab lab's leftover (kept with --keep?): remove it with 'joblab clean -n %s'; otherwise it is not joblab's and joblab leaves it alone: use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue, ns)

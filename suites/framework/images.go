@@ -11,6 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // ImageRepoEnv names the registry repository the class pushed the lab
@@ -49,6 +50,32 @@ func rewriteLabImages() decoder.DecodeOption {
 		}
 		for i := range spec.Containers {
 			spec.Containers[i].Image = LabImage(spec.Containers[i].Image)
+		}
+		return nil
+	})
+}
+
+// labelPodTemplates puts labels on the pods an object makes (a Job's,
+// CronJob's or Deployment's pod template), so that the lab's pods can be
+// watched by its label in a namespace shared with other labs.
+func labelPodTemplates(labels map[string]string) decoder.DecodeOption {
+	return decoder.MutateOption(func(obj k8s.Object) error {
+		var meta *metav1.ObjectMeta
+		switch o := obj.(type) {
+		case *batchv1.Job:
+			meta = &o.Spec.Template.ObjectMeta
+		case *batchv1.CronJob:
+			meta = &o.Spec.JobTemplate.Spec.Template.ObjectMeta
+		case *appsv1.Deployment:
+			meta = &o.Spec.Template.ObjectMeta
+		default:
+			return nil
+		}
+		if meta.Labels == nil {
+			meta.Labels = map[string]string{}
+		}
+		for k, v := range labels {
+			meta.Labels[k] = v
 		}
 		return nil
 	})

@@ -84,6 +84,8 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		}, NodeTimeout(Timeouts.Namespace))
 	}
 	lab.Report.Namespace = lab.Namespace
+	// The lab's pods, from now on: the report's timeline.
+	stopPods := recordPods(ctx, env.Client, lab.Namespace, OwnedBy(name))
 	DeferCleanup(func(ctx context.Context) {
 		if !CurrentSpecReport().Failed() {
 			return
@@ -95,6 +97,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		GinkgoWriter.Printf("events, object states and logs of namespace %s: %s\n", lab.Namespace, dir)
 	}, NodeTimeout(Timeouts.Namespace))
 	DeferCleanup(func() {
+		lab.Report.Pods = stopPods()
 		if len(lab.Report.Rows) == 0 {
 			return
 		}
