@@ -60,7 +60,7 @@ func CronSpec(ctx context.Context, in CronInput) {
 			badLogs = append(badLogs, run.Name+": "+p)
 		}
 	}
-	r.Add("one Job per minute", "scheduled 60 s apart", fmt.Sprint(lesson.Gaps(scheduled)), lesson.EveryMinute(scheduled))
+	r.Add("one Job per minute", "scheduled 60 s apart", "apart: "+seconds(lesson.Gaps(scheduled)), lesson.EveryMinute(scheduled))
 	r.Add("Job names hello-<scheduled minute since the epoch>", "all", allOr(strings.Join(names, ", "), badNames), len(badNames) == 0)
 	r.Add("each Job 1/1", "1/1", allOr(fmt.Sprintf("all %d 1/1", len(names)), notDone), len(notDone) == 0)
 	r.Add("each log: a date line, then the greeting", "date / "+lesson.CronGreeting, allOr(fmt.Sprintf("all %d logs", len(names)), badLogs), len(badLogs) == 0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 		for _, b := range batches {
 			pairs = pairs && b == 2
 		}
-		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "[2 2 2]", fmt.Sprint(batches), pairs)
+		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "2, 2, 2", joinInts(batches), pairs)
 	}
 
 	lab.Step("reading the events of kubectl describe job normal-job")
@@ -127,7 +128,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
 		gaps := tl.CreationGaps()
-		r.Add("gaps between pod creations grow (back-off)", "growing", fmt.Sprint(roundAll(gaps)), len(gaps) == pods-1 && lesson.Growing(gaps))
+		r.Add("gaps between pod creations grow (back-off)", "growing", seconds(gaps), len(gaps) == pods-1 && lesson.Growing(gaps))
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
@@ -303,12 +304,25 @@ func exitCodes(m map[string]int32) string {
 	return strings.Join(parts, ",")
 }
 
-func roundAll(ds []time.Duration) []time.Duration {
-	out := make([]time.Duration, len(ds))
-	for i, d := range ds {
-		out[i] = d.Round(time.Second)
+// seconds writes durations as a person does: "17 s, 26 s, 46 s".
+func seconds(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none"
 	}
-	return out
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = fmt.Sprintf("%d s", int(d.Round(time.Second).Seconds()))
+	}
+	return strings.Join(out, ", ")
+}
+
+// joinInts writes numbers as a person does: "2, 2, 2".
+func joinInts(ns []int) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 func equalInts(a, b []int) bool {
