@@ -63,7 +63,7 @@ func TestOnlyDifferingFactsGetHints(t *testing.T) {
 // string literals of their Add, Equal and NotObservable calls) and checks
 // that each has a Japanese name.
 func TestEveryFactReadsInJapanese(t *testing.T) {
-	call := regexp.MustCompile(`\.(?:Add|Equal|NotObservable)\((?:fmt\.Sprintf\()?"([^"]+)"`)
+	call := regexp.MustCompile(`\.(?:Add|Equal|NotObservable|Require|GoOn)\((?:fmt\.Sprintf\()?"([^"]+)"`)
 	var files []string
 	for _, dir := range []string{"../suites/lessons", "../suites/framework"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.go"))

@@ -8,7 +8,12 @@ import (
 // factsJa are the facts' names in the notes' Japanese terms (ジョブ, ポッド,
 // コンテナ, 実行回数, 並行数, 再試行, 保存世代数, クーロンジョブ).
 var factsJa = map[string]string{
-	"CronJobs created": "作成されたクーロンジョブ",
+	"Deployment taskqueue available":                                             "デプロイメント taskqueue が利用可能",
+	"a pod of normal-job that has just started running":                          "実行を始めたばかりの normal-job のポッド",
+	"the job ends Complete":                                                      "ジョブが正常終了(Complete)する",
+	"the job ends Failed":                                                        "ジョブが中断(Failed)する",
+	"the job initiator fills the queue and creates Job pngen":                    "イニシエーターがキューを満たし、ジョブ pngen を作成する",
+	"CronJobs created":                                                           "作成されたクーロンジョブ",
 	"Job names hello-<scheduled minute since the epoch>":                         "ジョブ名 hello-<予定時刻(エポックからの分)>",
 	"RabbitMQ answers at <node IP>:31672 from outside the cluster":               "クラスタの外から <ノードIP>:31672 の RabbitMQ に接続できる",
 	"a running pod lost (counted failed by the Job controller)":                  "実行中のポッドが失われる(ジョブコントローラは異常終了と数える)",
@@ -70,6 +75,7 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^kubectl logs: line (\d+) as the notes print it$`), "kubectl logs: テキストに載っている $1 行目"},
 	{regexp.MustCompile(`^pods kept after the Job finished \(watched (.+)\)$`), "ジョブ終了後もポッドが保持される($1 監視)"},
 	{regexp.MustCompile(`^manifest (.+)$`), "マニフェスト $1"},
+	{regexp.MustCompile(`^(\d+) runs finished, then the oldest removed by the history clean-up$`), "$1 回の実行が終了し、最古のジョブが履歴の削除で消される"},
 	{regexp.MustCompile(`^Job pngen (.+)$`), "ジョブ pngen の $1"},
 }
 

@@ -128,6 +128,9 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
 var LabTimeouts = struct {
 	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone, PodsKept time.Duration
+	// AfterFailedWait bounds a lab's later waits once a wait it depends
+	// on has failed: the state they wait for will not come (Lab.Within).
+	AfterFailedWait time.Duration
 }{
 	NormalJob:        4 * time.Minute, // 6 x 5 s serially, about 50 s seen
 	AbnormalJob:      5 * time.Minute, // back-off 10+20+40 s, Failed after about 93 s
@@ -139,4 +142,5 @@ var LabTimeouts = struct {
 	Events:           1 * time.Minute, // events can arrive after the state they report
 	PodsGone:         2 * time.Minute,
 	PodsKept:         time.Minute, // longer than any TTL a student would set to see the clean-up
+	AfterFailedWait:  10 * time.Second,
 }

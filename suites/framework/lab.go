@@ -50,6 +50,9 @@ type Lab struct {
 	Env       *Env
 	Namespace string
 	Report    *lesson.Report
+	// failedWait is the fact of a wait that failed but let the lab go on
+	// (GoOn).
+	failedWait string
 }
 
 // StartLab creates the lab's namespace and registers, to run when the spec
@@ -150,6 +153,30 @@ func (l *Lab) Require(fact, documented string, err error) {
 	}
 	l.Report.Add(fact, documented, err.Error(), false)
 	l.Verify()
+}
+
+// GoOn records a wait the rest of the lab reads from, like Require, but
+// when the wait saw its object (seen) the lab goes on: the rows after it
+// are filled from what the wait last saw, so that a student sees every
+// fact that can be read, and the lab's later waits are cut short (Within).
+// The lab fails at its end (Verify) with every differing row.
+func (l *Lab) GoOn(fact, documented string, err error, seen bool) {
+	if err == nil || !seen {
+		l.Require(fact, documented, err)
+		return
+	}
+	l.Report.Add(fact, documented, err.Error(), false)
+	l.failedWait = fact
+	GinkgoWriter.Printf("the wait %q failed; going on to read every fact that can be read: %v\n", fact, err)
+}
+
+// Within is the timeout of a later wait: t, or LabTimeouts.AfterFailedWait
+// once a wait the lab depends on has failed (GoOn).
+func (l *Lab) Within(t time.Duration) time.Duration {
+	if l.failedWait != "" {
+		return min(t, LabTimeouts.AfterFailedWait)
+	}
+	return t
 }
 
 // Verify fails the spec when any recorded fact differs from the lesson,

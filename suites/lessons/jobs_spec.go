@@ -36,7 +36,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 
 	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
 	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
-	lab.Require("the job ends Complete", "Complete", err)
+	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	job, tl := run.Job, run.Timeline
 
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
@@ -56,7 +56,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	}
 
 	lab.Step("reading the events of kubectl describe job normal-job")
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", job.UID, lesson.NormalEvents(lesson.NormalCompletions), framework.LabTimeouts.Events)
+	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", job.UID, lesson.NormalEvents(lesson.NormalCompletions), lab.Within(framework.LabTimeouts.Events))
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Completed", lesson.NormalCompletions), lesson.Summary(events), err == nil)
 	created := lesson.CreatedPods(events)
 	r.Equal("events name distinct pods", lesson.NormalCompletions, len(distinct(created)))
@@ -92,7 +92,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 
 	lab.Step("waiting until the job fails")
 	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, framework.LabTimeouts.AbnormalJob)
-	lab.Require("the job ends Failed", "Failed", err)
+	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
 	job, tl := run.Job, run.Timeline
 	pods := in.BackoffLimit + 1
 
@@ -132,7 +132,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, job.UID, lesson.AbnormalEvents(in.BackoffLimit), framework.LabTimeouts.Events)
+	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, job.UID, lesson.AbnormalEvents(in.BackoffLimit), lab.Within(framework.LabTimeouts.Events))
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Warning BackoffLimitExceeded", pods), lesson.Summary(events), err == nil)
 	lab.Verify()
 }
