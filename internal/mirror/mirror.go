@@ -102,7 +102,7 @@ func Ensure(ctx context.Context, rep *progress.Reporter) error {
 	// gives it a fresh endpoint.
 	rep.Printf("==> registry mirror: %v; restarting its container once", firstLine(err.Error()))
 	if _, rerr := docker.Run(ctx, "restart", ContainerName); rerr != nil {
-		return fmt.Errorf("%w; restarting it failed too: %v (remove it with 'joblab down' and run again)", err, rerr)
+		return fmt.Errorf("%w; restarting it failed too: %w (remove it with 'joblab down' and run again)", err, rerr)
 	}
 	if err := waitReady(ctx, 30*time.Second); err != nil {
 		return fmt.Errorf("%w (after one restart; state: %s; remove it with 'joblab down' and run again)", err, containerSummary(ctx))
