@@ -31,6 +31,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,6 +130,17 @@ func run() int {
 	}
 	host, _ := os.Hostname()
 	bench := Benchmark{Started: time.Now(), Cluster: admin.Config.Host, Labs: labs, Host: fmt.Sprintf("%s, %d CPUs", host, runtime.NumCPU())}
+	// Sizes measured before and not measured again are kept.
+	benchPath := filepath.Join(*out, "benchmark.json")
+	var earlier Benchmark
+	if data, err := os.ReadFile(benchPath); err == nil && json.Unmarshal(data, &earlier) == nil {
+		for _, s := range earlier.Sizes {
+			if !slices.Contains(sizes, s.Students) {
+				bench.Sizes = append(bench.Sizes, s)
+			}
+		}
+		bench.CronRatio = earlier.CronRatio
+	}
 	code := 0
 	for _, n := range sizes {
 		fmt.Printf("==> class of %d: creating %d namespaces and the teacher's kubeconfig\n", n, n)
@@ -146,13 +158,14 @@ func run() int {
 		}
 		fmt.Printf("==> class of %d: %.0f s, %d/%d labs passed, peak memory %d MiB over %d processes\n", n, size.WallSeconds, size.LabsPassed, size.Labs, size.PeakRSSBytes>>20, size.PeakProcs)
 		bench.Sizes = append(bench.Sizes, size)
+		sort.Slice(bench.Sizes, func(i, j int) bool { return bench.Sizes[i].Students < bench.Sizes[j].Students })
 		if n == 1 {
 			if cron, ok := size.SecondsPerLab["cron"]; ok && cron.Max > 0 {
 				bench.CronRatio = size.WallSeconds / cron.Max
 			}
 		}
 		data, _ := json.MarshalIndent(bench, "", "  ")
-		if err := os.WriteFile(filepath.Join(*out, "benchmark.json"), append(data, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(benchPath, append(data, '\n'), 0o644); err != nil {
 			fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
 			return 1
 		}
@@ -230,18 +243,25 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 
 // readClass fills the per-lab figures from each student's report.
 func readClass(dir string, n int, size *Size) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
+	// One student's reports are the folder's own; a class's are in a
+	// folder per student.
+	paths := []string{filepath.Join(dir, "report.json")}
+	if n > 1 {
+		paths = nil
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				paths = append(paths, filepath.Join(dir, e.Name(), "report.json"))
+			}
+		}
 	}
 	seconds := map[string][]float64{}
 	requests := map[string][]float64{}
 	students := 0
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		path := filepath.Join(dir, e.Name(), "report.json")
+	for _, path := range paths {
 		if _, err := os.Stat(path); err != nil {
 			continue
 		}
