@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/joblab/joblab/lesson"
 )
 
 // chromiumFlags are what a sandboxed, offline host needs: no sandbox as
@@ -95,5 +97,26 @@ func TestClassPageRendersInChromium(t *testing.T) {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered class page lacks %s", want)
 		}
+	}
+}
+
+func TestLogExcerptKeepsItsSpacingInChromium(t *testing.T) {
+	line := "[    2     3     5     7]"
+	run := Run{Title: "t", Labs: []Lab{{Lab: "prime", Spec: "s", Verdict: "passed", Facts: []lesson.Row{{Fact: "kubectl logs: line 1 as the notes print it", Documented: line, Observed: line, OK: true}}}}}
+	page, err := run.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test (not the report, which has no scripts) asks Chromium for
+	// the cells' rendered text, which collapses spaces unless the style
+	// keeps them, and writes it into the DOM it dumps.
+	probe := `<script>document.body.dataset.rendered = Array.from(document.querySelectorAll(".value")).map(e => e.innerText).join("|")</script></body>`
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, []byte(strings.Replace(page, "</body>", probe, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(chromium(t, "--dump-dom", "file://"+path))
+	if want := `data-rendered="` + line + "|" + line + `"`; !strings.Contains(dom, want) {
+		t.Errorf("the rendered log line lost its spacing: want %s in\n%s", want, dom)
 	}
 }

@@ -23,6 +23,7 @@ th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertica
 th { background: #f3f3f3; }
 .passed { color: #0a6b2d; font-weight: 600; } .failed, .differs { color: #b00020; font-weight: 600; }
 .hint { color: #444; font-size: .8rem; }
+.value { white-space: pre-wrap; } /* a log excerpt keeps its spacing: numpy's columns */
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; font-size: .8rem; white-space: pre; }
 h3 { font-size: 1rem; } figure.timeline { margin: .5rem 0 1rem; overflow-x: auto; }
 code { font-size: .85rem; }
@@ -45,7 +46,7 @@ code { font-size: .85rem; }
 {{if .Facts}}<table>
 <thead><tr><th></th><th>{{t "fact"}}</th><th>{{t "the lesson says"}}</th><th>{{t "observed"}}</th></tr></thead>
 <tbody>{{range .Facts}}
-<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{t .Mark}}</td><td>{{fact .Fact}}</td><td>{{value .Documented}}</td><td>{{value .Observed}}{{with hint .Hint}}<div class="hint">{{t "where to look"}}: {{.}}</div>{{end}}</td></tr>{{end}}
+<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{t .Mark}}</td><td>{{fact .Fact}}</td><td class="value">{{value .Documented}}</td><td><span class="value">{{value .Observed}}</span>{{with hint .Hint}}<div class="hint">{{t "where to look"}}: {{.}}</div>{{end}}</td></tr>{{end}}
 </tbody>
 </table>{{end}}
 {{with timeline .Pods}}<h3>{{t "timeline"}}</h3>
