@@ -36,35 +36,67 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector stri
 	ownedSelector := selector
 	list := metav1.ListOptions{LabelSelector: ownedSelector}
 	del := metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}
+	// A kind is deleted and waited for only when it has objects of the
+	// selector: a clean namespace costs one list per kind.
 	steps := []struct {
 		what   string
+		count  func() (int, error)
 		delete func() error
 		wait   func() error
 	}{
-		{"CronJobs", func() error { return cs.BatchV1().CronJobs(ns).DeleteCollection(ctx, del, list) }, func() error {
+		{"CronJobs", func() (int, error) {
+			l, err := cs.BatchV1().CronJobs(ns).List(ctx, list)
+			return lenOr(l, err, func() int { return len(l.Items) })
+		}, func() error { return cs.BatchV1().CronJobs(ns).DeleteCollection(ctx, del, list) }, func() error {
 			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().CronJobs(ns).List, cs.BatchV1().CronJobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.CronJob{}, ownedSelector+" CronJobs in "+ns+" to be gone", timeout)
 		}},
-		{"Jobs", func() error { return cs.BatchV1().Jobs(ns).DeleteCollection(ctx, del, list) }, func() error {
+		{"Jobs", func() (int, error) {
+			l, err := cs.BatchV1().Jobs(ns).List(ctx, list)
+			return lenOr(l, err, func() int { return len(l.Items) })
+		}, func() error { return cs.BatchV1().Jobs(ns).DeleteCollection(ctx, del, list) }, func() error {
 			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.Job{}, ownedSelector+" Jobs in "+ns+" to be gone", timeout)
 		}},
-		{"Deployments", func() error { return cs.AppsV1().Deployments(ns).DeleteCollection(ctx, del, list) }, func() error {
+		{"Deployments", func() (int, error) {
+			l, err := cs.AppsV1().Deployments(ns).List(ctx, list)
+			return lenOr(l, err, func() int { return len(l.Items) })
+		}, func() error { return cs.AppsV1().Deployments(ns).DeleteCollection(ctx, del, list) }, func() error {
 			return waitForNone(ctx, kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByLabels(ownedSelector)), &appsv1.Deployment{}, ownedSelector+" Deployments in "+ns+" to be gone", timeout)
 		}},
-		{"Services", func() error { return deleteOwnedServices(ctx, cs, ns, ownedSelector) }, func() error {
+		{"Services", func() (int, error) {
+			l, err := cs.CoreV1().Services(ns).List(ctx, list)
+			return lenOr(l, err, func() int { return len(l.Items) })
+		}, func() error { return deleteOwnedServices(ctx, cs, ns, ownedSelector) }, func() error {
 			return waitForNone(ctx, kube.ListWatch(cs.CoreV1().Services(ns).List, cs.CoreV1().Services(ns).Watch, kube.ByLabels(ownedSelector)), &corev1.Service{}, ownedSelector+" Services in "+ns+" to be gone", timeout)
 		}},
 	}
+	var deleted []func() error
 	for _, s := range steps {
+		n, err := s.count()
+		if err != nil {
+			return fmt.Errorf("listing joblab's %s in %s: %w", s.what, ns, err)
+		}
+		if n == 0 {
+			continue
+		}
 		if err := s.delete(); err != nil {
 			return fmt.Errorf("deleting joblab's %s in %s: %w", s.what, ns, err)
 		}
+		deleted = append(deleted, s.wait)
 	}
-	for _, s := range steps {
-		if err := s.wait(); err != nil {
+	for _, wait := range deleted {
+		if err := wait(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// lenOr is the length of a list, or the error that listing gave.
+func lenOr[L any](l *L, err error, n func() int) (int, error) {
+	if err != nil || l == nil {
+		return 0, err
+	}
+	return n(), nil
 }
 
 // deleteOwnedServices deletes services one by one: Services have no

@@ -37,12 +37,13 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
-var requestsAtStart int64
-
-var _ = BeforeEach(func() { requestsAtStart = framework.RequestsSent() })
-
-var _ = AfterEach(func() {
-	AddReportEntry(framework.APIRequestsEntry, framework.RequestsSent()-requestsAtStart, ReportEntryVisibilityNever)
+// Every API request a spec sends counts, its clean-up's too: the entry is
+// added by a clean-up registered before the spec's own, so it runs last.
+var _ = BeforeEach(func() {
+	start := framework.RequestsSent()
+	DeferCleanup(func() {
+		AddReportEntry(framework.APIRequestsEntry, framework.RequestsSent()-start, ReportEntryVisibilityNever)
+	})
 })
 
 var _ = ReportAfterSuite("lesson summary and benchmark", func(ctx SpecContext, report Report) {

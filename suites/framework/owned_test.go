@@ -1,0 +1,79 @@
+package framework
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+)
+
+func labelledJob(name string, labels map[string]string) *batchv1.Job {
+	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "s1", Labels: labels}}
+}
+
+func TestDeleteOwnedTouchesOnlyTheLabsOwnObjects(t *testing.T) {
+	mine := labelledJob("normal-job", map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue("normal")})
+	other := labelledJob("prime-number", map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue("prime")})
+	students := labelledJob("my-job", nil)
+	cs := fake.NewClientset(mine, other, students)
+	// The fake clientset does not carry out DeleteCollection: do it here,
+	// by the label selector, as the API server does.
+	cs.PrependReactor("delete-collection", "jobs", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		dc := a.(k8stesting.DeleteCollectionAction)
+		sel := dc.GetListRestrictions().Labels
+		objs, err := cs.Tracker().List(batchv1.SchemeGroupVersion.WithResource("jobs"), batchv1.SchemeGroupVersion.WithKind("Job"), a.GetNamespace())
+		if err != nil {
+			return true, nil, err
+		}
+		for _, j := range objs.(*batchv1.JobList).Items {
+			if sel.Matches(labels.Set(j.Labels)) {
+				if err := cs.Tracker().Delete(batchv1.SchemeGroupVersion.WithResource("jobs"), a.GetNamespace(), j.Name); err != nil {
+					return true, nil, err
+				}
+			}
+		}
+		return true, nil, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := DeleteOwned(ctx, cs, "s1", OwnedBy("normal"), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	left, err := cs.BatchV1().Jobs("s1").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, j := range left.Items {
+		names = append(names, j.Name)
+	}
+	if len(names) != 2 || names[0] != "my-job" || names[1] != "prime-number" {
+		t.Errorf("left %v, want the other lab's and the student's Jobs", names)
+	}
+	// Only Jobs had objects: the other kinds cost one list each.
+	deletes := 0
+	for _, a := range cs.Actions() {
+		if a.GetVerb() == "delete-collection" || a.GetVerb() == "delete" {
+			deletes++
+			if a.GetResource().Resource != "jobs" {
+				t.Errorf("deleted %s, which had no object of the lab", a.GetResource().Resource)
+			}
+		}
+	}
+	if deletes != 1 {
+		t.Errorf("%d deletions, want one DeleteCollection of Jobs", deletes)
+	}
+}
+
+func TestDeleteOwnedRefusesASelectorBeyondJoblabs(t *testing.T) {
+	cs := fake.NewClientset()
+	if err := DeleteOwned(context.Background(), cs, "s1", "app=web", time.Second); err == nil {
+		t.Error("a selector without joblab's owner label was accepted")
+	}
+}
