@@ -11,7 +11,7 @@ import (
 func TestHintsNameTheFieldThatDecides(t *testing.T) {
 	cases := []struct{ lab, fact, want string }{
 		{"abnormal", "pods created (first try + backoffLimit retries)", "spec.backoffLimit"},
-		{"abnormal", "gaps between pod creations grow (back-off)", "spec.backoffLimit"},
+		{"abnormal", "waits from a pod's failure to the next pod grow (back-off)", "spec.backoffLimit"},
 		{"normal", "kubectl get jobs: COMPLETIONS", "spec.completions"},
 		{"normal-parallel", "most pods active at once", "spec.parallelism"},
 		{"normal-parallel", "pods created two at a time (SuccessfulCreate in pairs)", "spec.parallelism"},

@@ -32,7 +32,7 @@ var factsJa = map[string]string{
 	"exactly the primes of 2..100001 (A_START_NUM=2, A_SIZE_NUM=10**5)":          "2..100001 の素数だけ(A_START_NUM=2, A_SIZE_NUM=10**5)",
 	"finished Jobs kept when the oldest is removed":                              "最古のジョブ削除時に残る終了済みジョブ(保存世代数)",
 	"first and last prime":                                                       "最初と最後の素数",
-	"gaps between pod creations grow (back-off)":                                 "ポッド作成の間隔が伸びる(再試行の待ち時間)",
+	"waits from a pod's failure to the next pod grow (back-off)":                 "ポッドの異常終了から次のポッドまでの待ち時間が伸びる(再試行の間隔)",
 	"how the initiator reached the broker":                                       "イニシエーターがブローカーに接続した方法",
 	"job condition Failed, reason":                                               "ジョブの状態 Failed の理由",
 	"joblab's error names the removal and the fix":                               "joblab のエラーが廃止と直し方を示す",

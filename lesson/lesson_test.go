@@ -94,6 +94,22 @@ func TestTimelineRules(t *testing.T) {
 	if Growing(pods(0, 16, 30, 86).CreationGaps()) {
 		t.Error("a shrinking gap was called growing")
 	}
+	// The back-off counts from each failure: 10, 20 and 40 s after pods
+	// that ran 6 s, however long a pod took to start.
+	backoff := Timeline{Pods: []PodRecord{
+		{Created: t0, Finished: t0.Add(16 * time.Second)},                        // slow to start
+		{Created: t0.Add(26 * time.Second), Finished: t0.Add(32 * time.Second)},  // 10 s after
+		{Created: t0.Add(52 * time.Second), Finished: t0.Add(58 * time.Second)},  // 20 s after
+		{Created: t0.Add(98 * time.Second), Finished: t0.Add(104 * time.Second)}, // 40 s after
+	}}
+	if w := backoff.BackoffWaits(); len(w) != 3 || w[0] != 10*time.Second || w[1] != 20*time.Second || w[2] != 40*time.Second || !Growing(w) {
+		t.Errorf("back-off waits %v, want 10s 20s 40s", w)
+	}
+	// The creation gaps of the same run, 26 s, 26 s, 46 s, do not grow:
+	// the first pod's slow start hides the back-off there.
+	if Growing(backoff.CreationGaps()) {
+		t.Errorf("creation gaps %v called growing", backoff.CreationGaps())
+	}
 	if !pods(0, 8, 16).OneAtATime() {
 		t.Error("serial pods not seen as one at a time")
 	}

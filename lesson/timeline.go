@@ -51,6 +51,22 @@ func (t Timeline) CreationGaps() []time.Duration {
 	return gaps
 }
 
+// BackoffWaits returns, for each pod after the first, how long after the
+// previous pod ended it was created: the Job controller's back-off (10 s,
+// 20 s, 40 s, ...), counted from the failure, so that how long each pod
+// took to start and run does not blur it. A pod not seen to end gives no
+// wait.
+func (t Timeline) BackoffWaits() []time.Duration {
+	var waits []time.Duration
+	for i := 1; i < len(t.Pods); i++ {
+		if t.Pods[i-1].Finished.IsZero() {
+			continue
+		}
+		waits = append(waits, t.Pods[i].Created.Sub(t.Pods[i-1].Finished))
+	}
+	return waits
+}
+
 // Batches groups pod creations that happened within window of the first
 // creation of their group, and returns the group sizes: "pairs" are
 // batches of 2.

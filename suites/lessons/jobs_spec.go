@@ -76,7 +76,8 @@ type FailingJobInput struct {
 	// KubectlReady and KubectlStatus are the pod READY and STATUS columns
 	// the notes print.
 	KubectlReady, KubectlStatus string
-	// GrowingBackoff asserts that the gaps between pod creations grow.
+	// GrowingBackoff asserts that the waits from a pod's failure to the
+	// next pod grow.
 	GrowingBackoff bool
 }
 
@@ -127,8 +128,8 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("kubectl get pod: READY", repeat(in.KubectlReady, pods), strings.Join(framework.KubectlColumn(table, "Ready"), ","))
 	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
-		gaps := tl.CreationGaps()
-		r.Add("gaps between pod creations grow (back-off)", "growing", seconds(gaps), len(gaps) == pods-1 && lesson.Growing(gaps))
+		waits := tl.BackoffWaits()
+		r.Add("waits from a pod's failure to the next pod grow (back-off)", "growing: about 10 s, 20 s, 40 s", seconds(waits), len(waits) == pods-1 && lesson.Growing(waits))
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
