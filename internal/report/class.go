@@ -83,6 +83,9 @@ func (s Student) CellIn(lab, lang string) Cell {
 		if l.Verdict == "passed" {
 			continue
 		}
+		if l.Verdict == "interrupted" {
+			return Cell{Outcome: OutcomeNotRun, Why: "interrupted"}
+		}
 		for _, f := range l.Facts {
 			if !f.OK {
 				says, observed := "the lesson says", "observed"

@@ -149,3 +149,10 @@ func TestReportsReadInJapanese(t *testing.T) {
 		}
 	}
 }
+
+func TestAnInterruptedLabCouldNotRun(t *testing.T) {
+	st := Student{Run: &Run{Labs: []Lab{{Lab: "normal", Verdict: "interrupted", Facts: []lesson.Row{{Fact: "the job ends Complete", Documented: "Complete", Observed: "context canceled"}}}}}}
+	if got := st.Cell("normal"); got.Outcome != OutcomeNotRun || got.Why != "interrupted" {
+		t.Errorf("interrupted lab: %+v, want could not run: interrupted", got)
+	}
+}

@@ -136,8 +136,11 @@ func FromGinkgo(reports []types.Report) *Run {
 }
 
 func verdict(s types.SpecState) string {
-	if s == types.SpecStatePassed {
+	switch {
+	case s == types.SpecStatePassed:
 		return "passed"
+	case s.Is(types.SpecStateInterrupted | types.SpecStateAborted):
+		return "interrupted"
 	}
 	return "failed"
 }
