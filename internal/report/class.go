@@ -54,10 +54,13 @@ type Cell struct {
 
 // Score is how much of the lesson a student's cluster matched.
 type Score struct {
-	LabsPassed, Labs     int
-	FactsMatched, Facts  int
-	FactsNotObserved     int
-	Differs, CouldNotRun int
+	LabsPassed       int `json:"labsPassed"`
+	Labs             int `json:"labs"`
+	FactsMatched     int `json:"factsMatched"`
+	Facts            int `json:"facts"`
+	FactsNotObserved int `json:"factsNotObserved"`
+	Differs          int `json:"differs"`
+	CouldNotRun      int `json:"couldNotRun"`
 }
 
 // Cell is the outcome of lab for this student: passed when every spec of

@@ -195,6 +195,11 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 		}
 		namespaces = append(namespaces, ns.Name)
 	}
+	// The size's folder is this tool's own output: an earlier run's
+	// students must not count in this one.
+	if err := os.RemoveAll(dir); err != nil {
+		return size, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return size, err
 	}
