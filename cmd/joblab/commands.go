@@ -20,7 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/yaml"
+	yamlv3 "go.yaml.in/yaml/v3"
 
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
@@ -134,8 +134,11 @@ A class file is YAML, a student's name to where their labs run:
 			if err := lf.validate(); err != nil {
 				return err
 			}
-			wanted, err := classTargets(cmd, kube, classFile, selector)
+			wanted, class, err := classTargets(cmd, kube, classFile, selector)
 			if err != nil {
+				return err
+			}
+			if err := distinctStudents(wanted); err != nil {
 				return err
 			}
 			var runs []labRun
@@ -151,7 +154,10 @@ A class file is YAML, a student's name to where their labs run:
 				runs = append(runs, labRun{student: w.student, labs: labs, flags: lf, cluster: t.describe(), clusterKey: t.server, manifests: w.manifests,
 					settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace}})
 			}
-			if len(runs) == 1 {
+			if err := distinctPlaces(runs); err != nil {
+				return err
+			}
+			if !class {
 				runs[0].student = ""
 			}
 			return runClass(cmd.Context(), cmd, runs)
@@ -175,22 +181,35 @@ type wantedTarget struct {
 // classTargets lists the targets the flags name: one (the usual case), the
 // namespaces of -n a,b or --namespace-selector, the contexts of --context
 // a,b (each with -n's namespace, or its own), or the class file's students.
-func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, classFile, selector string) ([]wantedTarget, error) {
-	contexts := splitList(ptrValue(kube.Context))
-	namespaces := splitList(ptrValue(kube.Namespace))
+// class tells whether the flags ask for a class (a list, a selector or a
+// class file), however many students that makes.
+func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, classFile, selector string) (targets []wantedTarget, class bool, err error) {
+	contexts, err := listFlag("--context", ptrValue(kube.Context))
+	if err != nil {
+		return nil, false, err
+	}
+	namespaces, err := listFlag("-n/--namespace", ptrValue(kube.Namespace))
+	if err != nil {
+		return nil, false, err
+	}
 	if classFile != "" && (len(namespaces) > 0 || len(contexts) > 0 || selector != "") {
-		return nil, usageError("--class %s names every student's context and namespace: leave out -n, --context and --namespace-selector", classFile)
+		return nil, false, usageError("--class %s names every student's context and namespace: leave out -n, --context and --namespace-selector", classFile)
 	}
 	if selector != "" && len(namespaces) > 0 {
-		return nil, usageError("give either -n or --namespace-selector, not both")
+		return nil, false, usageError("give either -n or --namespace-selector, not both")
+	}
+	if selector != "" && len(contexts) > 1 {
+		return nil, false, usageError("--namespace-selector lists the namespaces of one cluster: give one --context with it (or a class file for several clusters)")
 	}
 	if classFile != "" {
-		return readClassFile(classFile)
+		targets, err := readClassFile(classFile)
+		return targets, true, err
 	}
+	class = selector != "" || len(namespaces) > 1 || len(contexts) > 1
 	if selector != "" {
 		list, err := namespacesBySelector(cmd, kube, firstOr(contexts, ""), selector)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		namespaces = list
 	}
@@ -200,61 +219,105 @@ func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, class
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
-	var out []wantedTarget
 	for _, c := range contexts {
 		for _, n := range namespaces {
 			student := n
 			switch {
 			case len(contexts) > 1 && len(namespaces) > 1:
-				student = c + "/" + n
+				student = c + "." + n
 			case len(contexts) > 1:
 				student = c
 			}
-			out = append(out, wantedTarget{student: student, context: c, namespace: n})
+			targets = append(targets, wantedTarget{student: student, context: c, namespace: n})
 		}
+	}
+	return targets, class, nil
+}
+
+// listFlag splits a comma-separated flag value; a value given but naming
+// nothing (",", "a,,b") is refused rather than read as "not given".
+func listFlag(flag, value string) ([]string, error) {
+	if value == "" {
+		return nil, nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range strings.Split(value, ",") {
+		x = strings.TrimSpace(x)
+		if x == "" {
+			return nil, usageError("%s %q has an empty item: write the names comma-separated, e.g. s1,s2", flag, value)
+		}
+		if seen[x] {
+			return nil, usageError("%s %q names %s twice", flag, value, x)
+		}
+		seen[x] = true
+		out = append(out, x)
 	}
 	return out, nil
 }
 
 // readClassFile reads a class file: student name -> context, namespace,
-// and maybe the student's own manifests folder (relative to the file).
+// and maybe the student's own manifests folder (relative to the file), in
+// the file's order. Names are taken as written (a student 0421 stays
+// "0421", not an octal number).
 func readClassFile(path string) ([]wantedTarget, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usageError("--class: %v", err)
 	}
-	var students map[string]struct {
-		Context   string `json:"context"`
-		Namespace string `json:"namespace"`
-		Manifests string `json:"manifests"`
+	example := "write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests)"
+	var doc yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &doc); err != nil {
+		return nil, usageError("--class %s: %v; %s", path, err, example)
 	}
-	if err := yaml.UnmarshalStrict(data, &students); err != nil {
-		return nil, usageError("--class %s: %v; write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests)", path, err)
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yamlv3.MappingNode || len(doc.Content[0].Content) == 0 {
+		return nil, usageError("--class %s names no student; %s", path, example)
 	}
-	if len(students) == 0 {
-		return nil, usageError("--class %s names no student; write one line per student, e.g. 'alice: {namespace: s1}'", path)
-	}
-	names := make([]string, 0, len(students))
-	for n := range students {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	root := doc.Content[0]
 	var out []wantedTarget
-	for _, n := range names {
-		st := students[n]
-		if st.Context == "" && st.Namespace == "" {
-			return nil, usageError("--class %s: student %s has neither context nor namespace", path, n)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, value := root.Content[i], root.Content[i+1]
+		name := key.Value
+		if key.Kind != yamlv3.ScalarNode || name == "" {
+			return nil, usageError("--class %s line %d: a student's name must be a plain word; %s", path, key.Line, example)
 		}
-		m := st.Manifests
-		if m != "" && !filepath.IsAbs(m) {
-			m = filepath.Join(filepath.Dir(path), m)
+		if seen[name] {
+			return nil, usageError("--class %s line %d: student %s appears twice", path, key.Line, name)
 		}
-		if m != "" {
-			if fi, err := os.Stat(m); err != nil || !fi.IsDir() {
-				return nil, usageError("--class %s: student %s: manifests %s is not a folder", path, n, m)
+		seen[name] = true
+		if value.Kind != yamlv3.MappingNode {
+			return nil, usageError("--class %s line %d: student %s: %s", path, value.Line, name, example)
+		}
+		w := wantedTarget{student: name}
+		for j := 0; j+1 < len(value.Content); j += 2 {
+			k, v := value.Content[j], value.Content[j+1]
+			if v.Kind != yamlv3.ScalarNode {
+				return nil, usageError("--class %s line %d: student %s: %s must be a single value", path, v.Line, name, k.Value)
+			}
+			switch k.Value {
+			case "context":
+				w.context = v.Value
+			case "namespace":
+				w.namespace = v.Value
+			case "manifests":
+				w.manifests = v.Value
+			default:
+				return nil, usageError("--class %s line %d: student %s: unknown field %q; %s", path, k.Line, name, k.Value, example)
 			}
 		}
-		out = append(out, wantedTarget{student: n, context: st.Context, namespace: st.Namespace, manifests: m})
+		if w.context == "" && w.namespace == "" {
+			return nil, usageError("--class %s: student %s has neither context nor namespace", path, name)
+		}
+		if w.manifests != "" && !filepath.IsAbs(w.manifests) {
+			w.manifests = filepath.Join(filepath.Dir(path), w.manifests)
+		}
+		if w.manifests != "" {
+			if fi, err := os.Stat(w.manifests); err != nil || !fi.IsDir() {
+				return nil, usageError("--class %s: student %s: manifests %s is not a folder", path, name, w.manifests)
+			}
+		}
+		out = append(out, w)
 	}
 	return out, nil
 }
@@ -283,15 +346,6 @@ func namespacesBySelector(cmd *cobra.Command, kube *genericclioptions.ConfigFlag
 	return names, nil
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, x := range strings.Split(s, ",") {
-		if x = strings.TrimSpace(x); x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
 
 func ptrValue(p *string) string {
 	if p == nil {
@@ -305,6 +359,42 @@ func firstOr(list []string, def string) string {
 		return list[0]
 	}
 	return def
+}
+
+// distinctStudents refuses two students whose report folders would be one
+// (names equal but for case or characters a file name cannot hold), and
+// names that are not a folder of their own (".", "..").
+func distinctStudents(ws []wantedTarget) error {
+	seen := map[string]string{}
+	for _, w := range ws {
+		folder := studentFolder(w.student)
+		if len(ws) > 1 && (folder == "" || folder == "." || folder == "..") {
+			return usageError("student %q cannot name a report folder: rename them", w.student)
+		}
+		key := strings.ToLower(folder)
+		if other, ok := seen[key]; ok {
+			return usageError("students %q and %q would share the report folder %s: rename one", other, w.student, folder)
+		}
+		seen[key] = w.student
+	}
+	return nil
+}
+
+// distinctPlaces refuses two students in the same namespace of the same
+// cluster: their labs would create, wait for and remove the same objects.
+func distinctPlaces(runs []labRun) error {
+	seen := map[string]string{}
+	for _, r := range runs {
+		if r.settings.Namespace == "" {
+			continue // each lab makes a namespace of its own
+		}
+		key := r.clusterKey + " " + r.settings.Namespace
+		if other, ok := seen[key]; ok {
+			return usageError("students %q and %q both work in namespace %s of %s: give each their own namespace", other, r.student, r.settings.Namespace, r.clusterKey)
+		}
+		seen[key] = r.student
+	}
+	return nil
 }
 
 // flagsFor is a copy of the kubectl flags given, for one context and

@@ -265,7 +265,9 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 	})
 	for i, ok := range started {
 		if !ok {
-			results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted")}
+			results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted"), notStarted: true}
+		} else if results[i].lab == "" {
+			results[i] = labResult{lab: units[i].lab, err: errors.New("stopped on an internal error (see above)")}
 		}
 	}
 	stopProgress()
@@ -340,7 +342,10 @@ func writeRun(r labRun, results []labResult, dir string) (*report.Run, []string,
 	var all []types.Report
 	var problems []string
 	for _, res := range results {
-		if res.err != nil {
+		switch {
+		case res.notStarted:
+			problems = append(problems, fmt.Sprintf("%s: %v", res.lab, res.err))
+		case res.err != nil:
 			problems = append(problems, fmt.Sprintf("%s: %v (log: %s)", res.lab, res.err, res.log))
 		}
 		all = append(all, res.reports...)
@@ -352,7 +357,11 @@ func writeRun(r labRun, results []labResult, dir string) (*report.Run, []string,
 	run := report.FromGinkgo(all)
 	run.Cluster = r.cluster
 	for _, res := range results {
-		if !run.HasLab(res.lab) {
+		switch {
+		case run.HasLab(res.lab):
+		case res.notStarted:
+			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "not started", Verdict: "interrupted", Reason: "interrupted before its turn"})
+		default:
 			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "could not run", Verdict: "failed", Reason: couldNotRun(res)})
 		}
 	}
@@ -426,6 +435,8 @@ type labResult struct {
 	log     string
 	reports []types.Report
 	err     error
+	// notStarted: interrupted before its turn came.
+	notStarted bool
 }
 
 // runLabProcess runs one lab's specs in a child process with its own

@@ -39,6 +39,12 @@ func labHolds(lab, manifestsDir, cluster, namespace string) []string {
 	}
 	set := map[string]bool{}
 	for _, name := range info.Manifests {
+		if namespace != "" {
+			// Whatever the file holds, two labs of one namespace never
+			// apply it at once (even one that does not decode: its first
+			// objects may be created before the error).
+			set[fmt.Sprintf("%s %s file %s", cluster, namespace, name)] = true
+		}
 		data, err := readManifest(manifestsDir, name)
 		if err != nil {
 			continue // the lab itself reports an unreadable manifest
@@ -123,7 +129,17 @@ func schedule(ctx context.Context, units []unit, parallel int, start func(i int)
 				for _, h := range units[i].holds {
 					held[h] = true
 				}
-				go func() { start(i); done <- i }()
+				go func() {
+					// A unit that panics still ends: the others go on, and
+					// the caller finds no result for it.
+					defer func() {
+						if r := recover(); r != nil {
+							fmt.Fprintf(os.Stderr, "joblab: lab %s stopped on an internal error: %v\n", units[i].lab, r)
+						}
+						done <- i
+					}()
+					start(i)
+				}()
 			}
 		} else {
 			// Interrupted: what has not started never will.

@@ -11,6 +11,8 @@ import (
 
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/utils/ptr"
+
+	"github.com/joblab/joblab/internal/settings"
 )
 
 // scheduleProbe runs schedule in the background with a start function the
@@ -205,9 +207,9 @@ func writeFile(t *testing.T, dir, name, content string) string {
 func TestClassTargetsFromFlags(t *testing.T) {
 	kube := genericclioptions.NewConfigFlags(false)
 	kube.Namespace = ptr.To("s1, s2,s3")
-	got, err := classTargets(nil, kube, "", "")
-	if err != nil {
-		t.Fatal(err)
+	got, class, err := classTargets(nil, kube, "", "")
+	if err != nil || !class {
+		t.Fatal(err, class)
 	}
 	var names []string
 	for _, w := range got {
@@ -218,7 +220,7 @@ func TestClassTargetsFromFlags(t *testing.T) {
 	}
 	kube.Context = ptr.To("a,b")
 	kube.Namespace = ptr.To("s1")
-	got, err = classTargets(nil, kube, "", "")
+	got, _, err = classTargets(nil, kube, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,8 +231,29 @@ func TestClassTargetsFromFlags(t *testing.T) {
 	if want := []string{"a=a/s1", "b=b/s1"}; !slices.Equal(names, want) {
 		t.Errorf("targets %v, want %v", names, want)
 	}
-	if _, err := classTargets(nil, kube, "class.yaml", ""); err == nil || !strings.Contains(err.Error(), "leave out -n") {
+	if _, _, err := classTargets(nil, kube, "class.yaml", ""); err == nil || !strings.Contains(err.Error(), "leave out -n") {
 		t.Errorf("--class with -n: %v, want a usage error", err)
+	}
+	for flag, value := range map[string]string{"empty": ",", "gap": "a,,b", "twice": "s1,s1"} {
+		kube := genericclioptions.NewConfigFlags(false)
+		kube.Namespace = ptr.To(value)
+		if _, _, err := classTargets(nil, kube, "", ""); err == nil {
+			t.Errorf("-n %q (%s) was accepted", value, flag)
+		}
+	}
+	one := genericclioptions.NewConfigFlags(false)
+	one.Namespace = ptr.To("s1")
+	if _, class, err := classTargets(nil, one, "", ""); err != nil || class {
+		t.Errorf("-n s1: class %v, err %v; want one target, not a class", class, err)
+	}
+	if err := distinctStudents([]wantedTarget{{student: "Alice"}, {student: "alice"}}); err == nil {
+		t.Error("students whose folders differ only by case were accepted")
+	}
+	if err := distinctStudents([]wantedTarget{{student: ".."}, {student: "b"}}); err == nil {
+		t.Error("a student named .. was accepted")
+	}
+	if err := distinctPlaces([]labRun{{student: "a", clusterKey: "c", settings: settings.Settings{Namespace: "s1"}}, {student: "b", clusterKey: "c", settings: settings.Settings{Namespace: "s1"}}}); err == nil {
+		t.Error("two students in one namespace were accepted")
 	}
 }
 
@@ -239,12 +262,13 @@ func TestReadClassFile(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "carol"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := writeFile(t, dir, "class.yaml", "bob: {context: lab2, namespace: s2}\nalice: {namespace: s1}\ncarol: {namespace: s3, manifests: carol}\n")
+	path := writeFile(t, dir, "class.yaml", "bob: {context: lab2, namespace: s2}\nalice: {namespace: s1}\ncarol: {namespace: s3, manifests: carol}\n0421: {namespace: s4}\n")
 	got, err := readClassFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []wantedTarget{{"alice", "", "s1", ""}, {"bob", "lab2", "s2", ""}, {"carol", "", "s3", filepath.Join(dir, "carol")}}
+	// The file's order, and names as written (0421 is not an octal number).
+	want := []wantedTarget{{"bob", "lab2", "s2", ""}, {"alice", "", "s1", ""}, {"carol", "", "s3", filepath.Join(dir, "carol")}, {"0421", "", "s4", ""}}
 	if !slices.Equal(got, want) {
 		t.Errorf("class %v, want %v", got, want)
 	}
@@ -253,6 +277,8 @@ func TestReadClassFile(t *testing.T) {
 		"alice: {}\n":             "neither context nor namespace",
 		"{}\n":                    "names no student",
 		"alice: {namespace: s1, manifests: nope}": "is not a folder",
+		"alice: {namespace: s1}\nalice: {namespace: s2}\n": "appears twice",
+		"- alice\n":                               "names no student",
 	} {
 		_, err := readClassFile(writeFile(t, dir, "bad.yaml", content))
 		if err == nil || !strings.Contains(err.Error(), wantErr) {

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 
@@ -179,7 +180,7 @@ func (c Class) Markdown() string {
 	b.WriteString("\n| --- | --- | --- |" + strings.Repeat(" --- |", len(c.Labs)) + "\n")
 	for _, s := range c.Students {
 		sc := s.Score(c.Labs)
-		fmt.Fprintf(&b, "| [%s](%s/report.md) | %d/%d | %d/%d |", mdEsc(s.Name), s.Folder, sc.LabsPassed, sc.Labs, sc.FactsMatched, sc.Facts)
+		fmt.Fprintf(&b, "| [%s](<%s/report.md>) | %d/%d | %d/%d |", mdEsc(s.Name), url.PathEscape(s.Folder), sc.LabsPassed, sc.Labs, sc.FactsMatched, sc.Facts)
 		for _, lab := range c.Labs {
 			cell := s.Cell(lab)
 			if cell.Why != "" {
@@ -309,6 +310,9 @@ var classPage = template.Must(template.New("class").Funcs(template.FuncMap{
 	"date":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"cell":  func(s studentView, lab string) Cell { return s.Labs[lab] },
 	"slug":  func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+	// A folder name as one path segment of a link: "a#1" must not end the
+	// path.
+	"pathEscape": url.PathEscape,
 }).Funcs(langFuncs("en")).Parse(`<!DOCTYPE html>
 <html lang="{{lang}}">
 <head>
@@ -333,7 +337,7 @@ td .why { display: block; font-weight: normal; font-size: .8rem; }
 <thead><tr><th>{{t "student"}}</th><th>{{t "labs passed"}}</th><th>{{t "facts matched"}}</th>{{range .Labs}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range $s := .Students}}
 <tr class="student" data-student="{{$s.Name}}" data-labs-passed="{{$s.Score.LabsPassed}}" data-labs="{{$s.Score.Labs}}" data-facts-matched="{{$s.Score.FactsMatched}}" data-facts="{{$s.Score.Facts}}">
-<td><a href="{{$s.Folder}}/report.html">{{$s.Name}}</a><span class="why">{{$s.Target}}</span></td>
+<td><a href="{{pathEscape $s.Folder}}/report.html">{{$s.Name}}</a><span class="why">{{$s.Target}}</span></td>
 <td>{{$s.Score.LabsPassed}}/{{$s.Score.Labs}}</td><td>{{$s.Score.FactsMatched}}/{{$s.Score.Facts}}</td>
 {{range $.Labs}}{{$c := cell $s .}}<td class="{{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}">{{t $c.Outcome}}{{if $c.Why}}<span class="why">{{$c.Why}}</span>{{end}}{{if $c.Hint}}<span class="why hint">{{t "where to look"}}: {{$c.Hint}}</span>{{end}}</td>{{end}}
 </tr>{{end}}

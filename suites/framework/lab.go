@@ -63,10 +63,18 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}}
 	if given := settings.Current().Namespace; given != "" {
 		// A namespace that is not joblab's, maybe shared with other labs
-		// running at the same time: clear this lab's leftovers, and
-		// afterwards remove only what this lab created.
+		// running at the same time: clear joblab's stale objects of the
+		// names this lab creates, and afterwards remove only what this lab
+		// created.
 		lab.Namespace = given
-		Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed(), "removing the leftovers of lab %s in namespace %s", name, given)
+		// Leftovers are found by the names the lab creates, whichever lab
+		// left them: one GET a name (a spec outside the catalogue clears
+		// what carries its own label).
+		if refs := LabObjects(CurrentSpecReport().Labels()); len(refs) > 0 {
+			Expect(ClearStale(ctx, env.Client, given, refs, Timeouts.Namespace)).To(Succeed(), "removing joblab's leftovers named as lab %s's objects in namespace %s", name, given)
+		} else {
+			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed(), "removing the leftovers of lab %s in namespace %s", name, given)
+		}
 		DeferCleanup(func(ctx context.Context) {
 			if keepNamespace() {
 				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, settings.Current().Keep)

@@ -40,6 +40,11 @@ func recordPods(ctx context.Context, cs kubernetes.Interface, ns, selector strin
 				spans[pod.Name] = span
 			}
 			updateSpan(span, pod)
+			// Deleted: when the API server marked it (its clock, as the
+			// other times), else when the watch saw it go.
+			if pod.DeletionTimestamp != nil && span.Deleted.IsZero() {
+				span.Deleted = pod.DeletionTimestamp.UTC()
+			}
 			if ev.Type == watch.Deleted && span.Deleted.IsZero() {
 				span.Deleted = time.Now().UTC().Truncate(time.Second)
 			}

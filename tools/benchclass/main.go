@@ -243,11 +243,11 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 	if ctx.Err() != nil {
 		return size, ctx.Err()
 	}
-	return size, readClass(dir, n, &size)
+	return size, readClass(dir, n, labs, &size)
 }
 
 // readClass fills the per-lab figures from each student's report.
-func readClass(dir string, n int, size *Size) error {
+func readClass(dir string, n int, labs []string, size *Size) error {
 	// One student's reports are the folder's own; a class's are in a
 	// folder per student.
 	paths := []string{filepath.Join(dir, "report.json")}
@@ -286,19 +286,14 @@ func readClass(dir string, n int, size *Size) error {
 			seconds[lab] = append(seconds[lab], v[0])
 			requests[lab] = append(requests[lab], v[1])
 		}
-		st := report.Student{Run: run}
-		var labs []string
-		for lab := range perLab {
-			labs = append(labs, lab)
-		}
-		sort.Strings(labs)
-		sc := st.Score(labs)
-		size.LabsPassed += sc.LabsPassed
+		// Scored against the labs asked for: one without a report counts
+		// as not passed.
+		size.LabsPassed += report.Student{Run: run}.Score(labs).LabsPassed
 	}
 	if students != n {
 		return fmt.Errorf("%d of %d students left a report in %s (see joblab.log there)", students, n, dir)
 	}
-	size.Labs = n * len(seconds)
+	size.Labs = n * len(labs)
 	size.SecondsPerLab = spreads(seconds)
 	size.APIRequestsPerLab = spreads(requests)
 	return nil
