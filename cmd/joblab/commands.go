@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
+	yamlv3 "go.yaml.in/yaml/v3"
 	authv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -20,7 +21,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/ptr"
-	yamlv3 "go.yaml.in/yaml/v3"
 
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
@@ -345,7 +345,6 @@ func namespacesBySelector(cmd *cobra.Command, kube *genericclioptions.ConfigFlag
 	}
 	return names, nil
 }
-
 
 func ptrValue(p *string) string {
 	if p == nil {

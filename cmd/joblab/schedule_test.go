@@ -276,9 +276,9 @@ func TestReadClassFile(t *testing.T) {
 		"alice: {namespce: s1}\n": "unknown field",
 		"alice: {}\n":             "neither context nor namespace",
 		"{}\n":                    "names no student",
-		"alice: {namespace: s1, manifests: nope}": "is not a folder",
+		"alice: {namespace: s1, manifests: nope}":          "is not a folder",
 		"alice: {namespace: s1}\nalice: {namespace: s2}\n": "appears twice",
-		"- alice\n":                               "names no student",
+		"- alice\n": "names no student",
 	} {
 		_, err := readClassFile(writeFile(t, dir, "bad.yaml", content))
 		if err == nil || !strings.Contains(err.Error(), wantErr) {
