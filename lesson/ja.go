@@ -8,6 +8,7 @@ import (
 // factsJa are the facts' names in the notes' Japanese terms (ジョブ, ポッド,
 // コンテナ, 実行回数, 並行数, 再試行, 保存世代数, クーロンジョブ).
 var factsJa = map[string]string{
+	"kubectl logs of the pod":                                                    "ポッドのログ(kubectl logs)",
 	"Deployment taskqueue available":                                             "デプロイメント taskqueue が利用可能",
 	"a pod of normal-job that has just started running":                          "実行を始めたばかりの normal-job のポッド",
 	"the job ends Complete":                                                      "ジョブが正常終了(Complete)する",

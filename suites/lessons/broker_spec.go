@@ -106,7 +106,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	w := <-jobDone
 	run := w.run
-	lab.Require("the job ends Complete", "Complete", w.err)
+	lab.GoOn("the job ends Complete", "Complete", w.err, run != nil && run.Job != nil)
 	n := lesson.BrokerItemCount
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "pngen", "Completions"))
 	r.Equal("pods created", n, len(run.Timeline.Pods))
@@ -128,7 +128,10 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	for i := range pods {
 		p := &pods[i]
 		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-		Expect(err).NotTo(HaveOccurred())
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: no log (%v)", p.Name, err))
+			continue
+		}
 		item, got, perr := lesson.ParseWorkerLog(log)
 		if perr != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", p.Name, perr))
