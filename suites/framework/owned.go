@@ -19,9 +19,10 @@ import (
 )
 
 // NamespaceEnv names a namespace to work in instead of creating one per
-// lab: a shared cluster where joblab may only use one namespace. The labs
-// then run one after another, and joblab removes only the objects it
-// labelled as its own there.
+// lab: a shared cluster where joblab may only use one namespace. Each lab
+// then removes only the objects it labelled as its own there (OwnedBy);
+// the joblab command runs labs that create objects of the same name there
+// one after the other.
 const NamespaceEnv = settings.NamespaceEnv
 
 // DeleteOwned deletes the objects of selector (AllOwned, or OwnedBy a
