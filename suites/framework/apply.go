@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/joblab/joblab/internal/settings"
 
@@ -48,7 +49,7 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	if _, err := manifests.Decode(data); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	res, err := resources.New(cfg)
+	res, err := resourcesFor(cfg)
 	if err != nil {
 		return err
 	}
@@ -64,4 +65,21 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 		return fmt.Errorf("applying %s in namespace %s: %w", name, ns, err)
 	}
 	return nil
+}
+
+// resourcesByConfig keeps one client (and its REST mapper, which asks the
+// API server's discovery) per REST configuration, so that a process that
+// applies several manifests discovers the API once.
+var resourcesByConfig sync.Map // *rest.Config -> *resources.Resources
+
+func resourcesFor(cfg *rest.Config) (*resources.Resources, error) {
+	if res, ok := resourcesByConfig.Load(cfg); ok {
+		return res.(*resources.Resources), nil
+	}
+	res, err := resources.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := resourcesByConfig.LoadOrStore(cfg, res)
+	return actual.(*resources.Resources), nil
 }

@@ -5,8 +5,12 @@ import (
 	"fmt"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/manifests"
 )
 
 // Apply compares the manifest the lab is about to apply (the embedded one,
@@ -18,6 +22,8 @@ func (l *Lab) Apply(ctx context.Context, name string) {
 	data, err := ReadManifest(name)
 	Expect(err).NotTo(HaveOccurred())
 	l.CompareManifest(name, data)
+	// Noted before applying: a manifest applied in part is cleaned too.
+	l.created(manifestKinds(data)...)
 	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
 }
 
@@ -42,4 +48,29 @@ func (l *Lab) CompareManifest(name string, data []byte) {
 			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, "here: "+lesson.ShowValue(lesson.ManifestValue(data, dep.Object, dep.Path))+" ("+dep.Why+")", true)
 		}
 	}
+}
+
+// manifestKinds lists the kinds of a manifest's objects that joblab cleans
+// up (Job, CronJob, Deployment, Service); all four when it does not decode.
+func manifestKinds(data []byte) []string {
+	objs, err := manifests.Decode(data)
+	if err != nil {
+		return []string{"Job", "CronJob", "Deployment", "Service"}
+	}
+	var kinds []string
+	for _, obj := range objs {
+		switch obj.(type) {
+		case *batchv1.Job:
+			kinds = append(kinds, "Job")
+		case *batchv1.CronJob:
+			kinds = append(kinds, "CronJob")
+		case *appsv1.Deployment:
+			kinds = append(kinds, "Deployment")
+		case *corev1.Service:
+			kinds = append(kinds, "Service")
+		default:
+			return []string{"Job", "CronJob", "Deployment", "Service"}
+		}
+	}
+	return kinds
 }

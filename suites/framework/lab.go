@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,19 @@ type Lab struct {
 	// failedWait is the fact of a wait that failed but let the lab go on
 	// (GoOn).
 	failedWait string
+	// kinds are the kinds of object the lab created (Jobs always: the
+	// initiator's and the harness's are made without a manifest); the
+	// clean-up looks at these only.
+	kinds []string
+}
+
+// created notes the kinds of a manifest the lab applied.
+func (l *Lab) created(kinds ...string) {
+	for _, k := range kinds {
+		if !slices.Contains(l.kinds, k) {
+			l.kinds = append(l.kinds, k)
+		}
+	}
 }
 
 // StartLab creates the lab's namespace and registers, to run when the spec
@@ -60,7 +74,7 @@ type Lab struct {
 // of events, object states and logs when the spec failed, then the
 // namespace's deletion (kept on failure if asked).
 func StartLab(ctx context.Context, env *Env, name string) *Lab {
-	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}}
+	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}, kinds: []string{"Job"}}
 	if given := settings.Current().Namespace; given != "" {
 		// A namespace that is not joblab's, maybe shared with other labs
 		// running at the same time: clear joblab's stale objects of the
@@ -80,7 +94,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, settings.Current().Keep)
 				return
 			}
-			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed())
+			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace, lab.kinds...)).To(Succeed())
 		}, NodeTimeout(Timeouts.Namespace*2))
 	} else {
 		ns, err := CreateNamespace(ctx, env.Client, name)

@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,10 @@ const NamespaceEnv = settings.NamespaceEnv
 // until they and their pods are gone: deletion is in the foreground, so an
 // object disappears only after its dependents. Objects without joblab's
 // label are never touched.
-func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) error {
+//
+// kinds, when given (Job, CronJob, Deployment, Service), limits the kinds
+// looked at: a lab that knows what it created spares the other lists.
+func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration, kinds ...string) error {
 	if !strings.HasPrefix(selector, AllOwned) {
 		return fmt.Errorf("DeleteOwned: selector %q does not select joblab's objects only", selector)
 	}
@@ -72,6 +76,9 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector stri
 	}
 	var deleted []func() error
 	for _, s := range steps {
+		if len(kinds) > 0 && !slices.Contains(kinds, strings.TrimSuffix(s.what, "s")) {
+			continue
+		}
 		n, err := s.count()
 		if err != nil {
 			return fmt.Errorf("listing joblab's %s in %s: %w", s.what, ns, err)

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -75,5 +76,33 @@ func TestDeleteOwnedRefusesASelectorBeyondJoblabs(t *testing.T) {
 	cs := fake.NewClientset()
 	if err := DeleteOwned(context.Background(), cs, "s1", "app=web", time.Second); err == nil {
 		t.Error("a selector without joblab's owner label was accepted")
+	}
+}
+
+func TestDeleteOwnedLooksOnlyAtTheKindsGiven(t *testing.T) {
+	cs := fake.NewClientset()
+	if err := DeleteOwned(context.Background(), cs, "s1", OwnedBy("prime"), time.Second, "Job"); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range cs.Actions() {
+		if a.GetResource().Resource != "jobs" {
+			t.Errorf("looked at %s, want Jobs only", a.GetResource().Resource)
+		}
+	}
+	if len(cs.Actions()) != 1 {
+		t.Errorf("%d requests for a clean namespace, want one list", len(cs.Actions()))
+	}
+}
+
+func TestManifestKinds(t *testing.T) {
+	data, err := ReadManifest("taskQueue-deploy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := manifestKinds(data); !slices.Equal(got, []string{"Deployment", "Service"}) {
+		t.Errorf("kinds %v, want Deployment and Service", got)
+	}
+	if got := manifestKinds([]byte("not: [yaml")); len(got) != 4 {
+		t.Errorf("an undecodable manifest: %v, want all four kinds", got)
 	}
 }
