@@ -11,7 +11,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // ImageRepoEnv names the registry repository the class pushed the lab
@@ -33,23 +32,28 @@ func LabImage(ref string) string {
 	return repo + "/" + strings.TrimPrefix(ref, labImagePrefix)
 }
 
+// podTemplate is the pod template of an object that makes pods (a Job, a
+// CronJob's Jobs, a Deployment), or nil.
+func podTemplate(obj k8s.Object) *corev1.PodTemplateSpec {
+	switch o := obj.(type) {
+	case *batchv1.Job:
+		return &o.Spec.Template
+	case *batchv1.CronJob:
+		return &o.Spec.JobTemplate.Spec.Template
+	case *appsv1.Deployment:
+		return &o.Spec.Template
+	}
+	return nil
+}
+
 // rewriteLabImages is a decode option that points the lab programs' images
 // at $JOBLAB_IMAGE_REPO.
 func rewriteLabImages() decoder.DecodeOption {
 	return decoder.MutateOption(func(obj k8s.Object) error {
-		var spec *corev1.PodSpec
-		switch o := obj.(type) {
-		case *batchv1.Job:
-			spec = &o.Spec.Template.Spec
-		case *batchv1.CronJob:
-			spec = &o.Spec.JobTemplate.Spec.Template.Spec
-		case *appsv1.Deployment:
-			spec = &o.Spec.Template.Spec
-		default:
-			return nil
-		}
-		for i := range spec.Containers {
-			spec.Containers[i].Image = LabImage(spec.Containers[i].Image)
+		if t := podTemplate(obj); t != nil {
+			for i := range t.Spec.Containers {
+				t.Spec.Containers[i].Image = LabImage(t.Spec.Containers[i].Image)
+			}
 		}
 		return nil
 	})
@@ -60,22 +64,15 @@ func rewriteLabImages() decoder.DecodeOption {
 // watched by its label in a namespace shared with other labs.
 func labelPodTemplates(labels map[string]string) decoder.DecodeOption {
 	return decoder.MutateOption(func(obj k8s.Object) error {
-		var meta *metav1.ObjectMeta
-		switch o := obj.(type) {
-		case *batchv1.Job:
-			meta = &o.Spec.Template.ObjectMeta
-		case *batchv1.CronJob:
-			meta = &o.Spec.JobTemplate.Spec.Template.ObjectMeta
-		case *appsv1.Deployment:
-			meta = &o.Spec.Template.ObjectMeta
-		default:
+		t := podTemplate(obj)
+		if t == nil {
 			return nil
 		}
-		if meta.Labels == nil {
-			meta.Labels = map[string]string{}
+		if t.Labels == nil {
+			t.Labels = map[string]string{}
 		}
 		for k, v := range labels {
-			meta.Labels[k] = v
+			t.Labels[k] = v
 		}
 		return nil
 	})
