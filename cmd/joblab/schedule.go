@@ -4,15 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"reflect"
 	"sort"
 
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
-
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/manifests"
+	"github.com/joblab/joblab/suites/framework"
 )
 
 // unit is one lab of one student: a lab process to run.
@@ -38,40 +33,20 @@ func labHolds(lab, manifestsDir, cluster, namespace string) []string {
 		return nil
 	}
 	set := map[string]bool{}
-	for _, name := range info.Manifests {
-		if namespace != "" {
-			// Whatever the file holds, two labs of one namespace never
-			// apply it at once (even one that does not decode: its first
-			// objects may be created before the error).
+	refs, nodePorts := framework.LabObjectsFrom(manifestsDir, lab)
+	for _, p := range nodePorts {
+		set[fmt.Sprintf("%s NodePort %d", cluster, p)] = true
+	}
+	if namespace != "" {
+		// Whatever a file holds, two labs of one namespace never apply it
+		// at once (even one that does not decode: its first objects may be
+		// created before the error).
+		for _, name := range info.Manifests {
 			set[fmt.Sprintf("%s %s file %s", cluster, namespace, name)] = true
 		}
-		data, err := readManifest(manifestsDir, name)
-		if err != nil {
-			continue // the lab itself reports an unreadable manifest
+		for _, r := range refs {
+			set[fmt.Sprintf("%s %s %s/%s", cluster, namespace, r.Kind, r.Name)] = true
 		}
-		objs, err := manifests.Decode(data)
-		if err != nil {
-			continue
-		}
-		for _, obj := range objs {
-			if svc, ok := obj.(*corev1.Service); ok {
-				for _, p := range svc.Spec.Ports {
-					if p.NodePort != 0 {
-						set[fmt.Sprintf("%s NodePort %d", cluster, p.NodePort)] = true
-					}
-				}
-			}
-			if namespace == "" {
-				continue
-			}
-			if m, err := meta.Accessor(obj); err == nil {
-				set[fmt.Sprintf("%s %s %s/%s", cluster, namespace, reflect.TypeOf(obj).Elem().Name(), m.GetName())] = true
-			}
-		}
-	}
-	if lab == "broker" && namespace != "" {
-		// The Job the lesson's initiator creates through the API.
-		set[fmt.Sprintf("%s %s Job/%v", cluster, namespace, lesson.PngenJob["metadata.name"])] = true
 	}
 	holds := make([]string, 0, len(set))
 	for h := range set {
@@ -79,13 +54,6 @@ func labHolds(lab, manifestsDir, cluster, namespace string) []string {
 	}
 	sort.Strings(holds)
 	return holds
-}
-
-func readManifest(dir, name string) ([]byte, error) {
-	if dir == "" {
-		return manifests.Read(name)
-	}
-	return os.ReadFile(filepath.Join(dir, name))
 }
 
 // schedule runs the units, at most parallel at once, never two that hold

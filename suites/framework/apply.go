@@ -26,14 +26,20 @@ const ManifestsEnv = settings.ManifestsEnv
 // ReadManifest returns a lesson manifest: from $JOBLAB_MANIFESTS when set,
 // else the copy in manifests/.
 func ReadManifest(name string) ([]byte, error) {
-	if dir := settings.Current().ManifestsDir; dir != "" {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("the manifests folder %s: %w", dir, err)
-		}
-		return data, nil
+	return ReadManifestFrom(settings.Current().ManifestsDir, name)
+}
+
+// ReadManifestFrom returns a lesson manifest from a manifests folder, or
+// the copy in manifests/ when dir is empty.
+func ReadManifestFrom(dir, name string) ([]byte, error) {
+	if dir == "" {
+		return manifests.Read(name)
 	}
-	return manifests.Read(name)
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("the manifests folder %s: %w", dir, err)
+	}
+	return data, nil
 }
 
 // Apply creates the objects of a lesson manifest, unmodified but for the

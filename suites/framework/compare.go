@@ -3,11 +3,9 @@ package framework
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	. "github.com/onsi/gomega"
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
@@ -51,26 +49,20 @@ func (l *Lab) CompareManifest(name string, data []byte) {
 }
 
 // manifestKinds lists the kinds of a manifest's objects that joblab cleans
-// up (Job, CronJob, Deployment, Service); all four when it does not decode.
+// up (Job, CronJob, Deployment, Service); all four when it does not decode
+// or holds another kind.
 func manifestKinds(data []byte) []string {
+	all := []string{"Job", "CronJob", "Deployment", "Service"}
 	objs, err := manifests.Decode(data)
 	if err != nil {
-		return []string{"Job", "CronJob", "Deployment", "Service"}
+		return all
 	}
 	var kinds []string
-	for _, obj := range objs {
-		switch obj.(type) {
-		case *batchv1.Job:
-			kinds = append(kinds, "Job")
-		case *batchv1.CronJob:
-			kinds = append(kinds, "CronJob")
-		case *appsv1.Deployment:
-			kinds = append(kinds, "Deployment")
-		case *corev1.Service:
-			kinds = append(kinds, "Service")
-		default:
-			return []string{"Job", "CronJob", "Deployment", "Service"}
+	for _, ref := range objectRefs(objs) {
+		if !slices.Contains(all, ref.Kind) {
+			return all
 		}
+		kinds = append(kinds, ref.Kind)
 	}
 	return kinds
 }

@@ -3,18 +3,22 @@ package framework
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/kube"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
@@ -24,40 +28,60 @@ type ObjectRef struct {
 	Kind, Name string
 }
 
-// LabObjects lists the objects the labs of labels create by name: those
-// of the manifests the lab applies (the student's, when given) and, for
-// the broker lab, the Job its initiator creates.
+// LabObjects lists the objects the labs of labels create by name, from
+// the manifests this process applies (LabObjectsFrom).
 func LabObjects(labels []string) []ObjectRef {
 	var refs []ObjectRef
 	for _, l := range labels {
-		info, ok := lesson.FindLab(l)
-		if !ok {
+		objs, _ := LabObjectsFrom(settings.Current().ManifestsDir, l)
+		refs = append(refs, objs...)
+	}
+	return refs
+}
+
+// LabObjectsFrom lists what a lab creates by name — the objects of the
+// manifests it applies (from dir, the student's folder, or the lesson's
+// when dir is empty) and, for the broker lab, the Job its initiator
+// creates — and the NodePorts its Services take on the cluster. A manifest
+// that cannot be read or decoded adds nothing: the lab reports it.
+func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
+	info, ok := lesson.FindLab(lab)
+	if !ok {
+		return nil, nil
+	}
+	for _, name := range info.Manifests {
+		data, err := ReadManifestFrom(dir, name)
+		if err != nil {
 			continue
 		}
-		for _, name := range info.Manifests {
-			data, err := ReadManifest(name)
-			if err != nil {
-				continue
-			}
-			objs, err := manifests.Decode(data)
-			if err != nil {
-				continue
-			}
-			for _, obj := range objs {
-				switch o := obj.(type) {
-				case *batchv1.Job:
-					refs = append(refs, ObjectRef{"Job", o.Name})
-				case *batchv1.CronJob:
-					refs = append(refs, ObjectRef{"CronJob", o.Name})
-				case *appsv1.Deployment:
-					refs = append(refs, ObjectRef{"Deployment", o.Name})
-				case *corev1.Service:
-					refs = append(refs, ObjectRef{"Service", o.Name})
+		objs, err := manifests.Decode(data)
+		if err != nil {
+			continue
+		}
+		refs = append(refs, objectRefs(objs)...)
+		for _, obj := range objs {
+			if svc, ok := obj.(*corev1.Service); ok {
+				for _, p := range svc.Spec.Ports {
+					if p.NodePort != 0 {
+						nodePorts = append(nodePorts, p.NodePort)
+					}
 				}
 			}
 		}
-		if l == "broker" {
-			refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])})
+	}
+	if lab == "broker" {
+		refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])})
+	}
+	return refs, nodePorts
+}
+
+// objectRefs names decoded objects by kind (their Go type: Job, CronJob,
+// Deployment, Service, ...) and name.
+func objectRefs(objs []runtime.Object) []ObjectRef {
+	var refs []ObjectRef
+	for _, obj := range objs {
+		if m, err := meta.Accessor(obj); err == nil {
+			refs = append(refs, ObjectRef{reflect.TypeOf(obj).Elem().Name(), m.GetName()})
 		}
 	}
 	return refs
