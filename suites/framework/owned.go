@@ -12,8 +12,13 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/kube"
@@ -38,60 +43,30 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector stri
 	if !strings.HasPrefix(selector, AllOwned) {
 		return fmt.Errorf("DeleteOwned: selector %q does not select joblab's objects only", selector)
 	}
-	ownedSelector := selector
-	list := metav1.ListOptions{LabelSelector: ownedSelector}
-	del := metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}
 	// A kind is deleted and waited for only when it has objects of the
 	// selector: a clean namespace costs one list per kind.
-	steps := []struct {
-		what   string
-		count  func() (int, error)
-		delete func() error
-		wait   func() error
-	}{
-		{"CronJobs", func() (int, error) {
-			l, err := cs.BatchV1().CronJobs(ns).List(ctx, list)
-			return lenOr(l, err, func() int { return len(l.Items) })
-		}, func() error { return cs.BatchV1().CronJobs(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().CronJobs(ns).List, cs.BatchV1().CronJobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.CronJob{}, ownedSelector+" CronJobs in "+ns+" to be gone", timeout)
-		}},
-		{"Jobs", func() (int, error) {
-			l, err := cs.BatchV1().Jobs(ns).List(ctx, list)
-			return lenOr(l, err, func() int { return len(l.Items) })
-		}, func() error { return cs.BatchV1().Jobs(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByLabels(ownedSelector)), &batchv1.Job{}, ownedSelector+" Jobs in "+ns+" to be gone", timeout)
-		}},
-		{"Deployments", func() (int, error) {
-			l, err := cs.AppsV1().Deployments(ns).List(ctx, list)
-			return lenOr(l, err, func() int { return len(l.Items) })
-		}, func() error { return cs.AppsV1().Deployments(ns).DeleteCollection(ctx, del, list) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, kube.ByLabels(ownedSelector)), &appsv1.Deployment{}, ownedSelector+" Deployments in "+ns+" to be gone", timeout)
-		}},
-		{"Services", func() (int, error) {
-			l, err := cs.CoreV1().Services(ns).List(ctx, list)
-			return lenOr(l, err, func() int { return len(l.Items) })
-		}, func() error { return deleteOwnedServices(ctx, cs, ns, ownedSelector) }, func() error {
-			return waitForNone(ctx, kube.ListWatch(cs.CoreV1().Services(ns).List, cs.CoreV1().Services(ns).Watch, kube.ByLabels(ownedSelector)), &corev1.Service{}, ownedSelector+" Services in "+ns+" to be gone", timeout)
-		}},
-	}
-	var deleted []func() error
-	for _, s := range steps {
-		if len(kinds) > 0 && !slices.Contains(kinds, strings.TrimSuffix(s.what, "s")) {
+	var waits []func() error
+	for _, k := range ownedKinds(cs, ns) {
+		if len(kinds) > 0 && !slices.Contains(kinds, k.kind) {
 			continue
 		}
-		n, err := s.count()
+		names, err := k.names(ctx, metav1.ListOptions{LabelSelector: selector})
 		if err != nil {
-			return fmt.Errorf("listing joblab's %s in %s: %w", s.what, ns, err)
+			return fmt.Errorf("listing joblab's %ss in %s: %w", k.kind, ns, err)
 		}
-		if n == 0 {
+		if len(names) == 0 {
 			continue
 		}
-		if err := s.delete(); err != nil {
-			return fmt.Errorf("deleting joblab's %s in %s: %w", s.what, ns, err)
+		for _, name := range names {
+			if err := k.delete(ctx, name); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("deleting joblab's %s %s in %s: %w", k.kind, name, ns, err)
+			}
 		}
-		deleted = append(deleted, s.wait)
+		waits = append(waits, func() error {
+			return waitForNone(ctx, k.listWatch(kube.ByLabels(selector)), k.example, selector+" "+k.kind+"s in "+ns+" to be gone", timeout)
+		})
 	}
-	for _, wait := range deleted {
+	for _, wait := range waits {
 		if err := wait(); err != nil {
 			return err
 		}
@@ -99,25 +74,70 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector stri
 	return nil
 }
 
-// lenOr is the length of a list, or the error that listing gave.
-func lenOr[L any](l *L, err error, n func() int) (int, error) {
-	if err != nil || l == nil {
-		return 0, err
-	}
-	return n(), nil
+// ownedKind is one kind of object joblab creates in a namespace, with the
+// calls its clean-ups make.
+type ownedKind struct {
+	kind    string // Job, CronJob, Deployment, Service
+	example runtime.Object
+	labels  func(ctx context.Context, name string) (map[string]string, error)
+	names   func(ctx context.Context, opts metav1.ListOptions) ([]string, error)
+	// delete deletes in the foreground (an object goes after its
+	// dependents), but for Services, which have none.
+	delete    func(ctx context.Context, name string) error
+	listWatch func(narrow func(*metav1.ListOptions)) cache.ListerWatcher
 }
 
-// deleteOwnedServices deletes services one by one: Services have no
-// DeleteCollection.
-func deleteOwnedServices(ctx context.Context, cs kubernetes.Interface, ns, ownedSelector string) error {
-	svcs, err := cs.CoreV1().Services(ns).List(ctx, metav1.ListOptions{LabelSelector: ownedSelector})
-	if err != nil {
-		return err
+// typedClient is the part of a client-go typed client the clean-ups use.
+type typedClient[T metav1.Object, L runtime.Object] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	List(ctx context.Context, opts metav1.ListOptions) (L, error)
+	Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
+}
+
+func newOwnedKind[T metav1.Object, L runtime.Object](kind string, example runtime.Object, c typedClient[T, L], del metav1.DeleteOptions) ownedKind {
+	return ownedKind{
+		kind:    kind,
+		example: example,
+		labels: func(ctx context.Context, name string) (map[string]string, error) {
+			o, err := c.Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return nil, err
+			}
+			return o.GetLabels(), nil
+		},
+		names: func(ctx context.Context, opts metav1.ListOptions) ([]string, error) {
+			l, err := c.List(ctx, opts)
+			if err != nil {
+				return nil, err
+			}
+			items, err := meta.ExtractList(l)
+			if err != nil {
+				return nil, err
+			}
+			names := make([]string, 0, len(items))
+			for _, item := range items {
+				if m, err := meta.Accessor(item); err == nil {
+					names = append(names, m.GetName())
+				}
+			}
+			return names, nil
+		},
+		delete: func(ctx context.Context, name string) error { return c.Delete(ctx, name, del) },
+		listWatch: func(narrow func(*metav1.ListOptions)) cache.ListerWatcher {
+			return kube.ListWatch(c.List, c.Watch, narrow)
+		},
 	}
-	for _, s := range svcs.Items {
-		if err := cs.CoreV1().Services(ns).Delete(ctx, s.Name, metav1.DeleteOptions{}); err != nil {
-			return err
-		}
+}
+
+// ownedKinds are the kinds joblab creates in a namespace, CronJobs first
+// (their Jobs go with them).
+func ownedKinds(cs kubernetes.Interface, ns string) []ownedKind {
+	fg := metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}
+	return []ownedKind{
+		newOwnedKind("CronJob", &batchv1.CronJob{}, cs.BatchV1().CronJobs(ns), fg),
+		newOwnedKind("Job", &batchv1.Job{}, cs.BatchV1().Jobs(ns), fg),
+		newOwnedKind("Deployment", &appsv1.Deployment{}, cs.AppsV1().Deployments(ns), fg),
+		newOwnedKind("Service", &corev1.Service{}, cs.CoreV1().Services(ns), metav1.DeleteOptions{}),
 	}
-	return nil
 }

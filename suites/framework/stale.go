@@ -6,16 +6,11 @@ import (
 	"reflect"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/kube"
 	"github.com/joblab/joblab/internal/settings"
@@ -94,56 +89,16 @@ func objectRefs(objs []runtime.Object) []ObjectRef {
 // is stale. An object of that name that joblab did not create is left
 // alone; applying the lab's manifest then says so.
 func ClearStale(ctx context.Context, cs kubernetes.Interface, ns string, refs []ObjectRef, timeout time.Duration) error {
-	del := metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)}
+	byKind := map[string]ownedKind{}
+	for _, k := range ownedKinds(cs, ns) {
+		byKind[k.kind] = k
+	}
 	for _, ref := range refs {
-		var (
-			labels map[string]string
-			err    error
-			remove func() error
-			gone   func() error
-		)
-		sel := kube.ByFields(fields.OneTermEqualSelector("metadata.name", ref.Name).String())
-		what := fmt.Sprintf("joblab's stale %s %s/%s to be gone", ref.Kind, ns, ref.Name)
-		switch ref.Kind {
-		case "Job":
-			var o *batchv1.Job
-			if o, err = cs.BatchV1().Jobs(ns).Get(ctx, ref.Name, metav1.GetOptions{}); err == nil {
-				labels = o.Labels
-			}
-			remove = func() error { return cs.BatchV1().Jobs(ns).Delete(ctx, ref.Name, del) }
-			gone = func() error {
-				return waitForNone(ctx, kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, sel), &batchv1.Job{}, what, timeout)
-			}
-		case "CronJob":
-			var o *batchv1.CronJob
-			if o, err = cs.BatchV1().CronJobs(ns).Get(ctx, ref.Name, metav1.GetOptions{}); err == nil {
-				labels = o.Labels
-			}
-			remove = func() error { return cs.BatchV1().CronJobs(ns).Delete(ctx, ref.Name, del) }
-			gone = func() error {
-				return waitForNone(ctx, kube.ListWatch(cs.BatchV1().CronJobs(ns).List, cs.BatchV1().CronJobs(ns).Watch, sel), &batchv1.CronJob{}, what, timeout)
-			}
-		case "Deployment":
-			var o *appsv1.Deployment
-			if o, err = cs.AppsV1().Deployments(ns).Get(ctx, ref.Name, metav1.GetOptions{}); err == nil {
-				labels = o.Labels
-			}
-			remove = func() error { return cs.AppsV1().Deployments(ns).Delete(ctx, ref.Name, del) }
-			gone = func() error {
-				return waitForNone(ctx, kube.ListWatch(cs.AppsV1().Deployments(ns).List, cs.AppsV1().Deployments(ns).Watch, sel), &appsv1.Deployment{}, what, timeout)
-			}
-		case "Service":
-			var o *corev1.Service
-			if o, err = cs.CoreV1().Services(ns).Get(ctx, ref.Name, metav1.GetOptions{}); err == nil {
-				labels = o.Labels
-			}
-			remove = func() error { return cs.CoreV1().Services(ns).Delete(ctx, ref.Name, del) }
-			gone = func() error {
-				return waitForNone(ctx, kube.ListWatch(cs.CoreV1().Services(ns).List, cs.CoreV1().Services(ns).Watch, sel), &corev1.Service{}, what, timeout)
-			}
-		default:
+		k, ok := byKind[ref.Kind]
+		if !ok {
 			continue
 		}
+		labels, err := k.labels(ctx, ref.Name)
 		switch {
 		case apierrors.IsNotFound(err):
 			continue
@@ -152,10 +107,11 @@ func ClearStale(ctx context.Context, cs kubernetes.Interface, ns string, refs []
 		case labels[OwnerLabelKey] != OwnerLabelValue:
 			continue // not joblab's: left alone
 		}
-		if err := remove(); err != nil && !apierrors.IsNotFound(err) {
+		if err := k.delete(ctx, ref.Name); err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("removing joblab's stale %s %s in %s: %w", ref.Kind, ref.Name, ns, err)
 		}
-		if err := gone(); err != nil {
+		what := fmt.Sprintf("joblab's stale %s %s/%s to be gone", ref.Kind, ns, ref.Name)
+		if err := waitForNone(ctx, k.listWatch(kube.ByName(ref.Name)), k.example, what, timeout); err != nil {
 			return err
 		}
 	}
