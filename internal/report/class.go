@@ -350,13 +350,5 @@ td .why { display: block; font-weight: normal; font-size: .8rem; }
 // HTML renders the class page: one self-contained page, a row per
 // student, a column per lab.
 func (c Class) HTML() (string, error) {
-	var b bytes.Buffer
-	tmpl, err := classPage.Clone()
-	if err != nil {
-		return "", err
-	}
-	if err := tmpl.Funcs(langFuncs(c.Lang)).Execute(&b, c.view()); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return render(classPage, c.Lang, c.view())
 }

@@ -61,15 +61,21 @@ code { font-size: .85rem; }
 // HTML renders the run as one self-contained page: no scripts, no
 // external files.
 func (r Run) HTML() (string, error) {
-	var b bytes.Buffer
-	tmpl, err := page.Clone()
+	return render(page, r.Lang, struct {
+		Run
+		Passed bool
+	}{r, r.Passed()})
+}
+
+// render executes a page template in a language: a clone of it, with the
+// language's words.
+func render(t *template.Template, lang string, data any) (string, error) {
+	tmpl, err := t.Clone()
 	if err != nil {
 		return "", err
 	}
-	if err := tmpl.Funcs(langFuncs(r.Lang)).Execute(&b, struct {
-		Run
-		Passed bool
-	}{r, r.Passed()}); err != nil {
+	var b bytes.Buffer
+	if err := tmpl.Funcs(langFuncs(lang)).Execute(&b, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
