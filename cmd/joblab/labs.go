@@ -210,7 +210,9 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 	if err != nil {
 		return err
 	}
-	class := len(runs) > 1
+	// A class is runs whose students have names (verify leaves the name
+	// empty for a single target that was not asked for as a class).
+	class := runs[0].student != ""
 	preps := make([]prepared, len(runs))
 	var units []unit
 	var sources []progressSource
