@@ -42,6 +42,10 @@ const (
 	MutantEnv = "JOBLAB_MUTANT"
 	// TestAMQPURLEnv points the lab programs' tests at a RabbitMQ.
 	TestAMQPURLEnv = "JOBLAB_TEST_AMQP_URL"
+	// TraceRequestsEnv, set to a file path, makes a process append a line
+	// per API request it sends (time, method, path): what the per-lab
+	// request counts of the benchmarks are made of.
+	TraceRequestsEnv = "JOBLAB_TRACE_REQUESTS"
 	// childEnv carries a whole Settings value, as JSON, to a process the
 	// joblab command starts to run one lab's specs.
 	childEnv = "JOBLAB_SETTINGS_JSON"

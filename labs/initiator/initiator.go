@@ -76,19 +76,66 @@ func (o Options) withDefaults() Options {
 }
 
 // forwardAttemptTimeout bounds one try to reach the broker through a
-// port-forward; forwardRetryInterval is the pause between tries.
+// port-forward. Before a try the initiator waits for the broker's log to
+// say it listens, at most forwardLogWait (RabbitMQ takes about 50 s to
+// start on a 2-core machine); once the log said it, or cannot be followed,
+// it waits forwardFirstWait after the first failed try, doubled after
+// each next one up to forwardLongestWait.
 const (
 	forwardAttemptTimeout = 5 * time.Second
-	forwardRetryInterval  = 3 * time.Second
+	forwardLogWait        = 120 * time.Second
+	forwardFirstWait      = 4 * time.Second
+	forwardLongestWait    = 32 * time.Second
 )
 
 // waitThroughForward waits until RabbitMQ answers through a port-forward.
 // client-go ends a port-forward at the first connection the pod refuses,
-// which a broker that is still starting does, so each attempt gets a new
-// forward. It returns the forward that works.
+// which a broker that is still starting does, so a try that fails costs a
+// new forward. While the broker's log can be followed, a try comes when
+// it says the broker listens (or after forwardLogWait), the first one
+// included: the API server sees a forward or two, not one every few
+// seconds. It returns the forward that works.
 func waitThroughForward(ctx context.Context, b *broker, out io.Writer) (*broker, error) {
 	deadline := time.Now().Add(publishDialTimeout)
-	for {
+	backoff := forwardFirstWait
+	// Each is used once, then set to nil: a broker that logged it listens
+	// but still does not answer is retried on the clock alone.
+	var listening, logEnded <-chan struct{}
+	if b.brokerLog != nil {
+		listening, logEnded = b.brokerLog.listening, b.brokerLog.ended
+	}
+	for try := 0; ; try++ {
+		if try > 0 || listening != nil {
+			// The first wait is the log's long one; the next are on the
+			// clock, and still end when the log says the broker listens.
+			wait := forwardLogWait
+			if try > 0 || logEnded == nil {
+				wait, backoff = backoff, min(2*backoff, forwardLongestWait)
+			}
+			if try > 0 {
+				fmt.Fprintf(out, "a new port-forward when the broker's log says it listens, or in %s\n", wait)
+			}
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return b, ctx.Err()
+			case <-listening:
+				listening = nil
+			case <-logEnded:
+				logEnded, listening = nil, nil
+			case <-timer.C:
+			}
+			timer.Stop()
+			if try > 0 {
+				next, err := b.reopen()
+				if err != nil {
+					return b, err
+				}
+				next.reopen, next.brokerLog = b.reopen, b.brokerLog
+				b = next
+			}
+		}
 		conn, err := queue.Dial(ctx, "amqp://guest:guest@"+b.Addr+"/", forwardAttemptTimeout)
 		if err == nil {
 			conn.Close()
@@ -98,18 +145,7 @@ func waitThroughForward(ctx context.Context, b *broker, out io.Writer) (*broker,
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return b, fmt.Errorf("RabbitMQ did not answer through a port-forward within %s: %w", publishDialTimeout, err)
 		}
-		fmt.Fprintf(out, "broker not answering yet (%v); opening a new port-forward\n", err)
-		select {
-		case <-ctx.Done():
-			return b, ctx.Err()
-		case <-time.After(forwardRetryInterval):
-		}
-		next, err := b.reopen()
-		if err != nil {
-			return b, err
-		}
-		next.reopen = b.reopen
-		b = next
+		fmt.Fprintf(out, "broker not answering yet (%v)\n", err)
 	}
 }
 

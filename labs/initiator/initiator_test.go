@@ -180,3 +180,31 @@ func TestContainerPort(t *testing.T) {
 		}
 	}
 }
+
+func TestSaysListening(t *testing.T) {
+	for line, want := range map[string]bool{
+		// RabbitMQ 3.10 (Debian bookworm), as it logs to stdout.
+		"2026-11-30 14:41:46.953947+00:00 [info] <0.468.0> started TCP listener on [::]:5672":          true,
+		"2026-11-30 14:41:46.951960+00:00 [info] <0.450.0> Ready to start client connection listeners": false,
+		"2026-11-30 14:41:46.951960+00:00 [info] <0.450.0> started TLS listener on [::]:5671":          false,
+		"started TCP listener on [::]:56720":                                                           false,
+		"Listening on :5672 for the queue":                                                             false,
+	} {
+		if got := saysListening(line, ":5672"); got != want {
+			t.Errorf("saysListening(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
+
+func TestContainerServing(t *testing.T) {
+	pod := &corev1.Pod{Spec: corev1.PodSpec{Containers: []corev1.Container{
+		{Name: "sidecar"},
+		{Name: "rabbitmq", Ports: []corev1.ContainerPort{{ContainerPort: 15672}, {ContainerPort: 5672}}},
+	}}}
+	if got := containerServing(pod, 5672); got != "rabbitmq" {
+		t.Errorf("containerServing(5672) = %q, want rabbitmq", got)
+	}
+	if got := containerServing(pod, 1234); got != "sidecar" {
+		t.Errorf("containerServing(1234) = %q, want the first container, sidecar", got)
+	}
+}

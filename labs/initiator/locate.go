@@ -28,6 +28,8 @@ type broker struct {
 	close func()
 	// reopen opens a new port-forward; nil for a NodePort.
 	reopen func() (*broker, error)
+	// brokerLog follows the broker pod's log; nil for a NodePort.
+	brokerLog *logSignal
 }
 
 // Close ends the port-forward, if any.
@@ -65,12 +67,7 @@ func findBroker(ctx context.Context, o Options) (*broker, error) {
 	} else {
 		fmt.Fprintf(o.Out, "service %s has no NodePort (type %s); trying a port-forward\n", o.Service, svc.Spec.Type)
 	}
-	b, err := portForward(ctx, o, svc, port)
-	if err != nil {
-		return nil, err
-	}
-	b.reopen = func() (*broker, error) { return portForward(ctx, o, svc, port) }
-	return b, nil
+	return portForward(ctx, o, svc, port)
 }
 
 // amqpPort returns the Service's port 5672, or its only port.

@@ -1,12 +1,14 @@
 package initiator
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -22,7 +24,10 @@ import (
 const portForwardReadyTimeout = 30 * time.Second
 
 // portForward forwards a random local port on 127.0.0.1 to the broker's
-// port in a Running, Ready pod of svc, as kubectl port-forward does.
+// port in a Running, Ready pod of svc, as kubectl port-forward does. The
+// broker it returns can reopen the forward to the same pod (client-go
+// ends a forward at the first connection the pod refuses) and tells when
+// the pod's log says the broker listens.
 func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev1.ServicePort) (*broker, error) {
 	if o.RESTConfig == nil {
 		return nil, errors.New("the broker is not reachable through a NodePort and there is no REST config for a port-forward: give the broker's URL instead (--broker-url)")
@@ -30,6 +35,36 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 	if len(svc.Spec.Selector) == 0 {
 		return nil, fmt.Errorf("service %s has no pod selector, so there is no pod to port-forward to: give the broker's URL instead (--broker-url)", svc.Name)
 	}
+	pod, err := brokerPod(ctx, o, svc)
+	if err != nil {
+		return nil, err
+	}
+	target := containerPort(pod, port.TargetPort, int(port.Port))
+	brokerLog := listenerLogged(ctx, o, pod, target)
+	b, err := forwardTo(ctx, o, pod.Name, target)
+	if err != nil {
+		return nil, err
+	}
+	b.brokerLog = brokerLog
+	b.reopen = func() (*broker, error) {
+		next, err := forwardTo(ctx, o, pod.Name, target)
+		if err == nil {
+			return next, nil
+		}
+		// The pod may have been replaced: look again, once.
+		again, lerr := brokerPod(ctx, o, svc)
+		if lerr != nil {
+			return nil, fmt.Errorf("%w (and then: %w)", err, lerr)
+		}
+		pod = again
+		target = containerPort(pod, port.TargetPort, int(port.Port))
+		return forwardTo(ctx, o, pod.Name, target)
+	}
+	return b, nil
+}
+
+// brokerPod returns a Running and Ready pod behind svc.
+func brokerPod(ctx context.Context, o Options, svc *corev1.Service) (*corev1.Pod, error) {
 	selector := labels.SelectorFromSet(svc.Spec.Selector).String()
 	pods, err := o.Kube.CoreV1().Pods(o.Namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 	if err != nil {
@@ -39,8 +74,12 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 	if pod == nil {
 		return nil, fmt.Errorf("no Running and Ready pod behind service %s: wait for the broker (kubectl get pods -l %s -n %s)", svc.Name, selector, o.Namespace)
 	}
-	target := containerPort(pod, port.TargetPort, int(port.Port))
+	return pod, nil
+}
 
+// forwardTo opens a port-forward from a random local port to port target
+// of pod.
+func forwardTo(ctx context.Context, o Options, pod string, target int) (*broker, error) {
 	transport, upgrader, err := spdy.RoundTripperFor(o.RESTConfig)
 	if err != nil {
 		return nil, fmt.Errorf("port-forward set-up: %w", err)
@@ -49,7 +88,7 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 	if err != nil {
 		return nil, fmt.Errorf("port-forward set-up: API server URL: %w", err)
 	}
-	url.Path = path.Join(url.Path, "api/v1/namespaces", o.Namespace, "pods", pod.Name, "portforward")
+	url.Path = path.Join(url.Path, "api/v1/namespaces", o.Namespace, "pods", pod, "portforward")
 	dialer := spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, url)
 
 	stop, ready := make(chan struct{}), make(chan struct{})
@@ -62,13 +101,13 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 	select {
 	case <-ready:
 	case err := <-done:
-		return nil, fmt.Errorf("port-forward to pod %s port %d: %w", pod.Name, target, err)
+		return nil, fmt.Errorf("port-forward to pod %s port %d: %w", pod, target, err)
 	case <-ctx.Done():
 		close(stop)
-		return nil, fmt.Errorf("port-forward to pod %s port %d: %w", pod.Name, target, ctx.Err())
+		return nil, fmt.Errorf("port-forward to pod %s port %d: %w", pod, target, ctx.Err())
 	case <-time.After(portForwardReadyTimeout):
 		close(stop)
-		return nil, fmt.Errorf("port-forward to pod %s port %d was not ready within %s: check that the API server allows pods/portforward", pod.Name, target, portForwardReadyTimeout)
+		return nil, fmt.Errorf("port-forward to pod %s port %d was not ready within %s: check that the API server allows pods/portforward", pod, target, portForwardReadyTimeout)
 	}
 	closeForward := func() {
 		close(stop)
@@ -79,13 +118,71 @@ func portForward(ctx context.Context, o Options, svc *corev1.Service, port corev
 	ports, err := fw.GetPorts()
 	if err != nil || len(ports) == 0 {
 		closeForward()
-		return nil, fmt.Errorf("port-forward to pod %s: no local port: %w", pod.Name, err)
+		return nil, fmt.Errorf("port-forward to pod %s: no local port: %w", pod, err)
 	}
 	return &broker{
 		Addr:  "127.0.0.1:" + strconv.Itoa(int(ports[0].Local)),
-		How:   fmt.Sprintf("port-forward to pod %s port %d", pod.Name, target),
+		How:   fmt.Sprintf("port-forward to pod %s port %d", pod, target),
 		close: closeForward,
 	}, nil
+}
+
+// logSignal is what following a broker pod's log tells: listening is
+// closed when a line says the broker listens, ended when the log can no
+// longer be followed (not allowed, the pod gone) or ended without saying
+// it.
+type logSignal struct {
+	listening, ended chan struct{}
+}
+
+// listenerLogged follows the log of pod's container that serves port,
+// watching for a line that says a listener started on that port, as
+// RabbitMQ logs "started TCP listener on [::]:5672". A broker that logs
+// otherwise (or elsewhere) never says it: the caller also retries on its
+// own clock. The log stream ends with ctx.
+func listenerLogged(ctx context.Context, o Options, pod *corev1.Pod, port int) *logSignal {
+	sig := &logSignal{listening: make(chan struct{}), ended: make(chan struct{})}
+	opts := &corev1.PodLogOptions{Follow: true, Container: containerServing(pod, port)}
+	go func() {
+		defer close(sig.ended)
+		stream, err := o.Kube.CoreV1().Pods(pod.Namespace).GetLogs(pod.Name, opts).Stream(ctx)
+		if err != nil {
+			return
+		}
+		defer stream.Close()
+		suffix := ":" + strconv.Itoa(port)
+		sc := bufio.NewScanner(stream)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			if saysListening(sc.Text(), suffix) {
+				close(sig.listening)
+				return
+			}
+		}
+	}()
+	return sig
+}
+
+// saysListening tells whether a log line says a listener started on the
+// port that suffix (":5672") names.
+func saysListening(line, suffix string) bool {
+	return strings.Contains(line, "listener") && strings.Contains(line, suffix) && !strings.Contains(line, suffix+"0")
+}
+
+// containerServing is the name of pod's container that declares port, or
+// of its first container.
+func containerServing(pod *corev1.Pod, port int) string {
+	for _, c := range pod.Spec.Containers {
+		for _, p := range c.Ports {
+			if int(p.ContainerPort) == port {
+				return c.Name
+			}
+		}
+	}
+	if len(pod.Spec.Containers) == 0 {
+		return ""
+	}
+	return pod.Spec.Containers[0].Name
 }
 
 // readyPod returns the first pod that is Running, Ready and not being

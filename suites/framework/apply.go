@@ -10,9 +10,15 @@ import (
 
 	"github.com/joblab/joblab/internal/settings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/e2e-framework/klient/decoder"
+	"sigs.k8s.io/e2e-framework/klient/k8s"
 	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
 
 	"github.com/joblab/joblab/manifests"
@@ -55,11 +61,11 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	if _, err := manifests.Decode(data); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	res, err := resourcesFor(cfg)
+	create, err := createHandler(cfg)
 	if err != nil {
 		return err
 	}
-	err = decoder.DecodeEach(ctx, bytes.NewReader(data), decoder.CreateHandler(res),
+	err = decoder.DecodeEach(ctx, bytes.NewReader(data), create,
 		decoder.MutateNamespace(ns),
 		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
 		labelPodTemplates(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
@@ -71,6 +77,57 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 		return fmt.Errorf("applying %s in namespace %s: %w", name, ns, err)
 	}
 	return nil
+}
+
+// createHandler creates an object of a kind the lesson's manifests hold
+// through the typed client (no discovery: the kind's resource is known),
+// and any other kind through e2e-framework's resources client, whose REST
+// mapper asks the API server's discovery.
+func createHandler(cfg *rest.Config) (decoder.HandlerFunc, error) {
+	cs, err := clientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, obj k8s.Object) error {
+		ns, opts := obj.GetNamespace(), metav1.CreateOptions{}
+		var err error
+		switch o := obj.(type) {
+		case *batchv1.Job:
+			_, err = cs.BatchV1().Jobs(ns).Create(ctx, o, opts)
+		case *batchv1.CronJob:
+			_, err = cs.BatchV1().CronJobs(ns).Create(ctx, o, opts)
+		case *appsv1.Deployment:
+			_, err = cs.AppsV1().Deployments(ns).Create(ctx, o, opts)
+		case *corev1.Service:
+			_, err = cs.CoreV1().Services(ns).Create(ctx, o, opts)
+		case *corev1.Pod:
+			_, err = cs.CoreV1().Pods(ns).Create(ctx, o, opts)
+		case *corev1.ConfigMap:
+			_, err = cs.CoreV1().ConfigMaps(ns).Create(ctx, o, opts)
+		default:
+			res, rerr := resourcesFor(cfg)
+			if rerr != nil {
+				return rerr
+			}
+			return res.Create(ctx, obj)
+		}
+		return err
+	}, nil
+}
+
+// clientsByConfig keeps one typed client per REST configuration.
+var clientsByConfig sync.Map // *rest.Config -> kubernetes.Interface
+
+func clientFor(cfg *rest.Config) (kubernetes.Interface, error) {
+	if cs, ok := clientsByConfig.Load(cfg); ok {
+		return cs.(kubernetes.Interface), nil
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := clientsByConfig.LoadOrStore(cfg, cs)
+	return actual.(kubernetes.Interface), nil
 }
 
 // resourcesByConfig keeps one client (and its REST mapper, which asks the

@@ -2,9 +2,12 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/joblab/joblab/internal/settings"
@@ -16,9 +19,11 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/kube"
@@ -37,41 +42,104 @@ const NamespaceEnv = settings.NamespaceEnv
 // object disappears only after its dependents. Objects without joblab's
 // label are never touched.
 //
-// kinds, when given (Job, CronJob, Deployment, Service), limits the kinds
-// looked at: a lab that knows what it created spares the other lists.
+// Each kind costs one watch, which lists what is there, and a delete per
+// object: the kinds are cleared side by side. kinds, when given (Job,
+// CronJob, Deployment, Service), limits the kinds looked at: a lab that
+// knows what it created spares the other watches.
 func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration, kinds ...string) error {
 	if !strings.HasPrefix(selector, AllOwned) {
 		return fmt.Errorf("DeleteOwned: selector %q does not select joblab's objects only", selector)
 	}
-	// A kind is deleted and waited for only when it has objects of the
-	// selector: a clean namespace costs one list per kind.
-	var waits []func() error
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
 	for _, k := range ownedKinds(cs, ns) {
 		if len(kinds) > 0 && !slices.Contains(kinds, k.kind) {
 			continue
 		}
-		names, err := k.names(ctx, metav1.ListOptions{LabelSelector: selector})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := k.clear(ctx, selector, selector+" "+k.kind+"s in "+ns+" to be gone", timeout); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// clear deletes every object of kind k that selector selects, as one watch
+// sees them (the first list, and any that appear), and waits until none is
+// left.
+func (k ownedKind) clear(ctx context.Context, selector, what string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	left := map[string]bool{} // name -> still there
+	asked := map[types.UID]bool{}
+	deleteOnce := func(obj any) error {
+		m, err := meta.Accessor(obj)
 		if err != nil {
-			return fmt.Errorf("listing joblab's %ss in %s: %w", k.kind, ns, err)
+			return nil
 		}
-		if len(names) == 0 {
-			continue
+		left[m.GetName()] = true
+		if m.GetDeletionTimestamp() != nil || asked[m.GetUID()] {
+			return nil
 		}
-		for _, name := range names {
-			if err := k.delete(ctx, name); err != nil && !apierrors.IsNotFound(err) {
-				return fmt.Errorf("deleting joblab's %s %s in %s: %w", k.kind, name, ns, err)
+		asked[m.GetUID()] = true
+		if err := k.delete(ctx, m.GetName()); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("deleting joblab's %s %s: %w", k.kind, m.GetName(), err)
+		}
+		return nil
+	}
+	noneLeft := func() bool {
+		for _, l := range left {
+			if l {
+				return false
 			}
 		}
-		waits = append(waits, func() error {
-			return waitForNone(ctx, k.listWatch(kube.ByLabels(selector)), k.example, selector+" "+k.kind+"s in "+ns+" to be gone", timeout)
-		})
+		return true
 	}
-	for _, wait := range waits {
-		if err := wait(); err != nil {
-			return err
+	// The precondition sees the synced list: nothing there means done,
+	// even though no event would ever say so.
+	precondition := func(store cache.Store) (bool, error) {
+		for _, obj := range store.List() {
+			if err := deleteOnce(obj); err != nil {
+				return false, err
+			}
+		}
+		return noneLeft(), nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, k.listWatch(kube.ByLabels(selector)), k.example, precondition, func(ev watch.Event) (bool, error) {
+		if ev.Type == watch.Deleted {
+			if m, err := meta.Accessor(ev.Object); err == nil {
+				left[m.GetName()] = false
+			}
+			return noneLeft(), nil
+		}
+		if err := deleteOnce(ev.Object); err != nil {
+			return false, err
+		}
+		return noneLeft(), nil
+	})
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() == nil {
+		return &WaitError{What: what, Reason: err.Error()}
+	}
+	var names []string
+	for n, l := range left {
+		if l {
+			names = append(names, n)
 		}
 	}
-	return nil
+	sort.Strings(names)
+	return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
 }
 
 // ownedKind is one kind of object joblab creates in a namespace, with the
@@ -80,7 +148,6 @@ type ownedKind struct {
 	kind    string // Job, CronJob, Deployment, Service
 	example runtime.Object
 	labels  func(ctx context.Context, name string) (map[string]string, error)
-	names   func(ctx context.Context, opts metav1.ListOptions) ([]string, error)
 	// delete deletes in the foreground (an object goes after its
 	// dependents), but for Services, which have none.
 	delete    func(ctx context.Context, name string) error
@@ -105,23 +172,6 @@ func newOwnedKind[T metav1.Object, L runtime.Object](kind string, example runtim
 				return nil, err
 			}
 			return o.GetLabels(), nil
-		},
-		names: func(ctx context.Context, opts metav1.ListOptions) ([]string, error) {
-			l, err := c.List(ctx, opts)
-			if err != nil {
-				return nil, err
-			}
-			items, err := meta.ExtractList(l)
-			if err != nil {
-				return nil, err
-			}
-			names := make([]string, 0, len(items))
-			for _, item := range items {
-				if m, err := meta.Accessor(item); err == nil {
-					names = append(names, m.GetName())
-				}
-			}
-			return names, nil
 		},
 		delete: func(ctx context.Context, name string) error { return c.Delete(ctx, name, del) },
 		listWatch: func(narrow func(*metav1.ListOptions)) cache.ListerWatcher {

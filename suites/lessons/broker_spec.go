@@ -12,7 +12,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/joblab/joblab/labs/initiator"
@@ -93,22 +92,24 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		}
 	}
 
-	lab.Step("comparing Job pngen, as the initiator created it, with the lesson")
-	job, err := cs.BatchV1().Jobs(ns).Get(ctx, "pngen", metav1.GetOptions{})
+	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
+	w := <-jobDone
+	run := w.run
+	lab.GoOn("the job ends Complete", "Complete", w.err, run != nil && run.Job != nil)
+	n := lesson.BrokerItemCount
+	// kubectl get jobs, and the Job as the API server holds it (read, not
+	// taken from the initiator: what was created, whatever the program
+	// says it created), from one answer.
+	job, jobRows, err := framework.KubectlGetJob(ctx, cs, ns, "pngen")
 	Expect(err).NotTo(HaveOccurred())
+	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), framework.KubectlCell(jobRows, "pngen", "Completions"))
+	lab.Step("comparing Job pngen, as the initiator created it, with the lesson")
 	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(job)
 	Expect(err).NotTo(HaveOccurred())
 	for _, path := range sortedPaths(lesson.PngenJob) {
 		got := lesson.LookupPath(obj, path)
 		r.Add("Job pngen "+path, lesson.ShowValue(lesson.PngenJob[path]), lesson.ShowValue(got), lesson.SameValue(got, lesson.PngenJob[path]))
 	}
-
-	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
-	w := <-jobDone
-	run := w.run
-	lab.GoOn("the job ends Complete", "Complete", w.err, run != nil && run.Job != nil)
-	n := lesson.BrokerItemCount
-	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "pngen", "Completions"))
 	r.Equal("pods created", n, len(run.Timeline.Pods))
 	// Pods created before the first one finished: the workers that
 	// started first. With parallelism 2 the next ones wait for a finish.
@@ -117,9 +118,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	r.Equal("most pods active at once", lesson.BrokerParallelism, run.Timeline.MaxActive)
 
 	lab.Step("kubectl logs of each pngen pod")
-	pods, err := framework.JobPods(ctx, cs, ns, "pngen")
-	Expect(err).NotTo(HaveOccurred())
-	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name=pngen")
+	pods, table, err := framework.JobPodsTable(ctx, cs, ns, "pngen")
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get pod: STATUS", repeat("Completed", n), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	handled := map[lesson.BrokerItem]int{}

@@ -109,7 +109,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("pods created (first try + backoffLimit retries)", pods, len(tl.Pods))
 
 	lab.Step("checking every pod and container state (kubectl get pod)")
-	podList, err := framework.JobPods(ctx, cs, ns, in.JobName)
+	podList, table, err := framework.JobPodsTable(ctx, cs, ns, in.JobName)
 	Expect(err).NotTo(HaveOccurred())
 	var phases, exits []string
 	for i := range podList {
@@ -123,8 +123,6 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	}
 	r.Equal("pod phases", repeat("Failed", pods), strings.Join(phases, ","))
 	r.Equal("container exit codes", repeat(exitCodes(in.Containers), pods), strings.Join(exits, ","))
-	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name="+in.JobName)
-	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get pod: READY", repeat(in.KubectlReady, pods), strings.Join(framework.KubectlColumn(table, "Ready"), ","))
 	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
@@ -159,15 +157,13 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", kubectlJobCell(ctx, in.Env, ns, "prime-number", "Completions"))
 
 	lab.Step("kubectl logs of the pod")
-	pods, err := framework.JobPods(ctx, cs, ns, "prime-number")
+	pods, table, err := framework.JobPodsTable(ctx, cs, ns, "prime-number")
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get pod: pods of the Job", 1, len(pods))
 	if len(pods) == 0 {
 		lab.Verify() // nothing more to read
 		return
 	}
-	table, err := framework.KubectlGet(ctx, cs.CoreV1().RESTClient(), ns, "pods", "batch.kubernetes.io/job-name=prime-number")
-	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get pod: STATUS", "Completed", framework.KubectlCell(table, pods[0].Name, "Status"))
 	log, err := framework.PodLog(ctx, cs, ns, pods[0].Name, pods[0].Spec.Containers[0].Name)
 	if err != nil {
