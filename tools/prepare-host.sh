@@ -10,7 +10,7 @@
 set -euo pipefail
 
 PACKAGES_DOCKER=(docker.io)
-PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server)
+PACKAGES_TOOLS=(debootstrap jq busybox-static rabbitmq-server gcc libc6-dev)
 # The report's browser test needs a Chromium or Chrome. Debian ships the
 # chromium deb; Ubuntu's "chromium" is a snap stub, and its GitHub runners
 # already carry Google Chrome: install only where no browser is there.

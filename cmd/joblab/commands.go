@@ -31,6 +31,7 @@ import (
 // clusterFlags choose and build the kind cluster.
 type clusterFlags struct {
 	name, config, mode, logDir string
+	nodes                      int
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
@@ -39,6 +40,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
 	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
 	fs.StringVar(&f.logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs and, on failure, the cluster's logs are kept")
+	fs.IntVar(&f.nodes, "nodes", 0, "number of nodes: the control plane and N-1 workers (default: the configuration's, the lesson's 3; 1 runs every pod on the control plane)")
 }
 
 // validate checks the flags before anything is built.
@@ -47,6 +49,9 @@ func (f *clusterFlags) validate() error {
 	case "", cluster.Online, cluster.Offline:
 	default:
 		return usageError("--mode %q: use %q or %q (or leave it out to detect)", f.mode, cluster.Online, cluster.Offline)
+	}
+	if f.nodes < 0 {
+		return usageError("--nodes %d: a cluster has at least one node (use 1 for the control plane alone)", f.nodes)
 	}
 	if f.config != "" {
 		if _, err := os.Stat(f.config); err != nil {
@@ -58,7 +63,7 @@ func (f *clusterFlags) validate() error {
 
 func (f *clusterFlags) up(cmd *cobra.Command) (*cluster.Cluster, error) {
 	c, err := cluster.UpWithLabImages(cmd.Context(), cluster.Options{
-		Name: f.name, ConfigFile: f.config, Mode: cluster.Mode(strings.ToLower(f.mode)), LogDir: f.logDir,
+		Name: f.name, ConfigFile: f.config, Mode: cluster.Mode(strings.ToLower(f.mode)), LogDir: f.logDir, Nodes: f.nodes,
 	}, cmd.OutOrStdout())
 	return c, withCode(exitCluster, err)
 }

@@ -36,11 +36,15 @@ type Command struct {
 	Output string
 	// LDFlags are passed to the linker, e.g. -X flags that stamp a version.
 	LDFlags string
+	// Cgo builds with cgo (a C compiler and the C library's static
+	// archives: Debian's gcc and libc6-dev), linked statically, for
+	// programs that do not build without it.
+	Cgo bool
 }
 
 // Build builds every command of cmds from mod in a throwaway module under
-// workDir. Binaries are static (CGO disabled). The go command's output goes
-// to log.
+// workDir. Binaries are static (cgo disabled, or linked statically) and
+// stripped. The go command's output goes to log.
 func Build(ctx context.Context, workDir string, mod Module, cmds []Command, log io.Writer) error {
 	dir := filepath.Join(workDir, strings.ReplaceAll(mod.Path, "/", "_")+"@"+mod.Version)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -55,11 +59,19 @@ func Build(ctx context.Context, workDir string, mod Module, cmds []Command, log 
 		if c.LDFlags != "" {
 			ldflags += " " + c.LDFlags
 		}
+		cgo := "CGO_ENABLED=0"
+		if c.Cgo {
+			cgo = "CGO_ENABLED=1"
+			ldflags += ` -extldflags "-static"`
+			// The Go resolver and user lookup: glibc's would need its
+			// shared libraries at run time.
+			args = append(args, "-tags", "netgo,osusergo")
+		}
 		args = append(args, "-ldflags", ldflags, c.Package)
-		fmt.Fprintf(log, "$ go %s\n", strings.Join(args, " "))
+		fmt.Fprintf(log, "$ %s go %s\n", cgo, strings.Join(args, " "))
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+		cmd.Env = append(os.Environ(), cgo, "GOFLAGS=-mod=mod", "GOWORK=off")
 		cmd.Stdout, cmd.Stderr = log, log
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build %s@%s: %w", c.Package, mod.Version, err)

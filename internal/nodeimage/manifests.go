@@ -1,33 +1,14 @@
 package nodeimage
 
-// bridgeCNIConfig is the node's pod network: a bridge with host-local
-// addresses from the first /24 of kind's default pod subnet. kind's own CNI
-// (kindnetd) cannot be built from the module proxy; a single node needs no
-// routes between nodes, so a static configuration is enough.
-const bridgeCNIConfig = `{
-  "cniVersion": "0.4.0",
-  "name": "joblab-bridge",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "cni0",
-      "isGateway": true,
-      "ipMasq": true,
-      "hairpinMode": true,
-      "ipam": {
-        "type": "host-local",
-        "ranges": [[{"subnet": "10.244.0.0/24"}]],
-        "routes": [{"dst": "0.0.0.0/0"}]
-      }
-    },
-    {"type": "portmap", "capabilities": {"portMappings": true}}
-  ]
-}
-`
+// nodeNetwork names how the node gets its pod network, in the node
+// image's tag: a node image of another way is never reused.
+const nodeNetwork = "network: flannel installed by joblab, no CNI configuration in the image"
 
-// defaultCNIManifest is what kind applies as its "default CNI". The network
-// is configured statically in the node, so this only records that fact;
-// kind refuses an empty manifest.
+// defaultCNIManifest is what kind would apply as its "default CNI".
+// joblab's kind configuration turns the default CNI off and installs
+// flannel itself (pkg/cluster/flannel.yaml), online and offline alike; a
+// configuration that leaves it on gets this record of the fact and nodes
+// without a pod network. kind refuses an empty manifest.
 const defaultCNIManifest = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -36,7 +17,7 @@ metadata:
   labels:
     app.kubernetes.io/managed-by: joblab
 data:
-  cni: "static bridge + host-local, /etc/cni/net.d/10-joblab-bridge.conflist (single node)"
+  cni: "none: joblab installs flannel (set networking.disableDefaultCNI: true, as joblab's kind-config.yaml does)"
 `
 
 // defaultStorageManifest stands in for kind's local-path provisioner, whose

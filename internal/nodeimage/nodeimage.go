@@ -69,7 +69,7 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	rootfsTag := cache.Tag(recipe, versions.DebianSuite, strings.Join(nodePackages, ","), kindVersion)
-	nodeTag := cache.Tag(recipe, rootfsTag, versions.Kubernetes, versions.CRITools)
+	nodeTag := cache.Tag(recipe, rootfsTag, versions.Kubernetes, versions.CRITools, nodeNetwork)
 	nodeRef := fmt.Sprintf("joblab/node:%s-%s", versions.Kubernetes, nodeTag)
 	res := &Result{NodeImage: nodeRef}
 
@@ -110,6 +110,12 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 		}
 		res.Components = append(res.Components, a)
 	}
+
+	flannel, err := b.flannelImage(ctx, rootLayer)
+	if err != nil {
+		return nil, err
+	}
+	res.Components = append(res.Components, flannel)
 
 	if err := b.nodeImage(ctx, nodeRef, rootLayer); err != nil {
 		return nil, err
@@ -194,7 +200,6 @@ func (b *builder) nodeImage(ctx context.Context, ref string, rootLayer v1.Layer)
 			{Path: "/kind/version", Data: []byte(versions.Kubernetes + "\n")},
 			{Path: "/kind/manifests/default-cni.yaml", Data: []byte(defaultCNIManifest)},
 			{Path: "/kind/manifests/default-storage.yaml", Data: []byte(defaultStorageManifest)},
-			{Path: "/etc/cni/net.d/10-joblab-bridge.conflist", Data: []byte(bridgeCNIConfig)},
 		}
 		layer, err := ociimage.LayerFromFiles(files)
 		if err != nil {

@@ -44,10 +44,3 @@ func TestKubernetesLDFlagsStampVersion(t *testing.T) {
 		}
 	}
 }
-
-func TestBridgeConfigIsJSON(t *testing.T) {
-	var v map[string]any
-	if err := json.Unmarshal([]byte(bridgeCNIConfig), &v); err != nil {
-		t.Fatalf("CNI configuration is not JSON: %v", err)
-	}
-}

@@ -30,3 +30,12 @@ const Distribution = "v3.1.2"
 // KindSandboxPause is the pause image tag that kind's containerd
 // configuration names; kubeadm may list a newer tag, and both are served.
 const KindSandboxPause = "3.10"
+
+// Flannel is the flannel release of the cluster's pod network: the newest
+// that builds from the module proxy here (v0.27 and later import a cloud
+// SDK the proxy refuses).
+const Flannel = "v0.25.7"
+
+// FlannelImage is the image the pod network's DaemonSet runs: flannel's
+// published one online; offline joblab builds it under the same name.
+const FlannelImage = "docker.io/flannel/flannel:" + Flannel

@@ -65,6 +65,10 @@ type Options struct {
 	LogDir string
 	// ReadyTimeout bounds each wait for the cluster to become ready.
 	ReadyTimeout time.Duration
+	// Nodes, when not 0, is how many nodes the cluster has: the control
+	// plane and Nodes-1 workers of the configuration's (1: the control
+	// plane alone, which then runs the labs' pods).
+	Nodes int
 }
 
 // Cluster is a running cluster.
@@ -74,6 +78,8 @@ type Cluster struct {
 	Mode       Mode
 	NodeImage  string
 	Reused     bool
+	// Nodes is how many nodes it has.
+	Nodes int
 }
 
 func (o *Options) defaults() {
@@ -117,6 +123,9 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := setNodes(kindCfg, opts.Nodes); err != nil {
+		return nil, err
+	}
 	mode, why, err := ResolveMode(ctx, opts.Mode)
 	if err != nil {
 		return nil, err
@@ -147,7 +156,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	applyPatches(kindCfg, mode)
 
 	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
-	reused, err := reuseOrClean(ctx, rep, provider, c, opts)
+	reused, err := reuseOrClean(ctx, rep, provider, c, kindCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -155,10 +164,19 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		if err := create(ctx, rep, provider, c, kindCfg, opts); err != nil {
 			return nil, err
 		}
+		if installsNetwork(kindCfg) {
+			if err := rep.Run("install the pod network (flannel "+versions.Flannel+", host-gw)", func(log io.Writer) error {
+				return installNetwork(ctx, c.Kubeconfig, kindCfg.Networking.PodSubnet, log)
+			}); err != nil {
+				exportLogs(rep, provider, c.Name, opts.LogDir)
+				return nil, err
+			}
+		}
 	}
 	c.Reused = reused
-	if err := rep.Run("wait for the node to be Ready and CoreDNS to run", func(log io.Writer) error {
-		return waitReady(ctx, c.Kubeconfig, opts.ReadyTimeout, log)
+	c.Nodes = nodeCount(kindCfg)
+	if err := rep.Run(fmt.Sprintf("wait for the %s to be Ready and CoreDNS to run", plural(c.Nodes, "node")), func(log io.Writer) error {
+		return waitReady(ctx, c.Kubeconfig, opts.ReadyTimeout, c.Nodes, log)
 	}); err != nil {
 		exportLogs(rep, provider, c.Name, opts.LogDir)
 		return nil, err
@@ -177,7 +195,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	if reused {
 		verb = "reused"
 	}
-	rep.Printf("==> cluster %q %s in %s (node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), c.NodeImage, c.Kubeconfig)
+	rep.Printf("==> cluster %q %s in %s (%s, node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), plural(c.Nodes, "node"), c.NodeImage, c.Kubeconfig)
 	return c, nil
 }
 
@@ -223,6 +241,48 @@ func loadKindConfig(path string) (*v1alpha4.Cluster, error) {
 	return cfg, nil
 }
 
+// setNodes trims or extends the configuration to n nodes: its first
+// control plane and n-1 workers (copies of its first worker, or plain
+// workers). n 0 leaves it as it is.
+func setNodes(cfg *v1alpha4.Cluster, n int) error {
+	if n == 0 {
+		return nil
+	}
+	if n < 0 {
+		return fmt.Errorf("--nodes %d: a cluster has at least one node (the control plane)", n)
+	}
+	var control *v1alpha4.Node
+	worker := v1alpha4.Node{Role: v1alpha4.WorkerRole}
+	seenWorker := false
+	for i := range cfg.Nodes {
+		switch {
+		case cfg.Nodes[i].Role == v1alpha4.ControlPlaneRole && control == nil:
+			control = &cfg.Nodes[i]
+		case cfg.Nodes[i].Role == v1alpha4.WorkerRole && !seenWorker:
+			worker, seenWorker = cfg.Nodes[i], true
+		}
+	}
+	nodes := []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}}
+	if control != nil {
+		nodes[0] = *control
+	}
+	for range n - 1 {
+		nodes = append(nodes, worker)
+	}
+	cfg.Nodes = nodes
+	return nil
+}
+
+// nodeCount is how many nodes kind makes of cfg: one without a node list.
+func nodeCount(cfg *v1alpha4.Cluster) int { return max(1, len(cfg.Nodes)) }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 // defaultKindConfig is the lesson's cluster.
 //
 //go:embed kind-config.yaml
@@ -247,16 +307,20 @@ func create(ctx context.Context, rep *progress.Reporter, provider *kindcluster.P
 	}
 	err := rep.Run(fmt.Sprintf("create kind cluster %q", c.Name), func(log io.Writer) error {
 		done := make(chan error, 1)
-		go func() {
-			done <- provider.Create(c.Name,
-				kindcluster.CreateWithV1Alpha4Config(cfg),
-				kindcluster.CreateWithNodeImage(c.NodeImage),
-				kindcluster.CreateWithRetain(true),
-				kindcluster.CreateWithWaitForReady(opts.ReadyTimeout),
-				kindcluster.CreateWithKubeconfigPath(c.Kubeconfig),
-				kindcluster.CreateWithDisplayUsage(false),
-				kindcluster.CreateWithDisplaySalutation(false))
-		}()
+		createOpts := []kindcluster.CreateOption{
+			kindcluster.CreateWithV1Alpha4Config(cfg),
+			kindcluster.CreateWithNodeImage(c.NodeImage),
+			kindcluster.CreateWithRetain(true),
+			kindcluster.CreateWithKubeconfigPath(c.Kubeconfig),
+			kindcluster.CreateWithDisplayUsage(false),
+			kindcluster.CreateWithDisplaySalutation(false),
+		}
+		// Without kind's CNI the nodes become Ready only once joblab has
+		// installed the pod network: kind must not wait for them.
+		if !installsNetwork(cfg) {
+			createOpts = append(createOpts, kindcluster.CreateWithWaitForReady(opts.ReadyTimeout))
+		}
+		go func() { done <- provider.Create(c.Name, createOpts...) }()
 		select {
 		case err := <-done:
 			return err

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	watchtools "k8s.io/client-go/tools/watch"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
 
@@ -27,7 +28,7 @@ import (
 
 // reuseOrClean reuses a healthy cluster of the same name, and deletes one
 // that is not healthy so that it can be created again.
-func reuseOrClean(ctx context.Context, rep *progress.Reporter, provider *kindcluster.Provider, c *Cluster, opts Options) (bool, error) {
+func reuseOrClean(ctx context.Context, rep *progress.Reporter, provider *kindcluster.Provider, c *Cluster, cfg *v1alpha4.Cluster) (bool, error) {
 	names, err := provider.List()
 	if err != nil {
 		return false, fmt.Errorf("listing kind clusters: %w", err)
@@ -35,15 +36,43 @@ func reuseOrClean(ctx context.Context, rep *progress.Reporter, provider *kindclu
 	if !slices.Contains(names, c.Name) {
 		return false, nil
 	}
+	wantImage := c.NodeImage
 	problem := clusterProblem(ctx, provider, c)
+	if problem == "" && wantImage != "" && c.NodeImage != wantImage {
+		problem = fmt.Sprintf("its nodes run image %s, this joblab builds %s", c.NodeImage, wantImage)
+	}
+	if problem == "" {
+		problem = shapeProblem(ctx, provider, c, cfg)
+	}
 	if problem == "" {
 		return true, nil
 	}
-	rep.Printf("==> cluster %q exists but is not healthy (%s): deleting it to create it again", c.Name, problem)
+	// The new cluster runs the node image this joblab wants, not the one
+	// clusterProblem found.
+	c.NodeImage = wantImage
+	rep.Printf("==> cluster %q exists but cannot be reused (%s): deleting it to create it again", c.Name, problem)
 	if err := provider.Delete(c.Name, c.Kubeconfig); err != nil {
 		return false, fmt.Errorf("deleting the unhealthy cluster %q: %w (try: make cluster-delete)", c.Name, err)
 	}
 	return false, nil
+}
+
+// shapeProblem returns why a healthy cluster is not the one cfg asks for:
+// another number of nodes, or not joblab's pod network.
+func shapeProblem(ctx context.Context, provider *kindcluster.Provider, c *Cluster, cfg *v1alpha4.Cluster) string {
+	nodes, err := provider.ListNodes(c.Name)
+	if err != nil {
+		return "cannot list its nodes: " + err.Error()
+	}
+	if want := nodeCount(cfg); len(nodes) != want {
+		return fmt.Sprintf("it has %s, the configuration asks for %d", plural(len(nodes), "node"), want)
+	}
+	if installsNetwork(cfg) {
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		return networkProblem(ctx, c.Kubeconfig)
+	}
+	return ""
 }
 
 // clusterProblem returns why an existing cluster cannot be reused, or "".
@@ -117,7 +146,7 @@ func nodeReady(n *corev1.Node) bool {
 
 // waitReady watches until every node is Ready and every CoreDNS pod runs
 // and is ready. On timeout it says what it last saw.
-func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, log io.Writer) error {
+func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, nodes int, log io.Writer) error {
 	client, err := newClient(kubeconfig)
 	if err != nil {
 		return err
@@ -125,18 +154,35 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, lo
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var lastNodes string
+	readyNodes := map[string]bool{}
+	allReady := func() bool {
+		if len(readyNodes) < nodes {
+			return false
+		}
+		for _, r := range readyNodes {
+			if !r {
+				return false
+			}
+		}
+		return true
+	}
 	nodeLW := kube.ListWatch(client.CoreV1().Nodes().List, client.CoreV1().Nodes().Watch, nil)
 	_, err = watchtools.UntilWithSync(ctx, nodeLW, &corev1.Node{}, nil, func(ev watch.Event) (bool, error) {
 		n, ok := ev.Object.(*corev1.Node)
 		if !ok {
 			return false, nil
 		}
-		lastNodes = fmt.Sprintf("node %s Ready=%v", n.Name, nodeReady(n))
+		if ev.Type == watch.Deleted {
+			delete(readyNodes, n.Name)
+		} else {
+			readyNodes[n.Name] = nodeReady(n)
+		}
+		lastNodes = fmt.Sprintf("node %s Ready=%v (%d of %d nodes Ready)", n.Name, nodeReady(n), countTrue(readyNodes), nodes)
 		fmt.Fprintln(log, lastNodes)
-		return nodeReady(n), nil
+		return allReady(), nil
 	})
 	if err != nil {
-		return fmt.Errorf("waiting %s for the node to be Ready: %w (last seen: %s)", timeout, err, orNothing(lastNodes))
+		return fmt.Errorf("waiting %s for %d nodes to be Ready: %w (last seen: %s)", timeout, nodes, err, orNothing(lastNodes))
 	}
 	selector := "k8s-app=kube-dns"
 	ready := map[string]bool{}
@@ -168,6 +214,16 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, lo
 		return fmt.Errorf("waiting %s for CoreDNS to run: %w (last seen: %s)", timeout, err, orNothing(lastDNS))
 	}
 	return nil
+}
+
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
 }
 
 func podReady(p *corev1.Pod) bool {

@@ -2,7 +2,9 @@
 
 // Package smoke checks that the cluster joblab creates can run a pod: a
 // busybox:latest pod, pulled with policy Always (offline: from the registry
-// mirror), runs to completion and its log reads as expected.
+// mirror), runs to completion and its log reads as expected; and that its
+// network spans the nodes: a pod reaches a pod on another node, a Service
+// found through CoreDNS, and a NodePort answers on every node.
 package smoke
 
 import (

@@ -1,0 +1,101 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"text/template"
+
+	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/e2e-framework/klient/decoder"
+	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+
+	"github.com/joblab/joblab/internal/versions"
+)
+
+// flannelManifest is the pod network joblab installs: flannel, host-gw.
+//
+//go:embed flannel.yaml
+var flannelManifest string
+
+// NetworkNamespace and NetworkDaemonSet name the pod network's DaemonSet.
+const (
+	NetworkNamespace = "kube-flannel"
+	NetworkDaemonSet = "flannel"
+)
+
+// defaultPodSubnet is kind's pod subnet when the configuration names none.
+const defaultPodSubnet = "10.244.0.0/16"
+
+// renderNetwork fills the flannel manifest in for a pod subnet.
+func renderNetwork(podSubnet string) (string, error) {
+	if podSubnet == "" {
+		podSubnet = defaultPodSubnet
+	}
+	tmpl, err := template.New("flannel.yaml").Option("missingkey=error").Parse(flannelManifest)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	err = tmpl.Execute(&b, map[string]string{"PodSubnet": podSubnet, "Image": versions.FlannelImage})
+	return b.String(), err
+}
+
+// installsNetwork tells whether joblab installs the pod network of a
+// cluster of this configuration: kind's default CNI is turned off.
+func installsNetwork(cfg *v1alpha4.Cluster) bool { return cfg.Networking.DisableDefaultCNI }
+
+// installNetwork creates the pod network's objects (those already there
+// are left as they are).
+func installNetwork(ctx context.Context, kubeconfig, podSubnet string, log io.Writer) error {
+	manifest, err := renderNetwork(podSubnet)
+	if err != nil {
+		return fmt.Errorf("the pod network's manifest: %w", err)
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
+	}
+	res, err := resources.New(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "creating flannel %s (image %s, pod subnet %s)\n", versions.Flannel, versions.FlannelImage, orDefault(podSubnet, defaultPodSubnet))
+	if err := decoder.DecodeEach(ctx, bytes.NewBufferString(manifest), decoder.CreateIgnoreAlreadyExists(res)); err != nil {
+		return fmt.Errorf("creating the pod network (flannel): %w", err)
+	}
+	return nil
+}
+
+// networkProblem says why a cluster's pod network is not joblab's, or "".
+func networkProblem(ctx context.Context, kubeconfig string) string {
+	client, err := newClient(kubeconfig)
+	if err != nil {
+		return err.Error()
+	}
+	var ds *appsv1.DaemonSet
+	ds, err = client.AppsV1().DaemonSets(NetworkNamespace).Get(ctx, NetworkDaemonSet, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return "it has no flannel pod network (an older joblab made it)"
+	}
+	if err != nil {
+		return "cannot read the pod network: " + firstLine(err.Error())
+	}
+	if img := ds.Spec.Template.Spec.Containers[0].Image; img != versions.FlannelImage {
+		return fmt.Sprintf("its pod network runs %s, this joblab installs %s", img, versions.FlannelImage)
+	}
+	return ""
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
