@@ -3,6 +3,8 @@ package cluster
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	_ "embed"
 	"fmt"
 	"io"
@@ -43,8 +45,18 @@ func renderNetwork(podSubnet string) (string, error) {
 		return "", err
 	}
 	var b bytes.Buffer
-	err = tmpl.Execute(&b, map[string]string{"PodSubnet": podSubnet, "Image": versions.FlannelImage})
+	err = tmpl.Execute(&b, map[string]string{"PodSubnet": podSubnet, "Image": versions.FlannelImage, "Digest": networkDigest()})
 	return b.String(), err
+}
+
+// networkDigestAnnotation, on the DaemonSet, records which manifest
+// joblab installed.
+const networkDigestAnnotation = "joblab.io/network-digest"
+
+// networkDigest identifies the manifest and image this joblab installs.
+func networkDigest() string {
+	sum := sha256.Sum256([]byte(flannelManifest + "\x00" + versions.FlannelImage))
+	return hex.EncodeToString(sum[:6])
 }
 
 // installsNetwork tells whether joblab installs the pod network of a
@@ -87,8 +99,14 @@ func networkProblem(ctx context.Context, kubeconfig string) string {
 	if err != nil {
 		return "cannot read the pod network: " + firstLine(err.Error())
 	}
-	if img := ds.Spec.Template.Spec.Containers[0].Image; img != versions.FlannelImage {
-		return fmt.Sprintf("its pod network runs %s, this joblab installs %s", img, versions.FlannelImage)
+	if ds.DeletionTimestamp != nil {
+		return "its pod network is being deleted"
+	}
+	if got := ds.Annotations[networkDigestAnnotation]; got != networkDigest() {
+		return fmt.Sprintf("its pod network (%s %q) is not the one this joblab installs (%q)", networkDigestAnnotation, got, networkDigest())
+	}
+	if st := ds.Status; st.DesiredNumberScheduled == 0 || st.NumberReady < st.DesiredNumberScheduled {
+		return fmt.Sprintf("its pod network runs on %d of %d nodes", st.NumberReady, st.DesiredNumberScheduled)
 	}
 	return ""
 }

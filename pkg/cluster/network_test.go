@@ -155,3 +155,15 @@ func TestSetNodes(t *testing.T) {
 		t.Error("--nodes -1 was accepted")
 	}
 }
+
+// joblab clean removes what carries managed-by=joblab; the pod network
+// must survive it.
+func TestNetworkIsNotJoblabsLeftover(t *testing.T) {
+	manifest, err := renderNetwork("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(manifest, "app.kubernetes.io/managed-by: joblab\n") {
+		t.Error("the pod network carries joblab's owner label: joblab clean would delete it")
+	}
+}
