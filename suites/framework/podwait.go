@@ -26,11 +26,11 @@ const freshStart = 2 * time.Second
 
 // WaitForFreshRunningPod watches the pods of selector until one runs whose
 // container started within the last freshStart (any running pod once 10 s
-// passed without one), skipping the names in exclude, and returns its name.
-func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, exclude []string, timeout time.Duration) (string, error) {
+// passed without one), skipping the names in exclude, and returns it.
+func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, exclude []string, timeout time.Duration) (*corev1.Pod, error) {
 	began := time.Now()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
-	var picked string
+	var picked *corev1.Pod
 	_, err := WatchUntil(ctx, lw, fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns), timeout, nil, func(t watch.EventType, p *corev1.Pod) (bool, error) {
 		if t == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {
 			return false, nil
@@ -40,7 +40,7 @@ func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, se
 				continue
 			}
 			if time.Since(c.State.Running.StartedAt.Time) < freshStart || time.Since(began) > 10*time.Second {
-				picked = p.Name
+				picked = p
 				return true, nil
 			}
 		}
@@ -65,17 +65,19 @@ func WaitForPodGone(ctx context.Context, cs kubernetes.Interface, ns, name strin
 }
 
 // WatchForPodsGoing watches the pods of selector for window and returns
-// "" when none was deleted or marked for deletion, else which and when.
-// It returns early on the first such pod: the window is long enough that a
-// plausible ttlSecondsAfterFinished or an eager clean-up shows.
-func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selector string, window time.Duration) string {
+// how many there were when the watch began, and "" when none was deleted
+// or marked for deletion, else which and when. It returns early on the
+// first such pod: the window is long enough that a plausible
+// ttlSecondsAfterFinished or an eager clean-up shows.
+func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selector string, window time.Duration) (present int, gone string) {
 	ctx, cancel := context.WithTimeout(ctx, window)
 	defer cancel()
 	began := time.Now()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
 	var going []string
 	empty := func(store cache.Store) (bool, error) {
-		if len(store.List()) == 0 {
+		present = len(store.List())
+		if present == 0 {
 			going = append(going, "no pod left")
 			return true, nil
 		}
@@ -92,7 +94,7 @@ func WatchForPodsGoing(ctx context.Context, cs kubernetes.Interface, ns, selecto
 		}
 		return false, nil
 	})
-	return strings.Join(going, "; ")
+	return present, strings.Join(going, "; ")
 }
 
 // JobCountedPod reads, once a pod of a Job is gone, how the Job

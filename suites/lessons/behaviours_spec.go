@@ -42,10 +42,9 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 
 	watch := lab.Within(framework.LabTimeouts.PodsKept)
 	lab.Step(fmt.Sprintf("watching the finished pod for %s: it must stay", watch))
-	pods, err := framework.JobPods(ctx, cs, ns, "prime-number")
-	Expect(err).NotTo(HaveOccurred())
-	r.Equal("pods of the finished Job", 1, len(pods))
-	gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", watch)
+	// The watch's first list: the pods there once the Job finished.
+	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", watch)
+	r.Equal("pods of the finished Job", 1, present)
 	r.Add(fmt.Sprintf("pods kept after the Job finished (watched %s)", watch), "kept", keptOrGone(gone), gone == "")
 
 	lab.Step("kubectl delete job prime-number")
@@ -91,10 +90,9 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 	// count; another one is lost instead.
 	var lost, endedFirst []string
 	for attempt := 1; attempt <= 3 && len(lost) == 0; attempt++ {
-		victim, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name=normal-job", append(append([]string{}, endedFirst...), lost...), framework.Timeouts.PodStart)
+		pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name=normal-job", append(append([]string{}, endedFirst...), lost...), framework.Timeouts.PodStart)
 		lab.Require("a pod of normal-job that has just started running", "found", err)
-		pod, err := cs.CoreV1().Pods(ns).Get(ctx, victim, metav1.GetOptions{})
-		Expect(err).NotTo(HaveOccurred())
+		victim := pod.Name
 		Expect(cs.CoreV1().Pods(ns).Delete(ctx, victim, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})).To(Succeed())
 		_, err = framework.WaitForPodGone(ctx, cs, ns, victim, framework.LabTimeouts.PodsGone)
 		Expect(err).NotTo(HaveOccurred())
