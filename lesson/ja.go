@@ -64,6 +64,12 @@ var factsJa = map[string]string{
 	"the oldest Job's pods removed with it":                                      "最古のジョブのポッドも一緒に削除される",
 	"the whole log in numpy's layout (12 a line, width 5, as the notes)":         "ログ全体が numpy の形式(1行12個、幅5、テキストの通り)",
 	"workers started first (parallelism 2)":                                      "最初に起動したワーカー(並行数 2)",
+	"the Job's pod runs on a worker":                                             "ジョブのポッドがワーカーで実行される",
+	"the stopped node noticed lost (NotReady)":                                   "停止したノードが失われたと検知される(NotReady)",
+	"the lost pod is started again on another node":                              "失われたポッドが別のノードで再び起動される",
+	"the lost pod's fate":                                                        "失われたポッドの行方",
+	"the Job reaches its completion while the node is down (SuccessCriteriaMet)": "ノードの停止中にジョブが実行回数に達する(SuccessCriteriaMet)",
+	"pods created: the lost one and its replacement":                             "作成されたポッド数: 失われたポッドとその代わり",
 }
 
 // factPatternsJa translate the facts whose names carry values.

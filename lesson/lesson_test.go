@@ -139,7 +139,10 @@ func TestCatalogueNamesTheLessonsManifests(t *testing.T) {
 		known[m] = true
 	}
 	for _, l := range Labs {
-		if l.Title == "" || len(l.Manifests) == 0 {
+		// A lab that stops a node runs a Job of the harness's own (the
+		// lesson gives no manifest for it); every other lab applies the
+		// lesson's.
+		if l.Title == "" || (len(l.Manifests) == 0 && !l.Alone) {
 			t.Errorf("lab %s has no title or manifests", l.Name)
 		}
 		for _, m := range l.Manifests {

@@ -241,13 +241,21 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 		preps[i] = prepared{dir: dir, base: base}
 		sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
 		for _, lab := range r.labs {
-			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace)})
+			info, _ := lesson.FindLab(lab)
+			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace), cluster: r.clusterKey, alone: info.Alone})
 		}
 	}
 	// The longest labs first (the cron lab's four minutes, the broker
 	// lab's turns at the NodePort): the class ends when its longest chain
 	// does. Among labs of one length, the students' order.
-	sort.SliceStable(units, func(a, b int) bool { return expected(units[a].lab) > expected(units[b].lab) })
+	// Labs that run alone on their cluster (they stop a node) come last:
+	// they wait for every other lab there.
+	sort.SliceStable(units, func(a, b int) bool {
+		if units[a].alone != units[b].alone {
+			return units[b].alone
+		}
+		return expected(units[a].lab) > expected(units[b].lab)
+	})
 	parallel := flags.parallel
 	if parallel == 0 {
 		parallel = len(units)

@@ -20,6 +20,17 @@ type unit struct {
 	// hold the same thing never run at once; among them, the earlier
 	// goes first.
 	holds []string
+	// cluster is where the lab runs; an alone lab (one that stops a node)
+	// runs while no other lab runs on its cluster, and the labs before it
+	// there run first.
+	cluster string
+	alone   bool
+}
+
+// exclusive tells whether units a and b may not run at once because one
+// of them runs alone on the cluster both use.
+func exclusive(a, b unit) bool {
+	return (a.alone || b.alone) && a.cluster == b.cluster
 }
 
 // labHolds lists what a lab holds while it runs: the NodePorts of its
@@ -74,13 +85,18 @@ func schedule(ctx context.Context, units []unit, parallel int, start func(i int)
 				return true
 			}
 		}
+		for j := range units {
+			if j != i && started[j] && !finished[j] && exclusive(units[i], units[j]) {
+				return true
+			}
+		}
 		// An earlier unit that shares something and has not run yet goes
 		// first.
 		for j := 0; j < i; j++ {
 			if started[j] {
 				continue
 			}
-			if shares(units[i].holds, units[j].holds) {
+			if shares(units[i].holds, units[j].holds) || exclusive(units[i], units[j]) {
 				return true
 			}
 		}

@@ -286,3 +286,33 @@ func TestReadClassFile(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduleRunsAnAloneUnitWithNothingElseOnItsCluster(t *testing.T) {
+	// Two students on cluster a, one on cluster b; the node-loss lab of
+	// cluster a stops a node there.
+	units := []unit{
+		{lab: "prime", cluster: "a"},
+		{lab: "cron", cluster: "a"},
+		{lab: "node-loss", cluster: "a", alone: true},
+		{lab: "prime", cluster: "b"},
+	}
+	p := startProbe(context.Background(), units, 4)
+	got := map[int]bool{}
+	for range 3 {
+		got[p.next(t)] = true
+	}
+	if !got[0] || !got[1] || !got[3] {
+		t.Fatalf("started %v, want the labs 0, 1 and 3, not the alone one", got)
+	}
+	close(p.release[0])
+	if i := p.next(t); i != -1 {
+		t.Fatalf("unit %d started while cron still runs on cluster a", i)
+	}
+	close(p.release[1])
+	if i := p.next(t); i != 2 {
+		t.Fatalf("started %d, want the alone unit once cluster a is free", i)
+	}
+	close(p.release[2])
+	close(p.release[3])
+	<-p.result
+}

@@ -128,6 +128,9 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
 var LabTimeouts = struct {
 	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone, PodsKept time.Duration
+	// NodeLoss bounds the node-loss Job: a node noticed lost, its pod
+	// evicted, the replacement's 30 s; NodeBack a stopped node's return.
+	NodeLoss, NodeBack time.Duration
 	// AfterFailedWait bounds a lab's later waits once a wait it depends
 	// on has failed: the state they wait for will not come (Lab.Within).
 	AfterFailedWait time.Duration
@@ -141,6 +144,8 @@ var LabTimeouts = struct {
 	CronRuns:         7 * time.Minute, // four runs on minute boundaries, clean-up seen at 200 s
 	Events:           1 * time.Minute, // events can arrive after the state they report
 	PodsGone:         2 * time.Minute,
-	PodsKept:         time.Minute, // longer than any TTL a student would set to see the clean-up
+	PodsKept:         time.Minute,     // longer than any TTL a student would set to see the clean-up
+	NodeLoss:         5 * time.Minute, // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
+	NodeBack:         3 * time.Minute,
 	AfterFailedWait:  10 * time.Second,
 }

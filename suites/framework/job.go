@@ -29,6 +29,23 @@ const (
 	JobFailed   JobEnd = "Failed"
 )
 
+// JobSuccessCriteriaMet is what a wait can ask for instead of an end: the
+// Job has its completions (condition SuccessCriteriaMet), though it is
+// Complete only once none of its pods is left terminating, which a pod on
+// a lost node is until the node returns.
+const JobSuccessCriteriaMet JobEnd = "SuccessCriteriaMet"
+
+// successCriteriaMet tells whether the Job's SuccessCriteriaMet condition
+// is True.
+func successCriteriaMet(j *batchv1.Job) bool {
+	for _, c := range j.Status.Conditions {
+		if c.Type == batchv1.JobSuccessCriteriaMet && c.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}
+
 // JobRun is what was observed of a Job until it ended.
 type JobRun struct {
 	Job      *batchv1.Job
@@ -93,6 +110,9 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 			return false, stop("the job was deleted")
 		}
 		end := jobEnd(j)
+		if want == JobSuccessCriteriaMet && (end == JobComplete || successCriteriaMet(j)) {
+			return true, nil
+		}
 		if end != "" && end != want {
 			return false, stop("the job ended " + string(end))
 		}

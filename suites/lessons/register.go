@@ -65,6 +65,14 @@ var _ = Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
 	})
 })
 
+// node-loss stops a worker: Serial, so that no other spec of the suite
+// has pods on it meanwhile (the joblab command runs it alone likewise).
+var _ = Describe(lesson.Describe("node-loss"), Label("node-loss"), Serial, func() {
+	It("starts the pod of a crashed worker again on another node, and the Job completes", func(ctx context.Context) {
+		NodeLossSpec(ctx, NodeLossInput{Env: env, Lab: "node-loss"})
+	})
+})
+
 var _ = Describe("joblab itself", Label("harness"), func() {
 	It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
 		MissingImageSpec(ctx, env)

@@ -1,0 +1,140 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/joblab/joblab/internal/docker"
+	"github.com/joblab/joblab/internal/kube"
+)
+
+// kindClusterLabel is the label kind puts on a node's container.
+const kindClusterLabel = "io.x-k8s.kind.cluster"
+
+// StoppableWorkers lists the nodes that run pods (no NoSchedule taint),
+// are Ready, and are kind node containers of this host's Docker engine,
+// which joblab can stop and start as a node crash and its return. When
+// fewer than two are found, why says what is missing.
+func StoppableWorkers(ctx context.Context, cs kubernetes.Interface) (workers []string, why string) {
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, "the nodes cannot be read here (" + firstLineOf(err.Error()) + ")"
+	}
+	var notKind []string
+	for i := range nodes.Items {
+		n := &nodes.Items[i]
+		if hasNoSchedule(n) || !NodeReady(n) {
+			continue
+		}
+		if docker.ContainerLabel(ctx, n.Name, kindClusterLabel) == "" {
+			notKind = append(notKind, n.Name)
+			continue
+		}
+		workers = append(workers, n.Name)
+	}
+	switch {
+	case len(workers) >= 2:
+		return workers, ""
+	case len(notKind) > 0:
+		return workers, fmt.Sprintf("nodes %s are not kind containers of this host's Docker engine: joblab cannot stop them", strings.Join(notKind, ", "))
+	default:
+		return workers, fmt.Sprintf("the cluster has %d Ready node(s) that run pods; a lost node's pod needs another node to go to (joblab up --nodes 3)", len(workers))
+	}
+}
+
+// StopNode crashes a kind node: its container is killed, every process in
+// it at once, as when a machine loses power.
+func StopNode(ctx context.Context, node string) error {
+	if _, err := docker.Run(ctx, "container", "kill", node); err != nil {
+		return fmt.Errorf("stopping node %s (docker kill): %w", node, err)
+	}
+	return nil
+}
+
+// StartNode starts a stopped kind node again and watches it until it is
+// Ready; a running node is only waited for.
+func StartNode(ctx context.Context, cs kubernetes.Interface, node string, timeout time.Duration) error {
+	if docker.ContainerState(ctx, node) != "running" {
+		if _, err := docker.Run(ctx, "container", "start", node); err != nil {
+			return fmt.Errorf("starting node %s again (docker start): %w", node, err)
+		}
+	}
+	sel := fields.OneTermEqualSelector("metadata.name", node).String()
+	lw := kube.ListWatch(cs.CoreV1().Nodes().List, cs.CoreV1().Nodes().Watch, kube.ByFields(sel))
+	_, err := WatchUntil(ctx, lw, "node "+node+" to be Ready again", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
+		return NodeReady(n), nil
+	}, describeNode)
+	return err
+}
+
+// WaitForNodeNotReady watches a node until the control plane no longer
+// counts it Ready (NotReady or Unknown) and returns when that was seen.
+func WaitForNodeNotReady(ctx context.Context, cs kubernetes.Interface, node string, timeout time.Duration) (time.Time, error) {
+	sel := fields.OneTermEqualSelector("metadata.name", node).String()
+	lw := kube.ListWatch(cs.CoreV1().Nodes().List, cs.CoreV1().Nodes().Watch, kube.ByFields(sel))
+	_, err := WatchUntil(ctx, lw, "node "+node+" to be noticed lost (Ready not True)", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
+		return !NodeReady(n), nil
+	}, describeNode)
+	return time.Now(), err
+}
+
+// NodeReady tells whether a node's Ready condition is True.
+func NodeReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func describeNode(n *corev1.Node) string {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return fmt.Sprintf("node %s Ready=%s (%s)", n.Name, c.Status, c.Reason)
+		}
+	}
+	return "node " + n.Name + " without a Ready condition"
+}
+
+func hasNoSchedule(n *corev1.Node) bool {
+	for _, t := range n.Spec.Taints {
+		if t.Effect == corev1.TaintEffectNoSchedule {
+			return true
+		}
+	}
+	return n.Spec.Unschedulable
+}
+
+// ControlPlaneFlags reads flags of the control plane's static pods in
+// kube-system (component=name): the value of each flag asked for, "default"
+// when the command does not set it. Unreadable (RBAC, a managed control
+// plane), it says so.
+func ControlPlaneFlags(ctx context.Context, cs kubernetes.Interface, component string, flags ...string) map[string]string {
+	out := map[string]string{}
+	pods, err := cs.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{LabelSelector: "component=" + component})
+	for _, f := range flags {
+		out[f] = "unknown (" + component + " cannot be read here)"
+	}
+	if err != nil || len(pods.Items) == 0 || len(pods.Items[0].Spec.Containers) == 0 {
+		return out
+	}
+	c := pods.Items[0].Spec.Containers[0]
+	for _, f := range flags {
+		out[f] = "default"
+		for _, arg := range append(append([]string{}, c.Command...), c.Args...) {
+			if v, ok := strings.CutPrefix(arg, "--"+f+"="); ok {
+				out[f] = v
+			}
+		}
+	}
+	return out
+}
