@@ -176,7 +176,17 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	c.Reused = reused
 	c.Nodes = nodeCount(kindCfg)
 	if err := rep.Run(fmt.Sprintf("wait for the %s to be Ready and CoreDNS to run", plural(c.Nodes, "node")), func(log io.Writer) error {
-		return waitReady(ctx, c.Kubeconfig, opts.ReadyTimeout, c.Nodes, log)
+		if err := waitReady(ctx, c.Kubeconfig, opts.ReadyTimeout, c.Nodes, log); err != nil {
+			return err
+		}
+		if !installsNetwork(kindCfg) {
+			return nil
+		}
+		client, err := newClient(c.Kubeconfig)
+		if err != nil {
+			return err
+		}
+		return waitNetworkReady(ctx, client, opts.ReadyTimeout, log)
 	}); err != nil {
 		exportLogs(rep, provider, c.Name, opts.LogDir)
 		return nil, err

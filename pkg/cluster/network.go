@@ -9,15 +9,21 @@ import (
 	"fmt"
 	"io"
 	"text/template"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	watchtools "k8s.io/client-go/tools/watch"
 	"sigs.k8s.io/e2e-framework/klient/decoder"
 	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 
+	"github.com/joblab/joblab/internal/kube"
 	"github.com/joblab/joblab/internal/versions"
 )
 
@@ -105,9 +111,8 @@ func networkProblem(ctx context.Context, kubeconfig string) string {
 	if got := ds.Annotations[networkDigestAnnotation]; got != networkDigest() {
 		return fmt.Sprintf("its pod network (%s %q) is not the one this joblab installs (%q)", networkDigestAnnotation, got, networkDigest())
 	}
-	if st := ds.Status; st.DesiredNumberScheduled == 0 || st.NumberReady < st.DesiredNumberScheduled {
-		return fmt.Sprintf("its pod network runs on %d of %d nodes", st.NumberReady, st.DesiredNumberScheduled)
-	}
+	// A pod of the network that is not ready yet (a node just back) is
+	// waited for (waitNetworkReady), not a reason to make the cluster anew.
 	return ""
 }
 
@@ -116,4 +121,29 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// waitNetworkReady watches the pod network's DaemonSet until its pod runs
+// ready on every node.
+func waitNetworkReady(ctx context.Context, client kubernetes.Interface, timeout time.Duration, log io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("metadata.name", NetworkDaemonSet).String()
+	ds := client.AppsV1().DaemonSets(NetworkNamespace)
+	lw := kube.ListWatch(ds.List, ds.Watch, kube.ByFields(sel))
+	last := "nothing yet"
+	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.DaemonSet{}, nil, func(ev watch.Event) (bool, error) {
+		d, ok := ev.Object.(*appsv1.DaemonSet)
+		if !ok {
+			return false, nil
+		}
+		st := d.Status
+		last = fmt.Sprintf("flannel ready on %d of %d nodes", st.NumberReady, st.DesiredNumberScheduled)
+		fmt.Fprintln(log, last)
+		return st.ObservedGeneration >= d.Generation && st.DesiredNumberScheduled > 0 && st.NumberReady == st.DesiredNumberScheduled, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting %s for the pod network (DaemonSet %s/%s) to be ready on every node: %w (last seen: %s)", timeout, NetworkNamespace, NetworkDaemonSet, err, last)
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/joblab/joblab/internal/docker"
 	"github.com/joblab/joblab/internal/kube"
@@ -69,10 +70,73 @@ func StartNode(ctx context.Context, cs kubernetes.Interface, node string, timeou
 	}
 	sel := fields.OneTermEqualSelector("metadata.name", node).String()
 	lw := kube.ListWatch(cs.CoreV1().Nodes().List, cs.CoreV1().Nodes().Watch, kube.ByFields(sel))
-	_, err := WatchUntil(ctx, lw, "node "+node+" to be Ready again", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
+	if _, err := WatchUntil(ctx, lw, "node "+node+" to be Ready again", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
 		return NodeReady(n), nil
-	}, describeNode)
+	}, describeNode); err != nil {
+		return err
+	}
+	return waitDaemonPodsReady(ctx, cs, node, timeout)
+}
+
+// waitDaemonPodsReady watches the pods of DaemonSets on a node (its pod
+// network, kube-proxy) until each is Running and Ready: a node is back
+// for the next lab only then.
+func waitDaemonPodsReady(ctx context.Context, cs kubernetes.Interface, node string, timeout time.Duration) error {
+	sel := fields.OneTermEqualSelector("spec.nodeName", node).String()
+	lw := kube.ListWatch(cs.CoreV1().Pods("").List, cs.CoreV1().Pods("").Watch, kube.ByFields(sel))
+	ready := map[string]bool{}
+	allReady := func() bool {
+		if len(ready) == 0 {
+			return false
+		}
+		for _, r := range ready {
+			if !r {
+				return false
+			}
+		}
+		return true
+	}
+	// The first list, whole: a ready pod seen first must not end the wait
+	// before an unready one is seen.
+	synced := func(store cache.Store) (bool, error) {
+		for _, obj := range store.List() {
+			if p, ok := obj.(*corev1.Pod); ok && ownedByDaemonSet(p) {
+				ready[p.Namespace+"/"+p.Name] = p.Status.Phase == corev1.PodRunning && podReady(p)
+			}
+		}
+		return allReady(), nil
+	}
+	_, err := WatchUntil(ctx, lw, "the DaemonSet pods of node "+node+" to be Ready", timeout, synced, func(t watch.EventType, p *corev1.Pod) (bool, error) {
+		if !ownedByDaemonSet(p) {
+			return false, nil
+		}
+		key := p.Namespace + "/" + p.Name
+		if t == watch.Deleted {
+			delete(ready, key)
+		} else {
+			ready[key] = p.Status.Phase == corev1.PodRunning && podReady(p)
+		}
+		return allReady(), nil
+	}, DescribePod)
 	return err
+}
+
+func ownedByDaemonSet(p *corev1.Pod) bool {
+	for _, o := range p.OwnerReferences {
+		if o.Kind == "DaemonSet" {
+			return true
+		}
+	}
+	return false
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }
 
 // WaitForNodeNotReady watches a node until the control plane no longer
