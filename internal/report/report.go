@@ -103,7 +103,7 @@ func FromGinkgo(reports []types.Report) *Run {
 			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped || s.State == types.SpecStatePending {
 				continue
 			}
-			lab := Lab{Lab: strings.Join(s.Labels(), ","), Spec: s.LeafNodeText, Verdict: verdict(s.State), Duration: s.RunTime}
+			lab := Lab{Lab: LabName(s.Labels()), Spec: s.LeafNodeText, Verdict: verdict(s.State), Duration: s.RunTime}
 			if lab.Lab == "" {
 				lab.Lab = s.LeafNodeText
 			}
@@ -124,6 +124,9 @@ func FromGinkgo(reports []types.Report) *Run {
 					lab.Facts = append(lab.Facts, lr.Rows...)
 					lab.Pods = append(lab.Pods, lr.Pods...)
 				}
+			}
+			if lab.Reason == "" {
+				lab.Reason = notApplicable(lab.Facts)
 			}
 			run.Labs = append(run.Labs, lab)
 		}
@@ -162,6 +165,32 @@ func OneLine(s string) string {
 		s = s[:140] + "..."
 	}
 	return s
+}
+
+// LabName is the lab a spec belongs to: its labels, without Ginkgo's
+// decorator labels (Serial).
+func LabName(labels []string) string {
+	var out []string
+	for _, l := range labels {
+		if l != "Serial" && l != "Ordered" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// notApplicable says why a lab whose every fact could not be observed here
+// checked nothing, or "" when it observed something.
+func notApplicable(facts []lesson.Row) string {
+	if len(facts) == 0 {
+		return ""
+	}
+	for _, f := range facts {
+		if f.NotObserved == "" {
+			return ""
+		}
+	}
+	return "nothing could be observed here: " + facts[0].NotObserved
 }
 
 // Table renders the summary table as plain text.

@@ -117,3 +117,26 @@ func TestHTMLIsSelfContainedAndEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestLabNameLeavesOutGinkgoDecorators(t *testing.T) {
+	if got := LabName([]string{"node-loss", "Serial"}); got != "node-loss" {
+		t.Errorf("LabName = %q, want node-loss", got)
+	}
+	if got := LabName([]string{"behaviours"}); got != "behaviours" {
+		t.Errorf("LabName = %q, want behaviours", got)
+	}
+}
+
+func TestNotApplicableOnlyWhenNothingWasObserved(t *testing.T) {
+	na := []lesson.Row{{Fact: "a", NotObserved: "one node"}, {Fact: "b", NotObserved: "one node"}}
+	if got := notApplicable(na); !strings.Contains(got, "one node") {
+		t.Errorf("every fact unobserved: %q, want the reason", got)
+	}
+	some := append(na, lesson.Row{Fact: "c", OK: true})
+	if got := notApplicable(some); got != "" {
+		t.Errorf("a fact observed: %q, want nothing", got)
+	}
+	if got := notApplicable(nil); got != "" {
+		t.Errorf("no facts: %q, want nothing", got)
+	}
+}

@@ -63,6 +63,9 @@ type Benchmark struct {
 // APIRequestsEntry is the report entry that carries a spec's request count.
 const APIRequestsEntry = report.APIRequestsEntry
 
+// labName is the lab of a spec's labels (report.LabName).
+var labName = report.LabName
+
 // WriteSummary turns the suite report into the summary table (printed and
 // written as summary.md, with every lab's documented-versus-observed table)
 // and benchmark.json.
@@ -76,7 +79,7 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 		if s.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		lab := strings.Join(s.Labels(), ",")
+		lab := labName(s.Labels())
 		r := SpecResult{Lab: lab, Spec: s.LeafNodeText, Verdict: verdict(s.State), Seconds: s.RunTime.Seconds()}
 		if s.Failed() || s.State == types.SpecStateSkipped {
 			r.Reason = firstLineOf(s.FailureMessage())
