@@ -119,7 +119,7 @@ func clusterProblem(ctx context.Context, provider *kindcluster.Provider, c *Clus
 		return "cannot list nodes: " + err.Error()
 	}
 	for _, n := range list.Items {
-		if !nodeReady(&n) {
+		if !kube.NodeReady(&n) {
 			return fmt.Sprintf("node %s is not Ready", n.Name)
 		}
 	}
@@ -133,15 +133,6 @@ func newClient(kubeconfig string) (*kubernetes.Clientset, error) {
 	}
 	cfg.Timeout = 30 * time.Second
 	return kubernetes.NewForConfig(cfg)
-}
-
-func nodeReady(n *corev1.Node) bool {
-	for _, c := range n.Status.Conditions {
-		if c.Type == corev1.NodeReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 // waitReady watches until every node is Ready and every CoreDNS pod runs
@@ -175,9 +166,9 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, no
 		if ev.Type == watch.Deleted {
 			delete(readyNodes, n.Name)
 		} else {
-			readyNodes[n.Name] = nodeReady(n)
+			readyNodes[n.Name] = kube.NodeReady(n)
 		}
-		lastNodes = fmt.Sprintf("node %s Ready=%v (%d of %d nodes Ready)", n.Name, nodeReady(n), countTrue(readyNodes), nodes)
+		lastNodes = fmt.Sprintf("node %s Ready=%v (%d of %d nodes Ready)", n.Name, kube.NodeReady(n), countTrue(readyNodes), nodes)
 		fmt.Fprintln(log, lastNodes)
 		return allReady(), nil
 	})
@@ -196,7 +187,7 @@ func waitReady(ctx context.Context, kubeconfig string, timeout time.Duration, no
 		if ev.Type == watch.Deleted {
 			delete(ready, p.Name)
 		} else {
-			ready[p.Name] = p.Status.Phase == corev1.PodRunning && podReady(p)
+			ready[p.Name] = p.Status.Phase == corev1.PodRunning && kube.PodReady(p)
 		}
 		lastDNS = fmt.Sprintf("pod %s phase=%s ready=%v %s", p.Name, p.Status.Phase, ready[p.Name], containerWaiting(p))
 		fmt.Fprintln(log, lastDNS)
@@ -224,15 +215,6 @@ func countTrue(m map[string]bool) int {
 		}
 	}
 	return n
-}
-
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 func containerWaiting(p *corev1.Pod) string {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"github.com/joblab/joblab/internal/kube"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -143,6 +145,26 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 		return run, we
 	}
 	return run, nil
+}
+
+// WatchJobInBackground starts WatchJob now, before the Job exists or while
+// the spec acts on it, so that every pod's start and end is seen, and
+// returns a function that waits for its result.
+func WatchJobInBackground(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration) (wait func() (*JobRun, error)) {
+	type result struct {
+		run *JobRun
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer GinkgoRecover()
+		run, err := WatchJob(ctx, cs, ns, name, want, timeout)
+		done <- result{run, err}
+	}()
+	return func() (*JobRun, error) {
+		r := <-done
+		return r.run, r.err
+	}
 }
 
 // podRecorder keeps what a watch saw of a Job's pods.

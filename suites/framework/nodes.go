@@ -32,7 +32,7 @@ func StoppableWorkers(ctx context.Context, cs kubernetes.Interface) (workers []s
 	var notKind []string
 	for i := range nodes.Items {
 		n := &nodes.Items[i]
-		if hasNoSchedule(n) || !NodeReady(n) {
+		if !kube.NodeRunsPods(n) || !kube.NodeReady(n) {
 			continue
 		}
 		if docker.ContainerLabel(ctx, n.Name, kindClusterLabel) == "" {
@@ -71,7 +71,7 @@ func StartNode(ctx context.Context, cs kubernetes.Interface, node string, timeou
 	sel := fields.OneTermEqualSelector("metadata.name", node).String()
 	lw := kube.ListWatch(cs.CoreV1().Nodes().List, cs.CoreV1().Nodes().Watch, kube.ByFields(sel))
 	if _, err := WatchUntil(ctx, lw, "node "+node+" to be Ready again", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
-		return NodeReady(n), nil
+		return kube.NodeReady(n), nil
 	}, describeNode); err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func waitDaemonPodsReady(ctx context.Context, cs kubernetes.Interface, node stri
 	synced := func(store cache.Store) (bool, error) {
 		for _, obj := range store.List() {
 			if p, ok := obj.(*corev1.Pod); ok && ownedByDaemonSet(p) {
-				ready[p.Namespace+"/"+p.Name] = p.Status.Phase == corev1.PodRunning && podReady(p)
+				ready[p.Namespace+"/"+p.Name] = p.Status.Phase == corev1.PodRunning && kube.PodReady(p)
 			}
 		}
 		return allReady(), nil
@@ -114,7 +114,7 @@ func waitDaemonPodsReady(ctx context.Context, cs kubernetes.Interface, node stri
 		if t == watch.Deleted {
 			delete(ready, key)
 		} else {
-			ready[key] = p.Status.Phase == corev1.PodRunning && podReady(p)
+			ready[key] = p.Status.Phase == corev1.PodRunning && kube.PodReady(p)
 		}
 		return allReady(), nil
 	}, DescribePod)
@@ -130,34 +130,15 @@ func ownedByDaemonSet(p *corev1.Pod) bool {
 	return false
 }
 
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
-
 // WaitForNodeNotReady watches a node until the control plane no longer
 // counts it Ready (NotReady or Unknown) and returns when that was seen.
 func WaitForNodeNotReady(ctx context.Context, cs kubernetes.Interface, node string, timeout time.Duration) (time.Time, error) {
 	sel := fields.OneTermEqualSelector("metadata.name", node).String()
 	lw := kube.ListWatch(cs.CoreV1().Nodes().List, cs.CoreV1().Nodes().Watch, kube.ByFields(sel))
 	_, err := WatchUntil(ctx, lw, "node "+node+" to be noticed lost (Ready not True)", timeout, nil, func(_ watch.EventType, n *corev1.Node) (bool, error) {
-		return !NodeReady(n), nil
+		return !kube.NodeReady(n), nil
 	}, describeNode)
 	return time.Now(), err
-}
-
-// NodeReady tells whether a node's Ready condition is True.
-func NodeReady(n *corev1.Node) bool {
-	for _, c := range n.Status.Conditions {
-		if c.Type == corev1.NodeReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 func describeNode(n *corev1.Node) string {
@@ -167,15 +148,6 @@ func describeNode(n *corev1.Node) string {
 		}
 	}
 	return "node " + n.Name + " without a Ready condition"
-}
-
-func hasNoSchedule(n *corev1.Node) bool {
-	for _, t := range n.Spec.Taints {
-		if t.Effect == corev1.TaintEffectNoSchedule {
-			return true
-		}
-	}
-	return n.Spec.Unschedulable
 }
 
 // ControlPlaneFlags reads flags of the control plane's static pods in

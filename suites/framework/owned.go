@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -23,7 +22,6 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
-	watchtools "k8s.io/client-go/tools/watch"
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/kube"
@@ -77,17 +75,10 @@ func DeleteOwned(ctx context.Context, cs kubernetes.Interface, ns, selector stri
 // sees them (the first list, and any that appear), and waits until none is
 // left.
 func (k ownedKind) clear(ctx context.Context, selector, what string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	left := map[string]bool{} // name -> still there
 	asked := map[types.UID]bool{}
-	deleteOnce := func(obj any) error {
+	return waitForNone(ctx, k.listWatch(kube.ByLabels(selector)), k.example, what, timeout, func(obj any) error {
 		m, err := meta.Accessor(obj)
-		if err != nil {
-			return nil
-		}
-		left[m.GetName()] = true
-		if m.GetDeletionTimestamp() != nil || asked[m.GetUID()] {
+		if err != nil || m.GetDeletionTimestamp() != nil || asked[m.GetUID()] {
 			return nil
 		}
 		asked[m.GetUID()] = true
@@ -95,51 +86,7 @@ func (k ownedKind) clear(ctx context.Context, selector, what string, timeout tim
 			return fmt.Errorf("deleting joblab's %s %s: %w", k.kind, m.GetName(), err)
 		}
 		return nil
-	}
-	noneLeft := func() bool {
-		for _, l := range left {
-			if l {
-				return false
-			}
-		}
-		return true
-	}
-	// The precondition sees the synced list: nothing there means done,
-	// even though no event would ever say so.
-	precondition := func(store cache.Store) (bool, error) {
-		for _, obj := range store.List() {
-			if err := deleteOnce(obj); err != nil {
-				return false, err
-			}
-		}
-		return noneLeft(), nil
-	}
-	_, err := watchtools.UntilWithSync(ctx, k.listWatch(kube.ByLabels(selector)), k.example, precondition, func(ev watch.Event) (bool, error) {
-		if ev.Type == watch.Deleted {
-			if m, err := meta.Accessor(ev.Object); err == nil {
-				left[m.GetName()] = false
-			}
-			return noneLeft(), nil
-		}
-		if err := deleteOnce(ev.Object); err != nil {
-			return false, err
-		}
-		return noneLeft(), nil
 	})
-	if err == nil {
-		return nil
-	}
-	if ctx.Err() == nil {
-		return &WaitError{What: what, Reason: err.Error()}
-	}
-	var names []string
-	for n, l := range left {
-		if l {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
 }
 
 // ownedKind is one kind of object joblab creates in a namespace, with the

@@ -111,7 +111,7 @@ func ClearStale(ctx context.Context, cs kubernetes.Interface, ns string, refs []
 			return fmt.Errorf("removing joblab's stale %s %s in %s: %w", ref.Kind, ref.Name, ns, err)
 		}
 		what := fmt.Sprintf("joblab's stale %s %s/%s to be gone", ref.Kind, ns, ref.Name)
-		if err := waitForNone(ctx, k.listWatch(kube.ByName(ref.Name)), k.example, what, timeout); err != nil {
+		if err := waitForNone(ctx, k.listWatch(kube.ByName(ref.Name)), k.example, what, timeout, nil); err != nil {
 			return err
 		}
 	}

@@ -102,41 +102,71 @@ func DescribePod(p *corev1.Pod) string {
 // WaitForPodsGone watches until no pod matches selector.
 func WaitForPodsGone(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) error {
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
-	return waitForNone(ctx, lw, &corev1.Pod{}, "pods "+selector+" in "+ns+" to be gone", timeout)
+	return waitForNone(ctx, lw, &corev1.Pod{}, "pods "+selector+" in "+ns+" to be gone", timeout, nil)
 }
 
-// waitForNone watches a list until it is empty.
-func waitForNone(ctx context.Context, lw cache.ListerWatcher, obj runtime.Object, what string, timeout time.Duration) error {
+// waitForNone watches a list until it is empty. present, when not nil,
+// sees every object the watch finds there (the first list, and any that
+// appear) until it is gone, e.g. to delete it; its error ends the wait.
+func waitForNone(ctx context.Context, lw cache.ListerWatcher, obj runtime.Object, what string, timeout time.Duration, present func(obj any) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	left := map[string]bool{}
-	// The precondition sees the synced list: nothing left means done, even
-	// though no event would ever say so.
-	none := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	_, err := watchtools.UntilWithSync(ctx, lw, obj, none, func(ev watch.Event) (bool, error) {
-		m, err := meta.Accessor(ev.Object)
+	left := map[string]bool{} // name -> still there
+	seen := func(o any) error {
+		m, err := meta.Accessor(o)
 		if err != nil {
-			return false, nil
+			return nil
 		}
-		left[m.GetName()] = ev.Type != watch.Deleted
+		left[m.GetName()] = true
+		if present != nil {
+			return present(o)
+		}
+		return nil
+	}
+	noneLeft := func() bool {
 		for _, l := range left {
 			if l {
-				return false, nil
+				return false
 			}
 		}
-		return true, nil
-	})
-	if err != nil {
-		var names []string
-		for n, l := range left {
-			if l {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
+		return true
 	}
-	return nil
+	// The precondition sees the synced list: nothing there means done,
+	// even though no event would ever say so.
+	precondition := func(store cache.Store) (bool, error) {
+		for _, o := range store.List() {
+			if err := seen(o); err != nil {
+				return false, err
+			}
+		}
+		return noneLeft(), nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, lw, obj, precondition, func(ev watch.Event) (bool, error) {
+		if ev.Type == watch.Deleted {
+			if m, err := meta.Accessor(ev.Object); err == nil {
+				left[m.GetName()] = false
+			}
+			return noneLeft(), nil
+		}
+		if err := seen(ev.Object); err != nil {
+			return false, err
+		}
+		return noneLeft(), nil
+	})
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() == nil {
+		return &WaitError{What: what, Reason: err.Error()}
+	}
+	var names []string
+	for n, l := range left {
+		if l {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return &WaitError{What: what, Reason: fmt.Sprintf("not within %s", timeout), LastSeen: "still there: " + strings.Join(names, ", ")}
 }
 
 // WaitForDeploymentAvailable watches a Deployment until it is Available.

@@ -43,16 +43,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab.Step("running the job initiator from outside the cluster")
 	// Job pngen is watched from before it exists, so that every pod's
 	// start and end is seen however fast the workers are.
-	type watched struct {
-		run *framework.JobRun
-		err error
-	}
-	jobDone := make(chan watched, 1)
-	go func() {
-		defer GinkgoRecover()
-		run, err := framework.WatchJob(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
-		jobDone <- watched{run, err}
-	}()
+	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
 	var said bytes.Buffer
 	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: io.MultiWriter(&said, GinkgoWriter)})
 	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
@@ -93,9 +84,8 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	}
 
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
-	w := <-jobDone
-	run := w.run
-	lab.GoOn("the job ends Complete", "Complete", w.err, run != nil && run.Job != nil)
+	run, err := waitJob()
+	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	n := lesson.BrokerItemCount
 	// kubectl get jobs, and the Job as the API server holds it (read, not
 	// taken from the initiator: what was created, whatever the program

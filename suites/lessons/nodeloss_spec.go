@@ -82,16 +82,7 @@ func NodeLossSpec(ctx context.Context, in NodeLossInput) {
 	_, err := cs.BatchV1().Jobs(ns).Create(ctx, job, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred())
 	// The Job and its pods are watched from before the loss.
-	type watched struct {
-		run *framework.JobRun
-		err error
-	}
-	jobDone := make(chan watched, 1)
-	go func() {
-		defer GinkgoRecover()
-		run, err := framework.WatchJob(ctx, cs, ns, nodeLossJob, framework.JobSuccessCriteriaMet, framework.LabTimeouts.NodeLoss)
-		jobDone <- watched{run, err}
-	}()
+	waitJob := framework.WatchJobInBackground(ctx, cs, ns, nodeLossJob, framework.JobSuccessCriteriaMet, framework.LabTimeouts.NodeLoss)
 	victim, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+nodeLossJob, nil, framework.Timeouts.PodStart)
 	lab.Require("the Job's pod runs on a worker", "running", err)
 	lost := victim.Spec.NodeName
@@ -110,10 +101,10 @@ func NodeLossSpec(ctx context.Context, in NodeLossInput) {
 	lab.GoOn("the stopped node noticed lost (NotReady)", "NotReady", err, true)
 
 	lab.Step("waiting until the Job starts the pod again and the replacement succeeds")
-	w := <-jobDone
+	run, err := waitJob()
 	// While the lost pod stays Terminating on its dead node, the Job has
 	// its completion (SuccessCriteriaMet) but is not Complete yet.
-	lab.GoOn("the Job reaches its completion while the node is down (SuccessCriteriaMet)", "SuccessCriteriaMet", w.err, w.run != nil && w.run.Job != nil)
+	lab.GoOn("the Job reaches its completion while the node is down (SuccessCriteriaMet)", "SuccessCriteriaMet", err, run != nil && run.Job != nil)
 	pods, _, err := framework.JobPodsTable(ctx, cs, ns, nodeLossJob)
 	Expect(err).NotTo(HaveOccurred())
 	var lostPod, replacement *corev1.Pod

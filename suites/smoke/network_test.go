@@ -34,7 +34,7 @@ var _ = Describe("the cluster's network", func() {
 		Expect(err).NotTo(HaveOccurred())
 		var schedulable []corev1.Node
 		for _, n := range nodes.Items {
-			if !hasNoScheduleTaint(&n) {
+			if kube.NodeRunsPods(&n) {
 				schedulable = append(schedulable, n)
 			}
 		}
@@ -118,15 +118,6 @@ func busyboxPod(name, node, script string) *corev1.Pod {
 	}
 }
 
-func hasNoScheduleTaint(n *corev1.Node) bool {
-	for _, t := range n.Spec.Taints {
-		if t.Effect == corev1.TaintEffectNoSchedule {
-			return true
-		}
-	}
-	return false
-}
-
 func internalIP(n *corev1.Node) string {
 	for _, a := range n.Status.Addresses {
 		if a.Type == corev1.NodeInternalIP {
@@ -141,15 +132,7 @@ func waitForPodReady(ctx context.Context, ns, name string, timeout time.Duration
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(client.CoreV1().Pods(ns).List, client.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
 	return framework.WatchUntil(ctx, lw, fmt.Sprintf("pod %s/%s to be Ready", ns, name), timeout, nil, func(_ watch.EventType, p *corev1.Pod) (bool, error) {
-		if p.Status.Phase != corev1.PodRunning {
-			return false, nil
-		}
-		for _, c := range p.Status.Conditions {
-			if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
-				return true, nil
-			}
-		}
-		return false, nil
+		return p.Status.Phase == corev1.PodRunning && kube.PodReady(p), nil
 	}, framework.DescribePod)
 }
 
