@@ -6,12 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"github.com/joblab/joblab/internal/settings"
 )
 
 // Dir returns the cache directory: $JOBLAB_CACHE_DIR, else joblab/ in the

@@ -40,7 +40,17 @@ type Command struct {
 	// archives: Debian's gcc and libc6-dev), linked statically, for
 	// programs that do not build without it.
 	Cgo bool
+	// Main, when set, is the source of a main package written into the
+	// throwaway module and built instead of Package, which then names
+	// that package's directory inside the module. It selects what a
+	// program links in, such as only the CoreDNS plugins the cluster's
+	// Corefile uses instead of every plugin of the published build.
+	Main string
 }
+
+// buildModule is the throwaway module's path; a Command's Main package is
+// built as buildModule/<Package>.
+const buildModule = "joblab.local/build"
 
 // Build builds every command of cmds from mod in a throwaway module under
 // workDir. Binaries are static (cgo disabled, or linked statically) and
@@ -53,36 +63,94 @@ func Build(ctx context.Context, workDir string, mod Module, cmds []Command, log 
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod(mod)), 0o644); err != nil {
 		return err
 	}
-	for _, c := range cmds {
-		args := []string{"build", "-mod=mod", "-trimpath", "-o", c.Output}
-		ldflags := "-s -w"
-		if c.LDFlags != "" {
-			ldflags += " " + c.LDFlags
-		}
-		cgo := "CGO_ENABLED=0"
-		if c.Cgo {
-			cgo = "CGO_ENABLED=1"
-			ldflags += ` -extldflags "-static"`
-			// The Go resolver and user lookup: glibc's would need its
-			// shared libraries at run time.
-			args = append(args, "-tags", "netgo,osusergo")
-		}
-		args = append(args, "-ldflags", ldflags, c.Package)
-		fmt.Fprintf(log, "$ %s go %s\n", cgo, strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), cgo, "GOFLAGS=-mod=mod", "GOWORK=off")
-		cmd.Stdout, cmd.Stderr = log, log
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build %s@%s: %w", c.Package, mod.Version, err)
+	for _, batch := range batches(cmds) {
+		if err := goBuild(ctx, dir, batch, log); err != nil {
+			return fmt.Errorf("go build %s@%s: %w", batch.packages(), mod.Version, err)
 		}
 	}
 	return nil
 }
 
+// batch is commands that one go command builds: several main packages
+// with the same flags, written to one directory under their own names,
+// build together so that one command's link overlaps the next one's
+// compiles.
+type batch []Command
+
+func (b batch) packages() string {
+	names := make([]string, len(b))
+	for i, c := range b {
+		names[i] = c.Package
+	}
+	return strings.Join(names, " ")
+}
+
+// batches groups cmds, in order, into the fewest go build invocations.
+func batches(cmds []Command) []batch {
+	var out []batch
+	for _, c := range cmds {
+		if n := len(out); n > 0 && sameBatch(out[n-1][0], c) {
+			out[n-1] = append(out[n-1], c)
+			continue
+		}
+		out = append(out, batch{c})
+	}
+	return out
+}
+
+func sameBatch(a, b Command) bool {
+	return a.Main == "" && b.Main == "" && a.LDFlags == b.LDFlags && a.Cgo == b.Cgo &&
+		filepath.Dir(a.Output) == filepath.Dir(b.Output) &&
+		filepath.Base(a.Output) == path.Base(a.Package) && filepath.Base(b.Output) == path.Base(b.Package) &&
+		path.Base(a.Package) != path.Base(b.Package)
+}
+
+func goBuild(ctx context.Context, dir string, b batch, log io.Writer) error {
+	c := b[0]
+	pkg := c.Package
+	if c.Main != "" {
+		mainDir := filepath.Join(dir, filepath.FromSlash(c.Package))
+		if err := os.MkdirAll(mainDir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(mainDir, "main.go"), []byte(c.Main), 0o644); err != nil {
+			return err
+		}
+		pkg = buildModule + "/" + c.Package
+	}
+	output := c.Output
+	if len(b) > 1 {
+		// go build -o DIR/ writes each main package under its own name.
+		output = filepath.Dir(c.Output) + string(filepath.Separator)
+	}
+	args := []string{"build", "-mod=mod", "-trimpath", "-o", output}
+	ldflags := "-s -w"
+	if c.LDFlags != "" {
+		ldflags += " " + c.LDFlags
+	}
+	cgo := "CGO_ENABLED=0"
+	if c.Cgo {
+		cgo = "CGO_ENABLED=1"
+		ldflags += ` -extldflags "-static"`
+		// The Go resolver and user lookup: glibc's would need its
+		// shared libraries at run time.
+		args = append(args, "-tags", "netgo,osusergo")
+	}
+	args = append(args, "-ldflags", ldflags, pkg)
+	for _, other := range b[1:] {
+		args = append(args, other.Package)
+	}
+	fmt.Fprintf(log, "$ %s go %s\n", cgo, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), cgo, "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Stdout, cmd.Stderr = log, log
+	return cmd.Run()
+}
+
 func goMod(mod Module) string {
 	var b strings.Builder
-	b.WriteString("module joblab.local/build\n\ngo 1.24\n\n")
+	b.WriteString("module " + buildModule + "\n\ngo 1.24\n\n")
 	fmt.Fprintf(&b, "require %s %s\n", mod.Path, mod.Version)
 	keys := make([]string, 0, len(mod.Replace))
 	for k := range mod.Replace {

@@ -1,6 +1,7 @@
 package gobuild
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,33 @@ func TestGoModPinsReplacesInOrder(t *testing.T) {
 	want := "module joblab.local/build\n\ngo 1.24\n\nrequire k8s.io/kubernetes v1.34.2\nreplace k8s.io/a => k8s.io/a v0.34.2\nreplace k8s.io/b => k8s.io/b v0.34.2\n"
 	if got != want {
 		t.Errorf("go.mod:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestBatchesBuildKubernetesCommandsInOneGoCommand(t *testing.T) {
+	k8s := func(name string) Command {
+		return Command{Package: "k8s.io/kubernetes/cmd/" + name, Output: "/bin/k/" + name, LDFlags: "-X v=1"}
+	}
+	cmds := []Command{
+		k8s("kube-apiserver"), k8s("kubelet"),
+		// Another output name than the package's: go build -o DIR/ could not write it.
+		{Package: "example.com/x/cmd/tool", Output: "/bin/k/renamed"},
+		// Other flags: its own go command.
+		{Package: "example.com/y", Output: "/bin/k/y", Cgo: true},
+		// A generated main package is built alone.
+		{Package: "coredns", Output: "/bin/k/coredns", Main: "package main\nfunc main() {}\n"},
+		{Package: "example.com/z/coredns", Output: "/bin/k/coredns"},
+	}
+	got := batches(cmds)
+	var sizes []int
+	for _, b := range got {
+		sizes = append(sizes, len(b))
+	}
+	want := []int{2, 1, 1, 1, 1}
+	if fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Fatalf("batch sizes %v, want %v (batches %v)", sizes, want, got)
+	}
+	if got[0].packages() != "k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubelet" {
+		t.Errorf("first batch builds %q", got[0].packages())
 	}
 }

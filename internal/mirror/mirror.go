@@ -54,7 +54,7 @@ http:
 // container runs and answers. A container of that name that joblab does not
 // own is left alone, with an error.
 func Ensure(ctx context.Context, rep *progress.Reporter) error {
-	ref := "joblab/registry:" + versions.Distribution + "-" + cache.Tag(recipe, versions.Distribution, registryConfig)
+	ref := "joblab/registry:" + versions.Distribution + "-" + cache.Tag(recipe, versions.Distribution, registryConfig, registryMain)
 	if !docker.ImageExists(ctx, ref) {
 		if err := rep.Run("registry image "+ref, func(log io.Writer) error { return buildImage(ctx, ref, log) }); err != nil {
 			return err
@@ -220,12 +220,32 @@ func waitReady(ctx context.Context, timeout time.Duration) error {
 	return fmt.Errorf("registry mirror at %s did not answer within %s (last: %s); container log:\n%s", HostAddress, timeout, last, logs)
 }
 
+// registryMain is the registry command with only the storage the mirror
+// uses (its file system). The published command also links the Azure,
+// Google Cloud and S3 drivers and their SDKs, most of its compile time.
+const registryMain = `// Command registry is the distribution registry with file system storage only.
+package main
+
+import (
+	"os"
+
+	"github.com/distribution/distribution/v3/registry"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem"
+)
+
+func main() {
+	if err := registry.RootCmd.Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+`
+
 func buildImage(ctx context.Context, ref string, log io.Writer) error {
 	dir := filepath.Join(cache.Dir(), "mirror")
-	bin := filepath.Join(dir, "registry-"+versions.Distribution)
+	bin := filepath.Join(dir, "registry-"+versions.Distribution+"-filesystem")
 	if _, err := os.Stat(bin); err != nil {
 		if err := gobuild.Build(ctx, filepath.Join(dir, "gowork"), gobuild.Module{Path: "github.com/distribution/distribution/v3", Version: versions.Distribution},
-			[]gobuild.Command{{Package: "github.com/distribution/distribution/v3/cmd/registry", Output: bin + ".partial"}}, log); err != nil {
+			[]gobuild.Command{{Package: "registry", Main: registryMain, Output: bin + ".partial"}}, log); err != nil {
 			return err
 		}
 		if err := os.Rename(bin+".partial", bin); err != nil {

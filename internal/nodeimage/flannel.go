@@ -9,14 +9,12 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/joblab/joblab/internal/cache"
-	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/versions"
 )
 
 // flannelImage builds the pod network's image under the name of flannel's
-// published one: flanneld built from the module proxy (with cgo, which its
-// udp backend needs, linked statically), at /opt/bin/flanneld as in the
+// published one: flanneld built from the module proxy, at /opt/bin/flanneld as in the
 // published image, on the node's user space (iptables for --ip-masq, a
 // shell for the CNI configuration writer). The nodes already hold that
 // layer for kube-proxy.
@@ -28,12 +26,8 @@ func (b *builder) flannelImage(ctx context.Context, rootLayer v1.Layer) (ociimag
 		return archive, nil
 	}
 	err := b.rep.Run("image "+ref+" (flanneld from the module proxy)", func(log io.Writer) error {
-		set := binarySet{filepath.Join(b.dir, "bin", "flannel-"+versions.Flannel)}
-		if err := set.build(func() error {
-			return gobuild.Build(ctx, b.goWork, gobuild.Module{Path: "github.com/flannel-io/flannel", Version: versions.Flannel},
-				[]gobuild.Command{{Package: "github.com/flannel-io/flannel", Output: set.path("flanneld"), Cgo: true,
-					LDFlags: "-X github.com/flannel-io/flannel/pkg/version.Version=" + versions.Flannel}}, log)
-		}); err != nil {
+		set, err := b.flanneld(ctx, log)
+		if err != nil {
 			return err
 		}
 		binLayer, err := ociimage.LayerFromFiles([]ociimage.File{{Path: "/opt/bin/flanneld", Source: set.path("flanneld"), Mode: 0o755}})

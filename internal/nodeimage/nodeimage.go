@@ -15,12 +15,11 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/joblab/joblab/internal/cache"
-	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
-	"github.com/joblab/joblab/internal/rootfs"
 	"github.com/joblab/joblab/internal/versions"
 )
 
@@ -73,30 +72,21 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	nodeRef := fmt.Sprintf("joblab/node:%s-%s", versions.Kubernetes, nodeTag)
 	res := &Result{NodeImage: nodeRef}
 
-	if b.kubernetes.complete() {
-		b.rep.Printf("==> Kubernetes %s binaries: cached", versions.Kubernetes)
-	} else if err := b.rep.Run("Kubernetes "+versions.Kubernetes+" binaries (go build from the module proxy)", func(log io.Writer) error {
-		return b.buildKubernetes(ctx, log)
-	}); err != nil {
+	rootfsTar := filepath.Join(b.dir, "rootfs", "node-"+rootfsTag+".tar")
+
+	// The parts that take minutes are made side by side: the compiles
+	// keep both cores busy while debootstrap waits on the network and the
+	// disk, and one compile's downloads and links overlap the other's.
+	parts, partsCtx := errgroup.WithContext(ctx)
+	parts.Go(func() error { return b.kubernetesBinaries(partsCtx) })
+	parts.Go(func() error { return b.rootfs(partsCtx, rootfsTar, kindVersion) })
+	parts.Go(func() error { return b.programs(partsCtx) })
+	if err := parts.Wait(); err != nil {
 		return nil, err
 	}
 	images, err := b.kubeadmImages(ctx)
 	if err != nil {
 		return nil, err
-	}
-	rootfsTar := filepath.Join(b.dir, "rootfs", "node-"+rootfsTag+".tar")
-	if _, err := os.Stat(rootfsTar); err != nil {
-		if err := b.rep.Run("node root file system (debootstrap "+versions.DebianSuite+")", func(log io.Writer) error {
-			files, err := kindBaseFiles(ctx, kindVersion)
-			if err != nil {
-				return err
-			}
-			return rootfs.Build(ctx, rootfs.Spec{Suite: versions.DebianSuite, Packages: nodePackages, Customize: customizeNode(files)}, rootfsTar, log)
-		}); err != nil {
-			return nil, err
-		}
-	} else {
-		b.rep.Printf("==> node root file system: cached (%s)", filepath.Base(rootfsTar))
 	}
 	rootLayer, err := ociimage.LayerFromTar(rootfsTar)
 	if err != nil {
@@ -134,7 +124,6 @@ func (b *builder) component(ctx context.Context, ref string, rootLayer v1.Layer)
 		return archive, nil
 	}
 	err := b.rep.Run("image "+ref, func(log io.Writer) error {
-		binDir := filepath.Join(b.dir, "bin")
 		var bin, inImage string
 		cfg := ociimage.Config{Labels: map[string]string{"org.opencontainers.image.title": ref}}
 		var layers []v1.Layer
@@ -146,22 +135,21 @@ func (b *builder) component(ctx context.Context, ref string, rootLayer v1.Layer)
 			bin, inImage = b.kubernetes.path(name), "/usr/local/bin/"+name
 			layers = append(layers, rootLayer)
 		case "etcd":
-			version := "v" + strings.SplitN(tag, "-", 2)[0]
-			set := binarySet{filepath.Join(binDir, "etcd-"+version)}
-			if err := b.buildSingle(ctx, log, set, gobuild.Module{Path: "go.etcd.io/etcd/server/v3", Version: version}, "go.etcd.io/etcd/server/v3", "etcd"); err != nil {
+			set, err := b.etcd(ctx, log, "v"+strings.SplitN(tag, "-", 2)[0])
+			if err != nil {
 				return err
 			}
 			bin, inImage = set.path("etcd"), "/usr/local/bin/etcd"
 		case "coredns":
-			set := binarySet{filepath.Join(binDir, "coredns-"+tag)}
-			if err := b.buildSingle(ctx, log, set, gobuild.Module{Path: "github.com/coredns/coredns", Version: tag}, "github.com/coredns/coredns", "coredns"); err != nil {
+			set, err := b.coredns(ctx, log, tag)
+			if err != nil {
 				return err
 			}
 			bin, inImage = set.path("coredns"), "/coredns"
 			cfg.Entrypoint = []string{"/coredns"}
 		case "pause":
-			set := binarySet{filepath.Join(binDir, "pause-"+recipe)}
-			if err := b.buildPause(ctx, log, set); err != nil {
+			set, err := b.pause(ctx, log)
+			if err != nil {
 				return err
 			}
 			bin, inImage = set.path("pause"), "/pause"
@@ -188,8 +176,8 @@ func (b *builder) nodeImage(ctx context.Context, ref string, rootLayer v1.Layer)
 		return nil
 	}
 	return b.rep.Run("node image "+ref, func(log io.Writer) error {
-		crictl := binarySet{filepath.Join(b.dir, "bin", "crictl-"+versions.CRITools)}
-		if err := b.buildSingle(ctx, log, crictl, gobuild.Module{Path: "sigs.k8s.io/cri-tools", Version: versions.CRITools}, "sigs.k8s.io/cri-tools/cmd/crictl", "crictl"); err != nil {
+		crictl, err := b.crictl(ctx, log)
+		if err != nil {
 			return err
 		}
 		files := []ociimage.File{

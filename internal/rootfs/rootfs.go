@@ -6,12 +6,13 @@ package rootfs
 import (
 	"context"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/joblab/joblab/internal/settings"
 )
 
 // Spec describes a root file system.

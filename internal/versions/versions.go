@@ -39,3 +39,12 @@ const Flannel = "v0.25.7"
 // FlannelImage is the image the pod network's DaemonSet runs: flannel's
 // published one online; offline joblab builds it under the same name.
 const FlannelImage = "docker.io/flannel/flannel:" + Flannel
+
+// Etcd and CoreDNS are the releases kubeadm of Kubernetes lists for its
+// control plane (kubeadm config images list). The offline build compiles
+// them while Kubernetes itself compiles; should kubeadm list others, those
+// are built afterwards, which only costs time.
+const (
+	Etcd    = "v3.6.5"
+	CoreDNS = "v1.12.1"
+)

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 	"sigs.k8s.io/yaml"
@@ -69,6 +70,11 @@ type Options struct {
 	// plane and Nodes-1 workers of the configuration's (1: the control
 	// plane alone, which then runs the labs' pods).
 	Nodes int
+
+	// labImages, when set, builds more images while the cluster's own
+	// are built (UpWithLabImages); what it returns is added to Images
+	// and OfflineOnly.
+	labImages func(ctx context.Context, rep *progress.Reporter, mode Mode) (images, offlineOnly []Image, err error)
 }
 
 // Cluster is a running cluster.
@@ -133,19 +139,33 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	rep.Printf("==> image mode: %s (%s)", mode, why)
 	c := &Cluster{Name: opts.Name, Kubeconfig: opts.Kubeconfig, Mode: mode}
 
-	var toPush []ociimage.Archive
+	// The images are built side by side (see nodeimage.Build); a failed
+	// or interrupted Up stops the builds still running and waits for them.
+	ctx, cancel := context.WithCancel(ctx)
+	parts, partsCtx := errgroup.WithContext(ctx)
+	defer func() { cancel(); _ = parts.Wait() }()
+	if opts.labImages != nil {
+		parts.Go(func() error {
+			images, offlineOnly, err := opts.labImages(partsCtx, rep, mode)
+			opts.Images, opts.OfflineOnly = append(opts.Images, images...), append(opts.OfflineOnly, offlineOnly...)
+			return err
+		})
+	}
 	if mode == Offline {
-		built, err := nodeimage.Build(ctx, rep)
-		if err != nil {
+		var built *nodeimage.Result
+		parts.Go(func() error {
+			var err error
+			built, err = nodeimage.Build(partsCtx, rep)
+			return err
+		})
+		parts.Go(func() error { return mirror.Ensure(partsCtx, rep) })
+		if err := parts.Wait(); err != nil {
 			return nil, err
 		}
 		c.NodeImage = built.NodeImage
-		toPush = append(toPush, built.Components...)
+		toPush := append([]ociimage.Archive(nil), built.Components...)
 		for _, img := range append(append([]Image(nil), opts.Images...), opts.OfflineOnly...) {
 			toPush = append(toPush, ociimage.Archive{Ref: img.Ref, Path: img.Archive})
-		}
-		if err := mirror.Ensure(ctx, rep); err != nil {
-			return nil, err
 		}
 		if err := mirror.Push(ctx, rep, toPush); err != nil {
 			return nil, err
@@ -195,6 +215,9 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		if err := evictStaleImages(ctx, rep, provider, c.Name, opts.Images); err != nil {
 			return nil, err
 		}
+	}
+	if err := parts.Wait(); err != nil { // online: the lab images built while the cluster was created
+		return nil, err
 	}
 	if mode == Online && len(opts.Images) > 0 {
 		if err := loadIntoNodes(ctx, rep, provider, c.Name, opts.Images); err != nil {

@@ -11,9 +11,11 @@ import (
 
 // UpWithLabImages is the lesson's cluster with every lab image available,
 // the one flow that the joblab command and the suites use: it checks
-// Docker, builds (or finds in the cache) the lab images, and creates or
-// reuses the cluster with them, pushed to the mirror offline, loaded into
-// the nodes online (Docker Hub's own images are only built offline).
+// Docker, builds (or finds in the cache) the lab images while the
+// cluster's own images build (offline) or while the cluster is created
+// (online), and creates or reuses the cluster with them, pushed to the
+// mirror offline, loaded into the nodes online (Docker Hub's own images
+// are only built offline).
 func UpWithLabImages(ctx context.Context, opts Options, out io.Writer) (*Cluster, error) {
 	if err := CheckDocker(ctx); err != nil {
 		return nil, err
@@ -25,12 +27,10 @@ func UpWithLabImages(ctx context.Context, opts Options, out io.Writer) (*Cluster
 		return nil, err
 	}
 	opts.Mode = mode
-	images, err := labimages.ForCluster(ctx, progress.New(out, opts.LogDir, 0), mode == Offline)
-	if err != nil {
-		return nil, err
+	opts.labImages = func(ctx context.Context, rep *progress.Reporter, mode Mode) ([]Image, []Image, error) {
+		images, err := labimages.ForCluster(ctx, rep, mode == Offline)
+		return archiveImages(images.Lab), archiveImages(images.Offline), err
 	}
-	opts.Images = append(opts.Images, archiveImages(images.Lab)...)
-	opts.OfflineOnly = append(opts.OfflineOnly, archiveImages(images.Offline)...)
 	opts.Out = out
 	return Up(ctx, opts)
 }

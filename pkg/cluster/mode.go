@@ -3,11 +3,12 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"github.com/joblab/joblab/internal/settings"
 	"net/http"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/joblab/joblab/internal/settings"
 )
 
 // Mode says where the cluster's images come from.
