@@ -29,6 +29,20 @@ type Report struct {
 	// Pods are the lab's pods as they were seen to come and go: its
 	// timeline.
 	Pods []PodSpan `json:",omitempty"`
+	// Measured is the lab's timing that the reports set next to its pair's
+	// (Pairs: the lesson's way and the modern way of one situation).
+	Measured *Measure `json:",omitempty"`
+}
+
+// Measure is what a lab timed, and how long it took.
+type Measure struct {
+	What string
+	Took time.Duration
+}
+
+// Measure records the lab's timing for the old-way / new-way comparison.
+func (r *Report) Measure(what string, took time.Duration) {
+	r.Measured = &Measure{What: what, Took: took.Round(time.Second)}
 }
 
 // PodSpan is one pod's life as the lab saw it. A time not seen is zero.

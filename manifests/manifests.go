@@ -22,12 +22,15 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-//go:embed *.yaml legacy/*.yaml rbac/*.yaml
+//go:embed *.yaml legacy/*.yaml rbac/*.yaml modern/*.yaml
 var files embed.FS
 
-// Names lists the lesson's manifests (legacy ones excluded).
+// Names lists the lesson's manifests and the modern track's (modern/...),
+// legacy ones excluded.
 func Names() []string {
 	entries, _ := fs.Glob(files, "*.yaml")
+	modern, _ := fs.Glob(files, "modern/*.yaml")
+	entries = append(entries, modern...)
 	sort.Strings(entries)
 	return entries
 }

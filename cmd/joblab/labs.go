@@ -87,12 +87,17 @@ func selectLabs(names []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, n := range names {
-		if _, ok := lesson.FindLab(n); !ok {
-			return nil, usageError("unknown lab %q; the labs are: %s (see 'joblab list')", n, strings.Join(valid, ", "))
+		expanded := []string{n}
+		if n == lesson.ModernTrack {
+			expanded = lesson.TrackLabs(lesson.ModernTrack)
+		} else if _, ok := lesson.FindLab(n); !ok {
+			return nil, usageError("unknown lab %q; the labs are: %s, or %s for the modern track's labs (see 'joblab list')", n, strings.Join(valid, ", "), lesson.ModernTrack)
 		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
+		for _, n := range expanded {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
 		}
 	}
 	return out, nil
@@ -104,6 +109,7 @@ func completeLabs(_ *cobra.Command, _ []string, _ string) ([]string, cobra.Shell
 	for _, l := range lesson.Labs {
 		names = append(names, l.Name+"\t"+l.Summary)
 	}
+	names = append(names, lesson.ModernTrack+"\tevery lab of the modern track (Kubernetes 1.34's Job features)")
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
 

@@ -38,6 +38,9 @@ type Lab struct {
 	APIRequests int64 `json:",omitempty"`
 	// Pods are the lab's pods as they came and went.
 	Pods []lesson.PodSpan `json:",omitempty"`
+	// Measured are the timings of the spec's lab reports, by report lab
+	// name (pods-kept, indexed): the old way / new way comparison's.
+	Measured map[string]lesson.Measure `json:",omitempty"`
 }
 
 // Run is a whole run.
@@ -123,6 +126,12 @@ func FromGinkgo(reports []types.Report) *Run {
 				if json.Unmarshal([]byte(e.StringRepresentation()), &lr) == nil {
 					lab.Facts = append(lab.Facts, lr.Rows...)
 					lab.Pods = append(lab.Pods, lr.Pods...)
+					if lr.Measured != nil {
+						if lab.Measured == nil {
+							lab.Measured = map[string]lesson.Measure{}
+						}
+						lab.Measured[lr.Lab] = *lr.Measured
+					}
 				}
 			}
 			if lab.Reason == "" {
@@ -168,11 +177,11 @@ func OneLine(s string) string {
 }
 
 // LabName is the lab a spec belongs to: its labels, without Ginkgo's
-// decorator labels (Serial).
+// decorator labels (Serial) and the modern track's label.
 func LabName(labels []string) string {
 	var out []string
 	for _, l := range labels {
-		if l != "Serial" && l != "Ordered" {
+		if l != "Serial" && l != "Ordered" && l != lesson.ModernTrack {
 			out = append(out, l)
 		}
 	}
@@ -191,6 +200,63 @@ func notApplicable(facts []lesson.Row) string {
 		}
 	}
 	return "nothing could be observed here: " + facts[0].NotObserved
+}
+
+// PairRow is one situation done the lesson's way and the modern way, with
+// what each took in this run.
+type PairRow struct {
+	lesson.Pair
+	Old, New Timing
+}
+
+// Timing is a lab's measured time in a run, if it ran and measured one.
+type Timing struct {
+	Seen bool
+	lesson.Measure
+	Verdict string
+}
+
+func (t Timing) String() string {
+	if !t.Seen {
+		return "not run"
+	}
+	return fmt.Sprintf("%s: %s", t.What, t.Took)
+}
+
+// Pairs are the old way / new way pairs (lesson.Pairs) of which at least
+// one side ran, with their timings.
+func (r Run) Pairs() []PairRow {
+	find := func(name string) Timing {
+		for _, l := range r.Labs {
+			if m, ok := l.Measured[name]; ok {
+				return Timing{Seen: true, Measure: m, Verdict: l.Verdict}
+			}
+		}
+		return Timing{}
+	}
+	var out []PairRow
+	for _, p := range lesson.Pairs {
+		row := PairRow{Pair: p, Old: find(p.Old), New: find(p.New)}
+		if row.Old.Seen || row.New.Seen {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// PairsMarkdown renders Pairs as a Markdown section ("" when none ran).
+func (r Run) PairsMarkdown() string {
+	pairs := r.Pairs()
+	if len(pairs) == 0 {
+		return ""
+	}
+	l := r.Lang
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "The lesson's way and the Kubernetes 1.34 way"), word(l, "the lesson's way"), word(l, "the 1.34 way"), word(l, "took (lesson)"), word(l, "took (1.34)"))
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "| %s | %s: %s | %s | %s |\n", p.Pair.Old, p.Pair.New, mdEsc(p.What), mdEsc(p.Old.String()), mdEsc(p.New.String()))
+	}
+	return b.String() + "\n"
 }
 
 // Table renders the summary table as plain text.
@@ -219,6 +285,9 @@ func (r Run) Markdown() string {
 	fmt.Fprintf(&b, "| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "lab"), word(l, "verdict"), word(l, "duration"), word(l, "reason"))
 	for _, lab := range r.Labs {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", lab.Lab, word(l, lab.Verdict), lab.Duration.Round(time.Second), mdEsc(OneLine(lab.Reason)))
+	}
+	if pairs := r.PairsMarkdown(); pairs != "" {
+		b.WriteString("\n" + pairs)
 	}
 	for _, lab := range r.Labs {
 		fmt.Fprintf(&b, "\n## %s: %s\n\n%s, %s.\n\n", lab.Lab, lab.Spec, word(l, lab.Verdict), lab.Duration.Round(time.Second))

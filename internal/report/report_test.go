@@ -140,3 +140,25 @@ func TestNotApplicableOnlyWhenNothingWasObserved(t *testing.T) {
 		t.Errorf("no facts: %q, want nothing", got)
 	}
 }
+
+func TestPairsSetTheLessonsWayNextToTheModernWay(t *testing.T) {
+	run := Run{Labs: []Lab{
+		{Lab: "broker", Verdict: "passed", Measured: map[string]lesson.Measure{"broker": {What: "apply → done", Took: 150 * time.Second}}},
+		{Lab: "indexed", Verdict: "passed", Measured: map[string]lesson.Measure{"indexed": {What: "apply → done", Took: 20 * time.Second}}},
+		{Lab: "behaviours", Verdict: "passed", Measured: map[string]lesson.Measure{"pods-kept": {What: "kept", Took: time.Minute}}},
+	}}
+	pairs := run.Pairs()
+	if len(pairs) != 2 {
+		t.Fatalf("%d pairs, want 2 (broker/indexed, pods-kept/ttl; nothing of two-containers ran): %+v", len(pairs), pairs)
+	}
+	if pairs[0].Pair.New != "indexed" || pairs[0].Old.Took != 150*time.Second || pairs[0].New.Took != 20*time.Second {
+		t.Errorf("first pair %+v", pairs[0])
+	}
+	if pairs[1].New.Seen || pairs[1].New.String() != "not run" {
+		t.Errorf("ttl did not run, but the pair says %q", pairs[1].New)
+	}
+	md := run.Markdown()
+	if !strings.Contains(md, "| broker | indexed: ") || !strings.Contains(md, "apply → done: 2m30s") {
+		t.Errorf("the run's Markdown lacks the pair table:\n%s", md)
+	}
+}

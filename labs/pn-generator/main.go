@@ -3,6 +3,10 @@
 // from A_START_NUM, as numpy printed them. The lesson's pn_job.yaml sets
 // A_START_NUM=2 and A_SIZE_NUM=10**5, so it checks 2..100001.
 //
+// In a pod of an Indexed Job (the modern track's indexed lab), the Job
+// controller sets JOB_COMPLETION_INDEX; pod i then checks its own block of
+// A_SIZE_NUM numbers, from A_START_NUM + i * A_SIZE_NUM.
+//
 // Exit codes: 0 printed, 1 printing failed, 2 bad or missing environment.
 package main
 
@@ -55,6 +59,16 @@ func candidates(env func(string) string) (start, size int, err error) {
 		return 0, 0, fmt.Errorf("A_SIZE_NUM=%d is out of range: set a count from 1 to %d (10**8), such as 10**5", size, maxSize)
 	case start > math.MaxInt-size+1:
 		return 0, 0, fmt.Errorf("A_START_NUM=%d is too large for A_SIZE_NUM=%d: the last candidate does not fit in an int", start, size)
+	}
+	if raw := env("JOB_COMPLETION_INDEX"); raw != "" {
+		index, err := primes.ParseInt(raw)
+		if err != nil || index < 0 {
+			return 0, 0, fmt.Errorf("JOB_COMPLETION_INDEX=%q is not a completion index (0, 1, ...): it is set by an Indexed Job; unset it to check from A_START_NUM", raw)
+		}
+		if index > (math.MaxInt-size+1-start)/size {
+			return 0, 0, fmt.Errorf("JOB_COMPLETION_INDEX=%d is too large for A_START_NUM=%d and A_SIZE_NUM=%d: its block does not fit in an int", index, start, size)
+		}
+		start += index * size
 	}
 	return start, size, nil
 }

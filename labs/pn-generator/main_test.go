@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,5 +76,52 @@ func TestRunBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An Indexed Job's pod i checks the i-th block of A_SIZE_NUM numbers; the
+// expected primes are counted here by trial division, not by the sieve
+// the program uses.
+func TestRunIndexedBlocks(t *testing.T) {
+	isPrime := func(n int) bool {
+		if n < 2 {
+			return false
+		}
+		for d := 2; d*d <= n; d++ {
+			if n%d == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	for index, want := range []struct{ first, last, count int }{{2, 997, 168}, {1009, 1999, 135}, {2003, 2999, 127}, {3001, 3989, 120}} {
+		var out, errOut bytes.Buffer
+		env := envOf(map[string]string{"A_START_NUM": "1", "A_SIZE_NUM": "1000", "JOB_COMPLETION_INDEX": strconv.Itoa(index)})
+		if code := run(env, &out, &errOut); code != 0 {
+			t.Fatalf("index %d: exit %d, stderr %q", index, code, errOut.String())
+		}
+		got, err := primes.Parse(&out)
+		if err != nil {
+			t.Fatalf("index %d: %v", index, err)
+		}
+		n := 0
+		for c := 1 + index*1000; c <= (index+1)*1000; c++ {
+			if isPrime(c) {
+				n++
+			}
+		}
+		if len(got) != n || n != want.count || got[0] != want.first || got[len(got)-1] != want.last {
+			t.Errorf("index %d: %d primes %d..%d, want %d (trial division: %d) from %d to %d", index, len(got), got[0], got[len(got)-1], want.count, n, want.first, want.last)
+		}
+	}
+}
+
+func TestRunBadCompletionIndex(t *testing.T) {
+	for _, index := range []string{"-1", "x", "9223372036854775807"} {
+		var out, errOut bytes.Buffer
+		code := run(envOf(map[string]string{"A_START_NUM": "1", "A_SIZE_NUM": "1000", "JOB_COMPLETION_INDEX": index}), &out, &errOut)
+		if code != 2 || !strings.Contains(errOut.String(), "JOB_COMPLETION_INDEX") || out.Len() != 0 {
+			t.Errorf("JOB_COMPLETION_INDEX=%s: exit %d, stderr %q, stdout %d bytes; want 2, a message naming the variable, nothing printed", index, code, errOut.String(), out.Len())
+		}
 	}
 }

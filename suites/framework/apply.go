@@ -67,8 +67,8 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	}
 	err = decoder.DecodeEach(ctx, bytes.NewReader(data), create,
 		decoder.MutateNamespace(ns),
-		decoder.MutateLabels(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
-		labelPodTemplates(map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}),
+		decoder.MutateLabels(LabLabels(lab)),
+		labelPodTemplates(LabLabels(lab)),
 		rewriteLabImages())
 	if apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("applying %s in namespace %s: %w: an object of that name is already there; if it carries %s=%s it is another joblab lab's leftover (kept with --keep?): remove it with 'joblab clean -n %s'; otherwise it is not joblab's and joblab leaves it alone: use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue, ns)

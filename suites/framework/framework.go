@@ -131,6 +131,9 @@ var LabTimeouts = struct {
 	// NodeLoss bounds the node-loss Job: a node noticed lost, its pod
 	// evicted, the replacement's 30 s; NodeBack a stopped node's return.
 	NodeLoss, NodeBack time.Duration
+	// ModernJob bounds a modern-track Job (each ends within a minute);
+	// SuspendWindow is how long a suspended Job is watched for pods.
+	ModernJob, SuspendWindow time.Duration
 	// AfterFailedWait bounds a lab's later waits once a wait it depends
 	// on has failed: the state they wait for will not come (Lab.Within).
 	AfterFailedWait time.Duration
@@ -147,5 +150,7 @@ var LabTimeouts = struct {
 	PodsKept:         time.Minute,     // longer than any TTL a student would set to see the clean-up
 	NodeLoss:         5 * time.Minute, // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
 	NodeBack:         3 * time.Minute,
+	ModernJob:        3 * time.Minute,
+	SuspendWindow:    10 * time.Second,
 	AfterFailedWait:  10 * time.Second,
 }

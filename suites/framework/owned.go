@@ -138,3 +138,9 @@ func ownedKinds(cs kubernetes.Interface, ns string) []ownedKind {
 		newOwnedKind("Service", &corev1.Service{}, cs.CoreV1().Services(ns), metav1.DeleteOptions{}),
 	}
 }
+
+// LabLabels are the labels joblab puts on what a lab creates: its owner
+// label and the lab's.
+func LabLabels(lab string) map[string]string {
+	return map[string]string{OwnerLabelKey: OwnerLabelValue, LabLabelKey: LabLabelValue(lab)}
+}

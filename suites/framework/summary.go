@@ -66,6 +66,11 @@ const APIRequestsEntry = report.APIRequestsEntry
 // labName is the lab of a spec's labels (report.LabName).
 var labName = report.LabName
 
+// pairsMarkdown is the old way / new way table of a suite's run.
+func pairsMarkdown(r types.Report) string {
+	return report.FromGinkgo([]types.Report{r}).PairsMarkdown()
+}
+
 // WriteSummary turns the suite report into the summary table (printed and
 // written as summary.md, with every lab's documented-versus-observed table)
 // and benchmark.json.
@@ -120,7 +125,7 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 	fmt.Printf("\nSummary (%s, %d parallel processes):\n%s", (time.Duration(bench.WallSeconds) * time.Second).Round(time.Second), bench.ParallelProcesses, table.String())
 
 	var md strings.Builder
-	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\n%s\n## What the lesson says next to what happened\n\n", table.String())
+	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\n%s\n%s## What the lesson says next to what happened\n\n", table.String(), pairsMarkdown(report))
 	labDir := filepath.Join(ArtifactsDir(), "lessons")
 	files, _ := filepath.Glob(filepath.Join(labDir, "*.md"))
 	sort.Strings(files)

@@ -46,6 +46,9 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", watch)
 	r.Equal("pods of the finished Job", 1, present)
 	r.Add(fmt.Sprintf("pods kept after the Job finished (watched %s)", watch), "kept", keptOrGone(gone), gone == "")
+	if gone == "" {
+		r.Measure("finished Job and pod still there after (kept until deleted)", watch)
+	}
 
 	lab.Step("kubectl delete job prime-number")
 	err = cs.BatchV1().Jobs(ns).Delete(ctx, "prime-number", metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})

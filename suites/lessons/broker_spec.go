@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -36,6 +37,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab.Step("waiting until no earlier lab's Service holds NodePort 31672")
 	Expect(framework.WaitForNodePortFree(ctx, cs, lesson.BrokerNodePort, framework.Timeouts.Namespace)).To(Succeed())
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
+	began := time.Now()
 	lab.Apply(ctx, "taskQueue-deploy.yaml")
 	lab.Step("waiting until the broker's Deployment is available")
 	lab.Require("Deployment taskqueue available", "Available", framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady))
@@ -86,6 +88,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab.Step("waiting until job pngen completes (kubectl get jobs,pod)")
 	run, err := waitJob()
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
+	r.Measure("kubectl apply → the work done (Job Complete)", time.Since(began))
 	n := lesson.BrokerItemCount
 	// kubectl get jobs, and the Job as the API server holds it (read, not
 	// taken from the initiator: what was created, whatever the program

@@ -96,6 +96,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
 	job, tl := run.Job, run.Timeline
 	pods := in.BackoffLimit + 1
+	r.Measure("Job started → Failed", jobTook(job))
 
 	reason := ""
 	for _, c := range job.Status.Conditions {

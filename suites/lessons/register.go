@@ -73,6 +73,50 @@ var _ = Describe(lesson.Describe("node-loss"), Label("node-loss"), Serial, func(
 	})
 })
 
+// The modern track: labelled with the track and the lab.
+
+var _ = Describe(lesson.Describe("indexed"), Label(lesson.ModernTrack, "indexed"), func() {
+	It("splits the broker lab's four items by completion index, without a broker", func(ctx context.Context) {
+		IndexedSpec(ctx, ModernInput{Env: env, Lab: "indexed"})
+	})
+})
+
+var _ = Describe(lesson.Describe("pod-failure-policy"), Label(lesson.ModernTrack, "pod-failure-policy"), func() {
+	It("fails the Job at the first pod whose busybox2 exits 1, and does not count an evicted pod", func(ctx context.Context) {
+		PodFailurePolicySpec(ctx, ModernInput{Env: env, Lab: "pod-failure-policy"})
+	})
+})
+
+var _ = Describe(lesson.Describe("per-index"), Label(lesson.ModernTrack, "per-index"), func() {
+	It("retries each index on its own and ends Failed with failedIndexes 1,2", func(ctx context.Context) {
+		PerIndexSpec(ctx, ModernInput{Env: env, Lab: "per-index"})
+	})
+})
+
+var _ = Describe(lesson.Describe("success-policy"), Label(lesson.ModernTrack, "success-policy"), func() {
+	It("completes when index 1 succeeds and stops the other pods", func(ctx context.Context) {
+		SuccessPolicySpec(ctx, ModernInput{Env: env, Lab: "success-policy"})
+	})
+})
+
+var _ = Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
+	It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
+		ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
+	})
+})
+
+var _ = Describe(lesson.Describe("lifecycle"), Label(lesson.ModernTrack, "lifecycle"), func() {
+	It("runs no pod while suspended, fails past its deadline, and deletes a finished Job after its TTL", func(ctx context.Context) {
+		LifecycleSpec(ctx, ModernInput{Env: env, Lab: "lifecycle"})
+	})
+})
+
+var _ = Describe(lesson.Describe("cron-policies"), Label(lesson.ModernTrack, "cron-policies"), func() {
+	It("overlaps, skips or replaces a run that outlives its minute, and keeps one failed Job", func(ctx context.Context) {
+		CronPoliciesSpec(ctx, ModernInput{Env: env, Lab: "cron-policies"})
+	})
+})
+
 var _ = Describe("joblab itself", Label("harness"), func() {
 	It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
 		MissingImageSpec(ctx, env)

@@ -8,7 +8,8 @@ import (
 
 // Labs are the labels of the lesson suite's labs (the LABS of the
 // Makefile); every mutant names the one whose run should kill it.
-var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours"}
+var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours",
+	"indexed", "pod-failure-policy", "per-index", "success-policy", "replacement", "cron-policies", "lifecycle"}
 
 // Edit is one exact replacement in a file of the repository.
 type Edit struct {
@@ -113,6 +114,13 @@ const (
 	queueWorker   = "labs/queue/worker.go"
 	initiatorJob  = "labs/initiator/job.go"
 	initiatorMain = "labs/initiator/initiator.go"
+	indexedYAML   = "manifests/modern/indexed.yaml"
+	pfpYAML       = "manifests/modern/pod-failure-policy.yaml"
+	perIndexYAML  = "manifests/modern/per-index.yaml"
+	successYAML   = "manifests/modern/success-policy.yaml"
+	replaceYAML   = "manifests/modern/replacement.yaml"
+	lifecycleYAML = "manifests/modern/lifecycle.yaml"
+	cronPolYAML   = "manifests/modern/cron-policies.yaml"
 )
 
 // workerPrint is the line of queue.Work that prints the item; the
@@ -403,6 +411,130 @@ var Catalogue = []Mutant{
 		ID: "behaviours-legacy-is-v1", Lab: "behaviours", File: legacyCron,
 		From: "apiVersion: batch/v1beta1", To: "apiVersion: batch/v1",
 		Why: "the notes' CronJob is accepted, so the error naming the removed batch/v1beta1 API and its fix is never shown",
+	},
+
+	// The modern track.
+	// indexed: modern/indexed.yaml and pn-generator's index
+	{
+		ID: "indexed-nonindexed", Lab: "indexed", File: indexedYAML,
+		From: "  completionMode: Indexed\n", To: "  completionMode: NonIndexed\n",
+		Why: "no pod gets a completion index: all four check 1-1000, and completedIndexes stays empty",
+	},
+	{
+		ID: "indexed-completions-3", Lab: "indexed", File: indexedYAML,
+		From: "  completions: 4\n", To: "  completions: 3\n",
+		Why: "only items 0-2 are worked on: completedIndexes 0-2, 3001-4000's primes never printed",
+	},
+	{
+		ID: "indexed-parallelism-4", Lab: "indexed", File: indexedYAML,
+		From: "  parallelism: 2\n", To: "  parallelism: 4\n",
+		Why: "all four pods run at once instead of two at a time",
+	},
+	{
+		ID: "indexed-size-999", Lab: "indexed", File: indexedYAML,
+		From: "          value: \"1000\"\n", To: "          value: \"999\"\n",
+		Why: "each pod checks a block of 999 numbers: the items drift away from 1-1000, 1001-2000, ... and 4000 is never checked",
+	},
+	{
+		ID: "indexed-program-ignores-index", Lab: "indexed", File: pnGenerator,
+		From: "\t\tstart += index * size\n", To: "\t\t_ = index\n",
+		Why: "every pod prints the primes of 1-1000, whatever its index",
+	},
+	// pod-failure-policy: modern/pod-failure-policy.yaml
+	{
+		ID: "pfp-exit-code-2", Lab: "pod-failure-policy", File: pfpYAML,
+		From: "        values: [1]\n", To: "        values: [2]\n",
+		Why: "the rule never matches: the Job burns backoffLimit 2 (three pods, the back-off) and fails with BackoffLimitExceeded",
+	},
+	{
+		ID: "pfp-container-busybox1", Lab: "pod-failure-policy", File: pfpYAML,
+		From: "        containerName: busybox2\n", To: "        containerName: busybox1\n",
+		Why: "the rule looks at busybox1, which exits 0: the FailJob rule never fires",
+	},
+	{
+		ID: "pfp-action-count", Lab: "pod-failure-policy", File: pfpYAML,
+		From: "    - action: FailJob\n", To: "    - action: Count\n",
+		Why: "the failure is counted as usual: three pods and BackoffLimitExceeded instead of one pod and PodFailurePolicy",
+	},
+	{
+		ID: "pfp-no-ignore-rule", Lab: "pod-failure-policy", File: pfpYAML,
+		From: "    - action: Ignore\n      onPodConditions:\n      - type: DisruptionTarget\n", To: "    - action: Count\n      onPodConditions:\n      - type: DisruptionTarget\n",
+		Why: "the evicted pod counts as a failure: with backoffLimit 0 Job evicted-not-counted fails instead of completing",
+	},
+	// per-index: modern/per-index.yaml
+	{
+		ID: "per-index-backoff-0", Lab: "per-index", File: perIndexYAML,
+		From: "  backoffLimitPerIndex: 1\n", To: "  backoffLimitPerIndex: 0\n",
+		Why: "index 1 is not retried: four pods instead of five, no failure count 1 on any pod",
+	},
+	{
+		ID: "per-index-max-failed-1", Lab: "per-index", File: perIndexYAML,
+		From: "  maxFailedIndexes: 2\n", To: "  maxFailedIndexes: 1\n",
+		Why: "the second failed index exceeds the limit: the Job fails with MaxFailedIndexesExceeded, not FailedIndexes",
+	},
+	{
+		ID: "per-index-failindex-43", Lab: "per-index", File: perIndexYAML,
+		From: "        values: [42]\n", To: "        values: [43]\n",
+		Why: "index 2's exit code 42 no longer fails its index at once: it is retried like index 1 (six pods)",
+	},
+	// success-policy: modern/success-policy.yaml
+	{
+		ID: "success-indexes-2-3", Lab: "success-policy", File: successYAML,
+		From: "    - succeededIndexes: \"1-2\"\n", To: "    - succeededIndexes: \"2-3\"\n",
+		Why: "index 1's success does not meet the rule: the Job waits for pods that sleep five minutes",
+	},
+	{
+		ID: "success-count-2", Lab: "success-policy", File: successYAML,
+		From: "      succeededCount: 1\n", To: "      succeededCount: 2\n",
+		Why: "two of indexes 1-2 must succeed: the Job waits for index 2's five-minute sleep",
+	},
+	// replacement: modern/replacement.yaml
+	{
+		ID: "replacement-terminating-or-failed", Lab: "replacement", File: replaceYAML,
+		From: "  podReplacementPolicy: Failed\n", To: "  podReplacementPolicy: TerminatingOrFailed\n",
+		Why: "the replacement starts while the deleted pod is still terminating (active 1 and terminating 1 at once)",
+	},
+	// cron-policies: modern/cron-policies.yaml
+	{
+		ID: "cron-allow-is-forbid", Lab: "cron-policies", File: cronPolYAML,
+		From: "  concurrencyPolicy: Allow\n", To: "  concurrencyPolicy: Forbid\n",
+		Why: "cron-allow's second run waits for the first instead of overlapping it",
+	},
+	{
+		ID: "cron-forbid-deadline-120", Lab: "cron-policies", File: cronPolYAML,
+		From: "  startingDeadlineSeconds: 10\n", To: "  startingDeadlineSeconds: 120\n",
+		Why: "the skipped run is still within its deadline when the first ends, so it starts late instead of being missed",
+	},
+	{
+		ID: "cron-replace-is-allow", Lab: "cron-policies", File: cronPolYAML,
+		From: "  concurrencyPolicy: Replace\n", To: "  concurrencyPolicy: Allow\n",
+		Why: "cron-replace's first run is not deleted: two runs at once",
+	},
+	{
+		ID: "cron-suspended-false", Lab: "cron-policies", File: cronPolYAML,
+		From: "  suspend: true\n", To: "  suspend: false\n",
+		Why: "cron-suspended makes a Job every minute",
+	},
+	{
+		ID: "cron-failed-history-2", Lab: "cron-policies", File: cronPolYAML,
+		From: "  failedJobsHistoryLimit: 1\n", To: "  failedJobsHistoryLimit: 2\n",
+		Why: "both failed Jobs are kept instead of only the last",
+	},
+	// lifecycle: modern/lifecycle.yaml
+	{
+		ID: "lifecycle-not-suspended", Lab: "lifecycle", File: lifecycleYAML,
+		From: "  suspend: true\n", To: "  suspend: false\n",
+		Why: "Job suspended runs its pods at once, without waiting to be resumed",
+	},
+	{
+		ID: "lifecycle-deadline-30", Lab: "lifecycle", File: lifecycleYAML,
+		From: "  activeDeadlineSeconds: 10\n", To: "  activeDeadlineSeconds: 30\n",
+		Why: "Job deadline fails after 30 s instead of 10 s",
+	},
+	{
+		ID: "lifecycle-ttl-60", Lab: "lifecycle", File: lifecycleYAML,
+		From: "  ttlSecondsAfterFinished: 15\n", To: "  ttlSecondsAfterFinished: 60\n",
+		Why: "the finished Job stays a minute instead of 15 s",
 	},
 }
 

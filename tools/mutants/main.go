@@ -234,7 +234,7 @@ func (r *runner) run(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(r.stderr, "==> %d mutants, one make lab each (timeout %s, %d at once), copies in %s\n", len(selected), opts.timeout, opts.parallel, work)
 	// Two lanes. The labs that run the lab programs' images (prime,
-	// broker, behaviours) share those images' tags and the broker's
+	// broker, behaviours, indexed) share those images' tags and the broker's
 	// NodePort, so their mutants run one after another; the busybox labs'
 	// mutants run beside them, up to opts.parallel in all.
 	var mu sync.Mutex
@@ -320,7 +320,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.BoolVar(&opts.keep, "keep", false, "keep the temporary copies (their path is printed)")
 	flags.DurationVar(&opts.timeout, "timeout", defaultTimeout, "time limit of one mutant's make lab")
 	flags.BoolVar(&opts.skipUnit, "no-unit", false, "do not run the lab programs' unit tests on a program mutant the lab did not kill")
-	flags.IntVar(&opts.parallel, "parallel", 3, "mutants at once: the lab-image labs (prime, broker, behaviours) one at a time, the busybox labs beside them")
+	flags.IntVar(&opts.parallel, "parallel", 3, "mutants at once: the lab-image labs (prime, broker, behaviours, indexed) one at a time, the busybox labs beside them")
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
 	flags.StringVar(&opts.repo, "repo", "", "repository root (default: the git top level of the current directory)")
@@ -430,7 +430,7 @@ func (r *runner) prepare(ctx context.Context, opts *options) error {
 // the outcome.
 // usesLabImages tells whether a lab runs the lab programs' images.
 func usesLabImages(lab string) bool {
-	return lab == "prime" || lab == "broker" || lab == "behaviours"
+	return lab == "prime" || lab == "broker" || lab == "behaviours" || lab == "indexed"
 }
 
 func (r *runner) runMutant(ctx context.Context, opts options, work, slot string, files []string, m Mutant) Result {

@@ -1,0 +1,135 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/ptr"
+
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+// cronPolicyJobs are the CronJobs of modern/cron-policies.yaml.
+var cronPolicyJobs = []string{"cron-allow", "cron-forbid", "cron-forbid-deadline", "cron-replace", "cron-suspended", "cron-tokyo", "cron-failing"}
+
+// CronPoliciesSpec is what a CronJob does when a run outlives its minute,
+// when it is suspended, in a time zone, and with a failed-Jobs limit,
+// watched over two scheduled minutes.
+func CronPoliciesSpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+
+	lab.Step("a CronJob in time zone " + lesson.CronBadTimeZone + " is refused")
+	badZone := createBadZoneCronJob(ctx, cs, ns, in.Lab)
+	refused := apierrors.IsInvalid(badZone) && strings.Contains(badZone.Error(), lesson.CronTimeZoneField)
+	r.Add("a CronJob whose timeZone is not in the time zone database", fmt.Sprintf("refused: %s, naming %s", lesson.CronUnknownZoneReason, lesson.CronTimeZoneField), badZoneOutcome(badZone), refused)
+
+	lab.Step("kubectl apply -f modern/cron-policies.yaml")
+	lab.Apply(ctx, "modern/cron-policies.yaml")
+	cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, "cron-allow", metav1.GetOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	// The first two scheduled minutes after the CronJobs were created.
+	m1 := cj.CreationTimestamp.Truncate(time.Minute).Add(time.Minute)
+	m2 := m1.Add(time.Minute)
+	// Until 55 s past the second minute: the first long runs end about 30 s
+	// past it (their 90 s), and the third minute has not come.
+	until := m2.Add(55 * time.Second)
+	lab.Step(fmt.Sprintf("watching the CronJobs' Jobs over the minutes %s and %s, until %s", m1.UTC().Format("15:04"), m2.UTC().Format("15:04"), until.UTC().Format("15:04:05")))
+	runs, err := framework.WatchCronJobRuns(ctx, cs, ns, cronPolicyJobs, until)
+	Expect(err).NotTo(HaveOccurred())
+	at := func(cronJob string, minute time.Time) *framework.CronJobRun {
+		for _, run := range runs {
+			if run.CronJob == cronJob && run.Scheduled.Equal(minute) {
+				return run
+			}
+		}
+		return nil
+	}
+	of := func(cronJob string) string {
+		var parts []string
+		for _, run := range runs {
+			if run.CronJob == cronJob {
+				parts = append(parts, run.String())
+			}
+		}
+		if len(parts) == 0 {
+			return "no Job"
+		}
+		return strings.Join(parts, "; ")
+	}
+
+	// Allow: the second minute's run starts while the first still runs.
+	a1, a2 := at("cron-allow", m1), at("cron-allow", m2)
+	r.Add("concurrencyPolicy Allow: the second minute's Job starts while the first runs", "two Jobs at once", of("cron-allow"),
+		a1 != nil && a2 != nil && (a1.Ended.IsZero() || a2.Seen.Before(a1.Ended)))
+
+	// Forbid: no run while the first is active; then the skipped minute's
+	// run starts late (no startingDeadlineSeconds).
+	f1, f2 := at("cron-forbid", m1), at("cron-forbid", m2)
+	r.Add("concurrencyPolicy Forbid: the second minute's Job waits until the first has finished, then starts late", "started after the first ended",
+		of("cron-forbid"), f1 != nil && f2 != nil && !f1.Ended.IsZero() && !f2.Seen.Before(f1.Ended))
+
+	// Forbid with startingDeadlineSeconds 10: the skipped run is missed.
+	d1, d2 := at("cron-forbid-deadline", m1), at("cron-forbid-deadline", m2)
+	r.Add("Forbid with startingDeadlineSeconds 10: the skipped minute's Job never starts", "the first minute's Job only", of("cron-forbid-deadline"), d1 != nil && d2 == nil)
+
+	// Replace: the first run is deleted while running, the second runs.
+	p1, p2 := at("cron-replace", m1), at("cron-replace", m2)
+	r.Add("concurrencyPolicy Replace: the running Job is deleted and the second minute's Job runs", "first deleted while running, second running",
+		of("cron-replace"), p1 != nil && p2 != nil && !p1.Deleted.IsZero() && (p1.Ended.IsZero() || p1.Ended.After(p2.Seen.Add(-time.Second))))
+
+	r.Equal("suspend: true: Jobs of the suspended CronJob", "no Job", of("cron-suspended"))
+	t1 := at("cron-tokyo", m1)
+	r.Add("timeZone Asia/Tokyo: scheduled every minute all the same", "a Job for the first minute", of("cron-tokyo"), t1 != nil)
+
+	// failedJobsHistoryLimit 1: of the two failed runs, the older goes.
+	kept, deleted := 0, 0
+	for _, run := range runs {
+		if run.CronJob != "cron-failing" || !run.Failed {
+			continue
+		}
+		if run.Deleted.IsZero() {
+			kept++
+		} else {
+			deleted++
+		}
+	}
+	r.Add(fmt.Sprintf("failedJobsHistoryLimit %d: failed Jobs kept after two failed runs", lesson.CronFailedKept), fmt.Sprintf("%d kept, the older deleted", lesson.CronFailedKept), of("cron-failing"), kept == lesson.CronFailedKept && deleted >= 1)
+	lab.Verify()
+}
+
+// createBadZoneCronJob asks the API server for a CronJob in a time zone
+// that does not exist, labelled as the lab's so that, were it accepted,
+// the clean-up would remove it.
+func createBadZoneCronJob(ctx context.Context, cs kubernetes.Interface, ns, lab string) error {
+	cj := &batchv1.CronJob{
+		ObjectMeta: metav1.ObjectMeta{Name: "cron-bad-zone", Labels: framework.LabLabels(lab)},
+		Spec: batchv1.CronJobSpec{
+			Schedule: "*/1 * * * *",
+			TimeZone: ptr.To(lesson.CronBadTimeZone),
+			JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+				RestartPolicy: corev1.RestartPolicyNever,
+				Containers:    []corev1.Container{{Name: "busybox", Image: "busybox:1", Command: []string{"true"}}},
+			}}}},
+		},
+	}
+	_, err := cs.BatchV1().CronJobs(ns).Create(ctx, cj, metav1.CreateOptions{})
+	return err
+}
+
+// badZoneOutcome says what the API server answered.
+func badZoneOutcome(err error) string {
+	if err == nil {
+		return "accepted"
+	}
+	return fmt.Sprintf("refused: %s: %v", apierrors.ReasonForError(err), err)
+}

@@ -1,0 +1,415 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+// ModernInput is the input of the modern track's specs.
+type ModernInput struct {
+	Env *framework.Env
+	Lab string
+}
+
+// jobSelector selects a Job's pods by the label the Job controller sets.
+func jobSelector(job string) string { return "batch.kubernetes.io/job-name=" + job }
+
+// jobTook is how long a Job ran, from its start to its end (completion
+// or the Failed condition), as the Job's status records it.
+func jobTook(j *batchv1.Job) time.Duration {
+	if j == nil || j.Status.StartTime == nil {
+		return 0
+	}
+	end := j.Status.CompletionTime
+	if c := framework.JobCondition(j, batchv1.JobFailed); end == nil && c != nil {
+		end = &c.LastTransitionTime
+	}
+	if end == nil {
+		return 0
+	}
+	return end.Sub(j.Status.StartTime.Time)
+}
+
+// IndexedSpec is the broker lab's work done by an Indexed Job: each pod
+// prints the primes of the item its completion index selects.
+func IndexedSpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const job = "indexed-primes"
+
+	lab.Step("kubectl apply -f modern/indexed.yaml")
+	began := time.Now()
+	lab.Apply(ctx, "modern/indexed.yaml")
+
+	lab.Step("waiting until the Indexed Job completes")
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
+	j, tl := run.Job, run.Timeline
+	r.Equal("status.completedIndexes (the indexes that succeeded)", lesson.IndexedAllDone, j.Status.CompletedIndexes)
+	r.Equal("pods created (one per index)", lesson.IndexedCompletions, len(tl.Pods))
+	r.Equal("most pods active at once", lesson.IndexedParallelism, tl.MaxActive)
+	r.Measure("kubectl apply → the work done (Job Complete)", time.Since(began))
+
+	lab.Step("each pod: its index (annotation, label, hostname) and kubectl logs")
+	pods, err := framework.JobPods(ctx, cs, ns, job)
+	Expect(err).NotTo(HaveOccurred())
+	var indexes, identity, logs []string
+	total := 0
+	for i := range pods {
+		p := &pods[i]
+		index := p.Annotations[lesson.CompletionIndexKey]
+		indexes = append(indexes, index)
+		if p.Labels[lesson.CompletionIndexKey] != index || p.Spec.Hostname != job+"-"+index {
+			identity = append(identity, fmt.Sprintf("%s: annotation %q, label %q, hostname %q", p.Name, index, p.Labels[lesson.CompletionIndexKey], p.Spec.Hostname))
+		}
+		n, err := strconv.Atoi(index)
+		if err != nil || n < 0 || n >= len(lesson.BrokerItems) {
+			logs = append(logs, fmt.Sprintf("%s: index %q selects none of the lesson's items", p.Name, index))
+			continue
+		}
+		item := lesson.BrokerItems[n]
+		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
+		if err != nil {
+			logs = append(logs, fmt.Sprintf("%s: %v", p.Name, err))
+			continue
+		}
+		// The expected primes are the checker's own trial division over the
+		// lesson's item, never the program's sieve.
+		got, err := lesson.Numbers(log)
+		want := lesson.PrimesBetween(item.Start, item.End)
+		total += len(got)
+		if err != nil || !equalInts(got, want) {
+			logs = append(logs, fmt.Sprintf("index %d (%s): %s", n, item, differences(want, got)))
+		}
+	}
+	sort.Strings(indexes)
+	r.Equal("pod index annotations (one pod per index)", "0,1,2,3", strings.Join(indexes, ","))
+	r.Add("each pod's index label and hostname <job>-<index> match its annotation", "all match", noneOr(identity), len(identity) == 0)
+	r.Add("each pod log: exactly the primes of its index's item (1-1000, 1001-2000, 2001-3000, 3001-4000)", "all four exact", noneOr(logs), len(logs) == 0 && len(pods) > 0)
+	r.Equal("primes printed by the four pods together", lesson.BrokerPrimes, total)
+	lab.Verify()
+}
+
+// PodFailurePolicySpec is the two-containers lab with a pod failure
+// policy: FailJob on busybox2's exit code ends the Job after one pod; and
+// a Job that allows no failure still completes when its pod is evicted,
+// because Ignore keeps a DisruptionTarget pod out of the count.
+func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const failing, evicted = "two-containers-policy", "evicted-not-counted"
+
+	lab.Step("kubectl apply -f modern/pod-failure-policy.yaml")
+	waitEvicted := framework.WatchJobInBackground(ctx, cs, ns, evicted, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	lab.Apply(ctx, "modern/pod-failure-policy.yaml")
+
+	lab.Step("evicting the pod of Job " + evicted + " while it runs (as kubectl drain does)")
+	pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, jobSelector(evicted), nil, lab.Within(framework.LabTimeouts.ModernJob))
+	lab.Require("a running pod of "+evicted, "running", err)
+	err = framework.EvictPod(ctx, cs, ns, pod.Name)
+	r.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
+
+	lab.Step("waiting until Job " + failing + " fails")
+	run, err := framework.WatchJob(ctx, cs, ns, failing, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
+	j, tl := run.Job, run.Timeline
+	failed := framework.JobCondition(j, batchv1.JobFailed)
+	r.Equal("job condition Failed, reason", lesson.PodFailurePolicyReason, reasonOf(failed))
+	r.Equal("pods created (the first pod ends it)", 1, len(tl.Pods))
+	if len(tl.Pods) > 0 {
+		r.Equal("job condition Failed, message", fmt.Sprintf(lesson.FailJobMessageFormat, "busybox2", ns, tl.Pods[0].Name, 1), messageOf(failed))
+	}
+	r.Equal("describe: Pods Statuses", "0 Running / 0 Succeeded / 1 Failed", fmt.Sprintf("%d Running / %d Succeeded / %d Failed", j.Status.Active, j.Status.Succeeded, j.Status.Failed))
+	r.Measure("Job started → Failed", jobTook(j))
+
+	lab.Step("waiting until Job " + evicted + " completes with its evicted pod not counted")
+	erun, err := waitEvicted()
+	lab.GoOn("Job "+evicted+" ends Complete although backoffLimit is 0", "Complete", err, erun != nil && erun.Job != nil)
+	ej := erun.Job
+	r.Equal("Job "+evicted+": Pods Statuses (the evicted pod not counted failed)", "0 Running / 1 Succeeded / 0 Failed", fmt.Sprintf("%d Running / %d Succeeded / %d Failed", ej.Status.Active, ej.Status.Succeeded, ej.Status.Failed))
+	r.Equal("Job "+evicted+": pods created (the evicted one and its replacement)", 2, len(erun.Timeline.Pods))
+	lab.Verify()
+}
+
+// PerIndexSpec is backoffLimitPerIndex, maxFailedIndexes and FailIndex:
+// index 1 is tried twice, index 2 fails at once, the others succeed.
+func PerIndexSpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const job = "per-index"
+
+	lab.Step("kubectl apply -f modern/per-index.yaml")
+	lab.Apply(ctx, "modern/per-index.yaml")
+
+	lab.Step("waiting until the Job ends Failed with failed indexes")
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
+	j := run.Job
+	r.Equal("job condition Failed, reason", lesson.FailedIndexesReason, reasonOf(framework.JobCondition(j, batchv1.JobFailed)))
+	r.Equal("status.completedIndexes", lesson.PerIndexCompleted, j.Status.CompletedIndexes)
+	r.Equal("status.failedIndexes", lesson.PerIndexFailed, ptrString(j.Status.FailedIndexes))
+	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 2 Succeeded / %d Failed", lesson.PerIndexFailedPods), fmt.Sprintf("%d Running / %d Succeeded / %d Failed", j.Status.Active, j.Status.Succeeded, j.Status.Failed))
+
+	lab.Step("each pod: its index and the index's failure count")
+	pods, err := framework.JobPods(ctx, cs, ns, job)
+	Expect(err).NotTo(HaveOccurred())
+	tries := map[string][]string{}
+	for i := range pods {
+		p := &pods[i]
+		index := p.Annotations[lesson.CompletionIndexKey]
+		tries[index] = append(tries[index], p.Annotations[lesson.IndexFailureCountKey])
+	}
+	var perIndex []string
+	for _, index := range []string{"0", "1", "2", "3"} {
+		counts := tries[index]
+		sort.Strings(counts)
+		perIndex = append(perIndex, fmt.Sprintf("%s: %s", index, strings.Join(counts, " ")))
+	}
+	// Index 1: a first try (no earlier failure) and the retry (one); every
+	// other index: one try.
+	r.Equal("pods per index, with annotation "+lesson.IndexFailureCountKey, "0: 0; 1: 0 1; 2: 0; 3: 0", strings.Join(perIndex, "; "))
+	r.Equal("pods created", lesson.PerIndexPods, len(pods))
+	lab.Verify()
+}
+
+// SuccessPolicySpec is a success policy: the Job completes once index 1
+// succeeds, and its other pods are stopped.
+func SuccessPolicySpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const job = "success-policy"
+
+	lab.Step("kubectl apply -f modern/success-policy.yaml")
+	lab.Apply(ctx, "modern/success-policy.yaml")
+
+	lab.Step("waiting until the Job completes by its success policy")
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
+	j := run.Job
+	r.Equal("job condition SuccessCriteriaMet, reason", lesson.SuccessPolicyReason, reasonOf(framework.JobCondition(j, batchv1.JobSuccessCriteriaMet)))
+	r.Equal("job condition Complete, reason", lesson.SuccessPolicyReason, reasonOf(framework.JobCondition(j, batchv1.JobComplete)))
+	r.Equal("status.completedIndexes", lesson.SuccessPolicyIndexes, j.Status.CompletedIndexes)
+	r.Equal("status.succeeded", 1, j.Status.Succeeded)
+	// The other three pods would sleep five minutes: the Job ended long
+	// before (index 1 sleeps 5 s).
+	took := jobTook(j)
+	r.Add("the Job ends when index 1 succeeds, not when every pod ends", "within a minute (the others sleep 300 s)", took.Round(time.Second).String(), took > 0 && took < time.Minute)
+
+	lab.Step("the remaining pods are stopped")
+	err = framework.WaitForPodsGone(ctx, cs, ns, jobSelector(job)+","+lesson.CompletionIndexKey+" notin (1)", lab.Within(framework.LabTimeouts.PodsGone))
+	if err != nil {
+		// Stopped pods may be kept, Failed: count the ones still running.
+		pods, lerr := framework.JobPods(ctx, cs, ns, job)
+		Expect(lerr).NotTo(HaveOccurred())
+		running := 0
+		for _, p := range pods {
+			if p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending {
+				running++
+			}
+		}
+		r.Equal("pods of the other indexes still running", 0, running)
+	} else {
+		r.Add("pods of the other indexes still running", "0", "0 (removed)", true)
+	}
+	lab.Verify()
+}
+
+// ReplacementSpec is podReplacementPolicy Failed: a deleted pod is
+// replaced only once it has terminated.
+func ReplacementSpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const job = "replaced-when-failed"
+
+	lab.Step("kubectl apply -f modern/replacement.yaml")
+	waitJob := framework.WatchJobInBackground(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	lab.Apply(ctx, "modern/replacement.yaml")
+	pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, jobSelector(job), nil, lab.Within(framework.LabTimeouts.ModernJob))
+	lab.Require("a running pod of the Job", "running", err)
+
+	lab.Step("kubectl delete pod " + pod.Name + " (it takes 10 s to stop)")
+	// Every state of the Job from now on: was there a moment with the old
+	// pod terminating and no replacement yet?
+	var mu sync.Mutex
+	var states []string
+	sawGap, sawTerminating := false, false
+	observe := func(j *batchv1.Job) {
+		mu.Lock()
+		defer mu.Unlock()
+		s := fmt.Sprintf("active %d, terminating %d", j.Status.Active, ptrInt(j.Status.Terminating))
+		if len(states) == 0 || states[len(states)-1] != s {
+			states = append(states, s)
+		}
+		sawTerminating = sawTerminating || ptrInt(j.Status.Terminating) > 0
+		sawGap = sawGap || (j.Status.Active == 0 && ptrInt(j.Status.Terminating) == 1)
+	}
+	statesDone := make(chan struct{})
+	go func() {
+		defer close(statesDone)
+		_, _ = framework.WatchJobUntil(ctx, cs, ns, job, "a replacement pod active", lab.Within(framework.LabTimeouts.ModernJob), observe, func(j *batchv1.Job) bool {
+			// The old pod gone and a replacement running, whatever the
+			// policy did in between.
+			return j.Status.Active == 1 && ptrInt(j.Status.Terminating) == 0 && locked(&mu, &sawTerminating)
+		})
+	}()
+	Expect(cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})).To(Succeed())
+	phase, err := framework.WaitForPodGone(ctx, cs, ns, pod.Name, lab.Within(framework.LabTimeouts.PodsGone))
+	r.Add("the deleted pod ends", "Failed (its TERM trap exits 1)", fmt.Sprintf("%s (%s)", phase, outcome("removed", err)), err == nil && phase == corev1.PodFailed)
+	<-statesDone
+
+	lab.Step("waiting until the replacement completes the Job")
+	run, err := waitJob()
+	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
+	mu.Lock()
+	r.Add("Job status after the delete: terminating 1 with active 0, then the replacement", "active 0, terminating 1 → active 1", strings.Join(states, " → "), sawGap)
+	mu.Unlock()
+	var old, replacement *lesson.PodRecord
+	for i := range run.Timeline.Pods {
+		if p := &run.Timeline.Pods[i]; p.Name == pod.Name {
+			old = p
+		} else {
+			replacement = p
+		}
+	}
+	switch {
+	case old == nil || replacement == nil:
+		r.Add("the replacement pod is created after the deleted pod has terminated", "after", fmt.Sprintf("deleted pod seen: %t, replacement seen: %t", old != nil, replacement != nil), false)
+	case old.FinishedSeq == 0 || replacement.SeenSeq == 0:
+		r.Add("the replacement pod is created after the deleted pod has terminated", "after", "the watch did not record the order", false)
+	default:
+		// The watch's order of events, the API server's own: finer than
+		// the one-second timestamps.
+		r.Add("the replacement pod is created after the deleted pod has terminated", "after", fmt.Sprintf("deleted pod seen %s at event %d, replacement first seen at event %d", old.Phase, old.FinishedSeq, replacement.SeenSeq), replacement.SeenSeq > old.FinishedSeq)
+	}
+	r.Equal("pods created (the deleted one and its replacement)", 2, len(run.Timeline.Pods))
+	lab.Verify()
+}
+
+func locked(mu *sync.Mutex, saw *bool) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return *saw
+}
+
+// LifecycleSpec is suspend and resume, activeDeadlineSeconds and
+// ttlSecondsAfterFinished.
+func LifecycleSpec(ctx context.Context, in ModernInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab)
+	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
+	const suspended, deadline, cleaned = "suspended", "deadline", "cleaned-after-ttl"
+
+	lab.Step("kubectl apply -f modern/lifecycle.yaml")
+	waitDeadline := framework.WatchJobInBackground(ctx, cs, ns, deadline, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	// The TTL Job finishes and goes while the suspended one is watched:
+	// its end and its removal are awaited from the start, in order.
+	type ttlRun struct {
+		run    *framework.JobRun
+		err    error
+		goneAt time.Time
+		gone   error
+	}
+	ttlDone := make(chan ttlRun, 1)
+	waitCleaned := framework.WatchJobInBackground(ctx, cs, ns, cleaned, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	go func() {
+		defer GinkgoRecover()
+		var t ttlRun
+		t.run, t.err = waitCleaned()
+		if t.err == nil {
+			t.goneAt, t.gone = framework.WaitForJobGone(ctx, cs, ns, cleaned, framework.LabTimeouts.PodsGone)
+		}
+		ttlDone <- t
+	}()
+	lab.Apply(ctx, "modern/lifecycle.yaml")
+
+	window := lab.Within(framework.LabTimeouts.SuspendWindow)
+	lab.Step(fmt.Sprintf("watching the suspended Job's pods for %s: there must be none", window))
+	created, err := framework.PodsCreatedWithin(ctx, cs, ns, jobSelector(suspended), window)
+	Expect(err).NotTo(HaveOccurred())
+	r.Add(fmt.Sprintf("pods of the suspended Job (watched %s)", window), "none", noneOr(created), len(created) == 0)
+	j, err := cs.BatchV1().Jobs(ns).Get(ctx, suspended, metav1.GetOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	r.Equal("suspended Job: condition Suspended", "True ("+lesson.SuspendedReason+")", framework.ConditionSummary(framework.JobCondition(j, batchv1.JobSuspended)))
+
+	lab.Step("kubectl patch job suspended -p '{\"spec\":{\"suspend\":false}}' and waiting until it completes")
+	Expect(framework.ResumeJob(ctx, cs, ns, suspended)).To(Succeed())
+	run, err := framework.WatchJob(ctx, cs, ns, suspended, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	lab.GoOn("the resumed Job ends Complete", "Complete", err, run != nil && run.Job != nil)
+	r.Equal("resumed Job: pods created", lesson.SuspendCompletions, len(run.Timeline.Pods))
+	r.Equal("resumed Job: condition Suspended", "False ("+lesson.ResumedReason+")", framework.ConditionSummary(framework.JobCondition(run.Job, batchv1.JobSuspended)))
+
+	lab.Step("Job deadline: Failed once active longer than activeDeadlineSeconds")
+	drun, err := waitDeadline()
+	lab.GoOn("Job deadline ends Failed", "Failed", err, drun != nil && drun.Job != nil)
+	failed := framework.JobCondition(drun.Job, batchv1.JobFailed)
+	r.Equal("Job deadline: condition Failed, reason", lesson.DeadlineExceededReason, reasonOf(failed))
+	r.Equal("Job deadline: condition Failed, message", lesson.DeadlineMessage, messageOf(failed))
+	took := jobTook(drun.Job)
+	r.Add(fmt.Sprintf("Job deadline: started → Failed (activeDeadlineSeconds %d)", lesson.DeadlineSeconds), fmt.Sprintf("%d s, give or take a few", lesson.DeadlineSeconds), took.String(), took >= time.Duration(lesson.DeadlineSeconds)*time.Second && took < time.Duration(lesson.DeadlineSeconds+15)*time.Second)
+
+	lab.Step("Job cleaned-after-ttl: deleted, with its pods, after ttlSecondsAfterFinished")
+	t := <-ttlDone
+	crun := t.run
+	lab.GoOn("Job cleaned-after-ttl ends Complete", "Complete", t.err, crun != nil && crun.Job != nil)
+	finished := crun.Job.Status.CompletionTime
+	r.Add("Job cleaned-after-ttl removed by the TTL controller", "removed", outcome("removed", t.gone), t.err == nil && t.gone == nil)
+	if t.err == nil && t.gone == nil && finished != nil {
+		after := t.goneAt.Sub(finished.Time)
+		// Completion times have second precision, and the TTL controller
+		// acts within a few seconds.
+		r.Add(fmt.Sprintf("finished → removed (ttlSecondsAfterFinished %d)", lesson.TTLSeconds), fmt.Sprintf("%d s, give or take a few", lesson.TTLSeconds), after.Round(time.Second).String(), after > time.Duration(lesson.TTLSeconds-1)*time.Second && after < time.Duration(lesson.TTLSeconds+15)*time.Second)
+		r.Measure("finished Job removed after", after)
+	}
+	err = framework.WaitForPodsGone(ctx, cs, ns, jobSelector(cleaned), lab.Within(framework.LabTimeouts.PodsGone))
+	r.Add("pods deleted with the Job", "deleted", outcome("deleted", err), err == nil)
+	lab.Verify()
+}
+
+func reasonOf(c *batchv1.JobCondition) string {
+	if c == nil {
+		return "no such condition"
+	}
+	return c.Reason
+}
+
+func messageOf(c *batchv1.JobCondition) string {
+	if c == nil {
+		return "no such condition"
+	}
+	return c.Message
+}
+
+func ptrString(s *string) string {
+	if s == nil {
+		return "unset"
+	}
+	return *s
+}
+
+func ptrInt(n *int32) int32 {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
+// noneOr is "none" for an empty list, else the list.
+func noneOr(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, "; ")
+}
