@@ -78,11 +78,12 @@ func (h CronHistory) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// WatchCronRuns watches the Jobs of a namespace until runs of them have
+// WatchCronRuns watches the Jobs that CronJob cronJob of a namespace makes
+// until runs of them have
 // finished and the oldest finished one has been deleted by the CronJob's
 // history clean-up. The log of each Job's pod is read when it finishes,
 // before the clean-up removes it.
-func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs int, timeout time.Duration) (*CronHistory, error) {
+func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns, cronJob string, runs int, timeout time.Duration) (*CronHistory, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var mu sync.Mutex
@@ -92,7 +93,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, nil)
 	_, err := watchtools.UntilWithSync(ctx, lw, &batchv1.Job{}, nil, func(ev watch.Event) (bool, error) {
 		j, ok := ev.Object.(*batchv1.Job)
-		if !ok || !ownedByCronJob(j) {
+		if !ok || !ownedByCronJob(j, cronJob) {
 			return false, nil
 		}
 		mu.Lock()
@@ -127,16 +128,17 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns string, runs
 		return false, nil
 	})
 	if err != nil {
-		return hist, &WaitError{What: fmt.Sprintf("%d cron runs in %s and the history clean-up of the oldest", runs, ns), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: hist.String()}
+		return hist, &WaitError{What: fmt.Sprintf("%d runs of CronJob %s/%s and the history clean-up of the oldest", runs, ns, cronJob), Reason: fmt.Sprintf("not within %s", timeout), LastSeen: hist.String()}
 	}
 	return hist, nil
 }
 
-// ownedByCronJob tells whether a CronJob created the Job; other Jobs of a
-// shared namespace are not the lab's.
-func ownedByCronJob(j *batchv1.Job) bool {
+// ownedByCronJob tells whether CronJob name created the Job; other Jobs of
+// a shared namespace (another lab's CronJobs' among them) are not the
+// lab's.
+func ownedByCronJob(j *batchv1.Job, name string) bool {
 	ref := metav1.GetControllerOf(j)
-	return ref != nil && ref.Kind == "CronJob"
+	return ref != nil && ref.Kind == "CronJob" && ref.Name == name
 }
 
 func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) string {
