@@ -56,7 +56,7 @@ spec:
     spec:
       terminationGracePeriodSeconds: 1
       containers:
-      - {name: busybox, image: "busybox:1", command: ["sh", "-c", "sleep 20; exit 0"]}
+      - {name: busybox, image: "busybox:1", command: ["sh", "-c", "sleep 30; exit 0"]}
       restartPolicy: Never
 `,
 	"modern/per-index.yaml": `
@@ -156,7 +156,7 @@ spec:
       containers:
       - name: busybox
         image: busybox:1
-        command: ["sh", "-c", "trap 'sleep 10; exit 1' TERM; sleep 20 & wait"]
+        command: ["sh", "-c", "trap 'sleep 10; exit 1' TERM; sleep 30 & wait"]
       restartPolicy: Never
 `,
 	"modern/cron-policies.yaml": `

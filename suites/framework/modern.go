@@ -185,3 +185,12 @@ func WatchCronJobRuns(ctx context.Context, cs kubernetes.Interface, ns string, c
 	sort.SliceStable(runs, func(a, b int) bool { return runs[a].Seen.Before(runs[b].Seen) })
 	return runs, err
 }
+
+// WaitForRunningPod watches the pods of selector until one runs (and is
+// not being deleted), and returns it.
+func WaitForRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, timeout time.Duration) (*corev1.Pod, error) {
+	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
+	return WatchUntil(ctx, lw, fmt.Sprintf("a running pod of %s in %s", selector, ns), timeout, nil, func(t watch.EventType, p *corev1.Pod) (bool, error) {
+		return t != watch.Deleted && p.DeletionTimestamp == nil && p.Status.Phase == corev1.PodRunning, nil
+	}, DescribePod)
+}

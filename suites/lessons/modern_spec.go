@@ -118,7 +118,7 @@ func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
 	lab.Apply(ctx, "modern/pod-failure-policy.yaml")
 
 	lab.Step("evicting the pod of Job " + evicted + " while it runs (as kubectl drain does)")
-	pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, jobSelector(evicted), nil, lab.Within(framework.LabTimeouts.ModernJob))
+	pod, err := framework.WaitForRunningPod(ctx, cs, ns, jobSelector(evicted), lab.Within(framework.LabTimeouts.ModernJob))
 	lab.Require("a running pod of "+evicted, "running", err)
 	err = framework.EvictPod(ctx, cs, ns, pod.Name)
 	r.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
@@ -238,7 +238,7 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 	lab.Step("kubectl apply -f modern/replacement.yaml")
 	waitJob := framework.WatchJobInBackground(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
 	lab.Apply(ctx, "modern/replacement.yaml")
-	pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, jobSelector(job), nil, lab.Within(framework.LabTimeouts.ModernJob))
+	pod, err := framework.WaitForRunningPod(ctx, cs, ns, jobSelector(job), lab.Within(framework.LabTimeouts.ModernJob))
 	lab.Require("a running pod of the Job", "running", err)
 
 	lab.Step("kubectl delete pod " + pod.Name + " (it takes 10 s to stop)")
