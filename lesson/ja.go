@@ -102,7 +102,7 @@ var factsJa = map[string]string{
 	"a CronJob whose timeZone is not in the time zone database":                                              "タイムゾーンのデータベースにない timeZone のクーロンジョブ",
 	"concurrencyPolicy Allow: the second minute's Job starts while the first runs":                           "concurrencyPolicy Allow: 最初のジョブの実行中に2分目のジョブが始まる",
 	"concurrencyPolicy Forbid: the second minute's Job waits until the first has finished, then starts late": "concurrencyPolicy Forbid: 2分目のジョブは最初のジョブの終了を待って遅れて始まる",
-	"Forbid with startingDeadlineSeconds 10: the skipped minute's Job never starts":                          "Forbid と startingDeadlineSeconds 10: 見送られた分のジョブは始まらない",
+	"Forbid with startingDeadlineSeconds 20: the skipped minute's Job never starts":                          "Forbid と startingDeadlineSeconds 20: 見送られた分のジョブは始まらない",
 	"concurrencyPolicy Replace: the running Job is deleted and the second minute's Job runs":                 "concurrencyPolicy Replace: 実行中のジョブが削除され、2分目のジョブが実行される",
 	"suspend: true: Jobs of the suspended CronJob":                                                           "suspend: true: 一時停止したクーロンジョブのジョブ",
 	"timeZone Asia/Tokyo: scheduled every minute all the same":                                               "timeZone Asia/Tokyo: 同じく毎分スケジュールされる",

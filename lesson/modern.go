@@ -80,7 +80,7 @@ const (
 // outlives its minute overlaps the next; Forbid skips the next run while
 // one is active, and "when the previous Job run finishes,
 // .spec.startingDeadlineSeconds is still taken into account and may result
-// in a new Job run" (unset: the skipped run starts late; 10 s: it is
+// in a new Job run" (unset: the skipped run starts late; 20 s: it is
 // missed); Replace deletes the running Job and starts the new one; a
 // suspended CronJob starts nothing; timeZone must name a zone of the time
 // zone database, else the API server refuses the CronJob (field

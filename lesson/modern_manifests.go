@@ -199,7 +199,7 @@ metadata:
 spec:
   schedule: "*/1 * * * *"
   concurrencyPolicy: Forbid
-  startingDeadlineSeconds: 10
+  startingDeadlineSeconds: 20
   jobTemplate:
     spec:
       template:

@@ -502,7 +502,7 @@ var Catalogue = []Mutant{
 	},
 	{
 		ID: "cron-forbid-deadline-120", Lab: "cron-policies", File: cronPolYAML,
-		From: "  startingDeadlineSeconds: 10\n", To: "  startingDeadlineSeconds: 120\n",
+		From: "  startingDeadlineSeconds: 20\n", To: "  startingDeadlineSeconds: 120\n",
 		Why: "the skipped run is still within its deadline when the first ends, so it starts late instead of being missed",
 	},
 	{
