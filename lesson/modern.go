@@ -125,5 +125,5 @@ type Pair struct {
 var Pairs = []Pair{
 	{"broker", "indexed", "the work split by the Job's completion index instead of a RabbitMQ queue and an initiator"},
 	{"two-containers", "pod-failure-policy", "a FailJob rule ends the Job at the first failing pod instead of backoffLimit + 1 pods and the back-off"},
-	{"pods-kept", "ttl", "ttlSecondsAfterFinished deletes the finished Job and its pods instead of keeping them until someone deletes the Job"},
+	{"pods-kept", "lifecycle", "ttlSecondsAfterFinished deletes the finished Job and its pods instead of keeping them until someone deletes the Job"},
 }

@@ -155,7 +155,7 @@ func TestPairsSetTheLessonsWayNextToTheModernWay(t *testing.T) {
 		t.Errorf("first pair %+v", pairs[0])
 	}
 	if pairs[1].New.Seen || pairs[1].New.String() != "not run" {
-		t.Errorf("ttl did not run, but the pair says %q", pairs[1].New)
+		t.Errorf("lifecycle did not run, but the pair says %q", pairs[1].New)
 	}
 	md := run.Markdown()
 	if !strings.Contains(md, "| broker | indexed: ") || !strings.Contains(md, "apply → done: 2m30s") {

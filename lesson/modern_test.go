@@ -1,0 +1,49 @@
+package lesson
+
+import (
+	"os"
+	"regexp"
+	"testing"
+)
+
+// TestPairsNameLabsThatRun reads the labs the specs report under (the Lab
+// of their inputs in suites/lessons/register.go): a pair naming another
+// name would never find its timing, and the reports would say "not run".
+func TestPairsNameLabsThatRun(t *testing.T) {
+	data, err := os.ReadFile("../suites/lessons/register.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := map[string]bool{}
+	for _, m := range regexp.MustCompile(`Lab: "([a-z0-9-]+)"`).FindAllStringSubmatch(string(data), -1) {
+		reported[m[1]] = true
+	}
+	if len(reported) < 10 {
+		t.Fatalf("found only %d report lab names in register.go: has the way specs name their lab changed?", len(reported))
+	}
+	for _, p := range Pairs {
+		for _, name := range []string{p.Old, p.New} {
+			if !reported[name] {
+				t.Errorf("pair %s / %s: no spec reports as lab %q", p.Old, p.New, name)
+			}
+		}
+	}
+}
+
+func TestTrackLabsListTheModernTrack(t *testing.T) {
+	modern := TrackLabs(ModernTrack)
+	if len(modern) != 7 {
+		t.Errorf("the modern track has %d labs, want the issue's seven: %v", len(modern), modern)
+	}
+	for _, name := range modern {
+		l, _ := FindLab(name)
+		if len(l.Manifests) != 1 || l.Manifests[0] != "modern/"+name+".yaml" {
+			t.Errorf("modern lab %s applies %v, want modern/%s.yaml", name, l.Manifests, name)
+		}
+	}
+	for _, name := range TrackLabs("") {
+		if name == "indexed" || name == "cron-policies" {
+			t.Errorf("lesson track lists modern lab %s", name)
+		}
+	}
+}
