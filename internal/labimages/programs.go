@@ -74,12 +74,44 @@ func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archiv
 		}
 		// Remember which build a clone last served, for runs outside one.
 		_ = os.WriteFile(lastBuildFile(name), []byte(path), 0o644)
+		pruneBuilds(name, path, keptBuilds)
 		out = append(out, ociimage.Archive{Ref: p.Ref, Path: path})
 	}
 	return out, nil
 }
 
 func lastBuildFile(name string) string { return filepath.Join(dir(), name+".last") }
+
+// keptBuilds is how many builds of a lab program the cache keeps: every
+// edit of labs/ makes a new one (the mutation catalogue makes dozens), and
+// runs side by side (make mutants, a student's clone) may still serve a
+// recent one.
+const keptBuilds = 4
+
+// pruneBuilds removes the builds of program name but the newest keep
+// (by modification time), never current, the one being served.
+func pruneBuilds(name, current string, keep int) {
+	paths, err := filepath.Glob(filepath.Join(dir(), name+"-*.tar"))
+	if err != nil {
+		return
+	}
+	type build struct {
+		path string
+		mod  time.Time
+	}
+	var builds []build
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil {
+			builds = append(builds, build{p, info.ModTime()})
+		}
+	}
+	sort.Slice(builds, func(i, j int) bool { return builds[i].mod.After(builds[j].mod) })
+	for i, b := range builds {
+		if i >= keep && b.path != current {
+			_ = os.Remove(b.path)
+		}
+	}
+}
 
 // sourceDigest hashes the Go files under labs/ and go.mod/go.sum.
 func sourceDigest(root string) (string, error) {
