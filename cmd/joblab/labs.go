@@ -143,10 +143,15 @@ func newListCommand() *cobra.Command {
 				}
 				return nil
 			}
-			fmt.Fprintf(w, "%-16s %-10s %-9s %s\n", "LAB", "LESSON", "TAKES", "WHAT IT SHOWS")
+			width := len("LAB")
 			for _, l := range lesson.Labs {
-				fmt.Fprintf(w, "%-16s %-10s ~%-8s %s\n", l.Name, l.Section, l.Expected, l.Summary)
+				width = max(width, len(l.Name))
 			}
+			fmt.Fprintf(w, "%-*s %-10s %-9s %s\n", width, "LAB", "LESSON", "TAKES", "WHAT IT SHOWS")
+			for _, l := range lesson.Labs {
+				fmt.Fprintf(w, "%-*s %-10s ~%-8s %s\n", width, l.Name, l.Section, l.Expected, l.Summary)
+			}
+			fmt.Fprintf(w, "\n%s: every lab of LESSON 1.34, the modern track (joblab run %s)\n", lesson.ModernTrack, lesson.ModernTrack)
 			return nil
 		},
 	}
