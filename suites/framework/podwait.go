@@ -24,28 +24,39 @@ import (
 // 5-second pods, so the deletion lands while the pod still runs.
 const freshStart = 2 * time.Second
 
+// freshWindow is how long WaitForFreshRunningPod waits for a freshly
+// started pod before it takes any running one.
+const freshWindow = 10 * time.Second
+
 // WaitForFreshRunningPod watches the pods of selector until one runs whose
-// container started within the last freshStart (any running pod once 10 s
-// passed without one), skipping the names in exclude, and returns it.
+// container started within the last freshStart, skipping the names in
+// exclude, and returns it. When none has within freshWindow, it takes any
+// running pod: a second watch, whose first list also shows a pod that was
+// already running and sends no more events.
 func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, selector string, exclude []string, timeout time.Duration) (*corev1.Pod, error) {
 	began := time.Now()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByLabels(selector))
 	var picked *corev1.Pod
-	_, err := WatchUntil(ctx, lw, fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns), timeout, nil, func(t watch.EventType, p *corev1.Pod) (bool, error) {
-		if t == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {
+	pick := func(fresh bool) func(watch.EventType, *corev1.Pod) (bool, error) {
+		return func(t watch.EventType, p *corev1.Pod) (bool, error) {
+			if t == watch.Deleted || slices.Contains(exclude, p.Name) || p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {
+				return false, nil
+			}
+			for _, c := range p.Status.ContainerStatuses {
+				if c.State.Running != nil && (!fresh || time.Since(c.State.Running.StartedAt.Time) < freshStart) {
+					picked = p
+					return true, nil
+				}
+			}
 			return false, nil
 		}
-		for _, c := range p.Status.ContainerStatuses {
-			if c.State.Running == nil {
-				continue
-			}
-			if time.Since(c.State.Running.StartedAt.Time) < freshStart || time.Since(began) > 10*time.Second {
-				picked = p
-				return true, nil
-			}
-		}
-		return false, nil
-	}, DescribePod)
+	}
+	what := fmt.Sprintf("a pod of %s in %s that has just started running", selector, ns)
+	_, err := WatchUntil(ctx, lw, what, min(freshWindow, timeout), nil, pick(true), DescribePod)
+	if picked != nil || !timedOut(err) || ctx.Err() != nil || timeout <= freshWindow {
+		return picked, err
+	}
+	_, err = WatchUntil(ctx, lw, fmt.Sprintf("a running pod of %s in %s (none had just started within %s)", selector, ns, freshWindow), timeout-time.Since(began), nil, pick(false), DescribePod)
 	return picked, err
 }
 
