@@ -40,12 +40,8 @@ const JobSuccessCriteriaMet JobEnd = "SuccessCriteriaMet"
 // successCriteriaMet tells whether the Job's SuccessCriteriaMet condition
 // is True.
 func successCriteriaMet(j *batchv1.Job) bool {
-	for _, c := range j.Status.Conditions {
-		if c.Type == batchv1.JobSuccessCriteriaMet && c.Status == corev1.ConditionTrue {
-			return true
-		}
-	}
-	return false
+	c := JobCondition(j, batchv1.JobSuccessCriteriaMet)
+	return c != nil && c.Status == corev1.ConditionTrue
 }
 
 // JobRun is what was observed of a Job until it ended.

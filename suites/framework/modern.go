@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/joblab/joblab/internal/kube"
 )
@@ -65,10 +64,7 @@ func WatchJobUntil(ctx context.Context, cs kubernetes.Interface, ns, name, what 
 func WaitForJobGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (time.Time, error) {
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
-	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	_, err := WatchUntil(ctx, lw, fmt.Sprintf("job %s/%s to be removed", ns, name), timeout, gone, func(t watch.EventType, _ *batchv1.Job) (bool, error) {
-		return t == watch.Deleted, nil
-	}, DescribeJob)
+	_, err := waitRemoved(ctx, lw, fmt.Sprintf("job %s/%s to be removed", ns, name), timeout, DescribeJob)
 	return time.Now(), err
 }
 
@@ -103,16 +99,6 @@ func EvictPod(ctx context.Context, cs kubernetes.Interface, ns, name string) err
 func ResumeJob(ctx context.Context, cs kubernetes.Interface, ns, name string) error {
 	_, err := cs.BatchV1().Jobs(ns).Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"suspend":false}}`), metav1.PatchOptions{})
 	return err
-}
-
-// PodCondition returns the pod's condition of that type, or nil.
-func PodCondition(p *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
-	for i := range p.Status.Conditions {
-		if p.Status.Conditions[i].Type == t {
-			return &p.Status.Conditions[i]
-		}
-	}
-	return nil
 }
 
 // CronJobRun is one Job a CronJob made, as one watch saw it: its times

@@ -10,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
@@ -65,14 +66,20 @@ func WaitForFreshRunningPod(ctx context.Context, cs kubernetes.Interface, ns, se
 func WaitForPodGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (corev1.PodPhase, error) {
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.CoreV1().Pods(ns).List, cs.CoreV1().Pods(ns).Watch, kube.ByFields(sel))
-	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
-	last, err := WatchUntil(ctx, lw, fmt.Sprintf("pod %s/%s to be removed", ns, name), timeout, gone, func(t watch.EventType, _ *corev1.Pod) (bool, error) {
-		return t == watch.Deleted, nil
-	}, DescribePod)
+	last, err := waitRemoved(ctx, lw, fmt.Sprintf("pod %s/%s to be removed", ns, name), timeout, DescribePod)
 	if last == nil {
 		return "", err
 	}
 	return last.Status.Phase, err
+}
+
+// waitRemoved watches the one object lw lists until it is removed (at
+// once when the first list is empty), and returns the last state seen.
+func waitRemoved[T runtime.Object](ctx context.Context, lw cache.ListerWatcher, what string, timeout time.Duration, describe func(T) string) (T, error) {
+	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
+	return WatchUntil(ctx, lw, what, timeout, gone, func(t watch.EventType, _ T) (bool, error) {
+		return t == watch.Deleted, nil
+	}, describe)
 }
 
 // WatchForPodsGoing watches the pods of selector for window and returns

@@ -116,7 +116,7 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 	n := lesson.NormalCompletions
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
 	r.Equal("describe: Pods Statuses (the Job controller's record)", fmt.Sprintf("0 Running / %d Succeeded / %d Failed", n, len(lost)),
-		fmt.Sprintf("%d Running / %d Succeeded / %d Failed", run.Job.Status.Active, run.Job.Status.Succeeded, run.Job.Status.Failed))
+		podsStatuses(run.Job))
 	r.Equal("pods that ran to an end: the completions plus one replacement per lost pod", n+len(lost), int(run.Job.Status.Succeeded+run.Job.Status.Failed))
 	lab.Verify()
 }

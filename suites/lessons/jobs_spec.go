@@ -9,6 +9,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
@@ -106,7 +107,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	}
 	r.Equal("job condition Failed, reason", lesson.BackoffLimitExceeded, reason)
 	r.Equal("kubectl get jobs: COMPLETIONS", "0/1", kubectlJobCell(ctx, in.Env, ns, in.JobName, "Completions"))
-	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 0 Succeeded / %d Failed", pods), fmt.Sprintf("%d Running / %d Succeeded / %d Failed", job.Status.Active, job.Status.Succeeded, job.Status.Failed))
+	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 0 Succeeded / %d Failed", pods), podsStatuses(job))
 	r.Equal("pods created (first try + backoffLimit retries)", pods, len(tl.Pods))
 
 	lab.Step("checking every pod and container state (kubectl get pod)")
@@ -193,6 +194,12 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	layout := lesson.NumpyText(want)
 	r.Add("the whole log in numpy's layout (12 a line, width 5, as the notes)", fmt.Sprintf("%d lines", strings.Count(layout, "\n")), firstDifferentLine(layout, log), log == layout)
 	lab.Verify()
+}
+
+// podsStatuses is a Job's counts as kubectl describe job prints them
+// (Pods Statuses).
+func podsStatuses(j *batchv1.Job) string {
+	return fmt.Sprintf("%d Running / %d Succeeded / %d Failed", j.Status.Active, j.Status.Succeeded, j.Status.Failed)
 }
 
 // kubectlJobCell is one column of kubectl get jobs for a Job, as the API

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -14,6 +13,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/suites/framework"
@@ -133,14 +133,14 @@ func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
 	if len(tl.Pods) > 0 {
 		r.Equal("job condition Failed, message", fmt.Sprintf(lesson.FailJobMessageFormat, "busybox2", ns, tl.Pods[0].Name, 1), messageOf(failed))
 	}
-	r.Equal("describe: Pods Statuses", "0 Running / 0 Succeeded / 1 Failed", fmt.Sprintf("%d Running / %d Succeeded / %d Failed", j.Status.Active, j.Status.Succeeded, j.Status.Failed))
+	r.Equal("describe: Pods Statuses", "0 Running / 0 Succeeded / 1 Failed", podsStatuses(j))
 	r.Measure("Job started → Failed", jobTook(j))
 
 	lab.Step("waiting until Job " + evicted + " completes with its evicted pod not counted")
 	erun, err := waitEvicted()
 	lab.GoOn("Job "+evicted+" ends Complete although backoffLimit is 0", "Complete", err, erun != nil && erun.Job != nil)
 	ej := erun.Job
-	r.Equal("Job "+evicted+": Pods Statuses (the evicted pod not counted failed)", "0 Running / 1 Succeeded / 0 Failed", fmt.Sprintf("%d Running / %d Succeeded / %d Failed", ej.Status.Active, ej.Status.Succeeded, ej.Status.Failed))
+	r.Equal("Job "+evicted+": Pods Statuses (the evicted pod not counted failed)", "0 Running / 1 Succeeded / 0 Failed", podsStatuses(ej))
 	r.Equal("Job "+evicted+": pods created (the evicted one and its replacement)", 2, len(erun.Timeline.Pods))
 	lab.Verify()
 }
@@ -161,8 +161,8 @@ func PerIndexSpec(ctx context.Context, in ModernInput) {
 	j := run.Job
 	r.Equal("job condition Failed, reason", lesson.FailedIndexesReason, reasonOf(framework.JobCondition(j, batchv1.JobFailed)))
 	r.Equal("status.completedIndexes", lesson.PerIndexCompleted, j.Status.CompletedIndexes)
-	r.Equal("status.failedIndexes", lesson.PerIndexFailed, ptrString(j.Status.FailedIndexes))
-	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 2 Succeeded / %d Failed", lesson.PerIndexFailedPods), fmt.Sprintf("%d Running / %d Succeeded / %d Failed", j.Status.Active, j.Status.Succeeded, j.Status.Failed))
+	r.Equal("status.failedIndexes", lesson.PerIndexFailed, ptr.Deref(j.Status.FailedIndexes, "unset"))
+	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 2 Succeeded / %d Failed", lesson.PerIndexFailedPods), podsStatuses(j))
 
 	lab.Step("each pod: its index and the index's failure count")
 	pods, err := framework.JobPods(ctx, cs, ns, job)
@@ -243,19 +243,18 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 
 	lab.Step("kubectl delete pod " + pod.Name + " (it takes 10 s to stop)")
 	// Every state of the Job from now on: was there a moment with the old
-	// pod terminating and no replacement yet?
-	var mu sync.Mutex
+	// pod terminating and no replacement yet? The watch's goroutine alone
+	// writes these; they are read once it has ended (statesDone).
 	var states []string
 	sawGap, sawTerminating := false, false
 	observe := func(j *batchv1.Job) {
-		mu.Lock()
-		defer mu.Unlock()
-		s := fmt.Sprintf("active %d, terminating %d", j.Status.Active, ptrInt(j.Status.Terminating))
+		terminating := ptr.Deref(j.Status.Terminating, 0)
+		s := fmt.Sprintf("active %d, terminating %d", j.Status.Active, terminating)
 		if len(states) == 0 || states[len(states)-1] != s {
 			states = append(states, s)
 		}
-		sawTerminating = sawTerminating || ptrInt(j.Status.Terminating) > 0
-		sawGap = sawGap || (j.Status.Active == 0 && ptrInt(j.Status.Terminating) == 1)
+		sawTerminating = sawTerminating || terminating > 0
+		sawGap = sawGap || (j.Status.Active == 0 && terminating == 1)
 	}
 	statesDone := make(chan struct{})
 	go func() {
@@ -263,7 +262,7 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 		_, _ = framework.WatchJobUntil(ctx, cs, ns, job, "a replacement pod active", lab.Within(framework.LabTimeouts.ModernJob), observe, func(j *batchv1.Job) bool {
 			// The old pod gone and a replacement running, whatever the
 			// policy did in between.
-			return j.Status.Active == 1 && ptrInt(j.Status.Terminating) == 0 && locked(&mu, &sawTerminating)
+			return j.Status.Active == 1 && ptr.Deref(j.Status.Terminating, 0) == 0 && sawTerminating
 		})
 	}()
 	Expect(cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})).To(Succeed())
@@ -274,9 +273,7 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 	lab.Step("waiting until the replacement completes the Job")
 	run, err := waitJob()
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
-	mu.Lock()
 	r.Add("Job status after the delete: terminating 1 with active 0, then the replacement", "active 0, terminating 1 → active 1", strings.Join(states, " → "), sawGap)
-	mu.Unlock()
 	var old, replacement *lesson.PodRecord
 	for i := range run.Timeline.Pods {
 		if p := &run.Timeline.Pods[i]; p.Name == pod.Name {
@@ -297,12 +294,6 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 	}
 	r.Equal("pods created (the deleted one and its replacement)", 2, len(run.Timeline.Pods))
 	lab.Verify()
-}
-
-func locked(mu *sync.Mutex, saw *bool) bool {
-	mu.Lock()
-	defer mu.Unlock()
-	return *saw
 }
 
 // LifecycleSpec is suspend and resume, activeDeadlineSeconds and
@@ -390,20 +381,6 @@ func messageOf(c *batchv1.JobCondition) string {
 		return "no such condition"
 	}
 	return c.Message
-}
-
-func ptrString(s *string) string {
-	if s == nil {
-		return "unset"
-	}
-	return *s
-}
-
-func ptrInt(n *int32) int32 {
-	if n == nil {
-		return 0
-	}
-	return *n
 }
 
 // noneOr is "none" for an empty list, else the list.

@@ -132,8 +132,7 @@ func NodeLossSpec(ctx context.Context, in NodeLossInput) {
 	GinkgoWriter.Printf("node %s Ready again %s after docker start\n", lost, time.Since(back).Round(time.Second))
 	done, err := framework.WatchJob(ctx, cs, ns, nodeLossJob, framework.JobComplete, lab.Within(framework.LabTimeouts.NodeBack))
 	lab.GoOn("the job ends Complete", "Complete", err, done != nil && done.Job != nil)
-	r.Equal(factNodeLossStatuses, "0 Running / 1 Succeeded / 1 Failed",
-		fmt.Sprintf("%d Running / %d Succeeded / %d Failed", done.Job.Status.Active, done.Job.Status.Succeeded, done.Job.Status.Failed))
+	r.Equal(factNodeLossStatuses, "0 Running / 1 Succeeded / 1 Failed", podsStatuses(done.Job))
 	lab.Verify()
 }
 
