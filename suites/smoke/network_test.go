@@ -27,6 +27,10 @@ import (
 // webPort is where the test's web server listens in its pod.
 const webPort = 8080
 
+// fetchTries bounds each step of the client pod's fetch (a second apart,
+// each connection given 3 s): at most about two minutes for the three.
+const fetchTries = 10
+
 var _ = Describe("the cluster's network", func() {
 	It("reaches a pod on another node directly, through a ClusterIP Service by its DNS name, and through a NodePort on every node", func(ctx context.Context) {
 		By("choosing two nodes that run pods")
@@ -76,10 +80,16 @@ var _ = Describe("the cluster's network", func() {
 		// busybox's nc and nslookup: Debian's static busybox wget crashes
 		// (it goes through the C library's lookups, which a static binary
 		// lacks); nslookup is busybox's own DNS client, asking CoreDNS.
+		// Each step is tried up to fetchTries times: CoreDNS learns of a new
+		// Service, and kube-proxy on the client's node programs its address,
+		// some time after the Service exists and its pod is Ready (a first
+		// try through the ClusterIP once went unanswered in CI).
 		name := fmt.Sprintf("web.%s.svc.cluster.local", ns.Name)
-		fetch := fmt.Sprintf(`get() { printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 10 "$1" %d | tail -n 1; }
-get %s && addr=$(nslookup %s | awk '/^Address/ {a=$NF} END {print a}') && echo "dns $addr" && get "$addr"`,
-			webPort, ready.Status.PodIP, name)
+		fetch := fmt.Sprintf(`get() { printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 "$1" %d 2>/tmp/last-error | tail -n 1; }
+lookup() { nslookup "$1" 2>/tmp/last-error | awk '/^Name:/ {n=1} n && /^Address/ {a=$NF} END {print a}'; }
+try() { i=1; while :; do out=$("$@"); [ -n "$out" ] && { echo "$out"; return; }; [ $i -ge %d ] && { echo "$* gave nothing in $i tries; last error: $(cat /tmp/last-error)" >&2; return 1; }; i=$((i+1)); sleep 1; done; }
+try get %s && addr=$(try lookup %s) && echo "dns $addr" && try get "$addr"`,
+			webPort, fetchTries, ready.Status.PodIP, name)
 		_, err = client.CoreV1().Pods(ns.Name).Create(ctx, busyboxPod("fetch", clientNode, fetch), metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		done, err := framework.WaitForPodSucceeded(ctx, client, ns.Name, "fetch", framework.Timeouts.PodFinish)
