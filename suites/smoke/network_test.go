@@ -31,6 +31,40 @@ const webPort = 8080
 // each connection given 3 s): at most about two minutes for the three.
 const fetchTries = 10
 
+// fetchScript is the client pod's fetch: the page by the server pod's
+// address, the Service's address as CoreDNS gives it, and the page through
+// that address; one line each. Each step is tried until it gives an answer,
+// at most fetchTries times: CoreDNS learns of a new Service, and kube-proxy
+// on the client's node programs its address, some time after the Service
+// exists and its pod is Ready. Seen on this cluster: "Connection refused"
+// (the Service's rules without endpoints yet), and a reply with headers but
+// no page. A page counts only with status 200 and a body. Each failed try
+// is a line "retry: ..." on stderr, with its reason.
+// Arguments: port, tries, the pod's address, the Service's DNS name.
+const fetchScript = `port=%d; tries=%d
+get() {
+  printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 "$1" $port >/tmp/answer 2>/tmp/why
+  tr -d '\r' </tmp/answer | awk 'NR == 1 && $2 != "200" {exit} body {print} /^$/ {body = 1}' >/tmp/page
+  if [ -s /tmp/page ]; then cat /tmp/page; elif [ -s /tmp/answer ]; then echo "an answer without a page: $(head -n 1 /tmp/answer | tr -d '\r'), $(wc -c </tmp/answer) bytes" >/tmp/why; elif [ ! -s /tmp/why ]; then echo "no answer within 3 s" >/tmp/why; fi
+}
+lookup() {
+  nslookup "$1" >/tmp/answer 2>/tmp/why
+  awk '/^Name:/ {n = 1} n && /^Address/ {a = $NF} END {print a}' /tmp/answer
+  [ -s /tmp/why ] || tail -n 1 /tmp/answer >/tmp/why
+}
+try() {
+  i=1
+  while :; do
+    out=$("$@")
+    [ -n "$out" ] && { echo "$out"; return; }
+    echo "retry: $* (try $i of $tries: $(cat /tmp/why))" >&2
+    [ $i -ge $tries ] && { echo "$* gave nothing in $tries tries" >&2; return 1; }
+    i=$((i + 1)); sleep 1
+  done
+}
+try get %s && addr=$(try lookup %s) && echo "dns $addr" && try get "$addr"
+`
+
 var _ = Describe("the cluster's network", func() {
 	It("reaches a pod on another node directly, through a ClusterIP Service by its DNS name, and through a NodePort on every node", func(ctx context.Context) {
 		By("choosing two nodes that run pods")
@@ -80,16 +114,8 @@ var _ = Describe("the cluster's network", func() {
 		// busybox's nc and nslookup: Debian's static busybox wget crashes
 		// (it goes through the C library's lookups, which a static binary
 		// lacks); nslookup is busybox's own DNS client, asking CoreDNS.
-		// Each step is tried up to fetchTries times: CoreDNS learns of a new
-		// Service, and kube-proxy on the client's node programs its address,
-		// some time after the Service exists and its pod is Ready (a first
-		// try through the ClusterIP once went unanswered in CI).
 		name := fmt.Sprintf("web.%s.svc.cluster.local", ns.Name)
-		fetch := fmt.Sprintf(`get() { printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 "$1" %d 2>/tmp/last-error | tail -n 1; }
-lookup() { nslookup "$1" 2>/tmp/last-error | awk '/^Name:/ {n=1} n && /^Address/ {a=$NF} END {print a}'; }
-try() { i=1; while :; do out=$("$@"); [ -n "$out" ] && { echo "$out"; return; }; [ $i -ge %d ] && { echo "$* gave nothing in $i tries; last error: $(cat /tmp/last-error)" >&2; return 1; }; i=$((i+1)); sleep 1; done; }
-try get %s && addr=$(try lookup %s) && echo "dns $addr" && try get "$addr"`,
-			webPort, fetchTries, ready.Status.PodIP, name)
+		fetch := fmt.Sprintf(fetchScript, webPort, fetchTries, ready.Status.PodIP, name)
 		_, err = client.CoreV1().Pods(ns.Name).Create(ctx, busyboxPod("fetch", clientNode, fetch), metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		done, err := framework.WaitForPodSucceeded(ctx, client, ns.Name, "fetch", framework.Timeouts.PodFinish)
@@ -97,8 +123,19 @@ try get %s && addr=$(try lookup %s) && echo "dns $addr" && try get "$addr"`,
 		Expect(lerr).NotTo(HaveOccurred())
 		Expect(err).NotTo(HaveOccurred(), "the pod on %s could not fetch the page of the pod on %s; it printed:\n%s", clientNode, serverNode, raw)
 		Expect(done.Spec.NodeName).To(Equal(clientNode))
-		Expect(strings.Split(strings.TrimSpace(string(raw)), "\n")).To(Equal([]string{want, "dns " + svc.Spec.ClusterIP, want}),
-			"the page by pod %s's address %s; what CoreDNS says %s is; the page through that address", "web", ready.Status.PodIP, name)
+		var answers, retries []string
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			if strings.HasPrefix(line, "retry: ") {
+				retries = append(retries, line)
+			} else {
+				answers = append(answers, line)
+			}
+		}
+		if len(retries) > 0 {
+			AddReportEntry("the fetch pod's retries", strings.Join(retries, "\n"))
+		}
+		Expect(answers).To(Equal([]string{want, "dns " + svc.Spec.ClusterIP, want}),
+			"the page by pod %s's address %s; what CoreDNS says %s is; the page through that address (the pod's whole log:\n%s)", "web", ready.Status.PodIP, name, raw)
 
 		By(fmt.Sprintf("fetching the page from this host through NodePort %d of every node", svc.Spec.Ports[0].NodePort))
 		for _, n := range nodes.Items {
