@@ -134,6 +134,12 @@ var LabTimeouts = struct {
 	// ModernJob bounds a modern-track Job (each ends within a minute);
 	// SuspendWindow is how long a suspended Job is watched for pods.
 	ModernJob, SuspendWindow time.Duration
+	// ControllerLag is how late a controller may act on a timer it was
+	// given (activeDeadlineSeconds, ttlSecondsAfterFinished) and still be
+	// said to keep it: about 1 s on an idle cluster here; one CI run with
+	// three classroom namespaces at once on 2 cores saw a deadline Job's
+	// Failed condition 15 s late, most of it the pod's termination.
+	ControllerLag time.Duration
 	// AfterFailedWait bounds a lab's later waits once a wait it depends
 	// on has failed: the state they wait for will not come (Lab.Within).
 	AfterFailedWait time.Duration
@@ -152,5 +158,6 @@ var LabTimeouts = struct {
 	NodeBack:         3 * time.Minute,
 	ModernJob:        3 * time.Minute,
 	SuspendWindow:    10 * time.Second,
+	ControllerLag:    30 * time.Second,
 	AfterFailedWait:  10 * time.Second,
 }

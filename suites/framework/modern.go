@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/joblab/joblab/internal/kube"
 )
@@ -59,13 +60,36 @@ func WatchJobUntil(ctx context.Context, cs kubernetes.Interface, ns, name, what 
 	}, DescribeJob)
 }
 
-// WaitForJobGone watches a Job until it is removed and returns when that
-// was seen.
+// WaitForJobGone watches a Job until it is removed and returns when its
+// deletion was asked for: the deletionTimestamp the API server set (a
+// foreground deletion, as the TTL controller makes, keeps the Job until the
+// garbage collector has removed its pods, which can take long on a busy
+// cluster), or when the removal was seen if no such mark was.
 func WaitForJobGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (time.Time, error) {
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
-	_, err := waitRemoved(ctx, lw, fmt.Sprintf("job %s/%s to be removed", ns, name), timeout, DescribeJob)
-	return time.Now(), err
+	var asked time.Time
+	mark := func(j *batchv1.Job) {
+		if asked.IsZero() && j.DeletionTimestamp != nil {
+			asked = j.DeletionTimestamp.Time
+		}
+	}
+	gone := func(store cache.Store) (bool, error) {
+		for _, o := range store.List() {
+			if j, ok := o.(*batchv1.Job); ok {
+				mark(j)
+			}
+		}
+		return len(store.List()) == 0, nil
+	}
+	_, err := WatchUntil(ctx, lw, fmt.Sprintf("job %s/%s to be removed", ns, name), timeout, gone, func(t watch.EventType, j *batchv1.Job) (bool, error) {
+		mark(j)
+		return t == watch.Deleted, nil
+	}, DescribeJob)
+	if asked.IsZero() {
+		asked = time.Now()
+	}
+	return asked, err
 }
 
 // PodsCreatedWithin watches the pods of selector for window and returns
