@@ -222,10 +222,11 @@ func SuccessPolicySpec(ctx context.Context, in ModernInput) {
 	r.Equal("job condition Complete, reason", lesson.SuccessPolicyReason, reasonOf(framework.JobCondition(j, batchv1.JobComplete)))
 	r.Equal("status.completedIndexes", lesson.SuccessPolicyIndexes, j.Status.CompletedIndexes)
 	r.Equal("status.succeeded", 1, j.Status.Succeeded)
-	// The other three pods would sleep five minutes: the Job ended long
-	// before (index 1 sleeps 5 s).
+	// The other three pods would sleep five minutes: the Job succeeded long
+	// before (index 1 sleeps 5 s; 10 s here idle, 22 s with three classroom
+	// namespaces at once on 2 cores, most of it the pod's start).
 	decided, by := jobDecided(j, batchv1.JobSuccessCriteriaMet)
-	r.Add(fmt.Sprintf("the Job succeeds when index 1 does, not when every pod ends (started → %s)", by), "within a minute (the others sleep 300 s)", decided.Round(time.Second).String(), decided > 0 && decided < time.Minute)
+	r.Add(fmt.Sprintf("the Job succeeds when index 1 does, not when every pod ends (started → %s)", by), "within 2 minutes (the others sleep 300 s)", decided.Round(time.Second).String(), decided > 0 && decided < 2*time.Minute)
 	r.Measure("Job started → Complete", jobTook(j))
 
 	lab.Step("the remaining pods are stopped")
