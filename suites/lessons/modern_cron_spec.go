@@ -55,6 +55,16 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 		}
 		return nil
 	}
+	// after is the CronJob's first run scheduled later than minute.
+	after := func(cronJob string, minute time.Time) *framework.CronJobRun {
+		var first *framework.CronJobRun
+		for _, run := range runs {
+			if run.CronJob == cronJob && run.Scheduled.After(minute) && (first == nil || run.Scheduled.Before(first.Scheduled)) {
+				first = run
+			}
+		}
+		return first
+	}
 	of := func(cronJob string) string {
 		var parts []string
 		for _, run := range runs {
@@ -73,10 +83,12 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 	r.Add("concurrencyPolicy Allow: the second minute's Job starts while the first runs", "two Jobs at once", of("cron-allow"),
 		a1 != nil && a2 != nil && (a1.Ended.IsZero() || a2.Seen.Before(a1.Ended)))
 
-	// Forbid: no run while the first is active; then the skipped minute's
-	// run starts late (no startingDeadlineSeconds).
-	f1, f2 := at("cron-forbid", m1), at("cron-forbid", m2)
-	r.Add("concurrencyPolicy Forbid: the second minute's Job waits until the first has finished, then starts late", "started after the first ended",
+	// Forbid: no run while the first is active; then the latest skipped
+	// minute's run starts late (no startingDeadlineSeconds). That is the
+	// second minute's when the first run ends before the third minute, the
+	// third's when its pod was slow to start: either waits.
+	f1, f2 := at("cron-forbid", m1), after("cron-forbid", m1)
+	r.Add("concurrencyPolicy Forbid: the next Job waits until the first has finished, then starts late", "started after the first ended",
 		of("cron-forbid"), f1 != nil && f2 != nil && !f1.Ended.IsZero() && !f2.Seen.Before(f1.Ended))
 
 	// Forbid with startingDeadlineSeconds 20: the skipped run is missed
