@@ -35,31 +35,45 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 
 	lab.Step("kubectl apply -f modern/cron-policies.yaml")
 	lab.Apply(ctx, "modern/cron-policies.yaml")
-	cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, "cron-allow", metav1.GetOptions{})
-	Expect(err).NotTo(HaveOccurred())
-	// The first two scheduled minutes after the CronJobs were created.
-	m1 := cj.CreationTimestamp.Truncate(time.Minute).Add(time.Minute)
-	m2 := m1.Add(time.Minute)
-	// Until 80 s past the second minute: the first long runs end about 30 s
-	// past it (their 90 s) and Forbid's late run starts then, with room for
-	// slow pod starts; what the third minute brings changes no fact below.
+	// Each CronJob's first two scheduled minutes after it was created: an
+	// apply can straddle a minute boundary, and then the CronJobs created
+	// after it start a minute later than those created before.
+	firstMinute := map[string]time.Time{}
+	var m1, m2 time.Time
+	for _, name := range cronPolicyJobs {
+		cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, name, metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		m := cj.CreationTimestamp.Truncate(time.Minute).Add(time.Minute)
+		firstMinute[name] = m
+		if m1.IsZero() || m.Before(m1) {
+			m1 = m
+		}
+		if m.Add(time.Minute).After(m2) {
+			m2 = m.Add(time.Minute)
+		}
+	}
+	// Until 80 s past the last second minute: the first long runs end about
+	// 30 s past it (their 90 s) and Forbid's late run starts then, with room
+	// for slow pod starts; what a later minute brings changes no fact below.
 	until := m2.Add(80 * time.Second)
-	lab.Step(fmt.Sprintf("watching the CronJobs' Jobs over the minutes %s and %s, until %s", m1.UTC().Format("15:04"), m2.UTC().Format("15:04"), until.UTC().Format("15:04:05")))
+	lab.Step(fmt.Sprintf("watching the CronJobs' Jobs over their first two minutes, %s to %s, until %s", m1.UTC().Format("15:04"), m2.UTC().Format("15:04"), until.UTC().Format("15:04:05")))
 	runs, err := framework.WatchCronJobRuns(ctx, cs, ns, cronPolicyJobs, until)
 	Expect(err).NotTo(HaveOccurred())
-	at := func(cronJob string, minute time.Time) *framework.CronJobRun {
+	// runOf is the CronJob's run of its first (0) or second (1) minute.
+	runOf := func(cronJob string, minute int) *framework.CronJobRun {
+		want := firstMinute[cronJob].Add(time.Duration(minute) * time.Minute)
 		for _, run := range runs {
-			if run.CronJob == cronJob && run.Scheduled.Equal(minute) {
+			if run.CronJob == cronJob && run.Scheduled.Equal(want) {
 				return run
 			}
 		}
 		return nil
 	}
-	// after is the CronJob's first run scheduled later than minute.
-	after := func(cronJob string, minute time.Time) *framework.CronJobRun {
+	// after is the CronJob's first run scheduled later than its first minute.
+	after := func(cronJob string) *framework.CronJobRun {
 		var first *framework.CronJobRun
 		for _, run := range runs {
-			if run.CronJob == cronJob && run.Scheduled.After(minute) && (first == nil || run.Scheduled.Before(first.Scheduled)) {
+			if run.CronJob == cronJob && run.Scheduled.After(firstMinute[cronJob]) && (first == nil || run.Scheduled.Before(first.Scheduled)) {
 				first = run
 			}
 		}
@@ -79,7 +93,7 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 	}
 
 	// Allow: the second minute's run starts while the first still runs.
-	a1, a2 := at("cron-allow", m1), at("cron-allow", m2)
+	a1, a2 := runOf("cron-allow", 0), runOf("cron-allow", 1)
 	r.Add("concurrencyPolicy Allow: the second minute's Job starts while the first runs", "two Jobs at once", of("cron-allow"),
 		a1 != nil && a2 != nil && (a1.Ended.IsZero() || a2.Seen.Before(a1.Ended)))
 
@@ -87,22 +101,22 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 	// minute's run starts late (no startingDeadlineSeconds). That is the
 	// second minute's when the first run ends before the third minute, the
 	// third's when its pod was slow to start: either waits.
-	f1, f2 := at("cron-forbid", m1), after("cron-forbid", m1)
+	f1, f2 := runOf("cron-forbid", 0), after("cron-forbid")
 	r.Add("concurrencyPolicy Forbid: the next Job waits until the first has finished, then starts late", "started after the first ended",
 		of("cron-forbid"), f1 != nil && f2 != nil && !f1.Ended.IsZero() && !f2.Seen.Before(f1.Ended))
 
 	// Forbid with startingDeadlineSeconds 20: the skipped run is missed
 	// (the first run ends some 30 s after the second minute).
-	d1, d2 := at("cron-forbid-deadline", m1), at("cron-forbid-deadline", m2)
+	d1, d2 := runOf("cron-forbid-deadline", 0), runOf("cron-forbid-deadline", 1)
 	r.Add("Forbid with startingDeadlineSeconds 20: the skipped minute's Job never starts", "the first minute's Job only", of("cron-forbid-deadline"), d1 != nil && d2 == nil)
 
 	// Replace: the first run is deleted while running, the second runs.
-	p1, p2 := at("cron-replace", m1), at("cron-replace", m2)
+	p1, p2 := runOf("cron-replace", 0), runOf("cron-replace", 1)
 	r.Add("concurrencyPolicy Replace: the running Job is deleted and the second minute's Job runs", "first deleted while running, second running",
 		of("cron-replace"), p1 != nil && p2 != nil && !p1.Deleted.IsZero() && (p1.Ended.IsZero() || p1.Ended.After(p2.Seen.Add(-time.Second))))
 
 	r.Equal("suspend: true: Jobs of the suspended CronJob", "no Job", of("cron-suspended"))
-	t1 := at("cron-tokyo", m1)
+	t1 := runOf("cron-tokyo", 0)
 	r.Add("timeZone Asia/Tokyo: scheduled every minute all the same", "a Job for the first minute", of("cron-tokyo"), t1 != nil)
 
 	// failedJobsHistoryLimit 1: of the two failed runs, the older goes.
