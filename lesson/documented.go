@@ -4,6 +4,8 @@ package lesson
 // suites assert these values, never values read back from the manifests,
 // so that an edited manifest turns its spec red.
 
+import "time"
+
 // Documented facts of the labs.
 const (
 	NormalCompletions       = 6
@@ -26,6 +28,12 @@ const (
 	JobCompletedMessage     = "Job completed"
 	createdPodMessagePrefix = "Created pod: "
 )
+
+// BackoffFirst is the Job controller's first back-off after a failed pod;
+// it doubles with each further failure, up to six minutes (Kubernetes
+// 1.34, Jobs, "Pod backoff failure policy": 10s, 20s, 40s ...). The notes'
+// abnormal run shows it: pods 16 s, 25 s and 45 s apart.
+const BackoffFirst = 10 * time.Second
 
 // NormalEvents is the event sequence of a Job that completes after n pods.
 func NormalEvents(n int) []Step {

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,13 +88,6 @@ func pods(created ...int) Timeline {
 }
 
 func TestTimelineRules(t *testing.T) {
-	abnormal := pods(0, 16, 41, 86)
-	if !Growing(abnormal.CreationGaps()) {
-		t.Errorf("gaps %v of the measured abnormal run are not growing", abnormal.CreationGaps())
-	}
-	if Growing(pods(0, 16, 30, 86).CreationGaps()) {
-		t.Error("a shrinking gap was called growing")
-	}
 	// The back-off counts from each failure: 10, 20 and 40 s after pods
 	// that ran 6 s, however long a pod took to start.
 	backoff := Timeline{Pods: []PodRecord{
@@ -102,13 +96,8 @@ func TestTimelineRules(t *testing.T) {
 		{Created: t0.Add(52 * time.Second), Finished: t0.Add(58 * time.Second)},  // 20 s after
 		{Created: t0.Add(98 * time.Second), Finished: t0.Add(104 * time.Second)}, // 40 s after
 	}}
-	if w := backoff.BackoffWaits(); len(w) != 3 || w[0] != 10*time.Second || w[1] != 20*time.Second || w[2] != 40*time.Second || !Growing(w) {
+	if w := backoff.BackoffWaits(); len(w) != 3 || w[0] != 10*time.Second || w[1] != 20*time.Second || w[2] != 40*time.Second {
 		t.Errorf("back-off waits %v, want 10s 20s 40s", w)
-	}
-	// The creation gaps of the same run, 26 s, 26 s, 46 s, do not grow:
-	// the first pod's slow start hides the back-off there.
-	if Growing(backoff.CreationGaps()) {
-		t.Errorf("creation gaps %v called growing", backoff.CreationGaps())
 	}
 	if !pods(0, 8, 16).OneAtATime() {
 		t.Error("serial pods not seen as one at a time")
@@ -116,8 +105,66 @@ func TestTimelineRules(t *testing.T) {
 	if pods(0, 0, 8).OneAtATime() {
 		t.Error("two pods at once seen as one at a time")
 	}
-	if got := pods(0, 0, 11, 11, 22, 23).Batches(2 * time.Second); len(got) != 3 || got[0] != 2 || got[1] != 2 || got[2] != 2 {
-		t.Errorf("batches %v, want pairs", got)
+	if !BackoffAtLeast(backoff.BackoffWaits(), 10*time.Second) {
+		t.Error("the back-off 10 s, 20 s, 40 s was not recognised")
+	}
+	// A controller noticing the first failure late (14 s) keeps the rule;
+	// one not doubling, or not waiting, breaks it.
+	for _, c := range []struct {
+		waits []int
+		want  bool
+	}{{[]int{14, 20, 40}, true}, {[]int{20, 20, 40}, true}, {[]int{10, 10, 10}, false}, {[]int{0, 0, 0}, false}, {[]int{10, 20, 30}, false}} {
+		var w []time.Duration
+		for _, s := range c.waits {
+			w = append(w, time.Duration(s)*time.Second)
+		}
+		if got := BackoffAtLeast(w, 10*time.Second); got != c.want {
+			t.Errorf("BackoffAtLeast(%v) = %t, want %t", w, got, c.want)
+		}
+	}
+}
+
+// waves builds a Timeline from watch events in order: "+a" a pod created,
+// "-a" a pod finished.
+func waves(events ...string) Timeline {
+	tl := Timeline{WatchedFromStart: true}
+	index := map[byte]int{}
+	for seq, e := range events {
+		name := e[1]
+		if e[0] == '+' {
+			index[name] = len(tl.Pods)
+			tl.Pods = append(tl.Pods, PodRecord{Name: string(name), SeenSeq: seq + 1})
+			continue
+		}
+		tl.Pods[index[name]].FinishedSeq = seq + 1
+	}
+	return tl
+}
+
+func TestWavesFollowWhatTheControllerAnswered(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		tl   Timeline
+		want string
+	}{
+		{"parallelism 2, pairs ending together", waves("+a", "+b", "-a", "-b", "+c", "+d", "-c", "-d", "+e", "+f", "-e", "-f"), "[2 2 2]"},
+		// b started seconds after a on a busy node: its replacement d
+		// comes after c, and f after e, seconds apart.
+		{"parallelism 2, one pod of each pair late", waves("+a", "+b", "-a", "+c", "-b", "+d", "-c", "+e", "-d", "+f", "-e", "-f"), "[2 2 2]"},
+		// b ended even after its partner's replacement c: a's line ran
+		// ahead by a whole pod, and the pods no longer go in pairs.
+		{"parallelism 2, one pod later than a whole run", waves("+a", "+b", "-a", "+c", "-c", "+e", "-b", "+d", "-e", "-d", "+f", "-f"), "[2 2 1 1]"},
+		{"parallelism 1", waves("+a", "-a", "+b", "-b", "+c", "-c"), "[1 1 1]"},
+		{"parallelism 3", waves("+a", "+b", "+c", "-a", "-b", "-c", "+d", "+e", "+f"), "[3 3]"},
+		{"completions 5", waves("+a", "+b", "-a", "-b", "+c", "+d", "-c", "-d", "+e", "-e"), "[2 2 1]"},
+	} {
+		if got := fmt.Sprint(c.tl.Waves()); got != c.want {
+			t.Errorf("%s: waves %s, want %s", c.name, got, c.want)
+		}
+	}
+	// Without the watch's order, the timestamps decide: the notes' pairs.
+	if got := fmt.Sprint(pods(0, 0, 6, 6, 12, 12).Waves()); got != "[2 2 2]" {
+		t.Errorf("waves by timestamps %s, want [2 2 2]", got)
 	}
 }
 

@@ -42,15 +42,6 @@ func (t *Timeline) Sort() {
 	sort.SliceStable(t.Pods, func(i, j int) bool { return t.Pods[i].Created.Before(t.Pods[j].Created) })
 }
 
-// CreationGaps returns the time between consecutive pod creations.
-func (t Timeline) CreationGaps() []time.Duration {
-	var gaps []time.Duration
-	for i := 1; i < len(t.Pods); i++ {
-		gaps = append(gaps, t.Pods[i].Created.Sub(t.Pods[i-1].Created))
-	}
-	return gaps
-}
-
 // BackoffWaits returns, for each pod after the first, how long after the
 // previous pod ended it was created: the Job controller's back-off (10 s,
 // 20 s, 40 s, ...), counted from the failure, so that how long each pod
@@ -67,20 +58,80 @@ func (t Timeline) BackoffWaits() []time.Duration {
 	return waits
 }
 
-// Batches groups pod creations that happened within window of the first
-// creation of their group, and returns the group sizes: "pairs" are
-// batches of 2.
-func (t Timeline) Batches(window time.Duration) []int {
-	var sizes []int
-	var start time.Time
+// Waves groups the pods by what made the Job controller create them, and
+// returns the group sizes: the first wave is the pods created before any
+// pod finished; every later pod replaces the earliest finished pod not yet
+// replaced, and joins the wave after that pod's. With parallelism 2 the
+// waves are pairs (the notes' SuccessfulCreate in pairs) however far apart
+// the two pods of a pair ended: a busy node that starts one pod of a pair
+// seconds after the other only delays its replacement as much. The watch's
+// event order decides (the controller creates a replacement only after it
+// has seen the pod finish); without it, the timestamps, to the second.
+func (t Timeline) Waves() []int {
+	type event struct {
+		seq     int
+		at      time.Time
+		pod     int
+		created bool
+	}
+	var events []event
 	for i, p := range t.Pods {
-		if i == 0 || p.Created.Sub(start) > window {
-			sizes = append(sizes, 0)
-			start = p.Created
+		events = append(events, event{seq: p.SeenSeq, at: p.Created, pod: i, created: true})
+		if p.FinishedSeq > 0 || !p.Finished.IsZero() {
+			events = append(events, event{seq: p.FinishedSeq, at: p.Finished, pod: i})
 		}
-		sizes[len(sizes)-1]++
+	}
+	bySeq := t.WatchedFromStart
+	sort.SliceStable(events, func(i, j int) bool {
+		a, b := events[i], events[j]
+		if bySeq {
+			return a.seq < b.seq
+		}
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		return !a.created && b.created // a finish and a creation in the same second: the finish came first
+	})
+	wave := make([]int, len(t.Pods))
+	var unreplaced []int // finished pods, earliest first
+	var sizes []int
+	lastWave := 0
+	for _, e := range events {
+		if !e.created {
+			unreplaced = append(unreplaced, e.pod)
+			continue
+		}
+		w := 1
+		if len(unreplaced) > 0 {
+			w = wave[unreplaced[0]] + 1
+			unreplaced = unreplaced[1:]
+		} else if lastWave > 1 {
+			w = lastWave // created with no finish to answer: beside the latest wave
+		}
+		wave[e.pod], lastWave = w, max(lastWave, w)
+		for len(sizes) < w {
+			sizes = append(sizes, 0)
+		}
+		sizes[w-1]++
 	}
 	return sizes
+}
+
+// BackoffAtLeast tells whether each wait from a pod's failure to the next
+// pod is at least the Job controller's back-off for that failure: first,
+// then doubled each time (10 s, 20 s, 40 s), less a second for the
+// timestamps' precision. A busy controller or kubelet only makes a wait
+// longer, so these lower bounds hold on every correct cluster, and a
+// back-off that does not double fails them.
+func BackoffAtLeast(waits []time.Duration, first time.Duration) bool {
+	want := first
+	for _, w := range waits {
+		if w < want-time.Second {
+			return false
+		}
+		want *= 2
+	}
+	return true
 }
 
 // OneAtATime tells whether each pod was created only after the previous
@@ -109,16 +160,6 @@ func (t Timeline) Overlap() string {
 		}
 	}
 	return "each pod started after the previous one ended"
-}
-
-// Growing tells whether every gap is longer than the one before.
-func Growing(gaps []time.Duration) bool {
-	for i := 1; i < len(gaps); i++ {
-		if gaps[i] <= gaps[i-1] {
-			return false
-		}
-	}
-	return true
 }
 
 // Phases counts the pods per phase.

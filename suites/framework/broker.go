@@ -54,15 +54,32 @@ func amqpDial(ctx context.Context, host string, port int) (*amqp.Connection, err
 	})
 }
 
-// AMQPAnswers tells whether RabbitMQ accepts guest/guest at host:port.
+// AMQPAnswers tells whether RabbitMQ accepts guest/guest at host:port,
+// trying up to amqpTries times, amqpRetry apart: RabbitMQ runs under the
+// lesson's 100m CPU limit, and one handshake can miss its 10 s on a busy
+// cluster.
 func AMQPAnswers(ctx context.Context, host string, port int) bool {
-	conn, err := amqpDial(ctx, host, port)
-	if err != nil {
-		return false
+	for try := 1; ; try++ {
+		conn, err := amqpDial(ctx, host, port)
+		if err == nil {
+			_ = conn.Close()
+			return true
+		}
+		if try == amqpTries {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(amqpRetry):
+		}
 	}
-	_ = conn.Close()
-	return true
 }
+
+const (
+	amqpTries = 3
+	amqpRetry = 5 * time.Second
+)
 
 // AMQPQueueDepth returns how many messages wait in a queue, declared
 // passively (a missing queue is an error, never created here).

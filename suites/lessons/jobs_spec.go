@@ -45,15 +45,15 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	r.Equal("describe: Completions", lesson.NormalCompletions, ptr.Deref(job.Spec.Completions, 1))
 	r.Equal("pods created", lesson.NormalCompletions, len(tl.Pods))
 	r.Equal("most pods active at once", in.Parallelism, tl.MaxActive)
-	batches := tl.Batches(3 * time.Second)
+	waves := tl.Waves()
 	if in.Parallelism == 1 {
 		r.Add("pods run one after another", "each pod starts after the previous one ended", tl.Overlap(), tl.OneAtATime())
 	} else {
-		pairs := len(batches) == lesson.NormalCompletions/2
-		for _, b := range batches {
-			pairs = pairs && b == 2
+		pairs := len(waves) == lesson.NormalCompletions/2
+		for _, w := range waves {
+			pairs = pairs && w == 2
 		}
-		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "2, 2, 2", joinInts(batches), pairs)
+		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "2, 2, 2", joinInts(waves), pairs)
 	}
 
 	lab.Step("reading the events of kubectl describe job normal-job")
@@ -129,7 +129,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
 		waits := tl.BackoffWaits()
-		r.Add("waits from a pod's failure to the next pod grow (back-off)", "growing: about 10 s, 20 s, 40 s", seconds(waits), len(waits) == pods-1 && lesson.Growing(waits))
+		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: at least %s, %s, %s", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst), seconds(waits), len(waits) == pods-1 && lesson.BackoffAtLeast(waits, lesson.BackoffFirst))
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
