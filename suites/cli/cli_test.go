@@ -92,7 +92,9 @@ func labNamespaces(ctx context.Context, lab string) []string {
 
 var _ = Describe("joblab run", Label("cli"), Serial, func() {
 	It("removes what it created when interrupted mid-lab, and joblab clean finds nothing left", func(ctx context.Context) {
-		Expect(labNamespaces(ctx, "abnormal")).To(BeEmpty(), "leftovers from an earlier run")
+		// An earlier suite's abnormal namespace may still be terminating.
+		Eventually(func() []string { return labNamespaces(ctx, "abnormal") }).WithContext(ctx).
+			WithTimeout(framework.Timeouts.Namespace).WithPolling(2*time.Second).Should(BeEmpty(), "leftovers from an earlier run")
 
 		By("starting joblab run abnormal")
 		cmd := exec.Command(bin, "run", "--out", filepath.Join(artifacts, "cli-interrupted"), "abnormal")
