@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,8 +30,9 @@ type CronRun struct {
 	// run was first seen finished and deleted: the order in which the API
 	// server recorded them.
 	FinishedSeen, DeletedSeen int
-	// Log is the log of the Job's pod, read as soon as the Job finished.
-	Log string
+	// Log is the log of the Job's pod, read as soon as the Job finished;
+	// LogLost, when the container runtime recorded losing it, says so.
+	Log, LogLost string
 }
 
 // CronHistory is every run a CronJob made while watched, oldest first.
@@ -115,7 +117,7 @@ func WatchCronRuns(ctx context.Context, cs kubernetes.Interface, ns, cronJob str
 		run.Succeeded = j.Status.Succeeded
 		if end := jobEnd(j); end != "" && !run.Finished {
 			run.Finished, run.FinishedSeen = true, seen
-			run.Log = jobLog(ctx, cs, ns, j.Name)
+			run.Log, run.LogLost = jobLog(ctx, cs, ns, j.Name)
 		}
 		if hist.Finished() < runs {
 			return false, nil
@@ -141,15 +143,19 @@ func ownedByCronJob(j *batchv1.Job, name string) bool {
 	return ref != nil && ref.Kind == "CronJob" && ref.Name == name
 }
 
-func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) string {
+func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) (log, lost string) {
 	pods, err := JobPods(ctx, cs, ns, job)
 	if err != nil || len(pods) == 0 {
-		return ""
+		return "", ""
 	}
 	p := pods[len(pods)-1]
 	if len(p.Spec.Containers) == 0 {
-		return ""
+		return "", ""
 	}
-	log, _ := PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-	return log
+	log, err = PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
+	var lostErr *LogLostError
+	if errors.As(err, &lostErr) {
+		return "", lostErr.Error()
+	}
+	return log, ""
 }

@@ -1,0 +1,26 @@
+package framework
+
+import "testing"
+
+// journal is containerd's journal on a kind node (journalctl --output
+// cat --grep <id>) for a container whose output it lost, as recorded in
+// a class run here.
+const journal = `time="2026-11-30T23:15:57.727042438Z" level=info msg="CreateContainer within sandbox \"b7e7\" for &ContainerMetadata{Name:pn-generator,Attempt:0,} returns container id \"b5399eaa\""
+time="2026-11-30T23:15:57.752449230Z" level=info msg="StartContainer for \"b5399eaa\""
+time="2026-11-30T23:16:02.538542070Z" level=info msg="StartContainer for \"b5399eaa\" returns successfully"
+time="2026-11-30T23:16:02.727183383Z" level=error msg="Failed to pipe stdout of container \"b5399eaa\"" error="reading from a closed fifo"
+time="2026-11-30T23:16:02.956078650Z" level=info msg="shim disconnected" id=b5399eaa`
+
+func TestPipeLossLineFindsOnlyThatContainersLoss(t *testing.T) {
+	got := PipeLossLine(journal, "b5399eaa")
+	if want := `msg="Failed to pipe stdout of container \"b5399eaa\"" error="reading from a closed fifo"`; got != want {
+		t.Errorf("PipeLossLine = %q, want %q", got, want)
+	}
+	if got := PipeLossLine(journal, "c0ffee"); got != "" {
+		t.Errorf("another container's loss was attributed: %q", got)
+	}
+	ok := `time="2026-11-30T23:16:02Z" level=info msg="StartContainer for \"b5399eaa\" returns successfully"`
+	if got := PipeLossLine(ok, "b5399eaa"); got != "" {
+		t.Errorf("a container whose output was piped was called lost: %q", got)
+	}
+}
