@@ -2,7 +2,6 @@ package framework
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -153,9 +152,8 @@ func jobLog(ctx context.Context, cs kubernetes.Interface, ns, job string) (log, 
 		return "", ""
 	}
 	log, err = PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-	var lostErr *LogLostError
-	if errors.As(err, &lostErr) {
-		return "", lostErr.Error()
+	if IsLogLost(err) {
+		return "", err.Error()
 	}
 	return log, ""
 }

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -53,6 +54,12 @@ type LogLostError struct {
 	Evidence string
 }
 
+// IsLogLost tells whether err is a *LogLostError.
+func IsLogLost(err error) bool {
+	var lost *LogLostError
+	return errors.As(err, &lost)
+}
+
 func (e *LogLostError) Error() string {
 	return fmt.Sprintf("pod %s container %s: its log was lost by the container runtime on node %s (%s)", e.Pod, e.Container, e.Node, e.Evidence)
 }
@@ -79,15 +86,15 @@ func runtimeLostOutput(ctx context.Context, cs kubernetes.Interface, ns, pod, co
 	if err != nil {
 		return nil
 	}
-	if line := PipeLossLine(out, id); line != "" {
+	if line := pipeLossLine(out, id); line != "" {
 		return &LogLostError{Pod: pod, Container: container, Node: node, Evidence: line}
 	}
 	return nil
 }
 
-// PipeLossLine returns the line of containerd's log (journal) that records
+// pipeLossLine returns the line of containerd's log (journal) that records
 // losing the output of container id, or "".
-func PipeLossLine(journal, id string) string {
+func pipeLossLine(journal, id string) string {
 	for _, line := range strings.Split(journal, "\n") {
 		if strings.Contains(line, "Failed to pipe std") && strings.Contains(line, id) {
 			if i := strings.Index(line, "msg="); i >= 0 {

@@ -12,15 +12,15 @@ time="2026-11-30T23:16:02.727183383Z" level=error msg="Failed to pipe stdout of 
 time="2026-11-30T23:16:02.956078650Z" level=info msg="shim disconnected" id=b5399eaa`
 
 func TestPipeLossLineFindsOnlyThatContainersLoss(t *testing.T) {
-	got := PipeLossLine(journal, "b5399eaa")
+	got := pipeLossLine(journal, "b5399eaa")
 	if want := `msg="Failed to pipe stdout of container \"b5399eaa\"" error="reading from a closed fifo"`; got != want {
-		t.Errorf("PipeLossLine = %q, want %q", got, want)
+		t.Errorf("pipeLossLine = %q, want %q", got, want)
 	}
-	if got := PipeLossLine(journal, "c0ffee"); got != "" {
+	if got := pipeLossLine(journal, "c0ffee"); got != "" {
 		t.Errorf("another container's loss was attributed: %q", got)
 	}
 	ok := `time="2026-11-30T23:16:02Z" level=info msg="StartContainer for \"b5399eaa\" returns successfully"`
-	if got := PipeLossLine(ok, "b5399eaa"); got != "" {
+	if got := pipeLossLine(ok, "b5399eaa"); got != "" {
 		t.Errorf("a container whose output was piped was called lost: %q", got)
 	}
 }

@@ -3,7 +3,6 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -121,8 +120,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	for i := range pods {
 		p := &pods[i]
 		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-		var lostErr *framework.LogLostError
-		if errors.As(err, &lostErr) {
+		if framework.IsLogLost(err) {
 			lost = append(lost, err.Error())
 			continue
 		}

@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -169,8 +168,7 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	}
 	r.Equal("kubectl get pod: STATUS", "Completed", framework.KubectlCell(table, pods[0].Name, "Status"))
 	log, err := framework.PodLog(ctx, cs, ns, pods[0].Name, pods[0].Spec.Containers[0].Name)
-	var lostErr *framework.LogLostError
-	if errors.As(err, &lostErr) {
+	if framework.IsLogLost(err) {
 		r.NotObservable("kubectl logs of the pod", "the primes", err.Error())
 		lab.Verify()
 		return

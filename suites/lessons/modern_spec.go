@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -102,8 +101,7 @@ func IndexedSpec(ctx context.Context, in ModernInput) {
 		}
 		item := lesson.BrokerItems[n]
 		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-		var lostErr *framework.LogLostError
-		if errors.As(err, &lostErr) {
+		if framework.IsLogLost(err) {
 			lost = append(lost, fmt.Sprintf("index %d (%s): %v", n, item, err))
 			continue
 		}
@@ -406,7 +404,7 @@ func LifecycleSpec(ctx context.Context, in ModernInput) {
 		r.Add(fmt.Sprintf("finished → deletion asked (ttlSecondsAfterFinished %d)", lesson.TTLSeconds),
 			fmt.Sprintf("%d s, or up to %s later", lesson.TTLSeconds, framework.LabTimeouts.ControllerLag), after.Round(time.Second).String(),
 			after >= time.Duration(lesson.TTLSeconds-1)*time.Second && after < time.Duration(lesson.TTLSeconds)*time.Second+framework.LabTimeouts.ControllerLag)
-		r.Measure("finished Job removed after", after)
+		r.Measure("finished → deletion asked (TTL)", after)
 	}
 	err = framework.WaitForPodsGone(ctx, cs, ns, jobSelector(cleaned), lab.Within(framework.LabTimeouts.PodsGone))
 	r.Add("pods deleted with the Job", "deleted", outcome("deleted", err), err == nil)
