@@ -1,19 +1,11 @@
 package lesson
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
-
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"sigs.k8s.io/yaml"
 )
 
 // The lesson's manifests as the notes print them (10.2-10.4, 10.9) or as
@@ -195,10 +187,17 @@ type ManifestDifference struct {
 	Path     string // "spec.completions"
 	Lesson   any
 	Manifest any
+	// Undecided, when set, says why the comparison cannot tell whether
+	// this is a difference (AsWritten: a field set on one side only).
+	Undecided string
 }
 
 func (d ManifestDifference) String() string {
-	return fmt.Sprintf("%s %s: the lesson says %s, the manifest says %s", d.Object, d.Path, ShowValue(d.Lesson), ShowValue(d.Manifest))
+	s := fmt.Sprintf("%s %s: the lesson says %s, the manifest says %s", d.Object, d.Path, ShowValue(d.Lesson), ShowValue(d.Manifest))
+	if d.Undecided != "" {
+		s += " (undecided: " + d.Undecided + ")"
+	}
+	return s
 }
 
 // ShowValue renders a manifest value as a person writes it in YAML.
@@ -216,126 +215,44 @@ func ShowValue(v any) string {
 	return string(b)
 }
 
-// CompareManifest compares a manifest's YAML (the file a lab is about to
-// apply) with the lesson's manifest of that name, field by field. It
-// returns every difference, and how many fields the lesson sets.
-func CompareManifest(name string, data []byte) ([]ManifestDifference, int, error) {
+// LessonManifest returns the lesson's manifest of that name as the
+// lesson documents it.
+func LessonManifest(name string) ([]byte, error) {
 	want, ok := lessonManifests[name]
 	if !ok {
-		return nil, 0, fmt.Errorf("the lesson documents no manifest %q; it documents %s", name, strings.Join(ManifestNames(), ", "))
+		return nil, fmt.Errorf("the lesson documents no manifest %q; it documents %s", name, strings.Join(ManifestNames(), ", "))
 	}
-	lessonObjs, err := documents([]byte(want))
+	return []byte(want), nil
+}
+
+// CompareManifest compares a manifest's YAML (the file a lab is about to
+// apply) with the lesson's manifest of that name as both are written, with
+// no API server at hand: a field set on one side only is Undecided (it may
+// be written out at its default), everything else is compared. It returns
+// every difference, and how many fields the lesson sets. On a cluster,
+// joblab compares the stored objects instead (internal/grade).
+func CompareManifest(name string, data []byte) ([]ManifestDifference, int, error) {
+	want, err := LessonManifest(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	lessonDocs, err := Documents(want)
 	if err != nil {
 		return nil, 0, fmt.Errorf("the lesson's %s: %w", name, err)
 	}
-	gotObjs, err := documents(data)
+	gotDocs, err := Documents(data)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", name, err)
 	}
-	var diffs []ManifestDifference
+	pairs, diffs := PairDocuments(lessonDocs, gotDocs)
 	fields := 0
-	for _, key := range sortedKeys(lessonObjs) {
-		fields += countLeaves(lessonObjs[key])
-		got, ok := gotObjs[key]
-		if !ok {
-			diffs = append(diffs, ManifestDifference{Object: key, Path: "(the whole object)", Lesson: "present", Manifest: nil})
-			continue
-		}
-		diffs = append(diffs, diffTrees(key, "", lessonObjs[key], got)...)
+	for _, d := range lessonDocs {
+		fields += CountFields(d.Obj)
 	}
-	for _, key := range sortedKeys(gotObjs) {
-		if _, ok := lessonObjs[key]; !ok {
-			diffs = append(diffs, ManifestDifference{Object: key, Path: "(the whole object)", Lesson: nil, Manifest: "present"})
-		}
+	for _, p := range pairs {
+		diffs = append(diffs, CompareObjects(p.Key, p.Lesson, p.Manifest, AsWritten)...)
 	}
 	return diffs, fields, nil
-}
-
-// documents decodes every YAML document into a generic tree, keyed by
-// "Kind name". Comments and empty documents are skipped.
-func documents(data []byte) (map[string]map[string]any, error) {
-	out := map[string]map[string]any{}
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	for i := 1; ; i++ {
-		doc, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i, err)
-		}
-		var obj map[string]any
-		if err := yaml.Unmarshal(doc, &obj); err != nil {
-			return nil, fmt.Errorf("document %d is not valid YAML: %w", i, err)
-		}
-		if len(obj) == 0 {
-			continue
-		}
-		kind, _ := obj["kind"].(string)
-		name := ""
-		if md, ok := obj["metadata"].(map[string]any); ok {
-			name, _ = md["name"].(string)
-		}
-		out[kind+" "+name] = obj
-	}
-	return out, nil
-}
-
-func diffTrees(object, path string, want, got any) []ManifestDifference {
-	join := func(k string) string {
-		if path == "" {
-			return k
-		}
-		return path + "." + k
-	}
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			break
-		}
-		var out []ManifestDifference
-		keys := map[string]bool{}
-		for k := range w {
-			keys[k] = true
-		}
-		for k := range g {
-			keys[k] = true
-		}
-		for _, k := range sortedKeys(keys) {
-			wv, wok := w[k]
-			gv, gok := g[k]
-			switch {
-			case (!gok || gv == nil) && (!wok || wv == nil):
-				// "field:" with no value is the field unset.
-			case !gok || gv == nil:
-				out = append(out, ManifestDifference{object, join(k), wv, nil})
-			case !wok:
-				out = append(out, ManifestDifference{object, join(k), nil, gv})
-			default:
-				out = append(out, diffTrees(object, join(k), wv, gv)...)
-			}
-		}
-		return out
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			break
-		}
-		// Lists of scalars (a command, args) read best whole.
-		if !containsTrees(w) && !containsTrees(g) {
-			break
-		}
-		var out []ManifestDifference
-		for i := range w {
-			out = append(out, diffTrees(object, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])...)
-		}
-		return out
-	}
-	if reflect.DeepEqual(want, got) {
-		return nil
-	}
-	return []ManifestDifference{{object, path, want, got}}
 }
 
 func containsTrees(list []any) bool {
@@ -348,12 +265,13 @@ func containsTrees(list []any) bool {
 	return false
 }
 
-func countLeaves(v any) int {
+// CountFields counts an object's fields (a list of scalars counts once).
+func CountFields(v any) int {
 	switch t := v.(type) {
 	case map[string]any:
 		n := 0
 		for _, c := range t {
-			n += countLeaves(c)
+			n += CountFields(c)
 		}
 		return n
 	case []any:
@@ -362,20 +280,11 @@ func countLeaves(v any) int {
 		}
 		n := 0
 		for _, c := range t {
-			n += countLeaves(c)
+			n += CountFields(c)
 		}
 		return n
 	}
 	return 1
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // PngenJob is what the lesson's job initiator sets on the Job it creates
@@ -423,28 +332,19 @@ func LookupPath(obj map[string]any, path string) any {
 }
 
 // SameValue compares two generic values as JSON sees them.
-func SameValue(a, b any) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	if errA != nil || errB != nil {
-		return false
-	}
-	var na, nb any
-	_ = json.Unmarshal(ja, &na)
-	_ = json.Unmarshal(jb, &nb)
-	return reflect.DeepEqual(na, nb)
-}
+func SameValue(a, b any) bool { return sameJSON(a, b) }
 
 // ManifestValue reads the value at path of the object ("Kind name") of a
 // manifest's YAML; nil when it is not there.
 func ManifestValue(data []byte, object, path string) any {
-	objs, err := documents(data)
+	docs, err := Documents(data)
 	if err != nil {
 		return nil
 	}
-	obj, ok := objs[object]
-	if !ok {
-		return nil
+	for _, d := range docs {
+		if d.Key == object {
+			return LookupPath(d.Obj, path)
+		}
 	}
-	return LookupPath(obj, path)
+	return nil
 }

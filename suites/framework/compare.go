@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/gomega"
 
+	"github.com/joblab/joblab/internal/grade"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
@@ -19,27 +21,42 @@ import (
 func (l *Lab) Apply(ctx context.Context, name string) {
 	data, err := ReadManifest(name)
 	Expect(err).NotTo(HaveOccurred())
-	l.CompareManifest(name, data)
+	l.CompareManifest(ctx, name, data)
 	// Noted before applying: a manifest applied in part is cleaned too.
 	l.created(manifestKinds(data)...)
 	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
 }
 
 // CompareManifest adds the manifest's comparison with the lesson to the
-// lab's report: each differing field is a row that fails the lab; the
-// project's deliberate departures from the notes are rows that say so.
-func (l *Lab) CompareManifest(name string, data []byte) {
+// lab's report, made the way Kubernetes sees both (grade.Compare: each
+// side as the API server would store it, from a server-side dry run in the
+// lab's namespace): each differing field is a row that fails the lab; a
+// field that could not be decided (a pair compared as written) is an n/a
+// row with why; the project's deliberate departures from the notes are rows
+// that say so.
+func (l *Lab) CompareManifest(ctx context.Context, name string, data []byte) {
 	r := l.Report
-	diffs, fields, err := lesson.CompareManifest(name, data)
+	res, err := grade.Compare(ctx, grade.Input{Config: l.Env.Config, Namespace: l.Namespace, Name: name, Data: data})
 	if err != nil {
 		r.Add("manifest "+name, "as the lesson writes it", err.Error(), false)
 		return
 	}
-	for _, d := range diffs {
-		r.Add(fmt.Sprintf("%s: %s %s", name, d.Object, d.Path), lesson.ShowValue(d.Lesson), lesson.ShowValue(d.Manifest), false)
+	differs := 0
+	for _, d := range res.Diffs {
+		fact := fmt.Sprintf("%s: %s %s", name, d.Object, d.Path)
+		if d.Undecided != "" {
+			r.NotObservable(fact, lesson.ShowValue(d.Lesson), "the manifest says "+lesson.ShowValue(d.Manifest)+"; "+d.Undecided)
+			continue
+		}
+		differs++
+		r.Add(fact, lesson.ShowValue(d.Lesson), lesson.ShowValue(d.Manifest), false)
 	}
-	if len(diffs) == 0 {
-		r.Add(name+": the manifest", fmt.Sprintf("the lesson's %d fields, nothing else set", fields), "the same", true)
+	if differs == 0 {
+		documented := fmt.Sprintf("the %d fields the API server stores for the lesson's manifest", res.Fields)
+		if len(res.AsWritten) > 0 {
+			documented = fmt.Sprintf("the lesson's %d fields (compared as written where the API server could not default: %s)", res.Fields, strings.Join(res.AsWritten, "; "))
+		}
+		r.Add(name+": the manifest", documented, "the same", true)
 	}
 	for _, dep := range lesson.Departures {
 		if dep.Manifest == name {

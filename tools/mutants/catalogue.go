@@ -536,6 +536,62 @@ var Catalogue = []Mutant{
 		From: "  ttlSecondsAfterFinished: 15\n", To: "  ttlSecondsAfterFinished: 60\n",
 		Why: "the finished Job stays a minute instead of 15 s",
 	},
+
+	// Equivalent answers: correct answers written differently, which a
+	// teacher's class really hands in. Each is the very object the lesson's
+	// manifest is once the API server has stored it, so each must pass: a
+	// difference reported for one is a false alarm.
+	{
+		ID: "eq-normal-kubectl-generated", Lab: "normal", File: normalYAML,
+		From: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: normal-job\nspec:\n  template:\n    spec:\n      containers:\n        - name: busybox\n          image: busybox:latest\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n      restartPolicy: Never\n  completions: 6\n",
+		To:   "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: normal-job\nspec:\n  completions: 6\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sh\n        - -c\n        - sleep 5; exit 0\n        image: busybox:latest\n        name: busybox\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n",
+		Why:  "kubectl create job normal-job --image=busybox:latest --dry-run=client -o yaml -- sh -c 'sleep 5; exit 0', completions added: creationTimestamp: null, resources: {} and status: {} left behind",
+		Equivalent: "the API server stores the same Job: null and empty fields are unset",
+	},
+	{
+		ID: "eq-normal-parallelism-1", Lab: "normal", File: normalYAML,
+		From: "  # parallelism: 2\n", To: "  parallelism: 1\n",
+		Why:        "the default written out: parallelism 1",
+		Equivalent: "parallelism defaults to 1",
+	},
+	{
+		ID: "eq-abnormal-defaults-written", Lab: "abnormal", File: abnormalYAML,
+		From: "          image: busybox:latest\n", To: "          image: busybox:latest\n          imagePullPolicy: Always\n          terminationMessagePolicy: File\n",
+		Why:        "defaults written out: imagePullPolicy Always for a :latest image, terminationMessagePolicy File",
+		Equivalent: "a :latest image defaults to imagePullPolicy Always; terminationMessagePolicy defaults to File",
+	},
+	{
+		ID: "eq-two-containers-reordered", Lab: "two-containers", File: twoYAML,
+		From: "        - name: busybox1\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n        - name: busybox2\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n",
+		To:   "        - name: busybox2\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n        - name: busybox1\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n",
+		Why:        "the two containers in the other order, and imagePullPolicy IfNotPresent (the default for a tagged image) written out",
+		Equivalent: "a pod's containers are known by name, and a tagged image defaults to IfNotPresent",
+	},
+	{
+		ID: "eq-prime-env-reordered", Lab: "prime", File: primeYAML,
+		From: "        - name: A_START_NUM\n          value: \"2\"\n        - name: A_SIZE_NUM\n          value: \"10**5\"\n",
+		To:   "        - name: A_SIZE_NUM\n          value: '10**5'\n        - {name: A_START_NUM, value: \"2\"}\n",
+		Why:        "the two env entries in the other order, one in flow style, other quoting",
+		Equivalent: "no value refers to another variable ($(VAR)), so the order of env changes nothing",
+	},
+	{
+		ID: "eq-broker-protocol-written", Lab: "broker", File: brokerYAML,
+		From: "  - port: 5672\n    nodePort: 31672\n", To: "  - port: 5672\n    protocol: TCP\n    targetPort: 5672\n    nodePort: 31672\n",
+		Why:        "the Service port's protocol and targetPort written out",
+		Equivalent: "protocol defaults to TCP and targetPort to the port",
+	},
+	{
+		ID: "eq-cron-history-3", Lab: "cron", File: cronYAML,
+		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: '*/1 * * * *'\n  successfulJobsHistoryLimit: 3\n  failedJobsHistoryLimit: 1\n  concurrencyPolicy: Allow\n  suspend: false\n",
+		Why:        "the CronJob's defaults written out: 3 successful and 1 failed Jobs kept, concurrencyPolicy Allow, suspend false",
+		Equivalent: "those are the CronJob's defaults",
+	},
+	{
+		ID: "eq-indexed-defaults-written", Lab: "indexed", File: indexedYAML,
+		From: "  completionMode: Indexed\n", To: "  completionMode: Indexed\n  backoffLimit: 6\n  suspend: false\n",
+		Why:        "the Job's defaults written out: backoffLimit 6, suspend false",
+		Equivalent: "those are the Job's defaults",
+	},
 }
 
 // isLab tells whether name is one of Labs.

@@ -32,9 +32,18 @@
 // end, also on Ctrl-C (which interrupts the running make and its labs),
 // unless -keep is given.
 //
-// Exit codes: 0 every mutant not marked equivalent was killed and none
-// ended in an error, 1 a mutant survived or ended in an error (or the run
-// could not start), 2 bad usage, 130 interrupted.
+// With -grade, only the mutants that edit a lab's manifest run, each judged
+// by the manifest comparison alone (server-side dry runs on the cluster):
+// seconds for the whole catalogue.
+//
+// The catalogue holds equivalent answers too (Equivalent set): correct
+// answers written differently, which must pass. One that is killed is a
+// false alarm, as red as a survivor.
+//
+// Exit codes: 0 every mutant not marked equivalent was killed, no
+// equivalent was, and none ended in an error, 1 a mutant survived, an
+// equivalent was killed (a false alarm) or one ended in an error (or the
+// run could not start), 2 bad usage, 130 interrupted.
 package main
 
 import (
@@ -126,6 +135,7 @@ type options struct {
 	make     string
 	repo     string
 	ids      []string
+	grade    bool
 }
 
 // Fact is one difference from the lesson that a failed lab reported.
@@ -170,6 +180,9 @@ type Summary struct {
 	Survived int `json:"survived"`
 	// Equivalent counts the survivors that are marked equivalent.
 	Equivalent int `json:"equivalent"`
+	// FalseAlarms counts the equivalents that were killed: a correct answer
+	// graded wrong, as red as a survivor.
+	FalseAlarms int `json:"falseAlarms"`
 	Errors     int `json:"errors"`
 	NotRun     int `json:"not_run"`
 	// Passed is true when every mutant not marked equivalent was killed
@@ -204,6 +217,9 @@ func (r *runner) run(ctx context.Context, args []string) int {
 	if err := r.prepare(ctx, &opts); err != nil {
 		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
 		return exitFailed
+	}
+	if opts.grade {
+		return r.runGrade(ctx, opts, selected)
 	}
 	files, err := trackedFiles(ctx, opts.repo)
 	if err != nil {
@@ -324,6 +340,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
 	flags.StringVar(&opts.repo, "repo", "", "repository root (default: the git top level of the current directory)")
+	flags.BoolVar(&opts.grade, "grade", false, "judge the manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster of $JOBLAB_KUBECONFIG or make cluster), in seconds, instead of a make lab each")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "usage: go run ./tools/mutants [flags] [mutant-id...]\n\n"+
 			"Runs each mutant of the catalogue (all by default) as make lab on a copy of the repository\n"+
@@ -909,6 +926,11 @@ func summarize(results []Result) Summary {
 		switch r.Verdict {
 		case Killed:
 			s.Killed++
+			if r.Equivalent != "" {
+				// An equivalent answer graded wrong: a false alarm.
+				s.FalseAlarms++
+				s.Passed = false
+			}
 		case Survived:
 			s.Survived++
 			if r.Equivalent != "" {
@@ -929,7 +951,10 @@ func summarize(results []Result) Summary {
 
 // summaryLine is the run's last line.
 func summaryLine(s Summary) string {
-	line := fmt.Sprintf("%d killed, %d survived (%d equivalent), %d errors", s.Killed, s.Survived, s.Equivalent, s.Errors)
+	line := fmt.Sprintf("%d killed, %d survived (%d equivalent), %d errors", s.Killed-s.FalseAlarms, s.Survived, s.Equivalent, s.Errors)
+	if s.FalseAlarms > 0 {
+		line += fmt.Sprintf(", %d FALSE ALARMS (equivalent answers graded wrong)", s.FalseAlarms)
+	}
 	if s.NotRun > 0 {
 		line += fmt.Sprintf(", %d not run", s.NotRun)
 	}
@@ -1062,7 +1087,7 @@ func markdown(report Report) string {
 		func(r Result) {
 			note := ""
 			if r.Verdict == Killed {
-				note = " **Killed nevertheless: check the claim, or the lab is flaky.**"
+				note = " **Killed: a false alarm (a correct answer graded wrong), or the lab is flaky.**"
 			}
 			fmt.Fprintf(&b, "- `%s` (%s): %s; %s.%s\n", r.ID, r.Verdict, cell(r.Why), cell(r.Equivalent), note)
 		})

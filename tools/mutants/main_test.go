@@ -214,11 +214,16 @@ func TestChildEnv(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	results := []Result{
-		{Verdict: Killed}, {Verdict: Killed, Equivalent: "why"},
+		{Verdict: Killed}, {Verdict: Killed},
 		{Verdict: Survived, Equivalent: "why"},
 	}
 	s := summarize(results)
 	if !s.Passed || summaryLine(s) != "2 killed, 1 survived (1 equivalent), 0 errors" {
+		t.Errorf("summary %+v: %q", s, summaryLine(s))
+	}
+	// An equivalent answer that was killed is a false alarm: red.
+	s = summarize(append(results, Result{Verdict: Killed, Equivalent: "why"}))
+	if s.Passed || summaryLine(s) != "2 killed, 1 survived (1 equivalent), 0 errors, 1 FALSE ALARMS (equivalent answers graded wrong)" {
 		t.Errorf("summary %+v: %q", s, summaryLine(s))
 	}
 	s = summarize(append(results, Result{Verdict: Survived}, Result{Verdict: Error}, Result{Verdict: NotRun}))

@@ -1,0 +1,198 @@
+// Package grade compares a manifest with the lesson's the way Kubernetes
+// sees both: every document of each side is created in a server-side dry
+// run (in the lab's namespace, as the identity joblab runs as, so under the
+// same Role), and what the API server would store is compared field by
+// field (lesson.CompareObjects, AsStored). A field written out at its
+// default is then no difference, a non-default value is, and so is a field
+// the student left out where the lesson's value is not the default.
+//
+// Where the API server cannot default a pair (it refuses the lesson's own
+// document, or the kind is not one a lab creates), that pair is compared as
+// written and the result says so: a field set on one side only is then
+// undecided, never guessed.
+package grade
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/joblab/joblab/lesson"
+)
+
+// resources are the kinds the labs' manifests create, by apiVersion and
+// kind: the only ones a dry run is asked for (a lab's Role allows creating
+// these and nothing else).
+var resources = map[string]schema.GroupVersionResource{
+	"batch/v1 Job":       {Group: "batch", Version: "v1", Resource: "jobs"},
+	"batch/v1 CronJob":   {Group: "batch", Version: "v1", Resource: "cronjobs"},
+	"apps/v1 Deployment": {Group: "apps", Version: "v1", Resource: "deployments"},
+	"v1 Service":         {Version: "v1", Resource: "services"},
+}
+
+// Input is one manifest to grade.
+type Input struct {
+	// Config reaches the API server, as the identity the lab runs as.
+	Config *rest.Config
+	// Namespace is where the dry runs are made: the lab's.
+	Namespace string
+	// Name is the lesson's manifest name ("job-normal-end.yaml").
+	Name string
+	// Data is the manifest to grade.
+	Data []byte
+}
+
+// Result is a manifest's comparison with the lesson.
+type Result struct {
+	// Diffs are the differences; an Undecided one could not be decided
+	// (a pair compared as written).
+	Diffs []lesson.ManifestDifference
+	// Fields is how many fields the lesson's objects hold as the API server
+	// stores them (as written, for a pair it could not default).
+	Fields int
+	// AsWritten names each pair compared as written, with why.
+	AsWritten []string
+}
+
+// Compare grades in.Data against the lesson's manifest of in.Name. An
+// error is returned only when a manifest cannot be read at all; what the API
+// server refuses of the student's document is a difference.
+func Compare(ctx context.Context, in Input) (Result, error) {
+	want, err := lesson.LessonManifest(in.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	lessonDocs, err := lesson.Documents(want)
+	if err != nil {
+		return Result{}, fmt.Errorf("the lesson's %s: %w", in.Name, err)
+	}
+	gotDocs, err := lesson.Documents(in.Data)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	client, err := dynamic.NewForConfig(in.Config)
+	if err != nil {
+		return Result{}, err
+	}
+	pairs, diffs := lesson.PairDocuments(lessonDocs, gotDocs)
+	res := Result{Diffs: diffs}
+	for _, p := range pairs {
+		d, fields, why := comparePair(ctx, client, in.Namespace, p)
+		res.Diffs = append(res.Diffs, d...)
+		res.Fields += fields
+		if why != "" {
+			res.AsWritten = append(res.AsWritten, p.Key+": "+why)
+		}
+	}
+	return res, nil
+}
+
+// comparePair dry-runs both sides of a pair and compares what would be
+// stored; why is set when the pair was compared as written instead.
+func comparePair(ctx context.Context, client dynamic.Interface, ns string, p lesson.DocPair) (diffs []lesson.ManifestDifference, fields int, why string) {
+	asWritten := func(reason string) ([]lesson.ManifestDifference, int, string) {
+		return lesson.CompareObjects(p.Key, p.Lesson, p.Manifest, lesson.AsWritten), lesson.CountFields(p.Lesson), reason
+	}
+	lessonGVR, ok := resources[typeOf(p.Lesson)]
+	if !ok {
+		return asWritten("the lesson's " + typeOf(p.Lesson) + " is not a kind joblab creates")
+	}
+	if typeOf(p.Manifest) != typeOf(p.Lesson) {
+		// Another apiVersion of the same kind: that is the difference.
+		return asWritten("")
+	}
+	name, _, _ := unstructured.NestedString(p.Lesson, "metadata", "name")
+	temp := tempName(name)
+	stored, err := dryRun(ctx, client, lessonGVR, ns, p.Lesson, temp)
+	if err != nil {
+		return asWritten("the API server did not take the lesson's own document in a dry run (" + oneLine(err) + ")")
+	}
+	got, err := dryRun(ctx, client, lessonGVR, ns, p.Manifest, temp)
+	if err != nil {
+		if apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) {
+			return asWritten("the dry run was not allowed (" + oneLine(err) + ")")
+		}
+		return []lesson.ManifestDifference{{Object: p.Key, Path: lesson.WholeObject, Lesson: "accepted by the API server", Manifest: "refused: " + oneLine(err)}}, lesson.CountFields(p.Lesson), ""
+	}
+	lessonStored := lesson.Stored(stored, temp, name)
+	return lesson.CompareObjects(p.Key, lessonStored, lesson.Stored(got, temp, name), lesson.AsStored), lesson.CountFields(lessonStored), ""
+}
+
+// dryRun creates a copy of obj under a temporary name in a server-side dry
+// run and returns what the API server would store.
+func dryRun(ctx context.Context, client dynamic.Interface, gvr schema.GroupVersionResource, ns string, obj map[string]any, name string) (map[string]any, error) {
+	u := &unstructured.Unstructured{Object: runtimeCopy(obj)}
+	u.SetName(name)
+	u.SetNamespace(ns)
+	out, err := client.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	if err != nil {
+		return nil, err
+	}
+	return out.Object, nil
+}
+
+// runtimeCopy deep-copies a decoded YAML tree into the types unstructured
+// accepts (int64 and float64 numbers).
+func runtimeCopy(v map[string]any) map[string]any {
+	return copyValue(v).(map[string]any)
+}
+
+func copyValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, c := range t {
+			out[k] = copyValue(c)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, c := range t {
+			out[i] = copyValue(c)
+		}
+		return out
+	case float64:
+		if t == float64(int64(t)) {
+			return int64(t)
+		}
+	case int:
+		return int64(t)
+	}
+	return v
+}
+
+func typeOf(obj map[string]any) string {
+	api, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	return api + " " + kind
+}
+
+// tempName is the name both sides of a pair are dry-run under, so that the
+// names the API server derives from it (a Job's job-name labels) agree,
+// and no object of the lab's own name is needed or touched.
+func tempName(name string) string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	suffix := "-dry-" + hex.EncodeToString(b)
+	if len(name)+len(suffix) > 52 { // a CronJob's longest name
+		name = name[:52-len(suffix)]
+	}
+	return name + suffix
+}
+
+func oneLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
