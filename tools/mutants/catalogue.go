@@ -543,9 +543,9 @@ var Catalogue = []Mutant{
 	// difference reported for one is a false alarm.
 	{
 		ID: "eq-normal-kubectl-generated", Lab: "normal", File: normalYAML,
-		From: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: normal-job\nspec:\n  template:\n    spec:\n      containers:\n        - name: busybox\n          image: busybox:latest\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n      restartPolicy: Never\n  completions: 6\n",
-		To:   "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: normal-job\nspec:\n  completions: 6\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sh\n        - -c\n        - sleep 5; exit 0\n        image: busybox:latest\n        name: busybox\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n",
-		Why:  "kubectl create job normal-job --image=busybox:latest --dry-run=client -o yaml -- sh -c 'sleep 5; exit 0', completions added: creationTimestamp: null, resources: {} and status: {} left behind",
+		From:       "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: normal-job\nspec:\n  template:\n    spec:\n      containers:\n        - name: busybox\n          image: busybox:latest\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n      restartPolicy: Never\n  completions: 6\n",
+		To:         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: normal-job\nspec:\n  completions: 6\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sh\n        - -c\n        - sleep 5; exit 0\n        image: busybox:latest\n        name: busybox\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n",
+		Why:        "kubectl create job normal-job --image=busybox:latest --dry-run=client -o yaml -- sh -c 'sleep 5; exit 0', completions added: creationTimestamp: null, resources: {} and status: {} left behind",
 		Equivalent: "the API server stores the same Job: null and empty fields are unset",
 	},
 	{
@@ -562,15 +562,15 @@ var Catalogue = []Mutant{
 	},
 	{
 		ID: "eq-two-containers-reordered", Lab: "two-containers", File: twoYAML,
-		From: "        - name: busybox1\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n        - name: busybox2\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n",
-		To:   "        - name: busybox2\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n        - name: busybox1\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n",
+		From:       "        - name: busybox1\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n        - name: busybox2\n          image: busybox:1\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n",
+		To:         "        - name: busybox2\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 1\"]\n        - name: busybox1\n          image: busybox:1\n          imagePullPolicy: IfNotPresent\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n",
 		Why:        "the two containers in the other order, and imagePullPolicy IfNotPresent (the default for a tagged image) written out",
 		Equivalent: "a pod's containers are known by name, and a tagged image defaults to IfNotPresent",
 	},
 	{
 		ID: "eq-prime-env-reordered", Lab: "prime", File: primeYAML,
-		From: "        - name: A_START_NUM\n          value: \"2\"\n        - name: A_SIZE_NUM\n          value: \"10**5\"\n",
-		To:   "        - name: A_SIZE_NUM\n          value: '10**5'\n        - {name: A_START_NUM, value: \"2\"}\n",
+		From:       "        - name: A_START_NUM\n          value: \"2\"\n        - name: A_SIZE_NUM\n          value: \"10**5\"\n",
+		To:         "        - name: A_SIZE_NUM\n          value: '10**5'\n        - {name: A_START_NUM, value: \"2\"}\n",
 		Why:        "the two env entries in the other order, one in flow style, other quoting",
 		Equivalent: "no value refers to another variable ($(VAR)), so the order of env changes nothing",
 	},

@@ -183,8 +183,8 @@ type Summary struct {
 	// FalseAlarms counts the equivalents that were killed: a correct answer
 	// graded wrong, as red as a survivor.
 	FalseAlarms int `json:"falseAlarms"`
-	Errors     int `json:"errors"`
-	NotRun     int `json:"not_run"`
+	Errors      int `json:"errors"`
+	NotRun      int `json:"not_run"`
 	// Passed is true when every mutant not marked equivalent was killed
 	// and none ended in an error.
 	Passed bool `json:"passed"`
