@@ -32,6 +32,9 @@ type Report struct {
 	// Measured is the lab's timing that the reports set next to its pair's
 	// (Pairs: the lesson's way and the modern way of one situation).
 	Measured *Measure `json:",omitempty"`
+	// NotVerified, when set, says why the lab could not observe the fact it
+	// exists for: the lab is not verified (neither passed nor differs).
+	NotVerified string `json:",omitempty"`
 }
 
 // Measure is what a lab timed, and how long it took.

@@ -2,6 +2,8 @@ package manifests
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,5 +91,29 @@ func TestUnknownManifestNamesTheKnownOnes(t *testing.T) {
 	_, err := Read("job-nope.yaml")
 	if err == nil || !strings.Contains(err.Error(), "job-normal-end.yaml") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// The example folder of equivalent answers differs from the lesson in no
+// value as written (what only the API server can decide is undecided here,
+// and graded on a cluster by the least-privilege suite and mutants -grade).
+func TestEquivalentAnswersDifferInNoWrittenValue(t *testing.T) {
+	for _, name := range Names() {
+		if strings.Contains(name, "/") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("..", "examples", "equivalent-answers", name))
+		if err != nil {
+			t.Fatalf("the example folder lacks a lesson file: %v", err)
+		}
+		diffs, _, err := lesson.CompareManifest(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diffs {
+			if d.Undecided == "" {
+				t.Errorf("%s: %s", name, d)
+			}
+		}
 	}
 }

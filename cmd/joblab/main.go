@@ -31,6 +31,9 @@ const (
 	exitKubeconfig  = 4 // unreadable kubeconfig, unknown context
 	exitUnreachable = 5 // the API server does not answer
 	exitForbidden   = 6 // RBAC forbids what the labs need
+	// exitNotVerified: no lab differs, but at least one could not observe
+	// the fact it exists for (a cluster that cannot show it): not a pass.
+	exitNotVerified = 7
 	exitInterrupted = 130
 )
 

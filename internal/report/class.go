@@ -18,6 +18,9 @@ const (
 	OutcomePassed  = "passed"
 	OutcomeDiffers = "differs"
 	OutcomeNotRun  = "could not run"
+	// OutcomeNotVerified is a lab that ran but could not observe the fact
+	// it exists for: never a pass.
+	OutcomeNotVerified = "not verified"
 )
 
 // Class is the verification of several students (namespaces or clusters)
@@ -62,6 +65,7 @@ type Score struct {
 	FactsNotObserved int `json:"factsNotObserved"`
 	Differs          int `json:"differs"`
 	CouldNotRun      int `json:"couldNotRun"`
+	NotVerified      int `json:"notVerified"`
 }
 
 // Cell is the outcome of lab for this student: passed when every spec of
@@ -82,13 +86,19 @@ func (s Student) CellIn(lab, lang string) Cell {
 	if len(specs) == 0 {
 		return Cell{Outcome: OutcomeNotRun, Why: "no report from this lab"}
 	}
-	var notRun string
+	var notRun, notVerified string
 	for _, l := range specs {
-		if l.Verdict == "passed" {
+		if l.Verdict == VerdictPassed {
 			continue
 		}
-		if l.Verdict == "interrupted" {
+		if l.Verdict == VerdictInterrupted {
 			return Cell{Outcome: OutcomeNotRun, Why: "interrupted"}
+		}
+		if l.Verdict == VerdictNotVerified {
+			if notVerified == "" {
+				notVerified = OneLine(strings.TrimPrefix(l.Reason, NotVerifiedPrefix))
+			}
+			continue
 		}
 		for _, f := range l.Facts {
 			if !f.OK {
@@ -107,6 +117,9 @@ func (s Student) CellIn(lab, lang string) Cell {
 	if notRun != "" {
 		return Cell{Outcome: OutcomeNotRun, Why: notRun}
 	}
+	if notVerified != "" {
+		return Cell{Outcome: OutcomeNotVerified, Why: notVerified}
+	}
 	return Cell{Outcome: OutcomePassed}
 }
 
@@ -121,6 +134,8 @@ func (s Student) Score(labs []string) Score {
 			sc.LabsPassed++
 		case OutcomeDiffers:
 			sc.Differs++
+		case OutcomeNotVerified:
+			sc.NotVerified++
 		default:
 			sc.CouldNotRun++
 		}
@@ -255,16 +270,21 @@ func (c Class) JUnit() ([]byte, error) {
 		Type    string `xml:"type,attr"`
 		Text    string `xml:",chardata"`
 	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
 	type testcase struct {
 		Name      string   `xml:"name,attr"`
 		Classname string   `xml:"classname,attr"`
 		Time      string   `xml:"time,attr"`
 		Failure   *failure `xml:"failure,omitempty"`
+		Skipped   *skipped `xml:"skipped,omitempty"`
 	}
 	type suite struct {
 		Name     string     `xml:"name,attr"`
 		Tests    int        `xml:"tests,attr"`
 		Failures int        `xml:"failures,attr"`
+		Skipped  int        `xml:"skipped,attr"`
 		Time     string     `xml:"time,attr"`
 		Cases    []testcase `xml:"testcase"`
 	}
@@ -287,7 +307,13 @@ func (c Class) JUnit() ([]byte, error) {
 				}
 			}
 			tc := testcase{Name: lab, Classname: s.Name, Time: fmt.Sprintf("%.1f", took.Seconds())}
-			if cell.Outcome != OutcomePassed {
+			switch cell.Outcome {
+			case OutcomePassed:
+			case OutcomeNotVerified:
+				// Skipped with the reason: never counted as a pass.
+				tc.Skipped = &skipped{Message: cell.Outcome + ": " + OneLine(cell.Why)}
+				su.Skipped++
+			default:
 				tc.Failure = &failure{Message: cell.Outcome + ": " + OneLine(cell.Why), Type: cell.Outcome, Text: cell.Why}
 				su.Failures++
 			}
@@ -327,6 +353,7 @@ th { background: #f3f3f3; }
 td.passed { background: #e6f4ea; color: #0a6b2d; font-weight: 600; }
 td.differs { background: #fce8e6; color: #b00020; }
 td.could-not-run { background: #fff4e5; color: #8a4b00; }
+td.not-verified { background: #efe9fb; color: #5b3ea8; }
 td .why { display: block; font-weight: normal; font-size: .8rem; }
 </style>
 </head>

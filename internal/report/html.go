@@ -3,11 +3,13 @@ package report
 import (
 	"bytes"
 	"html/template"
+	"strings"
 	"time"
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"round":   func(d time.Duration) string { return d.Round(time.Second).String() },
+	"slug":    func(s string) string { return strings.ReplaceAll(s, " ", "-") },
 	"oneLine": OneLine,
 	"date":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }).Funcs(langFuncs("en")).Parse(`<!DOCTYPE html>
@@ -22,6 +24,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
 th { background: #f3f3f3; }
 .passed { color: #0a6b2d; font-weight: 600; } .failed, .differs { color: #b00020; font-weight: 600; }
+.not-verified { color: #5b3ea8; font-weight: 600; }
 .hint { color: #444; font-size: .8rem; }
 .value { white-space: pre-wrap; } /* a log excerpt keeps its spacing: numpy's columns */
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; font-size: .8rem; white-space: pre; }
@@ -32,11 +35,11 @@ code { font-size: .85rem; }
 <body>
 <h1>{{.Title}}</h1>
 <p>{{if .Cluster}}{{t "Cluster"}}: <code>{{.Cluster}}</code>. {{end}}{{t "Started"}} {{date .Started}}, {{t "took"}} {{round .Duration}}.
-{{t "verdict"}}: {{if .Passed}}<span class="passed">{{t "every lab passed"}}</span>{{else}}<span class="failed">{{t "some labs failed"}}</span>{{end}}.</p>
+{{t "verdict"}}: {{if .Passed}}<span class="passed">{{t "every lab passed"}}</span>{{else if .OnlyNotVerified}}<span class="not-verified">{{t "some labs not verified"}}</span>{{else}}<span class="failed">{{t "some labs failed"}}</span>{{end}}.</p>
 <table id="summary">
 <thead><tr><th>{{t "lab"}}</th><th>{{t "verdict"}}</th><th>{{t "duration"}}</th><th>{{t "reason"}}</th></tr></thead>
 <tbody>{{range .Labs}}
-<tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{.Verdict}}">{{t .Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
+<tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{slug .Verdict}}">{{t .Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
 </tbody>
 </table>
 {{with .Pairs}}<h2>{{t "The lesson's way and the Kubernetes 1.34 way"}}</h2>
@@ -49,7 +52,7 @@ code { font-size: .85rem; }
 {{range .Labs}}
 <section class="lab" id="lab-{{.Lab}}" data-verdict="{{.Verdict}}">
 <h2>{{.Lab}}: {{.Spec}}</h2>
-<p class="{{.Verdict}}">{{t .Verdict}}, {{round .Duration}}</p>
+<p class="{{slug .Verdict}}">{{t .Verdict}}, {{round .Duration}}</p>
 {{if .Facts}}<table>
 <thead><tr><th></th><th>{{t "fact"}}</th><th>{{t "the lesson says"}}</th><th>{{t "observed"}}</th></tr></thead>
 <tbody>{{range .Facts}}

@@ -14,7 +14,7 @@ var Langs = []string{"en", "ja"}
 var wordsJa = map[string]string{
 	"lab": "ラボ", "verdict": "判定", "duration": "所要時間", "reason": "理由",
 	"fact": "事実", "the lesson says": "テキストの記述", "observed": "観測結果", "where to look": "確認する場所",
-	"passed": "合格", "failed": "不合格", "interrupted": "中断", "differs": "相違あり", "could not run": "実行できず",
+	"passed": "合格", "failed": "不合格", "interrupted": "中断", "differs": "相違あり", "could not run": "実行できず", "not verified": "未検証", "some labs not verified": "未検証のラボあり",
 	"every lab passed": "すべてのラボが合格", "some labs failed": "不合格のラボあり",
 	"Cluster": "クラスタ", "Started": "開始", "took": "所要時間",
 	"student": "学生", "labs passed": "合格したラボ", "facts matched": "一致した事実",

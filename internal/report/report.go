@@ -25,6 +25,19 @@ const (
 	APIRequestsEntry = "api requests sent"
 )
 
+// The verdicts of a lab. NotVerified is a lab that could not observe the
+// fact it exists for (its spec skipped with NotVerifiedPrefix and the
+// reason): never a pass.
+const (
+	VerdictPassed      = "passed"
+	VerdictFailed      = "failed"
+	VerdictInterrupted = "interrupted"
+	VerdictNotVerified = "not verified"
+	// NotVerifiedPrefix starts the skip message of a spec that could not
+	// observe its lab's fact.
+	NotVerifiedPrefix = "not verified: "
+)
+
 // Lab is one spec's outcome.
 type Lab struct {
 	Lab      string
@@ -69,11 +82,38 @@ func (r Run) HasLab(label string) bool {
 // Passed tells whether every lab passed.
 func (r Run) Passed() bool {
 	for _, l := range r.Labs {
-		if l.Verdict != "passed" {
+		if l.Verdict != VerdictPassed {
 			return false
 		}
 	}
 	return len(r.Labs) > 0
+}
+
+// OnlyNotVerified tells whether no lab failed and at least one could not be
+// verified: the run is not a pass, and not a difference either.
+func (r Run) OnlyNotVerified() bool {
+	seen := false
+	for _, l := range r.Labs {
+		switch l.Verdict {
+		case VerdictPassed:
+		case VerdictNotVerified:
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
+}
+
+// verdictLine is the run's verdict in one phrase.
+func (r Run) verdictLine() string {
+	switch {
+	case r.Passed():
+		return "every lab passed"
+	case r.OnlyNotVerified():
+		return "some labs not verified"
+	}
+	return "some labs failed"
 }
 
 // FromGinkgoJSON reads the JSON report Ginkgo writes (--json-report).
@@ -103,10 +143,14 @@ func FromGinkgo(reports []types.Report) *Run {
 			end = e
 		}
 		for _, s := range rep.SpecReports {
-			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped || s.State == types.SpecStatePending {
+			notVerified := s.State == types.SpecStateSkipped && strings.HasPrefix(s.Failure.Message, NotVerifiedPrefix)
+			if s.LeafNodeType != types.NodeTypeIt || (s.State == types.SpecStateSkipped && !notVerified) || s.State == types.SpecStatePending {
 				continue
 			}
 			lab := Lab{Lab: LabName(s.Labels()), Spec: s.LeafNodeText, Verdict: verdict(s.State), Duration: s.RunTime}
+			if notVerified {
+				lab.Verdict, lab.Reason = VerdictNotVerified, s.Failure.Message
+			}
 			if lab.Lab == "" {
 				lab.Lab = s.LeafNodeText
 			}
@@ -150,11 +194,11 @@ func FromGinkgo(reports []types.Report) *Run {
 func verdict(s types.SpecState) string {
 	switch {
 	case s == types.SpecStatePassed:
-		return "passed"
+		return VerdictPassed
 	case s.Is(types.SpecStateInterrupted | types.SpecStateAborted):
-		return "interrupted"
+		return VerdictInterrupted
 	}
-	return "failed"
+	return VerdictFailed
 }
 
 // OneLine shortens a reason to its first line.
@@ -262,13 +306,13 @@ func (r Run) PairsMarkdown() string {
 // Table renders the summary table as plain text.
 func (r Run) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-16s %-8s %-9s %s\n", "LAB", "VERDICT", "DURATION", "REASON")
+	fmt.Fprintf(&b, "%-16s %-12s %-9s %s\n", "LAB", "VERDICT", "DURATION", "REASON")
 	for _, l := range r.Labs {
 		reason := OneLine(l.Reason)
 		if reason == "" {
 			reason = "as the lesson says (" + l.Spec + ")"
 		}
-		fmt.Fprintf(&b, "%-16s %-8s %-9s %s\n", l.Lab, l.Verdict, l.Duration.Round(time.Second), reason)
+		fmt.Fprintf(&b, "%-16s %-12s %-9s %s\n", l.Lab, l.Verdict, l.Duration.Round(time.Second), reason)
 	}
 	return b.String()
 }
@@ -281,7 +325,7 @@ func (r Run) Markdown() string {
 	if r.Cluster != "" {
 		fmt.Fprintf(&b, "%s: %s  \n", word(l, "Cluster"), r.Cluster)
 	}
-	fmt.Fprintf(&b, "%s: %s, %s %s. %s: %s.\n\n", word(l, "Started"), r.Started.UTC().Format(time.RFC3339), word(l, "took"), r.Duration.Round(time.Second), word(l, "verdict"), word(l, map[bool]string{true: "every lab passed", false: "some labs failed"}[r.Passed()]))
+	fmt.Fprintf(&b, "%s: %s, %s %s. %s: %s.\n\n", word(l, "Started"), r.Started.UTC().Format(time.RFC3339), word(l, "took"), r.Duration.Round(time.Second), word(l, "verdict"), word(l, r.verdictLine()))
 	fmt.Fprintf(&b, "| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "lab"), word(l, "verdict"), word(l, "duration"), word(l, "reason"))
 	for _, lab := range r.Labs {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", lab.Lab, word(l, lab.Verdict), lab.Duration.Round(time.Second), mdEsc(OneLine(lab.Reason)))

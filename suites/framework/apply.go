@@ -3,9 +3,12 @@ package framework
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/joblab/joblab/internal/settings"
@@ -36,16 +39,50 @@ func ReadManifest(name string) ([]byte, error) {
 }
 
 // ReadManifestFrom returns a lesson manifest from a manifests folder, or
-// the copy in manifests/ when dir is empty.
+// the copy in manifests/ when dir is empty. A student's folder holds what
+// the student writes (StudentWrites): a manifest it lacks that the student
+// was never asked for is the lesson's own copy (ManifestOrigin says which).
 func ReadManifestFrom(dir, name string) ([]byte, error) {
+	data, _, err := readManifest(dir, name)
+	return data, err
+}
+
+// StudentWrites tells whether a student's manifests folder must hold a
+// manifest: the lesson's own files (the top level of manifests/) are the
+// student's work; the legacy CronJob the behaviours lab applies to show
+// its refusal, and the modern track's files, are joblab's.
+func StudentWrites(name string) bool { return !strings.Contains(name, "/") }
+
+// Where a manifest a lab applied came from.
+const (
+	FromEmbedded = "joblab's copy of the lesson"
+	FromStudent  = "the student's folder"
+	FromLesson   = "joblab's copy of the lesson (the folder has none; a student need not write it)"
+)
+
+// ManifestOrigin says where ReadManifest takes a manifest from.
+func ManifestOrigin(name string) string {
+	_, origin, _ := readManifest(settings.Current().ManifestsDir, name)
+	return origin
+}
+
+func readManifest(dir, name string) ([]byte, string, error) {
 	if dir == "" {
-		return manifests.Read(name)
+		data, err := manifests.Read(name)
+		return data, FromEmbedded, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if errors.Is(err, fs.ErrNotExist) && !StudentWrites(name) {
+		data, err := manifests.Read(name)
+		return data, FromLesson, err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, FromStudent, fmt.Errorf("the manifests folder %s has no %s, which this lab applies: write it there (the lesson's file of that name), or run only the labs whose files the folder holds (joblab list shows each lab's files)", dir, name)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("the manifests folder %s: %w", dir, err)
+		return nil, FromStudent, fmt.Errorf("the manifests folder %s: %w", dir, err)
 	}
-	return data, nil
+	return data, FromStudent, nil
 }
 
 // Apply creates the objects of a lesson manifest, unmodified but for the

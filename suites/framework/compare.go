@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/joblab/joblab/internal/grade"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
@@ -21,10 +22,25 @@ import (
 func (l *Lab) Apply(ctx context.Context, name string) {
 	data, err := ReadManifest(name)
 	Expect(err).NotTo(HaveOccurred())
+	l.NoteOrigin(name)
 	l.CompareManifest(ctx, name, data)
 	// Noted before applying: a manifest applied in part is cleaned too.
 	l.created(manifestKinds(data)...)
 	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
+}
+
+// NoteOrigin records, when the labs run on a student's folder, whether a
+// manifest was the student's or joblab's copy of the lesson (a file the
+// student was never asked to write).
+func (l *Lab) NoteOrigin(name string) {
+	if settings.Current().ManifestsDir == "" {
+		return
+	}
+	want := FromStudent
+	if !StudentWrites(name) {
+		want = "the student's folder, else " + FromEmbedded
+	}
+	l.Report.Add(name+": written by", want, ManifestOrigin(name), true)
 }
 
 // CompareManifest adds the manifest's comparison with the lesson to the

@@ -228,11 +228,31 @@ func (l *Lab) Within(t time.Duration) time.Duration {
 	return t
 }
 
+// NotVerifiedPrefix starts the skip message of a lab that could not
+// observe the fact it exists for; the reports read it as the verdict "not
+// verified" (never passed), JUnit as skipped with the reason.
+const NotVerifiedPrefix = report.NotVerifiedPrefix
+
+// NotVerified records that the lab could not observe the fact it exists
+// for, and why (naming what is wrong with the cluster, or what it lacks).
+// The lab ends at its Verify: differs when a fact differs, else not
+// verified.
+func (l *Lab) NotVerified(why string) {
+	if l.Report.NotVerified == "" {
+		l.Report.NotVerified = why
+	}
+}
+
 // Verify fails the spec when any recorded fact differs from the lesson,
-// listing every difference next to what the lesson says.
+// listing every difference next to what the lesson says; when none does
+// but the lab could not observe its fact (NotVerified), it ends the spec
+// as not verified (skipped, with the reason).
 func (l *Lab) Verify() {
 	failed := l.Report.Failed()
 	if len(failed) == 0 {
+		if l.Report.NotVerified != "" {
+			Skip(NotVerifiedPrefix + l.Report.NotVerified)
+		}
 		return
 	}
 	var b strings.Builder

@@ -29,10 +29,13 @@ func StoppableWorkers(ctx context.Context, cs kubernetes.Interface) (workers []s
 	if err != nil {
 		return nil, "the nodes cannot be read here (" + firstLineOf(err.Error()) + ")"
 	}
-	var notKind []string
+	var notKind, broken []string
 	for i := range nodes.Items {
 		n := &nodes.Items[i]
-		if !kube.NodeRunsPods(n) || !kube.NodeReady(n) {
+		if problem := nodeProblem(n); problem != "" {
+			if !isControlPlane(n) {
+				broken = append(broken, problem)
+			}
 			continue
 		}
 		if docker.ContainerLabel(ctx, n.Name, kindClusterLabel) == "" {
@@ -44,11 +47,39 @@ func StoppableWorkers(ctx context.Context, cs kubernetes.Interface) (workers []s
 	switch {
 	case len(workers) >= 2:
 		return workers, ""
+	case len(broken) > 0:
+		// Not a small cluster: a broken one, named as such.
+		return workers, fmt.Sprintf("%s, so %d worker(s) can take pods and a lost node's pod has no other node to go to", strings.Join(broken, "; "), len(workers))
 	case len(notKind) > 0:
 		return workers, fmt.Sprintf("nodes %s are not kind containers of this host's Docker engine: joblab cannot stop them", strings.Join(notKind, ", "))
 	default:
 		return workers, fmt.Sprintf("the cluster has %d Ready node(s) that run pods; a lost node's pod needs another node to go to (joblab up --nodes 3)", len(workers))
 	}
+}
+
+// nodeProblem says why a node takes no pods, naming the fix: cordoned, a
+// NoSchedule taint, or not Ready; "" when it takes pods.
+func nodeProblem(n *corev1.Node) string {
+	switch {
+	case !kube.NodeReady(n):
+		return fmt.Sprintf("node %s is NotReady (kubectl describe node %s)", n.Name, n.Name)
+	case n.Spec.Unschedulable:
+		return fmt.Sprintf("node %s is cordoned, SchedulingDisabled (kubectl uncordon %s)", n.Name, n.Name)
+	case !kube.NodeRunsPods(n):
+		for _, t := range n.Spec.Taints {
+			if t.Effect == corev1.TaintEffectNoSchedule {
+				return fmt.Sprintf("node %s has the taint %s=%s:NoSchedule (kubectl taint node %s %s-)", n.Name, t.Key, t.Value, n.Name, t.Key)
+			}
+		}
+	}
+	return ""
+}
+
+// isControlPlane tells whether a node is a control-plane node, which
+// takes no pods by design.
+func isControlPlane(n *corev1.Node) bool {
+	_, ok := n.Labels["node-role.kubernetes.io/control-plane"]
+	return ok
 }
 
 // StopNode crashes a kind node: its container is killed, every process in

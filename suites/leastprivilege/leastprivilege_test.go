@@ -62,6 +62,14 @@ func labs() []string {
 // with its own manifests where one lab is made to fail on purpose.
 const students = 3
 
+// unverifiableLab is the lab the shipped Role cannot verify: it needs the
+// nodes (to crash one), which a namespaced Role cannot read.
+const unverifiableLab = "node-loss"
+
+// equivalentAnswers is a student's folder of correct answers written
+// differently: every lab must pass on it.
+const equivalentAnswers = "examples/equivalent-answers"
+
 // brokenLab is the lab the third student's manifest makes fail: their
 // two-containers Job gives up after one retry instead of the lesson's two.
 const brokenLab = "two-containers"
@@ -104,12 +112,23 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 			Expect(os.MkdirAll(filepath.Dir(filepath.Join(own, name)), 0o755)).To(Succeed())
 			Expect(os.WriteFile(filepath.Join(own, name), data, 0o644)).To(Succeed())
 		}
-		class := filepath.Join(dir, "class.yaml")
-		Expect(os.WriteFile(class, []byte(fmt.Sprintf("student1: {namespace: %s}\nstudent2: {namespace: %s}\nstudent3: {namespace: %s, manifests: student3}\n", namespaces[0], namespaces[1], namespaces[2])), 0o644)).To(Succeed())
-
-		By("running joblab verify --class with it: every lab of every student at once")
+		By("giving the second student a folder of correct answers written differently (" + equivalentAnswers + "): only the lesson's files, kubectl-generated YAML, defaults written out, lists reordered")
 		root, err := gobuild.RepoRoot()
 		Expect(err).NotTo(HaveOccurred())
+		answers, err := os.ReadDir(filepath.Join(root, equivalentAnswers))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.MkdirAll(filepath.Join(dir, "student2"), 0o755)).To(Succeed())
+		for _, f := range answers {
+			if strings.HasSuffix(f.Name(), ".yaml") {
+				data, err := os.ReadFile(filepath.Join(root, equivalentAnswers, f.Name()))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(os.WriteFile(filepath.Join(dir, "student2", f.Name()), data, 0o644)).To(Succeed())
+			}
+		}
+		class := filepath.Join(dir, "class.yaml")
+		Expect(os.WriteFile(class, []byte(fmt.Sprintf("student1: {namespace: %s}\nstudent2: {namespace: %s, manifests: student2}\nstudent3: {namespace: %s, manifests: student3}\n", namespaces[0], namespaces[1], namespaces[2])), 0o644)).To(Succeed())
+
+		By("running joblab verify --class with it: every lab of every student at once")
 		bin := filepath.Join(dir, "joblab")
 		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/joblab")
 		build.Dir = root
@@ -128,7 +147,7 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		Expect(errors.As(err, &exit)).To(BeTrue(), "joblab verify must fail (student3's lab differs): %v\n%s", err, out)
 		Expect(exit.ExitCode()).To(Equal(1), "exit code of a class where a lab differs:\n%s", out)
 
-		By("reading the class's scores: students 1 and 2 pass every lab, student 3 all but " + brokenLab)
+		By("reading the class's scores: students 1 and 2 pass every lab, student 3 all but " + brokenLab + "; node-loss is not verified for anyone (the Role cannot read nodes), never passed")
 		var view struct {
 			Students []struct {
 				Name  string
@@ -145,17 +164,21 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 			Expect(st.Labs).To(HaveLen(len(labs())), "labs of %s", st.Name)
 			for _, lab := range labs() {
 				want := "passed"
-				if st.Name == "student3" && lab == brokenLab {
+				switch {
+				case st.Name == "student3" && lab == brokenLab:
 					want = "differs"
+				case lab == unverifiableLab:
+					want = "not verified"
+					Expect(st.Labs[lab].Why).To(ContainSubstring("the nodes cannot be read"), "%s %s", st.Name, lab)
 				}
 				Expect(st.Labs[lab].Outcome).To(Equal(want), "%s %s: %s", st.Name, lab, st.Labs[lab].Why)
 			}
 			if st.Name == "student3" {
-				Expect(st.Score.LabsPassed).To(Equal(len(labs()) - 1))
+				Expect(st.Score.LabsPassed).To(Equal(len(labs()) - 2))
 				Expect(st.Score.FactsMatched).To(BeNumerically("<", st.Score.Facts))
 				Expect(st.Labs[brokenLab].Why).To(ContainSubstring("backoffLimit"), "the first difference is the manifest's")
 			} else {
-				Expect(st.Score.LabsPassed).To(Equal(len(labs())))
+				Expect(st.Score.LabsPassed).To(Equal(len(labs()) - 1))
 				Expect(st.Score.FactsMatched).To(Equal(st.Score.Facts))
 				Expect(st.Score.Facts).To(BeNumerically(">", 50), "facts checked for %s", st.Name)
 			}
@@ -163,13 +186,19 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		md, err := os.ReadFile(filepath.Join(reportDir, "student1", "report.md"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(md)).To(ContainSubstring("port-forward to pod taskqueue"), "without rights on nodes the initiator must reach the broker through a port-forward")
+		md, err = os.ReadFile(filepath.Join(reportDir, "student2", "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(md)).To(ContainSubstring("job-normal-end.yaml: written by | the student's folder | the student's folder"), "student2's own files are named as theirs")
+		Expect(string(md)).To(ContainSubstring("legacy/cron-job.v1beta1.yaml: written by"), "the legacy file student2 never wrote is named as joblab's")
+		Expect(string(md)).To(ContainSubstring("the folder has none; a student need not write it"))
 
 		By("rendering the class page in headless Chromium")
 		dom := renderDOM(ctx, filepath.Join(reportDir, "class.html"))
 		Expect(strings.Count(dom, `<tr class="student"`)).To(Equal(students))
 		Expect(strings.Count(dom, `data-outcome=`)).To(Equal(students * len(labs())))
 		Expect(dom).To(ContainSubstring(`data-lab="` + brokenLab + `" data-outcome="differs"`))
-		Expect(strings.Count(dom, `data-outcome="passed"`)).To(Equal(students*len(labs()) - 1))
+		Expect(strings.Count(dom, `data-outcome="passed"`)).To(Equal(students*len(labs()) - 1 - students))
+		Expect(strings.Count(dom, `data-lab="`+unverifiableLab+`" data-outcome="not verified"`)).To(Equal(students))
 
 		By("checking that nothing was created outside the namespaces, and nothing left in them")
 		after, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})

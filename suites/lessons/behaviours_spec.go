@@ -140,6 +140,7 @@ func RemovedCronJobAPISpec(ctx context.Context, in BehaviourInput) {
 	r.Add("batch/v1beta1 is not served", "404: the server could not find the requested resource", readable(derr), apierrors.IsNotFound(derr))
 
 	lab.Step("applying it through joblab")
+	lab.NoteOrigin("legacy/cron-job.v1beta1.yaml")
 	err = framework.Apply(ctx, in.Env.Config, ns, lab.Report.Lab, "legacy/cron-job.v1beta1.yaml")
 	var removed *manifests.RemovedAPIError
 	ok := errors.As(err, &removed) && strings.Contains(err.Error(), kubectlSays) && strings.Contains(err.Error(), "removed in Kubernetes 1.25") && strings.Contains(err.Error(), "write apiVersion: batch/v1")

@@ -54,6 +54,7 @@ func NodeLossSpec(ctx context.Context, in NodeLossInput) {
 		r.NotObservable(factReplacedElsewhere, "another node", "not applicable: "+why)
 		r.NotObservable(factLostPodFate, "taken off the lost node, not Succeeded", "not applicable: "+why)
 		r.NotObservable(factNodeLossPods, "2", "not applicable: "+why)
+		lab.NotVerified("no node could be lost here: " + why)
 		lab.Verify()
 		return
 	}
