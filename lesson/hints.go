@@ -87,6 +87,9 @@ var hintRules = []hintRule{
 // none applies.
 func HintFor(lab, fact, namespace string) *Hint {
 	obj := labObject[lab]
+	if o := manifestObject(fact); o != "" {
+		obj = o
+	}
 	if obj == "" {
 		obj = "job"
 	}
@@ -108,4 +111,20 @@ func HintFor(lab, fact, namespace string) *Hint {
 		En: fill.Replace("kubectl describe {obj} -n {ns} and kubectl get events -n {ns} show what happened."),
 		Ja: fill.Replace("kubectl describe {obj} -n {ns} と kubectl get events -n {ns} で何が起きたか確認できます。"),
 	}
+}
+
+// manifestObject is the object a manifest row names, as kubectl names it
+// ("taskQueue-deploy.yaml: Service taskqueue spec.ports..." is "service
+// taskqueue"), so that its hint shows the object that differs; "" for
+// other facts.
+func manifestObject(fact string) string {
+	i := strings.Index(fact, ".yaml: ")
+	if i < 0 {
+		return ""
+	}
+	words := strings.Fields(fact[i+len(".yaml: "):])
+	if len(words) < 2 || words[0] == "" || words[0][0] < 'A' || words[0][0] > 'Z' {
+		return ""
+	}
+	return strings.ToLower(words[0]) + " " + words[1]
 }

@@ -105,3 +105,14 @@ func TestEveryFactReadsInJapanese(t *testing.T) {
 		t.Errorf("English changed the fact: %q", got)
 	}
 }
+
+func TestAManifestHintNamesTheObjectThatDiffers(t *testing.T) {
+	h := HintFor("broker", "taskQueue-deploy.yaml: Service taskqueue spec.ports[5672/TCP].nodePort", "s1")
+	if h == nil || !strings.Contains(h.En, "kubectl get service taskqueue -n s1 -o yaml") || strings.Contains(h.En, "pngen") {
+		t.Errorf("hint %+v: want kubectl get service taskqueue", h)
+	}
+	h = HintFor("broker", "taskQueue-deploy.yaml: Deployment taskqueue spec.template.spec.containers[rabbitmq].image", "s1")
+	if h == nil || !strings.Contains(h.En, "kubectl get deployment taskqueue") {
+		t.Errorf("hint %+v", h)
+	}
+}

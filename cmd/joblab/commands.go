@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	yamlv3 "go.yaml.in/yaml/v3"
 	authv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,10 +33,13 @@ import (
 type clusterFlags struct {
 	name, config, mode, logDir string
 	nodes                      int
+	// fs tells whether --nodes was given (0 is its default, not a value).
+	fs *pflag.FlagSet
 }
 
 func (f *clusterFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
+	f.fs = fs
 	fs.StringVar(&f.name, "name", cluster.DefaultName, "name of the kind cluster")
 	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
 	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
@@ -50,7 +54,7 @@ func (f *clusterFlags) validate() error {
 	default:
 		return usageError("--mode %q: use %q or %q (or leave it out to detect)", f.mode, cluster.Online, cluster.Offline)
 	}
-	if f.nodes < 0 {
+	if f.nodes < 0 || (f.nodes == 0 && f.fs != nil && f.fs.Changed("nodes")) {
 		return usageError("--nodes %d: a cluster has at least one node (use 1 for the control plane alone)", f.nodes)
 	}
 	if f.config != "" {

@@ -36,6 +36,8 @@ func TestUsageErrorsExitTwoAndPrintOnce(t *testing.T) {
 		{[]string{"up", "--mode", "onlin"}, `--mode "onlin": use "online" or "offline"`},
 		{[]string{"run", "nope"}, `unknown lab "nope"; the labs are: normal, abnormal`},
 		{[]string{"run", "prime", "--parallel", "-1"}, "--parallel -1"},
+		{[]string{"run", "--nodes", "0", "prime"}, "--nodes 0"},
+		{[]string{"up", "--nodes", "0"}, "--nodes 0"},
 		{[]string{"run", "prime", "-o", "xml"}, `output format "xml"`},
 		{[]string{"run", "--manifests", filepath.Join(dir, "missing"), "prime"}, "--manifests"},
 		{[]string{"verify", "prime", "--manifests", filepath.Join(dir, "missing")}, "--manifests"},
