@@ -48,6 +48,10 @@ lab: build ## Run one lab: make lab LAB=<name> (the names: bin/joblab list; LAB=
 mutants: ## Run the mutation catalogue on a warm cluster (make mutants LAB=prime for one lab; MUTANTS="id ..." for some).
 	$(GO) run ./tools/mutants $(if $(LAB),-lab $(LAB)) $(MUTANTS)
 
+.PHONY: mutants-grade
+mutants-grade: ## Judge the catalogue's manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster; seconds).
+	$(GO) run ./tools/mutants -grade $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+
 .PHONY: mutants-list
 mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
 	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)
@@ -57,7 +61,7 @@ bench-class: build $(CLUSTER_STEP) ## Measure joblab verify on classes of SIZES 
 	$(GO) run ./tools/benchclass -sizes $(SIZES) -joblab $(JOBLAB)
 
 .PHONY: test
-test: prepare-host test-unit test-report e2e ## Run the unit tests, the report's browser test, then the suites on a real cluster.
+test: prepare-host test-unit test-report e2e mutants-grade ## Run the unit tests, the report's browser test, the suites on a real cluster, then grade the manifest mutants and equivalent answers on it.
 
 ##@ Pieces
 
