@@ -131,6 +131,12 @@ var LabTimeouts = struct {
 	// NodeLoss bounds the node-loss Job: a node noticed lost, its pod
 	// evicted, the replacement's 30 s; NodeBack a stopped node's return.
 	NodeLoss, NodeBack time.Duration
+	// NodeNoticed bounds the control plane noticing a stopped node
+	// (node-monitor-grace-period: 40 s by default, 20 s in joblab's kind
+	// configuration); NodeReplaced the replacement pod's start and its
+	// 30 s run. The node-loss bound is these and the pod's own toleration
+	// of a lost node.
+	NodeNoticed, NodeReplaced time.Duration
 	// ModernJob bounds a modern-track Job (each ends within a minute);
 	// SuspendWindow is how long a suspended Job is watched for pods.
 	ModernJob, SuspendWindow time.Duration
@@ -158,6 +164,8 @@ var LabTimeouts = struct {
 	PodsKept:         time.Minute,     // longer than any TTL a student would set to see the clean-up
 	NodeLoss:         5 * time.Minute, // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
 	NodeBack:         3 * time.Minute,
+	NodeNoticed:      90 * time.Second,
+	NodeReplaced:     2 * time.Minute,
 	ModernJob:        3 * time.Minute,
 	SuspendWindow:    10 * time.Second,
 	ControllerLag:    15 * time.Second,
