@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,5 +54,25 @@ func TestParseWorkerLog(t *testing.T) {
 	}
 	if _, _, err := ParseWorkerLog("1001, 2000\n[1009]\n"); err == nil || !strings.Contains(err.Error(), "as the notes print it") {
 		t.Errorf("a bare payload line was accepted: %v", err)
+	}
+}
+
+func TestCronJobsJudgedByWhenTheyAppeared(t *testing.T) {
+	minute := time.Date(2026, 12, 3, 16, 50, 0, 0, time.UTC)
+	name := fmt.Sprintf("hello-%d", minute.Unix()/60)
+	if m, ok := CronNameMinute("hello", name); !ok || !m.Equal(minute) {
+		t.Errorf("CronNameMinute(%s) = %v, %t", name, m, ok)
+	}
+	for _, c := range []struct {
+		after time.Duration
+		ok    bool
+	}{{0, true}, {2 * time.Second, true}, {15 * time.Second, true}, {16 * time.Second, false}, {-time.Second, false}, {time.Minute, false}} {
+		p := CronAppearedLate("hello", name, minute.Add(c.after), 15*time.Second)
+		if (p == "") != c.ok {
+			t.Errorf("created %s after its minute: %q, want ok %t", c.after, p, c.ok)
+		}
+	}
+	if p := CronAppearedLate("hello", "hello-x", minute, 15*time.Second); p == "" {
+		t.Error("a name without a minute passed")
 	}
 }

@@ -69,7 +69,7 @@ var hintRules = []hintRule{
 		"kubectl logs -l job-name=pngen -n {ns} でログを確認してください。ワーカーのポッドはイニシエーターが入れたキューから1項目ずつ受け取り、素数を出力してから確認応答します。"},
 	{[]string{"prime", "log", "numpy", "numbers in brackets"}, "kubectl logs {obj} -n {ns}: the env A_START_NUM and A_SIZE_NUM decide the range, the image's program the output.",
 		"kubectl logs {obj} -n {ns} でログを確認してください。範囲は環境変数 A_START_NUM と A_SIZE_NUM、出力はイメージのプログラムで決まります。"},
-	{[]string{"SCHEDULE", "SUSPEND", "per minute", "Job names hello"}, "spec.schedule \"*/1 * * * *\" makes a Job every minute; kubectl get {obj} -n {ns} and kubectl get jobs -n {ns} -w show them.",
+	{[]string{"SCHEDULE", "SUSPEND", "per minute", "Job names hello", "appeared in the minute"}, "spec.schedule \"*/1 * * * *\" makes a Job every minute; kubectl get {obj} -n {ns} and kubectl get jobs -n {ns} -w show them.",
 		"spec.schedule \"*/1 * * * *\" で毎分ジョブが作られます。kubectl get {obj} -n {ns} と kubectl get jobs -n {ns} -w で確認できます。"},
 	{[]string{"kept when the oldest", "oldest Job", "SuccessfulDelete"}, "spec.successfulJobsHistoryLimit (3 when unset) decides how many finished Jobs the CronJob keeps; kubectl describe {obj} -n {ns} shows SuccessfulDelete under Events.",
 		"クーロンジョブが残す終了済みジョブの数(保存世代数)は spec.successfulJobsHistoryLimit(未設定なら3)で決まります。kubectl describe {obj} -n {ns} の Events に SuccessfulDelete が出ます。"},

@@ -124,9 +124,18 @@ func (t Timeline) Waves() []int {
 // longer, so these lower bounds hold on every correct cluster, and a
 // back-off that does not double fails them.
 func BackoffAtLeast(waits []time.Duration, first time.Duration) bool {
+	return BackoffWithin(waits, first, -1)
+}
+
+// BackoffWithin tells whether each wait from a pod's failure to the next
+// pod is the Job controller's back-off for that failure (first, then
+// doubled: 10 s, 20 s, 40 s) less a second for the timestamps' precision,
+// and at most lag later: how late a busy controller or kubelet may act. A
+// negative lag sets no upper bound. 40, 40, 40 s is not a doubling.
+func BackoffWithin(waits []time.Duration, first, lag time.Duration) bool {
 	want := first
 	for _, w := range waits {
-		if w < want-time.Second {
+		if w < want-time.Second || (lag >= 0 && w > want+lag) {
 			return false
 		}
 		want *= 2

@@ -115,7 +115,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	Expect(err).NotTo(HaveOccurred())
 	r.Equal("kubectl get pod: STATUS", repeat("Completed", n), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	handled := map[lesson.BrokerItem]int{}
-	var problems, lost []string
+	var problems, lost, layouts []string
 	all := map[int]int{}
 	for i := range pods {
 		p := &pods[i]
@@ -142,10 +142,17 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		}
 		handled[item]++
 		// The primes of the lesson's item, by the checker's own arithmetic.
-		if want := lesson.PrimesBetween(item.Start, item.End); !equalInts(got, want) {
+		want := lesson.PrimesBetween(item.Start, item.End)
+		if !equalInts(got, want) {
 			problems = append(problems, fmt.Sprintf("%s: item %s: %s", p.Name, item, differences(want, got)))
 		}
+		// The primes as the notes print an array: numpy's layout, by the
+		// checker's own formatter (checked against the notes' example).
+		if _, rest, _ := strings.Cut(log, "\n"); rest != lesson.NumpyText(want) {
+			layouts = append(layouts, fmt.Sprintf("%s: item %s: %s", p.Name, item, firstDifferentLine(lesson.NumpyText(want), rest)))
+		}
 	}
+	const layoutFact = "each pod log's primes in numpy's layout (as the notes print an array)"
 	if len(lost) > 0 && len(problems) == 0 {
 		// A lost log hides which item its pod took: the item counts and
 		// the primes together cannot be judged either.
@@ -153,7 +160,9 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		r.NotObservable("each pod log: one of the lesson's items, then exactly its primes", "yes", why)
 		r.NotObservable("each item handled once", "1-1000, 1001-2000, 2001-3000, 3001-4000 once each", why)
 		r.NotObservable("primes printed by the four pods together", fmt.Sprintf("%d, each once", lesson.BrokerPrimes), why)
+		r.NotObservable(layoutFact, "all four", why)
 	} else {
+		r.Add(layoutFact, "all four", noneOr(layouts), len(layouts) == 0 && len(pods) > 0)
 		r.Add("each pod log: one of the lesson's items, then exactly its primes", "yes", strings.Join(append([]string{fmt.Sprintf("%d problems", len(problems)+len(lost))}, append(problems, lost...)...), "; "), len(problems) == 0 && len(lost) == 0)
 		brokerTotals(r, handled, all)
 	}

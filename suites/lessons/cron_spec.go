@@ -42,8 +42,8 @@ func CronSpec(ctx context.Context, in CronInput) {
 	hist, err := framework.WatchCronRuns(ctx, cs, ns, "hello", in.Runs, framework.LabTimeouts.CronRuns)
 	lab.GoOn(fmt.Sprintf("%d runs finished, then the oldest removed by the history clean-up", in.Runs), "yes", err, hist != nil && len(hist.Runs) > 0)
 
-	var names, badNames, badLogs, lostLogs, notDone []string
-	var scheduled []time.Time
+	var names, badNames, badLogs, lostLogs, notDone, late []string
+	var minutes []time.Time
 	for _, run := range hist.Runs {
 		if !run.Finished {
 			continue
@@ -55,14 +55,20 @@ func CronSpec(ctx context.Context, in CronInput) {
 		if reason := lesson.CronJobNameProblem("hello", run.Name, run.Scheduled); reason != "" {
 			badNames = append(badNames, reason)
 		}
-		scheduled = append(scheduled, run.Scheduled)
+		if m, ok := lesson.CronNameMinute("hello", run.Name); ok {
+			minutes = append(minutes, m)
+		}
+		if p := lesson.CronAppearedLate("hello", run.Name, run.Created, framework.LabTimeouts.ControllerLag); p != "" {
+			late = append(late, p)
+		}
 		if run.LogLost != "" {
 			lostLogs = append(lostLogs, run.LogLost)
 		} else if p := lesson.CronLogProblem(run.Log); p != "" {
 			badLogs = append(badLogs, run.Name+": "+p)
 		}
 	}
-	r.Add("one Job per minute", "scheduled 60 s apart", "apart: "+seconds(lesson.Gaps(scheduled)), lesson.EveryMinute(scheduled))
+	r.Add("one Job per minute", "named for minutes 60 s apart", "apart: "+seconds(lesson.Gaps(minutes)), lesson.EveryMinute(minutes))
+	r.Add("each Job appeared in the minute it is named for", fmt.Sprintf("created at its minute, or up to %s later", framework.LabTimeouts.ControllerLag), allOr(fmt.Sprintf("all %d", len(names)), late), len(late) == 0 && len(names) > 0)
 	r.Add("Job names hello-<scheduled minute since the epoch>", "all", allOr(strings.Join(names, ", "), badNames), len(badNames) == 0)
 	r.Add("each Job 1/1", "1/1", allOr(fmt.Sprintf("all %d 1/1", len(names)), notDone), len(notDone) == 0)
 	if len(badLogs) == 0 && len(lostLogs) > 0 {

@@ -116,12 +116,16 @@ func IndexedSpec(ctx context.Context, in ModernInput) {
 		total += len(got)
 		if err != nil || !equalInts(got, want) {
 			logs = append(logs, fmt.Sprintf("index %d (%s): %s", n, item, differences(want, got)))
+		} else if layout := lesson.NumpyText(want); log != layout {
+			// The right primes in another layout: not as the notes print
+			// an array (numpy's, by the checker's own formatter).
+			logs = append(logs, fmt.Sprintf("index %d (%s): not numpy's layout: %s", n, item, firstDifferentLine(layout, log)))
 		}
 	}
 	sort.Strings(indexes)
 	r.Equal("pod index annotations (one pod per index)", "0,1,2,3", strings.Join(indexes, ","))
 	r.Add("each pod's index label and hostname <job>-<index> match its annotation", "all match", noneOr(identity), len(identity) == 0)
-	const exact = "each pod log: exactly the primes of its index's item (1-1000, 1001-2000, 2001-3000, 3001-4000)"
+	const exact = "each pod log: exactly the primes of its index's item (1-1000, 1001-2000, 2001-3000, 3001-4000), in numpy's layout"
 	if len(logs) == 0 && len(lost) > 0 {
 		// What a lost log's pod printed cannot be judged; the others are.
 		why := fmt.Sprintf("the other %d exact; %s", len(pods)-len(lost), strings.Join(lost, "; "))
