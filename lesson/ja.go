@@ -120,6 +120,7 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^(.+) \(this project departs from the notes\)$`), "$1(このプロジェクトがテキストと異なる点)"},
 	{regexp.MustCompile(`^kubectl logs: line (\d+) as the notes print it$`), "kubectl logs: テキストに載っている $1 行目"},
 	{regexp.MustCompile(`^pods kept after the Job finished \(watched (.+)\)$`), "ジョブ終了後もポッドが保持される($1 監視)"},
+	{regexp.MustCompile(`^finished pods kept until the Job is deleted \(watched (.+)\)$`), "終了したポッドはジョブの削除まで保持される($1 監視)"},
 	{regexp.MustCompile(`^manifest (.+)$`), "マニフェスト $1"},
 	{regexp.MustCompile(`^(\d+) runs finished, then the oldest removed by the history clean-up$`), "$1 回の実行が終了し、最古のジョブが履歴の削除で消される"},
 	{regexp.MustCompile(`^Job pngen (.+)$`), "ジョブ pngen の $1"},

@@ -128,6 +128,9 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
 var LabTimeouts = struct {
 	NormalJob, AbnormalJob, TwoContainersJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone, PodsKept time.Duration
+	// PodGC is how long a lab's finished pods are watched to see that
+	// they are kept: one pass of the pod garbage collector.
+	PodGC time.Duration
 	// NodeLoss bounds the node-loss Job: a node noticed lost, its pod
 	// evicted, the replacement's 30 s; NodeBack a stopped node's return.
 	NodeLoss, NodeBack time.Duration
@@ -161,8 +164,9 @@ var LabTimeouts = struct {
 	CronRuns:         7 * time.Minute, // four runs on minute boundaries, clean-up seen at 200 s
 	Events:           1 * time.Minute, // events can arrive after the state they report
 	PodsGone:         2 * time.Minute,
-	PodsKept:         time.Minute,     // longer than any TTL a student would set to see the clean-up
-	NodeLoss:         5 * time.Minute, // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
+	PodsKept:         time.Minute,      // longer than any TTL a student would set to see the clean-up
+	PodGC:            25 * time.Second, // one pass of the pod garbage collector (every 20 s) and a margin
+	NodeLoss:         5 * time.Minute,  // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
 	NodeBack:         3 * time.Minute,
 	NodeNoticed:      90 * time.Second,
 	NodeReplaced:     2 * time.Minute,

@@ -61,6 +61,19 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Completed", lesson.NormalCompletions), lesson.Summary(events), err == nil)
 	created := lesson.CreatedPods(events)
 	r.Equal("events name distinct pods", lesson.NormalCompletions, len(distinct(created)))
+
+	// Point 5 of the notes: a finished Job's pods are kept until the Job is
+	// deleted. Every one of them, through one pass of the control plane's
+	// pod garbage collector (a --terminated-pod-gc-threshold below the
+	// lesson's six pods shows here).
+	window := lab.Within(framework.LabTimeouts.PodGC)
+	lab.Step(fmt.Sprintf("watching the %d finished pods for %s: the lesson keeps them until the Job is deleted", lesson.NormalCompletions, window))
+	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=normal-job", window)
+	kept := fmt.Sprintf("all %d kept", present)
+	if gone != "" || present != lesson.NormalCompletions {
+		kept = fmt.Sprintf("%d of %d there when the watch began; %s", present, lesson.NormalCompletions, keptOrGone(gone))
+	}
+	r.Add(fmt.Sprintf("finished pods kept until the Job is deleted (watched %s)", window), fmt.Sprintf("all %d kept", lesson.NormalCompletions), kept, gone == "" && present == lesson.NormalCompletions)
 	lab.Verify()
 }
 
