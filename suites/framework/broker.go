@@ -5,13 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/ptr"
 )
 
 // NodeAddresses lists the InternalIP of every node: where a NodePort
@@ -160,4 +165,95 @@ func KubeletAnswers(ctx context.Context, host string) bool {
 	}
 	_ = c.Close()
 	return true
+}
+
+// ProbeJob is the one-pod Job the broker lab runs to reach a NodePort
+// from inside the cluster where the nodes cannot be read.
+const ProbeJob = "nodeport-probe"
+
+// amqpProbeScript opens each of $HOSTS at $PORT, sends AMQP 0-9-1's
+// protocol header, and prints the host and the first three bytes of the
+// answer in hex: RabbitMQ answers with a Connection.Start frame, which
+// begins 01 00 00 (frame type 1, channel 0). stdin stays open 3 s so that
+// busybox nc reads the answer before it ends.
+const amqpProbeScript = `for ip in $HOSTS; do
+  got=$( (printf 'AMQP\000\000\011\001'; sleep 3) | timeout 10 nc -w 5 "$ip" "$PORT" | od -An -tx1 -N3 | tr -d ' \n')
+  echo "$ip ${got:-none}"
+done`
+
+// ProbeAMQPFromPod runs ProbeJob (busybox, labelled as the lab's) in
+// namespace ns and returns, for each host, whether RabbitMQ answered at
+// host:port from inside the cluster. It is how the broker lab reaches the
+// lesson's NodePort under a Role that cannot read the nodes: the hosts are
+// the nodes the namespace's pods ran on (their status.hostIP).
+func ProbeAMQPFromPod(ctx context.Context, cs kubernetes.Interface, ns, lab string, hosts []string, port int32, timeout time.Duration) (map[string]bool, error) {
+	labels := LabLabels(lab)
+	job := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: ProbeJob, Labels: labels},
+		Spec: batchv1.JobSpec{
+			BackoffLimit: ptr.To[int32](0),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					RestartPolicy: corev1.RestartPolicyNever,
+					Containers: []corev1.Container{{
+						Name: "probe", Image: "busybox:latest",
+						Command: []string{"sh", "-c", amqpProbeScript},
+						Env:     []corev1.EnvVar{{Name: "HOSTS", Value: strings.Join(hosts, " ")}, {Name: "PORT", Value: fmt.Sprint(port)}},
+					}},
+				},
+			},
+		},
+	}
+	if _, err := cs.BatchV1().Jobs(ns).Create(ctx, job, metav1.CreateOptions{}); err != nil {
+		return nil, fmt.Errorf("creating Job %s to probe the NodePort from a pod: %w", ProbeJob, err)
+	}
+	defer func() {
+		_ = cs.BatchV1().Jobs(ns).Delete(context.WithoutCancel(ctx), ProbeJob, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})
+	}()
+	if _, err := WatchJob(ctx, cs, ns, ProbeJob, JobComplete, timeout); err != nil {
+		return nil, err
+	}
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "batch.kubernetes.io/job-name=" + ProbeJob})
+	if err != nil || len(pods.Items) == 0 {
+		return nil, fmt.Errorf("the probe's pod of Job %s: %v (%d pods)", ProbeJob, err, len(pods.Items))
+	}
+	log, err := PodLog(ctx, cs, ns, pods.Items[0].Name, "probe")
+	if err != nil {
+		return nil, err
+	}
+	return parseProbe(log, hosts), nil
+}
+
+// parseProbe reads the probe's lines "<host> <hex>": a host answered when
+// its bytes are those of a Connection.Start frame's start.
+func parseProbe(log string, hosts []string) map[string]bool {
+	out := map[string]bool{}
+	for _, h := range hosts {
+		out[h] = false
+	}
+	for _, line := range strings.Split(log, "\n") {
+		host, hex, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if _, known := out[host]; ok && known {
+			out[host] = hex == "010000"
+		}
+	}
+	return out
+}
+
+// PodHosts lists the distinct node addresses (status.hostIP) of the pods
+// of selector in a namespace: the nodes a namespace-only identity can name.
+func PodHosts(ctx context.Context, cs kubernetes.Interface, ns, selector string) ([]string, error) {
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for _, p := range pods.Items {
+		if p.Status.HostIP != "" && !slices.Contains(hosts, p.Status.HostIP) {
+			hosts = append(hosts, p.Status.HostIP)
+		}
+	}
+	sort.Strings(hosts)
+	return hosts, nil
 }

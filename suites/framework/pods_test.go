@@ -24,3 +24,13 @@ func TestPipeLossLineFindsOnlyThatContainersLoss(t *testing.T) {
 		t.Errorf("a container whose output was piped was called lost: %q", got)
 	}
 }
+
+func TestProbeAnswersAreRabbitMQsFrameStart(t *testing.T) {
+	got := parseProbe("10.0.0.2 010000\n10.0.0.3 none\n10.0.0.4 485454\n", []string{"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"})
+	want := map[string]bool{"10.0.0.2": true, "10.0.0.3": false, "10.0.0.4": false, "10.0.0.5": false}
+	for h, w := range want {
+		if got[h] != w {
+			t.Errorf("%s: %t, want %t (all: %v)", h, got[h], w, got)
+		}
+	}
+}

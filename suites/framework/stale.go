@@ -65,7 +65,7 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 		}
 	}
 	if lab == "broker" {
-		refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])})
+		refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])}, ObjectRef{"Job", ProbeJob})
 	}
 	return refs, nodePorts
 }

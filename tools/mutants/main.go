@@ -340,7 +340,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
 	flags.StringVar(&opts.repo, "repo", "", "repository root (default: the git top level of the current directory)")
-	flags.BoolVar(&opts.grade, "grade", false, "judge the manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster of $JOBLAB_KUBECONFIG or make cluster), in seconds, instead of a make lab each")
+	flags.BoolVar(&opts.grade, "grade", false, "judge the manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster of $"+settings.KubeconfigEnv+" or make cluster), in seconds, instead of a make lab each")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "usage: go run ./tools/mutants [flags] [mutant-id...]\n\n"+
 			"Runs each mutant of the catalogue (all by default) as make lab on a copy of the repository\n"+
