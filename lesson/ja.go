@@ -17,6 +17,7 @@ var factsJa = map[string]string{
 	"CronJobs created":                                                                "作成されたクーロンジョブ",
 	"Job names hello-<scheduled minute since the epoch>":                              "ジョブ名 hello-<予定時刻(エポックからの分)>",
 	"RabbitMQ answers at <node IP>:31672 from outside the cluster":                    "クラスタの外から <ノードIP>:31672 の RabbitMQ に接続できる",
+	"Job pngen as stored, compared in full with the lesson's":                         "保存されたジョブ pngen 全体をテキストと比較",
 	"RabbitMQ answers at <node IP>:31672 (from a pod: the nodes cannot be read here)": "<ノードIP>:31672 の RabbitMQ に接続できる(ポッドから: ここではノードを読めない)",
 	"a running pod lost (counted failed by the Job controller)":                       "実行中のポッドが失われる(ジョブコントローラは異常終了と数える)",
 	"batch/v1beta1 is not served":                                                     "batch/v1beta1 は提供されていない",

@@ -302,6 +302,36 @@ var PngenJob = map[string]any{
 	},
 }
 
+// PngenManifest is Job pngen as the lesson's job initiator creates it
+// (SPEC.md, broker), written as a manifest, with the three things the
+// lesson leaves to the program filled in: the worker's container name, its
+// image (the one the lab asked the initiator to use), and joblab's own
+// labels on the Job and its pods (its clean-up finds them by these). The
+// lab compares the Job the initiator created with this, in full.
+func PngenManifest(image string) []byte {
+	return []byte(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pngen
+  labels: {app.kubernetes.io/managed-by: joblab, app.kubernetes.io/part-of: broker-lab}
+spec:
+  completions: 4
+  parallelism: 2
+  backoffLimit: 4
+  template:
+    metadata:
+      labels: {app.kubernetes.io/managed-by: joblab, app.kubernetes.io/part-of: broker-lab}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: pn-generator
+        image: ` + strconv.Quote(image) + `
+        env:
+        - {name: BROKER_URL, value: "amqp://guest:guest@taskqueue:5672"}
+        - {name: QUEUE, value: taskqueue}
+`)
+}
+
 // LookupPath reads a field path such as "spec.template.spec.containers[0].env"
 // from a generic object; nil when any part is missing.
 func LookupPath(obj map[string]any, path string) any {

@@ -196,3 +196,27 @@ func oneLine(err error) string {
 	}
 	return s
 }
+
+// CompareWithStored compares an object as the API server holds it (stored,
+// read back from the cluster) with a lesson document defaulted by the API
+// server (a server-side dry run of it in ns): every field either side has
+// that the other lacks or sets otherwise is a difference, so a field the
+// lesson does not give (a TTL, a deadline) is one too.
+func CompareWithStored(ctx context.Context, cfg *rest.Config, ns string, lessonDoc, stored map[string]any) ([]lesson.ManifestDifference, error) {
+	gvr, ok := resources[typeOf(lessonDoc)]
+	if !ok {
+		return nil, fmt.Errorf("the lesson's %s is not a kind joblab creates", typeOf(lessonDoc))
+	}
+	client, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	name, _, _ := unstructured.NestedString(lessonDoc, "metadata", "name")
+	temp := tempName(name)
+	want, err := dryRun(ctx, client, gvr, ns, lessonDoc, temp)
+	if err != nil {
+		return nil, fmt.Errorf("a dry run of the lesson's %s %s: %w", typeOf(lessonDoc), name, err)
+	}
+	key := strings.SplitN(typeOf(lessonDoc), " ", 2)[1] + " " + name
+	return lesson.CompareObjects(key, lesson.Stored(want, temp, name), lesson.Stored(runtimeCopy(stored), name, name), lesson.AsStored), nil
+}

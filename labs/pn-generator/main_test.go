@@ -125,3 +125,64 @@ func TestRunBadCompletionIndex(t *testing.T) {
 		}
 	}
 }
+
+// trialDivisionPrimes is the test's own arithmetic, not the program's
+// sieve: every n in [lo, hi] with no divisor up to its square root.
+func trialDivisionPrimes(lo, hi int) []int {
+	var out []int
+	for n := max(lo, 2); n <= hi; n++ {
+		prime := true
+		for d := 2; d*d <= n; d++ {
+			if n%d == 0 {
+				prime = false
+				break
+			}
+		}
+		if prime {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// An Indexed Job's pod i checks A_SIZE_NUM numbers from A_START_NUM +
+// i*A_SIZE_NUM: a program that ignored A_START_NUM (the indexed lab starts
+// at 1) would print another block here.
+func TestRunIndexedBlockFromAStart(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(envOf(map[string]string{"A_START_NUM": "1001", "A_SIZE_NUM": "1000", "JOB_COMPLETION_INDEX": "2"}), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	got, err := primes.Parse(&out)
+	if err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	// Block 2 from 1001 is 3001..4000: pi(4000) - pi(3000) = 550 - 430.
+	want := trialDivisionPrimes(3001, 4000)
+	if len(want) != 120 {
+		t.Fatalf("the test's arithmetic: %d primes in 3001..4000, want 120", len(want))
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[len(got)-1] != want[len(want)-1] {
+		t.Fatalf("got %d primes %v..%v, want %d primes %d..%d", len(got), first(got), last(got), len(want), want[0], want[len(want)-1])
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("prime %d: got %d, want %d", i, got[i], want[i])
+		}
+	}
+}
+
+func first(s []int) any {
+	if len(s) == 0 {
+		return "none"
+	}
+	return s[0]
+}
+
+func last(s []int) any {
+	if len(s) == 0 {
+		return "none"
+	}
+	return s[len(s)-1]
+}

@@ -15,6 +15,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/joblab/joblab/internal/grade"
 	"github.com/joblab/joblab/labs/initiator"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/suites/framework"
@@ -47,7 +48,8 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	// start and end is seen however fast the workers are.
 	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
 	var said bytes.Buffer
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: framework.LabImage(initiator.WorkerImage), Out: io.MultiWriter(&said, GinkgoWriter)})
+	workerImage := framework.LabImage(initiator.WorkerImage)
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: workerImage, Out: io.MultiWriter(&said, GinkgoWriter)})
 	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
 	found := ""
 	for _, line := range strings.Split(said.String(), "\n") {
@@ -123,6 +125,22 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	for _, path := range sortedPaths(lesson.PngenJob) {
 		got := lesson.LookupPath(obj, path)
 		r.Add("Job pngen "+path, lesson.ShowValue(lesson.PngenJob[path]), lesson.ShowValue(got), lesson.SameValue(got, lesson.PngenJob[path]))
+	}
+	// And in full, as the API server stores both: a field the lesson does
+	// not give the Job (a TTL, a deadline) is a difference too.
+	docs, err := lesson.Documents(lesson.PngenManifest(workerImage))
+	Expect(err).NotTo(HaveOccurred())
+	diffs, err := grade.CompareWithStored(ctx, in.Env.Config, ns, docs[0].Obj, obj)
+	const fullFact = "Job pngen as stored, compared in full with the lesson's"
+	switch {
+	case err != nil:
+		r.NotObservable(fullFact, "no other field", err.Error())
+	default:
+		var other []string
+		for _, d := range diffs {
+			other = append(other, fmt.Sprintf("%s: the lesson says %s, the initiator's Job %s", d.Path, lesson.ShowValue(d.Lesson), lesson.ShowValue(d.Manifest)))
+		}
+		r.Add(fullFact, "the same", noneOr(other), len(diffs) == 0)
 	}
 	r.Equal("pods created", n, len(run.Timeline.Pods))
 	// Pods created before the first one finished: the workers that

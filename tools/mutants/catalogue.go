@@ -538,6 +538,12 @@ var Catalogue = []Mutant{
 		Why: "the finished Job stays a minute instead of 15 s",
 	},
 
+	{
+		ID: "initiator-pngen-ttl", Lab: "broker", File: initiatorJob,
+		From: "\t\t\tBackoffLimit: ptr(int32(backoffLimit)),\n", To: "\t\t\tBackoffLimit: ptr(int32(backoffLimit)),\n\t\t\tTTLSecondsAfterFinished: ptr(int32(600)),\n",
+		Why: "the initiator gives Job pngen a TTL the lesson never gave it: the Job and its pods' logs vanish 10 minutes after it completes",
+	},
+
 	// Equivalent answers: correct answers written differently, which a
 	// teacher's class really hands in. Each is the very object the lesson's
 	// manifest is once the API server has stored it, so each must pass: a
