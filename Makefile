@@ -45,8 +45,13 @@ lab: build ## Run one lab: make lab LAB=<name> (the names: bin/joblab list; LAB=
 	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: mutants
-mutants: ## Run the mutation catalogue on a warm cluster (make mutants LAB=prime for one lab; MUTANTS="id ..." for some).
+mutants: ## Run the mutation catalogue on a warm cluster: the tree's mutants and equivalent answers, then the cluster mutants (make mutants LAB=prime for one lab; MUTANTS="id ..." for some tree mutants).
 	$(GO) run ./tools/mutants $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+	$(if $(MUTANTS),,$(MAKE) --no-print-directory mutants-cluster)
+
+.PHONY: mutants-cluster
+mutants-cluster: ## Break the kind cluster in the ways classrooms break (a controller off, a flag changed, a node cordoned, a port dropped), one lab on each, restored after.
+	$(GO) run ./tools/mutants -cluster $(if $(LAB),-lab $(LAB))
 
 .PHONY: mutants-grade
 mutants-grade: ## Judge the catalogue's manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster; seconds).

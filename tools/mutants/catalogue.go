@@ -8,7 +8,7 @@ import (
 
 // Labs are the labels of the lesson suite's labs (the LABS of the
 // Makefile); every mutant names the one whose run should kill it.
-var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours",
+var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours", "node-loss",
 	"indexed", "pod-failure-policy", "per-index", "success-policy", "replacement", "cron-policies", "lifecycle"}
 
 // Edit is one exact replacement in a file of the repository.

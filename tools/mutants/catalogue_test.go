@@ -65,8 +65,25 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 
 func TestEveryLabHasMutants(t *testing.T) {
 	for _, lab := range Labs {
-		if !slices.ContainsFunc(Catalogue, func(m Mutant) bool { return m.Lab == lab }) {
+		if !slices.ContainsFunc(Catalogue, func(m Mutant) bool { return m.Lab == lab }) &&
+			!slices.ContainsFunc(ClusterCatalogue, func(m ClusterMutant) bool { return m.Lab == lab }) {
 			t.Errorf("no mutant for lab %s", lab)
+		}
+	}
+}
+
+func TestClusterCatalogueIsWellFormed(t *testing.T) {
+	ids := map[string]bool{}
+	for _, m := range Catalogue {
+		ids[m.ID] = true
+	}
+	for _, m := range ClusterCatalogue {
+		if ids[m.ID] || !strings.HasPrefix(m.ID, "cluster-") {
+			t.Errorf("%s: cluster mutant ids are unique and start with cluster-", m.ID)
+		}
+		ids[m.ID] = true
+		if !isLab(m.Lab) || m.Break == "" || m.Restore == "" || m.Names == "" || m.Why == "" {
+			t.Errorf("%s: lab %q, and Break, Restore, Names and Why must all be set", m.ID, m.Lab)
 		}
 	}
 }

@@ -69,6 +69,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	labreport "github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
 )
@@ -136,6 +137,7 @@ type options struct {
 	repo     string
 	ids      []string
 	grade    bool
+	cluster  bool
 }
 
 // Fact is one difference from the lesson that a failed lab reported.
@@ -204,6 +206,13 @@ func (r *runner) run(ctx context.Context, args []string) int {
 	opts, code, ok := r.parse(args)
 	if !ok {
 		return code
+	}
+	if opts.cluster {
+		if err := r.prepare(ctx, &opts); err != nil {
+			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+			return exitFailed
+		}
+		return r.runCluster(ctx, opts)
 	}
 	selected, err := r.selectMutants(opts)
 	if err != nil {
@@ -340,6 +349,7 @@ func (r *runner) parse(args []string) (opts options, code int, ok bool) {
 	flags.StringVar(&opts.out, "out", "", "output directory (default $ARTIFACTS/mutants, else _artifacts/mutants in the repository)")
 	flags.StringVar(&opts.make, "make", "make", "the make command to run in each copy")
 	flags.StringVar(&opts.repo, "repo", "", "repository root (default: the git top level of the current directory)")
+	flags.BoolVar(&opts.cluster, "cluster", false, "run the cluster mutants instead (a controller off, a flag changed, a node cordoned, a port dropped): each applied to the kind cluster, judged by one make lab, and restored")
 	flags.BoolVar(&opts.grade, "grade", false, "judge the manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster of $"+settings.KubeconfigEnv+" or make cluster), in seconds, instead of a make lab each")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "usage: go run ./tools/mutants [flags] [mutant-id...]\n\n"+
@@ -793,6 +803,9 @@ func judge(reports []types.Report, readErr error, run makeRun) outcome {
 					setup = append(setup, s)
 				}
 			case s.State.Is(killingStates):
+				killers = append(killers, s)
+			case s.State == types.SpecStateSkipped && strings.HasPrefix(s.Failure.Message, labreport.NotVerifiedPrefix):
+				// Not verified is never a pass.
 				killers = append(killers, s)
 			case s.State.Is(types.SpecStateInterrupted):
 				cutShort++

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/joblab/joblab/pkg/cluster"
+)
+
+// ClusterMutant is a fault of the cluster, not of the tree: a controller
+// off, a flag changed, a node cordoned, a port dropped. It is applied to
+// the kind cluster that make cluster made, one lab runs on it, and it is
+// undone whatever happened. A broken cluster must never pass: the lab must
+// end differs or not verified, with a row naming what is wrong (Names).
+type ClusterMutant struct {
+	ID, Lab string
+	// Break and Restore are bash scripts run on this host, with KUBECONFIG
+	// set to the cluster's and NODE_PREFIX to its nodes' name prefix
+	// (joblab-). Each waits, bounded, until its change has taken effect.
+	Break, Restore string
+	// Names is what the killing row or reason must say.
+	Names string
+	// Why is what a teacher's cluster broken this way does wrong.
+	Why string
+}
+
+// kcmFlag adds a flag to the controller manager's static pod on the
+// control plane, keeping the original to restore, and waits until the
+// controller manager runs with it (the kubelet restarts it), then 20 s
+// more for it to take the leader lease.
+func kcmFlag(flag string) (breakScript, restoreScript string) {
+	const manifest = "/etc/kubernetes/manifests/kube-controller-manager.yaml"
+	// wait polls the mirror pod (bounded: 2 minutes) until test holds for
+	// "$cmd": its readiness and its command line.
+	wait := func(test, what string) string {
+		return fmt.Sprintf(`for i in $(seq 1 60); do
+  cmd=$(kubectl -n kube-system get pod kube-controller-manager-${NODE_PREFIX}control-plane -o jsonpath='{.status.containerStatuses[0].ready} {.spec.containers[0].command}' 2>/dev/null || true)
+  if %s; then sleep 20; exit 0; fi
+  sleep 2
+done
+echo "the controller manager is not ready %s after 2 minutes; last seen: $cmd" >&2
+exit 1`, test, what)
+	}
+	has := fmt.Sprintf(`echo "$cmd" | grep -q -- '%s'`, flag)
+	breakScript = fmt.Sprintf(`docker exec ${NODE_PREFIX}control-plane sh -c 'cp %[1]s /root/kcm.joblab-mutant && sed -i "s|^    - kube-controller-manager$|    - kube-controller-manager\n    - %[2]s|" %[1]s'
+%[3]s`, manifest, flag, wait(`case "$cmd" in true*) `+has+`;; *) false;; esac`, "with "+flag))
+	restoreScript = fmt.Sprintf(`docker exec ${NODE_PREFIX}control-plane sh -c 'if test -f /root/kcm.joblab-mutant; then cp /root/kcm.joblab-mutant %[1]s && rm /root/kcm.joblab-mutant; fi'
+%[2]s`, manifest, wait(`case "$cmd" in true*) ! `+has+`;; *) false;; esac`, "without "+flag))
+	return breakScript, restoreScript
+}
+
+// ClusterCatalogue is every cluster mutant.
+var ClusterCatalogue = func() []ClusterMutant {
+	gcBreak, gcRestore := kcmFlag("--terminated-pod-gc-threshold=5")
+	jobBreak, jobRestore := kcmFlag("--controllers=*,-job-controller")
+	return []ClusterMutant{
+		{
+			ID: "cluster-worker-cordoned", Lab: "node-loss",
+			Break:   `kubectl cordon ${NODE_PREFIX}worker2`,
+			Restore: `kubectl uncordon ${NODE_PREFIX}worker2`,
+			Names:   "cordoned",
+			Why:     "a worker is cordoned: a lost node's pod has no other node to go to, so the lesson's replacement on another node cannot be shown",
+		},
+		{
+			ID: "cluster-pod-gc-threshold-5", Lab: "normal", Break: gcBreak, Restore: gcRestore,
+			Names: "finished pods kept until the Job is deleted",
+			Why:   "the controller manager collects finished pods past 5: the lesson's finished pods vanish before their Job is deleted (point 5)",
+		},
+		{
+			ID: "cluster-job-controller-off", Lab: "normal", Break: jobBreak, Restore: jobRestore,
+			Names: "Complete",
+			Why:   "the Job controller is off: no Job creates a pod",
+		},
+		{
+			ID: "cluster-nodeport-dropped", Lab: "broker",
+			Break: `for n in $(docker ps --format '{{.Names}}' --filter label=io.x-k8s.kind.cluster=${CLUSTER}); do
+  docker exec "$n" iptables -t raw -I PREROUTING -p tcp --dport 31672 -j DROP || exit 1
+done`,
+			Restore: `for n in $(docker ps --format '{{.Names}}' --filter label=io.x-k8s.kind.cluster=${CLUSTER}); do
+  while docker exec "$n" iptables -t raw -D PREROUTING -p tcp --dport 31672 -j DROP 2>/dev/null; do :; done
+done`,
+			Names: "31672",
+			Why:   "every node drops traffic to NodePort 31672: the initiator cannot reach the broker the lesson's way",
+		},
+	}
+}()
+
+// runCluster runs the cluster mutants of the selection, one after another,
+// each broken, judged by one make lab, and restored.
+func (r *runner) runCluster(ctx context.Context, opts options) int {
+	var selected []ClusterMutant
+	for _, m := range ClusterCatalogue {
+		if (opts.lab == "" || m.Lab == opts.lab) && (len(opts.ids) == 0 || contains(opts.ids, m.ID)) {
+			selected = append(selected, m)
+		}
+	}
+	if len(selected) == 0 && len(opts.ids) == 0 {
+		fmt.Fprintf(r.stderr, "==> no cluster mutant for lab %s\n", opts.lab)
+		return exitOK
+	}
+	if len(selected) == 0 {
+		fmt.Fprintln(r.stderr, "mutants: no cluster mutant of those ids: make mutants-list shows them")
+		return exitUsage
+	}
+	env := append(os.Environ(), "KUBECONFIG="+gradeKubeconfig(), "CLUSTER="+cluster.DefaultName, "NODE_PREFIX="+cluster.DefaultName+"-")
+	script := func(ctx context.Context, what, s string, log *os.File) error {
+		cmd := exec.CommandContext(ctx, "bash", "-c", s)
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
+		fmt.Fprintf(log, "\n$ (%s)\n%s\n", what, s)
+		return cmd.Run()
+	}
+	work, err := os.MkdirTemp("", "joblab-cluster-mutants-")
+	if err != nil {
+		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+		return exitFailed
+	}
+	defer os.RemoveAll(work)
+	report := Report{Started: time.Now(), Repo: opts.repo, Timeout: opts.timeout.String()}
+	for _, cm := range selected {
+		res := Result{ID: cm.ID, Lab: cm.Lab, Why: cm.Why, Files: "(the cluster)", Change: cm.Why, MakeExit: -1}
+		fmt.Fprintf(r.stderr, "==> %s: breaking the cluster (%s)\n", cm.ID, cm.Why)
+		logPath := filepath.Join(opts.out, "logs", cm.ID+".log")
+		log, err := os.Create(logPath)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+			return exitFailed
+		}
+		res.Log = logPath
+		if err := script(ctx, "break", cm.Break, log); err != nil {
+			res.Verdict, res.Detail = Error, fmt.Sprintf("breaking the cluster failed: %v (log %s)", err, logPath)
+		} else {
+			artifacts := filepath.Join(work, cm.ID)
+			run := r.runMake(ctx, opts, Mutant{ID: cm.ID, Lab: cm.Lab}, opts.repo, artifacts, filepath.Join(work, cm.ID+".make.log"))
+			res.Seconds = run.elapsed.Round(time.Second).Seconds()
+			res.MakeExit = run.exitCode
+			run.logTail = lastLines(filepath.Join(work, cm.ID+".make.log"), logTailLines)
+			if data, err := os.ReadFile(filepath.Join(work, cm.ID+".make.log")); err == nil {
+				_, _ = log.Write(data)
+			}
+			reports, err := readReport(filepath.Join(artifacts, "report.json"))
+			o := judge(reports, err, run)
+			res.Verdict, res.KilledBy, res.Facts, res.Spec, res.Failure, res.Detail = o.verdict, o.killedBy, o.facts, o.spec, o.failure, o.detail
+			if o.verdict == Killed && !strings.Contains(o.failure+" "+o.killedBy, cm.Names) {
+				res.Verdict, res.Detail = Error, fmt.Sprintf("the lab failed, but no row names %q: %s", cm.Names, firstLine(o.failure))
+			}
+		}
+		// Undone whatever happened, also after Ctrl-C.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		if err := script(rctx, "restore", cm.Restore, log); err != nil {
+			fmt.Fprintf(r.stderr, "mutants: RESTORING THE CLUSTER AFTER %s FAILED: %v; see %s (or make cluster-delete && make cluster)\n", cm.ID, err, logPath)
+			res.Verdict, res.Detail = Error, "restore failed: "+err.Error()
+		}
+		cancel()
+		log.Close()
+		report.Results = append(report.Results, res)
+		fmt.Fprintf(r.stderr, "    %s: %s\n", cm.ID, progressLine(res))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	report.Summary = summarize(report.Results)
+	if err := writeOutputs(opts.out, report); err != nil {
+		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+	}
+	r.printTable(report.Results)
+	fmt.Fprintln(r.stdout, summaryLine(report.Summary))
+	if ctx.Err() != nil {
+		return exitInterrupted
+	}
+	if !report.Summary.Passed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
