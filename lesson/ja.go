@@ -109,6 +109,7 @@ var factsJa = map[string]string{
 	"concurrencyPolicy Replace: the running Job is deleted and the second minute's Job runs":                            "concurrencyPolicy Replace: 実行中のジョブが削除され、2分目のジョブが実行される",
 	"suspend: true: Jobs of the suspended CronJob":                                                                      "suspend: true: 一時停止したクーロンジョブのジョブ",
 	"timeZone Asia/Tokyo: scheduled every minute all the same":                                                          "timeZone Asia/Tokyo: 同じく毎分スケジュールされる",
+	"timeZone: a schedule in Tokyo's wall time runs in Asia/Tokyo, not in Etc/UTC":                                      "timeZone: 東京の時刻で書いたスケジュールは Asia/Tokyo で実行され、Etc/UTC では実行されない",
 	"pods per index, with annotation batch.kubernetes.io/job-index-failure-count":                                       "インデックスごとのポッド(アノテーション batch.kubernetes.io/job-index-failure-count)",
 }
 

@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,8 +57,17 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 	// 30 s past it (their 90 s) and Forbid's late run starts then, with room
 	// for slow pod starts; what a later minute brings changes no fact below.
 	until := m2.Add(80 * time.Second)
+	// A schedule whose next run differs between zones: minute m2 written
+	// in Tokyo's wall time ("M H * * *"), once in Asia/Tokyo, once in
+	// Etc/UTC. Only the Tokyo one may run in the window: a cluster that
+	// ignored timeZone would run neither (or the UTC one).
+	zoneSchedule := tokyoSchedule(m2)
+	lab.Step(fmt.Sprintf("two CronJobs with schedule %q (%s UTC in Tokyo's wall time): one in Asia/Tokyo, one in Etc/UTC", zoneSchedule, m2.UTC().Format("15:04")))
+	for name, zone := range map[string]string{zoneTokyo: "Asia/Tokyo", zoneUTC: "Etc/UTC"} {
+		Expect(createZoneCronJob(ctx, cs, ns, in.Lab, name, zone, zoneSchedule)).To(Succeed())
+	}
 	lab.Step(fmt.Sprintf("watching the CronJobs' Jobs over their first two minutes, %s to %s, until %s", m1.UTC().Format("15:04"), m2.UTC().Format("15:04"), until.UTC().Format("15:04:05")))
-	runs, err := framework.WatchCronJobRuns(ctx, cs, ns, cronPolicyJobs, until)
+	runs, err := framework.WatchCronJobRuns(ctx, cs, ns, append(slices.Clone(cronPolicyJobs), zoneTokyo, zoneUTC), until)
 	Expect(err).NotTo(HaveOccurred())
 	// runOf is the CronJob's run of its first (0) or second (1) minute.
 	runOf := func(cronJob string, minute int) *framework.CronJobRun {
@@ -118,6 +128,14 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 	r.Equal("suspend: true: Jobs of the suspended CronJob", "no Job", of("cron-suspended"))
 	t1 := runOf("cron-tokyo", 0)
 	r.Add("timeZone Asia/Tokyo: scheduled every minute all the same", "a Job for the first minute", of("cron-tokyo"), t1 != nil)
+	var tokyoRun *framework.CronJobRun
+	for _, run := range runs {
+		if run.CronJob == zoneTokyo && run.Scheduled.Equal(m2) {
+			tokyoRun = run
+		}
+	}
+	r.Add("timeZone: a schedule in Tokyo's wall time runs in Asia/Tokyo, not in Etc/UTC", fmt.Sprintf("Asia/Tokyo: a Job for %s UTC; Etc/UTC: no Job", m2.UTC().Format("15:04")),
+		fmt.Sprintf("Asia/Tokyo: %s; Etc/UTC: %s", of(zoneTokyo), of(zoneUTC)), tokyoRun != nil && of(zoneUTC) == "no Job")
 
 	// failedJobsHistoryLimit 1: once the second minute's run has failed,
 	// the first's is deleted, and not before; the second stays until a
@@ -133,6 +151,48 @@ func CronPoliciesSpec(ctx context.Context, in ModernInput) {
 		(c3 == nil || c3.Ended.IsZero() || c1.Deleted.Before(c3.Ended)) // and the first went before that
 	r.Add(fmt.Sprintf("failedJobsHistoryLimit %d: failed Jobs kept after two failed runs", lesson.CronFailedKept), fmt.Sprintf("%d kept, the older deleted", lesson.CronFailedKept), of("cron-failing"), limitKept)
 	lab.Verify()
+}
+
+// The CronJobs of the time-zone check, made by the spec (their schedule
+// depends on when it runs).
+const (
+	zoneTokyo = "cron-zone-tokyo"
+	zoneUTC   = "cron-zone-utc"
+)
+
+// tokyo is Japan's time: UTC+9, with no daylight saving time since 1951;
+// the checker's own, not the cluster's time zone database.
+var tokyo = time.FixedZone("JST", 9*60*60)
+
+// tokyoSchedule is the cron schedule of minute m in Tokyo's wall time:
+// "M H * * *".
+func tokyoSchedule(m time.Time) string {
+	t := m.In(tokyo)
+	return fmt.Sprintf("%d %d * * *", t.Minute(), t.Hour())
+}
+
+// createZoneCronJob creates a CronJob of the lab in a time zone, whose
+// Job's pod ends at once.
+func createZoneCronJob(ctx context.Context, cs kubernetes.Interface, ns, lab, name, zone, schedule string) error {
+	cj := &batchv1.CronJob{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: framework.LabLabels(lab)},
+		Spec: batchv1.CronJobSpec{
+			Schedule: schedule,
+			TimeZone: ptr.To(zone),
+			JobTemplate: batchv1.JobTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: framework.LabLabels(lab)},
+				Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: framework.LabLabels(lab)},
+					Spec: corev1.PodSpec{
+						RestartPolicy: corev1.RestartPolicyNever,
+						Containers:    []corev1.Container{{Name: "busybox", Image: "busybox:1", Command: []string{"true"}}},
+					},
+				}},
+			},
+		},
+	}
+	_, err := cs.BatchV1().CronJobs(ns).Create(ctx, cj, metav1.CreateOptions{})
+	return err
 }
 
 // createBadZoneCronJob asks the API server for a CronJob in a time zone
