@@ -176,7 +176,7 @@ const ProbeJob = "nodeport-probe"
 // answer in hex: RabbitMQ answers with a Connection.Start frame, which
 // begins 01 00 00 (frame type 1, channel 0). stdin stays open 3 s so that
 // busybox nc reads the answer before it ends.
-const amqpProbeScript = `for ip in $HOSTS; do
+const amqpProbeScript = `for ip in $(echo $HOST_IP $HOSTS | tr ' ' '\n' | sort -u); do
   got=$( (printf 'AMQP\000\000\011\001'; sleep 3) | timeout 10 nc -w 5 "$ip" "$PORT" | od -An -tx1 -N3 | tr -d ' \n')
   echo "$ip ${got:-none}"
 done`
@@ -185,21 +185,36 @@ done`
 // namespace ns and returns, for each host, whether RabbitMQ answered at
 // host:port from inside the cluster. It is how the broker lab reaches the
 // lesson's NodePort under a Role that cannot read the nodes: the hosts are
-// the nodes the namespace's pods ran on (their status.hostIP).
+// the nodes the namespace's pods ran on (their status.hostIP) and those the
+// probe's own two pods run on (spread over the nodes where they can be).
 func ProbeAMQPFromPod(ctx context.Context, cs kubernetes.Interface, ns, lab string, hosts []string, port int32, timeout time.Duration) (map[string]bool, error) {
 	labels := LabLabels(lab)
+	podLabels := LabLabels(lab)
+	podLabels["joblab.io/probe"] = ProbeJob
 	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: ProbeJob, Labels: labels},
 		Spec: batchv1.JobSpec{
 			BackoffLimit: ptr.To[int32](0),
+			Completions:  ptr.To[int32](2),
+			Parallelism:  ptr.To[int32](2),
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels},
 				Spec: corev1.PodSpec{
 					RestartPolicy: corev1.RestartPolicyNever,
+					Affinity: &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+						PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{
+							LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"joblab.io/probe": ProbeJob}},
+							TopologyKey:   "kubernetes.io/hostname",
+						}}},
+					}},
 					Containers: []corev1.Container{{
 						Name: "probe", Image: "busybox:latest",
 						Command: []string{"sh", "-c", amqpProbeScript},
-						Env:     []corev1.EnvVar{{Name: "HOSTS", Value: strings.Join(hosts, " ")}, {Name: "PORT", Value: fmt.Sprint(port)}},
+						Env: []corev1.EnvVar{
+							{Name: "HOSTS", Value: strings.Join(hosts, " ")},
+							{Name: "PORT", Value: fmt.Sprint(port)},
+							{Name: "HOST_IP", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.hostIP"}}},
+						},
 					}},
 				},
 			},
@@ -216,27 +231,42 @@ func ProbeAMQPFromPod(ctx context.Context, cs kubernetes.Interface, ns, lab stri
 	}
 	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "batch.kubernetes.io/job-name=" + ProbeJob})
 	if err != nil || len(pods.Items) == 0 {
-		return nil, fmt.Errorf("the probe's pod of Job %s: %v (%d pods)", ProbeJob, err, len(pods.Items))
+		return nil, fmt.Errorf("the probe's pods of Job %s: %v (%d pods)", ProbeJob, err, len(pods.Items))
 	}
-	log, err := PodLog(ctx, cs, ns, pods.Items[0].Name, "probe")
-	if err != nil {
-		return nil, err
+	all := slices.Clone(hosts)
+	var logs []string
+	for _, p := range pods.Items {
+		if p.Status.HostIP != "" && !slices.Contains(all, p.Status.HostIP) {
+			all = append(all, p.Status.HostIP)
+		}
+		log, err := PodLog(ctx, cs, ns, p.Name, "probe")
+		if err != nil {
+			return nil, err
+		}
+		logs = append(logs, log)
 	}
-	return parseProbe(log, hosts), nil
+	sort.Strings(all)
+	return parseProbe(strings.Join(logs, "\n"), all), nil
 }
 
-// parseProbe reads the probe's lines "<host> <hex>": a host answered when
-// its bytes are those of a Connection.Start frame's start.
+// parseProbe reads the probe pods' lines "<host> <hex>": a host answered
+// when every answer from it began as a Connection.Start frame does; a host
+// no pod reported on did not answer.
 func parseProbe(log string, hosts []string) map[string]bool {
 	out := map[string]bool{}
+	seen := map[string]bool{}
 	for _, h := range hosts {
-		out[h] = false
+		out[h] = true
 	}
 	for _, line := range strings.Split(log, "\n") {
 		host, hex, ok := strings.Cut(strings.TrimSpace(line), " ")
 		if _, known := out[host]; ok && known {
-			out[host] = hex == "010000"
+			seen[host] = true
+			out[host] = out[host] && hex == "010000"
 		}
+	}
+	for _, h := range hosts {
+		out[h] = out[h] && seen[h]
 	}
 	return out
 }

@@ -140,6 +140,12 @@ var LabTimeouts = struct {
 	// 30 s run. The node-loss bound is these and the pod's own toleration
 	// of a lost node.
 	NodeNoticed, NodeReplaced time.Duration
+	// BackoffLag is how much later than its doubling back-off a Job's next
+	// pod may come: the Job controller and the kubelet's report of the
+	// failed pod, which under load lag most on the first failure (17 s
+	// seen: 27 s for the first 10 s wait, with three classroom namespaces
+	// running every lab at once on 2 cores). 40, 40, 40 s still fails.
+	BackoffLag time.Duration
 	// ModernJob bounds a modern-track Job (each ends within a minute);
 	// SuspendWindow is how long a suspended Job is watched for pods.
 	ModernJob, SuspendWindow time.Duration
@@ -173,5 +179,6 @@ var LabTimeouts = struct {
 	ModernJob:        3 * time.Minute,
 	SuspendWindow:    10 * time.Second,
 	ControllerLag:    15 * time.Second,
+	BackoffLag:       25 * time.Second,
 	AfterFailedWait:  10 * time.Second,
 }

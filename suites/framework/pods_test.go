@@ -26,8 +26,10 @@ func TestPipeLossLineFindsOnlyThatContainersLoss(t *testing.T) {
 }
 
 func TestProbeAnswersAreRabbitMQsFrameStart(t *testing.T) {
-	got := parseProbe("10.0.0.2 010000\n10.0.0.3 none\n10.0.0.4 485454\n", []string{"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"})
-	want := map[string]bool{"10.0.0.2": true, "10.0.0.3": false, "10.0.0.4": false, "10.0.0.5": false}
+	// Two probe pods' logs: a host answers only when every pod that tried
+	// it got RabbitMQ's frame; one no pod tried did not answer.
+	got := parseProbe("10.0.0.2 010000\n10.0.0.3 none\n10.0.0.4 485454\n10.0.0.2 010000\n10.0.0.6 010000\n10.0.0.6 none\n", []string{"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"})
+	want := map[string]bool{"10.0.0.2": true, "10.0.0.3": false, "10.0.0.4": false, "10.0.0.5": false, "10.0.0.6": false}
 	for h, w := range want {
 		if got[h] != w {
 			t.Errorf("%s: %t, want %t (all: %v)", h, got[h], w, got)

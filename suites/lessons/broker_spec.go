@@ -83,13 +83,16 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 			r.NotObservable(fact, "every node", why)
 			lab.NotVerified(why)
 		} else {
-			var yes []string
-			for _, h := range hosts {
-				if answered[h] {
+			var all, yes []string
+			for h, ok := range answered {
+				all = append(all, h)
+				if ok {
 					yes = append(yes, h)
 				}
 			}
-			r.Equal(fact, fmt.Sprintf("%d of %d nodes (%s)", len(hosts), len(hosts), strings.Join(hosts, ", ")), fmt.Sprintf("%d of %d nodes (%s)", len(yes), len(hosts), strings.Join(yes, ", ")))
+			sort.Strings(all)
+			sort.Strings(yes)
+			r.Equal(fact, fmt.Sprintf("%d of %d nodes (%s)", len(all), len(all), strings.Join(all, ", ")), fmt.Sprintf("%d of %d nodes (%s)", len(yes), len(all), strings.Join(yes, ", ")))
 		}
 	} else {
 		var answered, reachable []string

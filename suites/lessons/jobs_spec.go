@@ -142,8 +142,8 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
 	if in.GrowingBackoff {
 		waits := tl.BackoffWaits()
-		lag := framework.LabTimeouts.ControllerLag
-		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: %s, %s, %s (or up to %s later: the controller's lag)", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst, lag), seconds(waits), len(waits) == pods-1 && lesson.BackoffWithin(waits, lesson.BackoffFirst, lag))
+		lag := framework.LabTimeouts.BackoffLag
+		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: %s, %s, %s (or up to %s later: the controller's and kubelet's lag)", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst, lag), seconds(waits), len(waits) == pods-1 && lesson.BackoffWithin(waits, lesson.BackoffFirst, lag))
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
