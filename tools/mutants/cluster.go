@@ -46,7 +46,7 @@ done
 echo "the controller manager is not ready %s after 2 minutes; last seen: $cmd" >&2
 exit 1`, test, what)
 	}
-	has := fmt.Sprintf(`echo "$cmd" | grep -q -- '%s'`, flag)
+	has := fmt.Sprintf(`echo "$cmd" | grep -qF -- '%s'`, flag)
 	breakScript = fmt.Sprintf(`docker exec ${NODE_PREFIX}control-plane sh -c 'cp %[1]s /root/kcm.joblab-mutant && sed -i "s|^    - kube-controller-manager$|    - kube-controller-manager\n    - %[2]s|" %[1]s'
 %[3]s`, manifest, flag, wait(`case "$cmd" in true*) `+has+`;; *) false;; esac`, "with "+flag))
 	restoreScript = fmt.Sprintf(`docker exec ${NODE_PREFIX}control-plane sh -c 'if test -f /root/kcm.joblab-mutant; then cp /root/kcm.joblab-mutant %[1]s && rm /root/kcm.joblab-mutant; fi'
