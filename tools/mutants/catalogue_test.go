@@ -82,8 +82,8 @@ func TestClusterCatalogueIsWellFormed(t *testing.T) {
 			t.Errorf("%s: cluster mutant ids are unique and start with cluster-", m.ID)
 		}
 		ids[m.ID] = true
-		if !isLab(m.Lab) || m.Break == "" || m.Restore == "" || m.Names == "" || m.Why == "" {
-			t.Errorf("%s: lab %q, and Break, Restore, Names and Why must all be set", m.ID, m.Lab)
+		if !isLab(m.Lab) || m.Break == "" || m.Restore == "" || (m.Names == "") == (m.Equivalent == "") || m.Why == "" {
+			t.Errorf("%s: lab %q, and Break, Restore, Why and either Names (a fault) or Equivalent (a correct cluster) must be set", m.ID, m.Lab)
 		}
 	}
 }
