@@ -154,14 +154,41 @@ func (r *CronJobRun) String() string {
 	return fmt.Sprintf("%s (scheduled %s) %s", r.Name, r.Scheduled.UTC().Format("15:04:05"), state)
 }
 
-// WatchCronJobRuns records, until the time until, every Job that the
-// named CronJobs of ns make: a window of the CronJobs' schedule, watched.
-func WatchCronJobRuns(ctx context.Context, cs kubernetes.Interface, ns string, cronJobs []string, until time.Time) ([]*CronJobRun, error) {
+// WatchCronJobRuns records every Job that the named CronJobs of ns make: a
+// window of the CronJobs' schedule, watched until soft when enough (given
+// the runs so far) holds by then, else until it holds, and never past
+// until. A nil enough always holds.
+func WatchCronJobRuns(ctx context.Context, cs kubernetes.Interface, ns string, cronJobs []string, soft, until time.Time, enough func([]*CronJobRun) bool) ([]*CronJobRun, error) {
 	var mu sync.Mutex
 	var runs []*CronJobRun
 	byName := map[string]*CronJobRun{}
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, nil)
 	window := time.Until(until)
+	done := func() bool { return !time.Now().Before(soft) && (enough == nil || enough(runs)) }
+	// After soft, a run that is enough may already be there: look once a
+	// second, since no further event need come.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := false
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				mu.Lock()
+				if done() {
+					stopped = true
+					mu.Unlock()
+					cancel()
+					return
+				}
+				mu.Unlock()
+			}
+		}
+	}()
 	_, err := WatchUntil(ctx, lw, fmt.Sprintf("the Jobs of CronJobs %s in %s until %s", strings.Join(cronJobs, ", "), ns, until.UTC().Format("15:04:05")), window, nil, func(t watch.EventType, j *batchv1.Job) (bool, error) {
 		ref := metav1.GetControllerOf(j)
 		if ref == nil || ref.Kind != "CronJob" || !slices.Contains(cronJobs, ref.Name) {
@@ -185,13 +212,13 @@ func WatchCronJobRuns(ctx context.Context, cs kubernetes.Interface, ns string, c
 		if t == watch.Deleted && run.Deleted.IsZero() {
 			run.Deleted = now
 		}
-		return false, nil
+		return done(), nil
 	}, DescribeJob)
-	if timedOut(err) {
-		err = nil // the window passed: what was wanted
-	}
 	mu.Lock()
 	defer mu.Unlock()
+	if timedOut(err) || stopped {
+		err = nil // the window passed, or enough was seen: what was wanted
+	}
 	sort.SliceStable(runs, func(a, b int) bool { return runs[a].Seen.Before(runs[b].Seen) })
 	return runs, err
 }
