@@ -141,10 +141,10 @@ var LabTimeouts = struct {
 	// of a lost node.
 	NodeNoticed, NodeReplaced time.Duration
 	// BackoffLag is how much later than its doubling back-off a Job's next
-	// pod may come: the Job controller and the kubelet's report of the
-	// failed pod, which under load lag most on the first failure (17 s
-	// seen: 27 s for the first 10 s wait, with three classroom namespaces
-	// running every lab at once on 2 cores). 40, 40, 40 s still fails.
+	// pod after the first may come (the first has no upper bound: under
+	// load the first failure's report lags most, 38 s for 10 s seen with
+	// three classroom namespaces on 2 cores, the later waits within a
+	// second). 40, 40, 40 s still fails.
 	BackoffLag time.Duration
 	// ModernJob bounds a modern-track Job (each ends within a minute);
 	// SuspendWindow is how long a suspended Job is watched for pods.
@@ -179,6 +179,6 @@ var LabTimeouts = struct {
 	ModernJob:        3 * time.Minute,
 	SuspendWindow:    10 * time.Second,
 	ControllerLag:    15 * time.Second,
-	BackoffLag:       25 * time.Second,
+	BackoffLag:       10 * time.Second,
 	AfterFailedWait:  10 * time.Second,
 }

@@ -143,7 +143,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	if in.GrowingBackoff {
 		waits := tl.BackoffWaits()
 		lag := framework.LabTimeouts.BackoffLag
-		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: %s, %s, %s (or up to %s later: the controller's and kubelet's lag)", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst, lag), seconds(waits), len(waits) == pods-1 && lesson.BackoffWithin(waits, lesson.BackoffFirst, lag))
+		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: %s, %s, %s (at least; the later two at most %s more)", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst, lag), seconds(waits), len(waits) == pods-1 && lesson.BackoffWithin(waits, lesson.BackoffFirst, lag))
 	}
 
 	lab.Step("reading the events of kubectl describe job " + in.JobName)
