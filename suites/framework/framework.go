@@ -176,7 +176,7 @@ var LabTimeouts = struct {
 	NodeBack:         3 * time.Minute,
 	NodeNoticed:      90 * time.Second,
 	NodeReplaced:     2 * time.Minute,
-	ModernJob:        3 * time.Minute,
+	ModernJob:        6 * time.Minute, // each ends within a minute alone; a class run of three namespaces starved pods past 3 min
 	SuspendWindow:    10 * time.Second,
 	ControllerLag:    15 * time.Second,
 	BackoffLag:       10 * time.Second,
