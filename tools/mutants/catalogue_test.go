@@ -96,24 +96,9 @@ func TestCatalogueMatchesTree(t *testing.T) {
 	root := repoRoot(t)
 	for _, m := range Catalogue {
 		t.Run(m.ID, func(t *testing.T) {
-			files := map[string]string{}
-			for _, e := range m.Edits() {
-				content, ok := files[e.File]
-				if !ok {
-					data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(e.File)))
-					if err != nil {
-						t.Fatalf("read %s: %v", e.File, err)
-					}
-					content = string(data)
-				}
-				changed, err := e.Apply(content)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if changed == content {
-					t.Fatalf("%s: the edit leaves the file unchanged", e.File)
-				}
-				files[e.File] = changed
+			files, err := mutatedContents(root, m)
+			if err != nil {
+				t.Fatal(err)
 			}
 			for name, content := range files {
 				checkSyntax(t, name, content)

@@ -122,21 +122,9 @@ func (r *runner) runGrade(ctx context.Context, opts options, selected []Mutant) 
 // grades each edited manifest; it returns the differences found, or why it
 // could not grade.
 func gradeMutant(ctx context.Context, repo, ns string, cfg *rest.Config, m Mutant) ([]Fact, string) {
-	edited := map[string]string{}
-	for _, e := range m.Edits() {
-		content, ok := edited[e.File]
-		if !ok {
-			data, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(e.File)))
-			if err != nil {
-				return nil, err.Error()
-			}
-			content = string(data)
-		}
-		out, err := e.Apply(content)
-		if err != nil {
-			return nil, err.Error()
-		}
-		edited[e.File] = out
+	edited, err := mutatedContents(repo, m)
+	if err != nil {
+		return nil, err.Error()
 	}
 	var facts []Fact
 	for _, file := range editedFiles(m) {
@@ -153,4 +141,30 @@ func gradeMutant(ctx context.Context, repo, ns string, cfg *rest.Config, m Mutan
 		}
 	}
 	return facts, ""
+}
+
+// mutatedContents reads the files a mutant edits from repo and returns
+// them with its edits applied, in order; an edit that does not apply, or
+// leaves its file unchanged, is an error (the catalogue went stale).
+func mutatedContents(repo string, m Mutant) (map[string]string, error) {
+	edited := map[string]string{}
+	for _, e := range m.Edits() {
+		content, ok := edited[e.File]
+		if !ok {
+			data, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(e.File)))
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", e.File, err)
+			}
+			content = string(data)
+		}
+		changed, err := e.Apply(content)
+		if err != nil {
+			return nil, err
+		}
+		if changed == content {
+			return nil, fmt.Errorf("%s: the edit leaves the file unchanged", e.File)
+		}
+		edited[e.File] = changed
+	}
+	return edited, nil
 }
