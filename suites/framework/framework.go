@@ -131,6 +131,9 @@ var LabTimeouts = struct {
 	// PodGC is how long a lab's finished pods are watched to see that
 	// they are kept: one pass of the pod garbage collector.
 	PodGC time.Duration
+	// WatchListed bounds how long a watch started before an apply waits
+	// for its first list.
+	WatchListed time.Duration
 	// NodeLoss bounds the node-loss Job: a node noticed lost, its pod
 	// evicted, the replacement's 30 s; NodeBack a stopped node's return.
 	NodeLoss, NodeBack time.Duration
@@ -172,6 +175,7 @@ var LabTimeouts = struct {
 	PodsGone:         2 * time.Minute,
 	PodsKept:         time.Minute,      // longer than any TTL a student would set to see the clean-up
 	PodGC:            25 * time.Second, // one pass of the pod garbage collector (every 20 s) and a margin
+	WatchListed:      time.Minute,      // a first list on a loaded API server and a rate-limited client
 	NodeLoss:         5 * time.Minute,  // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
 	NodeBack:         3 * time.Minute,
 	NodeNoticed:      90 * time.Second,

@@ -85,12 +85,19 @@ func DescribeJob(j *batchv1.Job) string {
 // once, with an error holding the Job, when the Job ends other than want;
 // after timeout it says what it was waiting for and what it last saw.
 func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration) (*JobRun, error) {
+	return watchJob(ctx, cs, ns, name, want, timeout, nil)
+}
+
+// watchJob is WatchJob; listed, when not nil, is closed once the pod
+// watch has made its first list.
+func watchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration, listed chan struct{}) (*JobRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// A pod whose image cannot be pulled stops the wait at once.
 	jobCtx, stopJob := context.WithCancel(ctx)
 	defer stopJob()
 	rec := newPodRecorder()
+	rec.listed = listed
 	rec.onPullProblem = stopJob
 	podCtx, stopPods := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -145,18 +152,28 @@ func WatchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 
 // WatchJobInBackground starts WatchJob now, before the Job exists or while
 // the spec acts on it, so that every pod's start and end is seen, and
-// returns a function that waits for its result.
+// returns a function that waits for its result. It returns once the pod
+// watch has listed (or after LabTimeouts.WatchListed): a Job applied
+// after it returns has none of its pods missed, however slow the API
+// server or the client's rate limit is to answer that first list.
 func WatchJobInBackground(ctx context.Context, cs kubernetes.Interface, ns, name string, want JobEnd, timeout time.Duration) (wait func() (*JobRun, error)) {
 	type result struct {
 		run *JobRun
 		err error
 	}
 	done := make(chan result, 1)
+	listed, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer GinkgoRecover()
-		run, err := WatchJob(ctx, cs, ns, name, want, timeout)
+		defer close(finished)
+		run, err := watchJob(ctx, cs, ns, name, want, timeout, listed)
 		done <- result{run, err}
 	}()
+	select {
+	case <-listed:
+	case <-finished:
+	case <-time.After(LabTimeouts.WatchListed):
+	}
 	return func() (*JobRun, error) {
 		r := <-done
 		return r.run, r.err
@@ -175,6 +192,9 @@ type podRecorder struct {
 	// when it is seen.
 	pull          string
 	onPullProblem func()
+	// listed, when not nil, is closed after the first list.
+	listed     chan struct{}
+	listedOnce sync.Once
 }
 
 func (r *podRecorder) pullProblem() string {
@@ -193,6 +213,9 @@ func (r *podRecorder) watch(ctx context.Context, cs kubernetes.Interface, ns, se
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.fromStart = len(store.List()) == 0
+		if r.listed != nil {
+			r.listedOnce.Do(func() { close(r.listed) })
+		}
 		return false, nil
 	}
 	_, _ = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, synced, func(ev watch.Event) (bool, error) {
