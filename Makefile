@@ -9,6 +9,11 @@ GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ARTIFACTS ?= $(CURDIR)/_artifacts
 export ARTIFACTS
+# KUBERNETES=v1.36.3 (or 1.36) picks the cluster's release; the suites
+# read it too, so they reuse that cluster.
+ifdef KUBERNETES
+export JOBLAB_KUBERNETES := $(KUBERNETES)
+endif
 
 GOLANGCI_LINT_VERSION := v2.15.0
 BIN       := $(CURDIR)/bin
@@ -56,6 +61,10 @@ mutants-cluster: ## Break the kind cluster in the ways classrooms break (a contr
 .PHONY: mutants-grade
 mutants-grade: ## Judge the catalogue's manifest mutants and equivalent answers by the manifest comparison alone (server-side dry runs on the cluster; seconds).
 	$(GO) run ./tools/mutants -grade $(if $(LAB),-lab $(LAB)) $(MUTANTS)
+
+.PHONY: matrix
+matrix: build ## Run every lab on each Kubernetes release joblab knows, one after the other (RELEASES=v1.34.2,v1.37.2 for some); writes _artifacts/matrix/matrix.{md,html,json}.
+	$(GO) run ./tools/matrix -joblab $(JOBLAB) $(if $(RELEASES),-releases $(RELEASES)) $(LABS)
 
 .PHONY: mutants-list
 mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).

@@ -11,6 +11,8 @@ import (
 	"github.com/joblab/joblab/internal/nodeimage"
 	"github.com/joblab/joblab/internal/ociimage"
 	"github.com/joblab/joblab/internal/progress"
+	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/pkg/cluster"
 )
 
@@ -51,13 +53,20 @@ func newDownCommand() *cobra.Command {
 }
 
 func newNodeImageCommand() *cobra.Command {
-	var logDir string
+	var (
+		logDir, kubernetes string
+		unverified         bool
+	)
 	cmd := &cobra.Command{
 		Use:   "node-image",
 		Short: "Build the offline kind node image and control-plane images (needs Go: Kubernetes is built from the module proxy)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := nodeimage.Build(cmd.Context(), progress.New(cmd.OutOrStdout(), logDir, 0))
+			rel, err := cluster.ResolveRelease(kubernetes, unverified)
+			if err != nil {
+				return usageError("--kubernetes %s: %v", kubernetes, err)
+			}
+			res, err := nodeimage.Build(cmd.Context(), progress.New(cmd.OutOrStdout(), logDir, 0), rel)
 			if err != nil {
 				return err
 			}
@@ -69,6 +78,8 @@ func newNodeImageCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs are kept")
+	cmd.Flags().StringVar(&kubernetes, "kubernetes", settings.Current().Kubernetes, "Kubernetes release to build (default: "+versions.DefaultKubernetes+")")
+	cmd.Flags().BoolVar(&unverified, "unverified", settings.Current().Unverified, "allow a release joblab has not verified the labs on")
 	return cmd
 }
 

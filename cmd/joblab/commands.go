@@ -24,6 +24,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/suites/framework"
 	"github.com/joblab/joblab/suites/lessons"
@@ -32,6 +33,8 @@ import (
 // clusterFlags choose and build the kind cluster.
 type clusterFlags struct {
 	name, config, mode, logDir string
+	kubernetes                 string
+	unverified                 bool
 	nodes                      int
 	// fs tells whether --nodes was given (0 is its default, not a value).
 	fs *pflag.FlagSet
@@ -44,6 +47,8 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
 	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
 	fs.StringVar(&f.logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs and, on failure, the cluster's logs are kept")
+	fs.StringVar(&f.kubernetes, "kubernetes", settings.Current().Kubernetes, "Kubernetes release of the cluster, e.g. v1.37.2 or 1.37 (default: "+versions.DefaultKubernetes+", or $"+settings.KubernetesEnv+"); verified: "+strings.Join(versions.VerifiedNames(), ", "))
+	fs.BoolVar(&f.unverified, "unverified", settings.Current().Unverified, "allow a --kubernetes release joblab knows but has not verified the labs on (to verify it)")
 	fs.IntVar(&f.nodes, "nodes", 0, "number of nodes: the control plane and N-1 workers (default: the configuration's, the lesson's 3; 1 runs every pod on the control plane)")
 }
 
@@ -57,6 +62,9 @@ func (f *clusterFlags) validate() error {
 	if f.nodes < 0 || (f.nodes == 0 && f.fs != nil && f.fs.Changed("nodes")) {
 		return usageError("--nodes %d: a cluster has at least one node (use 1 for the control plane alone)", f.nodes)
 	}
+	if _, err := cluster.ResolveRelease(f.kubernetes, f.unverified); err != nil {
+		return usageError("--kubernetes %s: %v", f.kubernetes, err)
+	}
 	if f.config != "" {
 		if _, err := os.Stat(f.config); err != nil {
 			return usageError("--config %s: %v", f.config, err)
@@ -68,6 +76,7 @@ func (f *clusterFlags) validate() error {
 func (f *clusterFlags) up(cmd *cobra.Command) (*cluster.Cluster, error) {
 	c, err := cluster.UpWithLabImages(cmd.Context(), cluster.Options{
 		Name: f.name, ConfigFile: f.config, Mode: cluster.Mode(strings.ToLower(f.mode)), LogDir: f.logDir, Nodes: f.nodes,
+		Kubernetes: f.kubernetes, Unverified: f.unverified,
 	}, cmd.OutOrStdout())
 	return c, withCode(exitCluster, err)
 }
@@ -98,7 +107,7 @@ func newRunCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: "kind cluster " + c.Name, clusterKey: "kind " + c.Name,
+			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: fmt.Sprintf("kind cluster %s (Kubernetes %s)", c.Name, c.Kubernetes), clusterKey: "kind " + c.Name,
 				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace}})
 		},
 	}
@@ -427,10 +436,11 @@ type target struct {
 	context    string
 	server     string
 	namespace  string
+	version    string // the API server's Kubernetes version
 }
 
 func (t target) describe() string {
-	s := fmt.Sprintf("context %s (%s)", t.context, t.server)
+	s := fmt.Sprintf("context %s (%s, Kubernetes %s)", t.context, t.server, t.version)
 	if t.namespace != "" {
 		s += ", namespace " + t.namespace
 	}
@@ -482,9 +492,11 @@ func resolveTarget(cmd *cobra.Command, all *genericclioptions.ConfigFlags, conte
 	if err != nil {
 		return target{}, withCode(exitKubeconfig, err)
 	}
-	if _, err := cs.Discovery().ServerVersion(); err != nil {
+	info, err := cs.Discovery().ServerVersion()
+	if err != nil {
 		return target{}, withCode(exitUnreachable, fmt.Errorf("the API server of context %s (%s) does not answer: %w", name, t.server, err))
 	}
+	t.version = info.GitVersion
 	if err := mayRunLabs(cmd, cs, t.namespace); err != nil {
 		return target{}, err
 	}

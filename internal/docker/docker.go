@@ -79,3 +79,13 @@ func firstLine(out []byte, err error) string {
 	}
 	return s
 }
+
+// CgroupVersion is the cgroup version of the Docker engine's host: "1",
+// "2", or "" when the engine does not say.
+func CgroupVersion(ctx context.Context) string {
+	out, err := Run(ctx, "info", "--format", "{{.CgroupVersion}}")
+	if err != nil {
+		return ""
+	}
+	return out
+}

@@ -26,6 +26,10 @@ type Module struct {
 	// (such as k8s.io/kubernetes) whose own go.mod replaces them with local
 	// directories that a published module cannot use.
 	Replace map[string]string
+	// Go is the go line of the module that builds it (1.24 when empty): the
+	// built module's own, so that its GODEBUG defaults are kept. The go
+	// command raises it where a dependency needs a newer one.
+	Go string
 }
 
 // Command is one main package to build.
@@ -150,7 +154,11 @@ func goBuild(ctx context.Context, dir string, b batch, log io.Writer) error {
 
 func goMod(mod Module) string {
 	var b strings.Builder
-	b.WriteString("module " + buildModule + "\n\ngo 1.24\n\n")
+	goLine := mod.Go
+	if goLine == "" {
+		goLine = "1.24"
+	}
+	b.WriteString("module " + buildModule + "\n\ngo " + goLine + "\n\n")
 	fmt.Fprintf(&b, "require %s %s\n", mod.Path, mod.Version)
 	keys := make([]string, 0, len(mod.Replace))
 	for k := range mod.Replace {

@@ -40,6 +40,11 @@ func TestGoModPinsReplacesInOrder(t *testing.T) {
 	if got != want {
 		t.Errorf("go.mod:\n%s\nwant:\n%s", got, want)
 	}
+	// A release's own go line is kept (its GODEBUG defaults with it).
+	got = goMod(Module{Path: "k8s.io/kubernetes", Version: "v1.37.2", Go: "1.26"})
+	if want := "module joblab.local/build\n\ngo 1.26\n\nrequire k8s.io/kubernetes v1.37.2\n"; got != want {
+		t.Errorf("go.mod:\n%s\nwant:\n%s", got, want)
+	}
 }
 
 func TestBatchesBuildKubernetesCommandsInOneGoCommand(t *testing.T) {

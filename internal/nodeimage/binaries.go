@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/joblab/joblab/internal/gobuild"
-	"github.com/joblab/joblab/internal/versions"
 )
 
 // kubernetesCommands are the commands built from k8s.io/kubernetes.
@@ -64,23 +63,23 @@ func kubernetesLDFlags(version string) string {
 
 func (b *builder) buildKubernetes(ctx context.Context, log io.Writer) error {
 	return b.kubernetes.build(func() error {
-		replaces, err := gobuild.LocalReplaces(ctx, "k8s.io/kubernetes", versions.Kubernetes, versions.StagingVersion)
+		replaces, err := gobuild.LocalReplaces(ctx, "k8s.io/kubernetes", b.rel.Kubernetes, b.rel.Staging)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(log, "replacing %d staging modules with their %s releases\n", len(replaces), versions.StagingVersion)
+		fmt.Fprintf(log, "replacing %d staging modules with their %s releases\n", len(replaces), b.rel.Staging)
 		var cmds []gobuild.Command
 		for _, c := range kubernetesCommands {
-			cmds = append(cmds, gobuild.Command{Package: "k8s.io/kubernetes/cmd/" + c, Output: b.kubernetes.path(c), LDFlags: kubernetesLDFlags(versions.Kubernetes)})
+			cmds = append(cmds, gobuild.Command{Package: "k8s.io/kubernetes/cmd/" + c, Output: b.kubernetes.path(c), LDFlags: kubernetesLDFlags(b.rel.Kubernetes)})
 		}
-		return gobuild.Build(ctx, b.goWork, gobuild.Module{Path: "k8s.io/kubernetes", Version: versions.Kubernetes, Replace: replaces}, cmds, log)
+		return gobuild.Build(ctx, b.goWork, gobuild.Module{Path: "k8s.io/kubernetes", Version: b.rel.Kubernetes, Replace: replaces, Go: b.rel.Go}, cmds, log)
 	})
 }
 
 // kubeadmImages asks the built kubeadm which images the control plane of
 // this Kubernetes version needs.
 func (b *builder) kubeadmImages(ctx context.Context) ([]string, error) {
-	out, err := exec.CommandContext(ctx, b.kubernetes.path("kubeadm"), "config", "images", "list", "--kubernetes-version", versions.Kubernetes).Output()
+	out, err := exec.CommandContext(ctx, b.kubernetes.path("kubeadm"), "config", "images", "list", "--kubernetes-version", b.rel.Kubernetes).Output()
 	if err != nil {
 		return nil, fmt.Errorf("kubeadm config images list: %w", err)
 	}

@@ -37,6 +37,7 @@ type Result struct {
 }
 
 type builder struct {
+	rel        versions.Release
 	dir        string
 	goWork     string
 	kubernetes binarySet
@@ -44,13 +45,15 @@ type builder struct {
 }
 
 // Build builds (or finds in the cache) the node image and its component
-// images. The node image is loaded into the Docker engine.
-func Build(ctx context.Context, rep *progress.Reporter) (*Result, error) {
+// images of Kubernetes release rel. The node image is loaded into the
+// Docker engine. Each release's parts are cached side by side.
+func Build(ctx context.Context, rep *progress.Reporter, rel versions.Release) (*Result, error) {
 	dir := filepath.Join(cache.Dir(), "nodeimage")
 	b := &builder{
+		rel:        rel,
 		dir:        dir,
 		goWork:     filepath.Join(dir, "gowork"),
-		kubernetes: binarySet{filepath.Join(dir, "bin", "kubernetes-"+versions.Kubernetes)},
+		kubernetes: binarySet{filepath.Join(dir, "bin", "kubernetes-"+rel.Kubernetes)},
 		rep:        rep,
 	}
 	for _, d := range []string{dir, filepath.Join(dir, "images"), filepath.Join(dir, "rootfs")} {
@@ -68,8 +71,8 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	rootfsTag := cache.Tag(recipe, versions.DebianSuite, strings.Join(nodePackages, ","), kindVersion)
-	nodeTag := cache.Tag(recipe, rootfsTag, versions.Kubernetes, versions.CRITools, nodeNetwork)
-	nodeRef := fmt.Sprintf("joblab/node:%s-%s", versions.Kubernetes, nodeTag)
+	nodeTag := cache.Tag(recipe, rootfsTag, b.rel.Kubernetes, b.rel.CRITools, nodeNetwork)
+	nodeRef := fmt.Sprintf("joblab/node:%s-%s", b.rel.Kubernetes, nodeTag)
 	res := &Result{NodeImage: nodeRef}
 
 	rootfsTar := filepath.Join(b.dir, "rootfs", "node-"+rootfsTag+".tar")
@@ -118,7 +121,7 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 func (b *builder) component(ctx context.Context, ref string, rootLayer v1.Layer) (ociimage.Archive, error) {
 	nameTag := ref[strings.LastIndex(ref, "/")+1:]
 	name, tag, _ := strings.Cut(nameTag, ":")
-	archive := ociimage.Archive{Ref: ref, Path: filepath.Join(b.dir, "images", cache.Tag(recipe, ref, versions.Kubernetes)+"-"+name+".tar")}
+	archive := ociimage.Archive{Ref: ref, Path: filepath.Join(b.dir, "images", cache.Tag(recipe, ref, b.rel.Kubernetes)+"-"+name+".tar")}
 	if _, err := os.Stat(archive.Path); err == nil {
 		b.rep.Printf("==> image %s: cached", ref)
 		return archive, nil
@@ -185,7 +188,7 @@ func (b *builder) nodeImage(ctx context.Context, ref string, rootLayer v1.Layer)
 			{Path: "/usr/bin/kubeadm", Source: b.kubernetes.path("kubeadm"), Mode: 0o755},
 			{Path: "/usr/bin/kubectl", Source: b.kubernetes.path("kubectl"), Mode: 0o755},
 			{Path: "/usr/local/bin/crictl", Source: crictl.path("crictl"), Mode: 0o755},
-			{Path: "/kind/version", Data: []byte(versions.Kubernetes + "\n")},
+			{Path: "/kind/version", Data: []byte(b.rel.Kubernetes + "\n")},
 			{Path: "/kind/manifests/default-cni.yaml", Data: []byte(defaultCNIManifest)},
 			{Path: "/kind/manifests/default-storage.yaml", Data: []byte(defaultStorageManifest)},
 		}
@@ -197,7 +200,7 @@ func (b *builder) nodeImage(ctx context.Context, ref string, rootLayer v1.Layer)
 			Entrypoint: []string{"/usr/local/bin/entrypoint", "/sbin/init"},
 			Env:        []string{"container=docker", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
 			StopSignal: "SIGRTMIN+3",
-			Labels:     map[string]string{"io.joblab.kubernetes-version": versions.Kubernetes},
+			Labels:     map[string]string{"io.joblab.kubernetes-version": b.rel.Kubernetes},
 		})
 		if err != nil {
 			return err

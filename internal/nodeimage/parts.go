@@ -16,10 +16,10 @@ import (
 // kubernetesBinaries builds the Kubernetes commands, unless cached.
 func (b *builder) kubernetesBinaries(ctx context.Context) error {
 	if b.kubernetes.complete() {
-		b.rep.Printf("==> Kubernetes %s binaries: cached", versions.Kubernetes)
+		b.rep.Printf("==> Kubernetes %s binaries: cached", b.rel.Kubernetes)
 		return nil
 	}
-	return b.rep.Run("Kubernetes "+versions.Kubernetes+" binaries (go build from the module proxy)", func(log io.Writer) error {
+	return b.rep.Run("Kubernetes "+b.rel.Kubernetes+" binaries (go build from the module proxy)", func(log io.Writer) error {
 		return b.buildKubernetes(ctx, log)
 	})
 }
@@ -43,7 +43,7 @@ func (b *builder) rootfs(ctx context.Context, tar, kindVersion string) error {
 // and CoreDNS at the releases kubeadm is expected to list, crictl, flanneld
 // and pause.
 func (b *builder) programs(ctx context.Context) error {
-	sets := []binarySet{b.etcdSet(versions.Etcd), b.corednsSet(versions.CoreDNS), b.crictlSet(), b.flannelSet(), b.pauseSet()}
+	sets := []binarySet{b.etcdSet(b.rel.Etcd), b.corednsSet(b.rel.CoreDNS), b.crictlSet(), b.flannelSet(), b.pauseSet()}
 	missing := false
 	for _, s := range sets {
 		missing = missing || !s.complete()
@@ -52,11 +52,11 @@ func (b *builder) programs(ctx context.Context) error {
 		b.rep.Printf("==> etcd, CoreDNS, crictl, flanneld, pause: cached")
 		return nil
 	}
-	return b.rep.Run(fmt.Sprintf("etcd %s, CoreDNS %s, crictl %s, flanneld %s, pause (go build from the module proxy)", versions.Etcd, versions.CoreDNS, versions.CRITools, versions.Flannel), func(log io.Writer) error {
+	return b.rep.Run(fmt.Sprintf("etcd %s, CoreDNS %s, crictl %s, flanneld %s, pause (go build from the module proxy)", b.rel.Etcd, b.rel.CoreDNS, b.rel.CRITools, versions.Flannel), func(log io.Writer) error {
 		for _, build := range []func(context.Context, io.Writer) (binarySet, error){
-			func(ctx context.Context, log io.Writer) (binarySet, error) { return b.etcd(ctx, log, versions.Etcd) },
+			func(ctx context.Context, log io.Writer) (binarySet, error) { return b.etcd(ctx, log, b.rel.Etcd) },
 			func(ctx context.Context, log io.Writer) (binarySet, error) {
-				return b.coredns(ctx, log, versions.CoreDNS)
+				return b.coredns(ctx, log, b.rel.CoreDNS)
 			},
 			b.crictl, b.flanneld, b.pause,
 		} {
@@ -74,13 +74,13 @@ func (b *builder) etcdSet(version string) binarySet { return b.binDir("etcd-" + 
 func (b *builder) corednsSet(version string) binarySet {
 	return b.binDir("coredns-" + version + "-" + corednsPluginsTag())
 }
-func (b *builder) crictlSet() binarySet  { return b.binDir("crictl-" + versions.CRITools) }
+func (b *builder) crictlSet() binarySet  { return b.binDir("crictl-" + b.rel.CRITools) }
 func (b *builder) flannelSet() binarySet { return b.binDir("flannel-" + versions.Flannel) }
 func (b *builder) pauseSet() binarySet   { return b.binDir("pause-" + recipe) }
 
 func (b *builder) etcd(ctx context.Context, log io.Writer, version string) (binarySet, error) {
 	set := b.etcdSet(version)
-	return set, b.buildSingle(ctx, log, set, gobuild.Module{Path: "go.etcd.io/etcd/server/v3", Version: version}, "go.etcd.io/etcd/server/v3", "etcd")
+	return set, b.buildSingle(ctx, log, set, gobuild.Module{Path: "go.etcd.io/etcd/server/v3", Version: version, Go: b.rel.Go}, "go.etcd.io/etcd/server/v3", "etcd")
 }
 
 // corednsPlugins are the CoreDNS plugins linked in: those of the Corefile
@@ -115,7 +115,7 @@ func (b *builder) coredns(ctx context.Context, log io.Writer, version string) (b
 
 func (b *builder) crictl(ctx context.Context, log io.Writer) (binarySet, error) {
 	set := b.crictlSet()
-	return set, b.buildSingle(ctx, log, set, gobuild.Module{Path: "sigs.k8s.io/cri-tools", Version: versions.CRITools}, "sigs.k8s.io/cri-tools/cmd/crictl", "crictl")
+	return set, b.buildSingle(ctx, log, set, gobuild.Module{Path: "sigs.k8s.io/cri-tools", Version: b.rel.CRITools}, "sigs.k8s.io/cri-tools/cmd/crictl", "crictl")
 }
 
 // flanneld is built with cgo, which its udp backend needs, linked

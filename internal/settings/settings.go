@@ -37,6 +37,12 @@ const (
 	CacheDirEnv = "JOBLAB_CACHE_DIR"
 	// DebianMirrorEnv is the Debian mirror debootstrap uses.
 	DebianMirrorEnv = "JOBLAB_DEBIAN_MIRROR"
+	// KubernetesEnv is the Kubernetes release of the kind cluster joblab
+	// creates (a verified one; see internal/versions).
+	KubernetesEnv = "JOBLAB_KUBERNETES"
+	// UnverifiedEnv, set to true, lets KubernetesEnv name a release the
+	// labs have not been verified on (to verify it).
+	UnverifiedEnv = "JOBLAB_KUBERNETES_UNVERIFIED"
 	// MutantEnv names the mutant a make mutants copy runs (information
 	// only).
 	MutantEnv = "JOBLAB_MUTANT"
@@ -81,6 +87,11 @@ type Settings struct {
 	// ArtifactsDir is where reports go; empty means _artifacts at the
 	// repository's root (or the working directory outside one).
 	ArtifactsDir string `json:"artifactsDir,omitempty"`
+	// Kubernetes is the release of the kind cluster joblab creates or
+	// reuses; empty means the default. Unverified lets it name a release
+	// the labs have not been verified on.
+	Kubernetes string `json:"kubernetes,omitempty"`
+	Unverified bool   `json:"unverified,omitempty"`
 }
 
 // Validate names the first setting that cannot work, and the fix.
@@ -141,6 +152,8 @@ func FromEnv() Settings {
 		Keep:         os.Getenv(KeepEnv),
 		ProgressFile: os.Getenv(ProgressEnv),
 		ArtifactsDir: os.Getenv(ArtifactsEnv),
+		Kubernetes:   os.Getenv(KubernetesEnv),
+		Unverified:   os.Getenv(UnverifiedEnv) == "true",
 	}
 }
 

@@ -66,6 +66,11 @@ type Options struct {
 	LogDir string
 	// ReadyTimeout bounds each wait for the cluster to become ready.
 	ReadyTimeout time.Duration
+	// Kubernetes is the release the cluster runs (versions.Releases), as
+	// "v1.37.2" or "1.37"; versions.DefaultKubernetes when empty. A release
+	// joblab has not verified is refused unless Unverified is set.
+	Kubernetes string
+	Unverified bool
 	// Nodes, when not 0, is how many nodes the cluster has: the control
 	// plane and Nodes-1 workers of the configuration's (1: the control
 	// plane alone, which then runs the labs' pods).
@@ -84,6 +89,8 @@ type Cluster struct {
 	Mode       Mode
 	NodeImage  string
 	Reused     bool
+	// Kubernetes is the release its nodes run.
+	Kubernetes string
 	// Nodes is how many nodes it has.
 	Nodes int
 }
@@ -125,6 +132,10 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := docker.Check(ctx); err != nil {
 		return nil, err
 	}
+	rel, err := ResolveRelease(opts.Kubernetes, opts.Unverified)
+	if err != nil {
+		return nil, err
+	}
 	kindCfg, err := loadKindConfig(opts.ConfigFile)
 	if err != nil {
 		return nil, err
@@ -137,7 +148,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	rep.Printf("==> image mode: %s (%s)", mode, why)
-	c := &Cluster{Name: opts.Name, Kubeconfig: opts.Kubeconfig, Mode: mode}
+	c := &Cluster{Name: opts.Name, Kubeconfig: opts.Kubeconfig, Mode: mode, Kubernetes: rel.Kubernetes}
 
 	// The images are built side by side (see nodeimage.Build); a failed
 	// or interrupted Up stops the builds still running and waits for them.
@@ -155,7 +166,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		var built *nodeimage.Result
 		parts.Go(func() error {
 			var err error
-			built, err = nodeimage.Build(partsCtx, rep)
+			built, err = nodeimage.Build(partsCtx, rep, rel)
 			return err
 		})
 		parts.Go(func() error { return mirror.Ensure(partsCtx, rep) })
@@ -171,9 +182,12 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 	} else {
-		c.NodeImage = versions.PublishedNodeImage
+		c.NodeImage = rel.PublishedNodeImage
 	}
 	applyPatches(kindCfg, mode)
+	if cgroupV1KubeletPatch(ctx, kindCfg, rel) {
+		rep.Printf("==> the Docker host uses cgroup v1: the kubelet of Kubernetes %s is told not to refuse it (failCgroupV1: false, KEP-5573); it runs, with a CgroupV1 warning on each node", rel.Kubernetes)
+	}
 
 	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
 	reused, err := reuseOrClean(ctx, rep, provider, c, kindCfg)
@@ -228,7 +242,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	if reused {
 		verb = "reused"
 	}
-	rep.Printf("==> cluster %q %s in %s (%s, node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), plural(c.Nodes, "node"), c.NodeImage, c.Kubeconfig)
+	rep.Printf("==> cluster %q %s in %s (Kubernetes %s, %s, node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), rel.Kubernetes, plural(c.Nodes, "node"), c.NodeImage, c.Kubeconfig)
 	return c, nil
 }
 
@@ -320,6 +334,45 @@ func plural(n int, what string) string {
 //
 //go:embed kind-config.yaml
 var defaultKindConfig []byte
+
+// ResolveRelease is the Kubernetes release named (the default when
+// empty): a verified one, or any known one when unverified is set.
+func ResolveRelease(name string, unverified bool) (versions.Release, error) {
+	if name == "" {
+		name = versions.DefaultKubernetes
+	}
+	if unverified {
+		return versions.Lookup(name)
+	}
+	return versions.Find(name)
+}
+
+// cgroupV1KubeletPatch lets the kubelet of Kubernetes 1.35 and later run
+// on a cgroup v1 Docker host, where it refuses to start by default
+// (failCgroupV1, true since 1.35): it adds a KubeletConfiguration patch
+// with failCgroupV1: false, and tells whether it did. A cgroup v2 host, or
+// a release before 1.35, is left as it is.
+func cgroupV1KubeletPatch(ctx context.Context, cfg *v1alpha4.Cluster, rel versions.Release) bool {
+	if !needsCgroupV1Patch(rel, docker.CgroupVersion(ctx)) {
+		return false
+	}
+	cfg.KubeadmConfigPatches = append(cfg.KubeadmConfigPatches, kubeletCgroupV1Patch)
+	return true
+}
+
+// needsCgroupV1Patch tells whether the kubelet of rel refuses a host of
+// cgroup version hostCgroup ("1", "2", or "" when unknown, taken as 2) by
+// default: KubeletConfiguration.failCgroupV1 is true from 1.35 on.
+func needsCgroupV1Patch(rel versions.Release, hostCgroup string) bool {
+	return rel.Minor() >= 35 && hostCgroup == "1"
+}
+
+// kubeletCgroupV1Patch is the kubeadm patch cgroupV1KubeletPatch adds:
+// kubeadm init writes it into the kubelet-config ConfigMap that the
+// joining nodes read too.
+const kubeletCgroupV1Patch = `kind: KubeletConfiguration
+failCgroupV1: false
+`
 
 // applyPatches adds the containerd settings this host and mode need:
 // the registry mirror offline, and no negative oom_score_adj where the host

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/joblab/joblab/internal/versions"
 )
 
 func TestLacksCapability(t *testing.T) {
@@ -53,5 +55,23 @@ func TestResolveModeDetects(t *testing.T) {
 	l.Close()
 	if m, why, _ := ResolveMode(context.Background(), ""); m != Offline || !strings.Contains(why, "cannot be reached") {
 		t.Errorf("with nothing answering: mode %q (%s), want offline", m, why)
+	}
+}
+
+func TestCgroupV1PatchOnlyWhereTheKubeletRefuses(t *testing.T) {
+	for _, c := range []struct {
+		kubernetes, host string
+		want             bool
+	}{
+		{"v1.34.2", "1", false}, // failCgroupV1 defaults to false before 1.35
+		{"v1.35.4", "1", true},
+		{"v1.37.2", "1", true},
+		{"v1.37.2", "2", false},
+		{"v1.37.2", "", false},
+	} {
+		rel := versions.Release{Kubernetes: c.kubernetes}
+		if got := needsCgroupV1Patch(rel, c.host); got != c.want {
+			t.Errorf("Kubernetes %s on a cgroup %q host: patch %v, want %v", c.kubernetes, c.host, got, c.want)
+		}
 	}
 }

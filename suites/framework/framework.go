@@ -79,6 +79,8 @@ func EnsureCluster(ctx context.Context) (string, error) {
 		return kc, nil
 	}
 	c, err := cluster.UpWithLabImages(ctx, cluster.Options{
+		Kubernetes:   settings.Current().Kubernetes,
+		Unverified:   settings.Current().Unverified,
 		LogDir:       ArtifactsDir() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,
 	}, os.Stdout)

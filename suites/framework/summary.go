@@ -22,6 +22,8 @@ type RunState struct {
 	Kubeconfig     string    `json:"kubeconfig"`
 	Started        time.Time `json:"started"`
 	RequestsServed float64   `json:"apiRequestsServedBefore"`
+	// Kubernetes is the API server's version: what the verdicts hold for.
+	Kubernetes string `json:"kubernetes"`
 }
 
 func runStatePath() string { return filepath.Join(ArtifactsDir(), "run-state.json") }
@@ -32,7 +34,11 @@ func SaveRunState(ctx context.Context, env *Env) error {
 	if err != nil {
 		served = -1
 	}
-	data, _ := json.Marshal(RunState{Kubeconfig: env.Kubeconfig, Started: time.Now(), RequestsServed: served})
+	version := "unknown"
+	if info, err := env.Client.Discovery().ServerVersion(); err == nil {
+		version = info.GitVersion
+	}
+	data, _ := json.Marshal(RunState{Kubeconfig: env.Kubeconfig, Started: time.Now(), RequestsServed: served, Kubernetes: version})
 	if err := os.MkdirAll(ArtifactsDir(), 0o755); err != nil {
 		return err
 	}
@@ -58,6 +64,8 @@ type Benchmark struct {
 	Specs             []SpecResult       `json:"specs"`
 	ParallelProcesses int                `json:"parallelProcesses"`
 	APIServerNote     string             `json:"apiServerNote"`
+	// Kubernetes is the cluster's version (the API server's).
+	Kubernetes string `json:"kubernetes"`
 }
 
 // APIRequestsEntry is the report entry that carries a spec's request count.
@@ -108,6 +116,9 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 	bench.WallSeconds = report.RunTime.Seconds()
 	if data, err := os.ReadFile(runStatePath()); err == nil {
 		var st RunState
+		if json.Unmarshal(data, &st) == nil {
+			bench.Kubernetes = st.Kubernetes
+		}
 		if json.Unmarshal(data, &st) == nil && st.RequestsServed >= 0 {
 			if env, err := NewEnv(st.Kubeconfig); err == nil {
 				if now, err := APIRequestsServed(ctx, env.Client); err == nil {
@@ -122,10 +133,10 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 	for _, r := range results {
 		fmt.Fprintf(&table, "| %s | %s | %s | %s | %s |\n", r.Lab, r.Spec, r.Verdict, (time.Duration(r.Seconds) * time.Second).Round(time.Second), strings.ReplaceAll(r.Reason, "|", `\|`))
 	}
-	fmt.Printf("\nSummary (%s, %d parallel processes):\n%s", (time.Duration(bench.WallSeconds) * time.Second).Round(time.Second), bench.ParallelProcesses, table.String())
+	fmt.Printf("\nSummary (Kubernetes %s, %s, %d parallel processes):\n%s", orUnknown(bench.Kubernetes), (time.Duration(bench.WallSeconds) * time.Second).Round(time.Second), bench.ParallelProcesses, table.String())
 
 	var md strings.Builder
-	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\n%s\n%s## What the lesson says next to what happened\n\n", table.String(), pairsMarkdown(report))
+	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\nKubernetes %s\n\n%s\n%s## What the lesson says next to what happened\n\n", orUnknown(bench.Kubernetes), table.String(), pairsMarkdown(report))
 	labDir := filepath.Join(ArtifactsDir(), "lessons")
 	files, _ := filepath.Glob(filepath.Join(labDir, "*.md"))
 	sort.Strings(files)
@@ -190,4 +201,11 @@ func ReportSkips(report types.Report) error {
 	defer f.Close()
 	_, err = f.WriteString(b.String())
 	return err
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(version unknown)"
+	}
+	return s
 }
