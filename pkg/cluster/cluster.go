@@ -7,6 +7,7 @@ package cluster
 
 import (
 	_ "embed"
+	"github.com/joblab/joblab"
 
 	"context"
 	"errors"
@@ -45,7 +46,7 @@ type Options struct {
 	// Name of the kind cluster; DefaultName when empty.
 	Name string
 	// ConfigFile is a kind configuration file; empty means the lesson's
-	// (kind-config.yaml beside this file, built into the binary).
+	// (the repository's top-level kind-config.yaml, built into the binary).
 	ConfigFile string
 	// Kubeconfig is where the cluster's kubeconfig is written; a file in
 	// joblab's cache directory when empty.
@@ -330,10 +331,9 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// defaultKindConfig is the lesson's cluster.
-//
-//go:embed kind-config.yaml
-var defaultKindConfig []byte
+// defaultKindConfig is the lesson's cluster: the repository's top-level
+// kind-config.yaml.
+var defaultKindConfig = joblab.KindConfig
 
 // ResolveRelease is the Kubernetes release named (the default when
 // empty): a verified one, or any known one when unverified is set.

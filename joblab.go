@@ -1,0 +1,13 @@
+// Package joblab holds what the repository's top level gives its users
+// as files: kind-config.yaml, the lesson's cluster, which a user reads,
+// edits and hands to `kind create cluster --config kind-config.yaml`, and
+// which the joblab binary builds its cluster from. The code lives in cmd/,
+// pkg/, internal/, lesson/ and suites/.
+package joblab
+
+import _ "embed"
+
+// KindConfig is kind-config.yaml: the lesson's kind cluster.
+//
+//go:embed kind-config.yaml
+var KindConfig []byte
