@@ -66,6 +66,10 @@ mutants-grade: ## Judge the catalogue's manifest mutants and equivalent answers 
 matrix: build ## Run every lab on each Kubernetes release joblab knows, one after the other (RELEASES=v1.34.2,v1.37.2 for some); writes _artifacts/matrix/matrix.{md,html,json}.
 	$(GO) run ./tools/matrix -joblab $(JOBLAB) $(if $(RELEASES),-releases $(RELEASES)) $(LABS)
 
+.PHONY: upstream-e2e
+upstream-e2e: $(CLUSTER_STEP) ## Build Kubernetes' own e2e suite for the cluster's release and run its non-slow [sig-apps] Job and CronJob tests on the cluster (not part of make e2e).
+	$(GO) run ./tools/upstreame2e
+
 .PHONY: mutants-list
 mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
 	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)

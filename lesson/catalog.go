@@ -18,7 +18,12 @@ type LabInfo struct {
 	// cluster.
 	Alone bool
 	// Track is "" for the lesson's labs and ModernTrack for the modern
-	// track's (Kubernetes 1.34's ways of doing what the lesson does).
+	// track's (today's Kubernetes ways of doing what the lesson does; their
+	// Section is the release each feature went GA in: KEP-2214 indexed
+	// 1.24, KEP-2232 suspend 1.24, KEP-3140 CronJob timeZone 1.27,
+	// KEP-3329 pod failure policy 1.31, KEP-3850 backoff limit per index
+	// and KEP-3998 success policy 1.33, KEP-3939 pod replacement policy
+	// 1.34).
 	Track string
 }
 
@@ -39,13 +44,13 @@ var Labs = []LabInfo{
 	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, ""},
 
 	// The modern track.
-	{"indexed", "1.34", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack},
-	{"pod-failure-policy", "1.34", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack},
-	{"per-index", "1.34", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack},
-	{"success-policy", "1.34", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack},
-	{"replacement", "1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack},
-	{"cron-policies", "1.34", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack},
-	{"lifecycle", "1.34", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack},
+	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack},
+	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack},
+	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack},
+	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack},
+	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack},
+	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack},
+	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack},
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

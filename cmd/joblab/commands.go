@@ -90,7 +90,7 @@ func newRunCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "run [LAB...]",
 		Short:             "Run labs (all, or those named) on the kind cluster, created or reused",
-		Example:           "  joblab run prime\n  joblab run --manifests ./my-yaml normal cron\n  joblab run -o json two-containers\n  joblab run modern                  # the modern track: Kubernetes 1.34's Job features",
+		Example:           "  joblab run prime\n  joblab run --manifests ./my-yaml normal cron\n  joblab run -o json two-containers\n  joblab run modern                  # the modern track: today's Job features (GA by 1.34)",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			labs, err := selectLabs(args)

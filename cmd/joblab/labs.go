@@ -109,7 +109,7 @@ func completeLabs(_ *cobra.Command, _ []string, _ string) ([]string, cobra.Shell
 	for _, l := range lesson.Labs {
 		names = append(names, l.Name+"\t"+l.Summary)
 	}
-	names = append(names, lesson.ModernTrack+"\tevery lab of the modern track (Kubernetes 1.34's Job features)")
+	names = append(names, lesson.ModernTrack+"\tevery lab of the modern track (today's Job features, GA by 1.34)")
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
@@ -151,7 +151,7 @@ func newListCommand() *cobra.Command {
 			for _, l := range lesson.Labs {
 				fmt.Fprintf(w, "%-*s %-10s ~%-8s %s\n", width, l.Name, l.Section, l.Expected, l.Summary)
 			}
-			fmt.Fprintf(w, "\n%s: every lab of LESSON 1.34, the modern track (joblab run %s)\n", lesson.ModernTrack, lesson.ModernTrack)
+			fmt.Fprintf(w, "\n%s: every lab of the modern track (joblab run %s)\n", lesson.ModernTrack, lesson.ModernTrack)
 			return nil
 		},
 	}

@@ -256,3 +256,26 @@ func RepoRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// TestBinary compiles the tests of package pkg of mod into the binary
+// output (go test -c), in the same throwaway module as Build, cgo off. It
+// builds Kubernetes' own e2e suite (k8s.io/kubernetes/test/e2e).
+func TestBinary(ctx context.Context, workDir string, mod Module, pkg, output string, log io.Writer) error {
+	dir := filepath.Join(workDir, strings.ReplaceAll(mod.Path, "/", "_")+"@"+mod.Version+"-tests")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod(mod)), 0o644); err != nil {
+		return err
+	}
+	args := []string{"test", "-c", "-mod=mod", "-trimpath", "-ldflags", "-s -w", "-o", output, pkg}
+	fmt.Fprintf(log, "$ CGO_ENABLED=0 go %s\n", strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go test -c %s@%s: %w", pkg, mod.Version, err)
+	}
+	return nil
+}

@@ -42,9 +42,9 @@ code { font-size: .85rem; }
 <tr><td><a href="#lab-{{.Lab}}">{{.Lab}}</a></td><td class="{{slug .Verdict}}">{{t .Verdict}}</td><td>{{round .Duration}}</td><td>{{oneLine .Reason}}</td></tr>{{end}}
 </tbody>
 </table>
-{{with .Pairs}}<h2>{{t "The lesson's way and the Kubernetes 1.34 way"}}</h2>
+{{with .Pairs}}<h2>{{t "The lesson's way and today's way"}}</h2>
 <table id="pairs">
-<thead><tr><th>{{t "the lesson's way"}}</th><th>{{t "the 1.34 way"}}</th><th>{{t "took (lesson)"}}</th><th>{{t "took (1.34)"}}</th></tr></thead>
+<thead><tr><th>{{t "the lesson's way"}}</th><th>{{t "today's way"}}</th><th>{{t "took (lesson)"}}</th><th>{{t "took (today's)"}}</th></tr></thead>
 <tbody>{{range .}}
 <tr><td>{{.Pair.Old}}</td><td>{{.Pair.New}}: {{.What}}</td><td>{{.Old}}</td><td>{{.New}}</td></tr>{{end}}
 </tbody>

@@ -296,7 +296,7 @@ func (r Run) PairsMarkdown() string {
 	}
 	l := r.Lang
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s\n\n| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "The lesson's way and the Kubernetes 1.34 way"), word(l, "the lesson's way"), word(l, "the 1.34 way"), word(l, "took (lesson)"), word(l, "took (1.34)"))
+	fmt.Fprintf(&b, "## %s\n\n| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", word(l, "The lesson's way and today's way"), word(l, "the lesson's way"), word(l, "today's way"), word(l, "took (lesson)"), word(l, "took (today's)"))
 	for _, p := range pairs {
 		fmt.Fprintf(&b, "| %s | %s: %s | %s | %s |\n", p.Pair.Old, p.Pair.New, mdEsc(p.What), mdEsc(p.Old.String()), mdEsc(p.New.String()))
 	}
