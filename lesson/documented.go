@@ -52,3 +52,20 @@ func AbnormalEvents(backoffLimit int) []Step {
 		{Type: "Warning", Reason: BackoffLimitExceeded, Times: 1, MessagePrefix: BackoffLimitMessage},
 	}
 }
+
+// TwoContainersKubectlStatus is kubectl get pod's STATUS for a pod of the
+// two-containers lab (busybox1 exits 0, busybox2 exits 1) on a cluster of
+// Kubernetes 1.<minor>, and where that comes from. The column is the API
+// server's table printer's, so it follows the cluster, not kubectl: the
+// notes print Completed, as every release up to 1.34 does (the first
+// container's reason is shown: kubernetes/kubernetes#107713); from 1.35 a
+// failed container's reason wins, so the pod reads Error
+// (kubernetes/kubernetes#124766, pkg/printers/internalversion printPod).
+// The lesson's remark that the pod "looks like a normal end" holds up to
+// 1.34 only; the phase (Failed) and the exit codes say the same on all.
+func TwoContainersKubectlStatus(minor int) (status, source string) {
+	if minor >= 35 {
+		return "Error", "Kubernetes 1.35 and later: a failed container's reason is shown (kubernetes/kubernetes#124766); the notes' Completed held up to 1.34"
+	}
+	return "Completed", "the notes, and Kubernetes up to 1.34: the first container's reason is shown"
+}

@@ -35,6 +35,32 @@ type Env struct {
 	Kubeconfig string
 	Client     kubernetes.Interface
 	Config     *rest.Config
+
+	versionOnce sync.Once
+	version     string
+	minor       int
+	versionErr  error
+}
+
+// Kubernetes is the API server's version ("v1.37.2") and its minor
+// release (37), asked once: the facts that Kubernetes changed between
+// releases are documented per release (lesson.ForRelease).
+func (e *Env) Kubernetes() (string, int, error) {
+	e.versionOnce.Do(func() {
+		info, err := e.Client.Discovery().ServerVersion()
+		if err != nil {
+			e.versionErr = fmt.Errorf("asking the API server its version: %w", err)
+			return
+		}
+		e.version = info.GitVersion
+		// Minor may carry a "+" (some distributions); GitVersion is
+		// v1.<minor>.<patch>.
+		var major int
+		if _, err := fmt.Sscanf(info.GitVersion, "v%d.%d", &major, &e.minor); err != nil {
+			e.versionErr = fmt.Errorf("the API server's version %q is not v1.N.P", info.GitVersion)
+		}
+	})
+	return e.version, e.minor, e.versionErr
 }
 
 // NewEnv connects to the cluster of kubeconfig.

@@ -90,6 +90,10 @@ type FailingJobInput struct {
 	// KubectlReady and KubectlStatus are the pod READY and STATUS columns
 	// the notes print.
 	KubectlReady, KubectlStatus string
+	// KubectlStatusFor, when set, gives the STATUS column per Kubernetes
+	// release instead of KubectlStatus, with its source: Kubernetes
+	// changed it (lesson.TwoContainersKubectlStatus).
+	KubectlStatusFor func(minor int) (status, source string)
 	// GrowingBackoff asserts that the waits from a pod's failure to the
 	// next pod grow.
 	GrowingBackoff bool
@@ -139,7 +143,19 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	r.Equal("pod phases", repeat("Failed", pods), strings.Join(phases, ","))
 	r.Equal("container exit codes", repeat(exitCodes(in.Containers), pods), strings.Join(exits, ","))
 	r.Equal("kubectl get pod: READY", repeat(in.KubectlReady, pods), strings.Join(framework.KubectlColumn(table, "Ready"), ","))
-	r.Equal("kubectl get pod: STATUS", repeat(in.KubectlStatus, pods), strings.Join(framework.KubectlColumn(table, "Status"), ","))
+	status, source := in.KubectlStatus, ""
+	if in.KubectlStatusFor != nil {
+		version, minor, err := in.Env.Kubernetes()
+		Expect(err).NotTo(HaveOccurred())
+		status, source = in.KubectlStatusFor(minor)
+		source = version + ": " + source
+	}
+	statuses := strings.Join(framework.KubectlColumn(table, "Status"), ",")
+	documented := repeat(status, pods)
+	if source != "" {
+		documented += " (" + source + ")"
+	}
+	r.Add("kubectl get pod: STATUS", documented, statuses, statuses == repeat(status, pods))
 	if in.GrowingBackoff {
 		waits := tl.BackoffWaits()
 		lag := framework.LabTimeouts.BackoffLag

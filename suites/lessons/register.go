@@ -31,7 +31,7 @@ var _ = Describe(lesson.Describe("abnormal"), Label("abnormal"), func() {
 var _ = Describe(lesson.Describe("two-containers"), Label("two-containers"), func() {
 	It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
 		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
-			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatus: "Completed"})
+			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatusFor: lesson.TwoContainersKubectlStatus})
 	})
 })
 

@@ -212,7 +212,7 @@ var Catalogue = []Mutant{
 	{
 		ID: "two-busybox1-exit-1", Lab: "two-containers", File: twoYAML,
 		From: `"sleep 5; exit 0"`, To: `"sleep 5; exit 1"`,
-		Why: "busybox1 exits 1 too: kubectl get pod shows STATUS Error, not the misleading Completed the lesson explains",
+		Why: "busybox1 exits 1 too: both containers' exit codes are 1 (and up to Kubernetes 1.34 kubectl get pod shows STATUS Error, not the misleading Completed the lesson explains)",
 	},
 	{
 		ID: "two-image-latest", Lab: "two-containers", File: twoYAML,
