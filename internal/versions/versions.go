@@ -73,11 +73,13 @@ var Releases = []Release{
 		Kubernetes: "v1.37.2", Staging: "v0.37.2", Go: "1.26",
 		Etcd: "v3.7.0", CoreDNS: "v1.14.6", CRITools: "v1.37.0",
 		PublishedNodeImage: "kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5",
+		Verified:           "make e2e, fresh clones, 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
 	},
 }
 
-// DefaultKubernetes is the release a cluster runs unless told otherwise.
-const DefaultKubernetes = "v1.34.2"
+// DefaultKubernetes is the release a cluster runs unless told otherwise:
+// the newest with upstream support.
+const DefaultKubernetes = "v1.37.2"
 
 // Default is the release of DefaultKubernetes.
 func Default() Release {
