@@ -6,15 +6,13 @@
 package cluster
 
 import (
-	_ "embed"
-	"github.com/joblab/joblab"
-
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -22,6 +20,7 @@ import (
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 	"sigs.k8s.io/yaml"
 
+	"github.com/joblab/joblab"
 	"github.com/joblab/joblab/internal/cache"
 	"github.com/joblab/joblab/internal/docker"
 	"github.com/joblab/joblab/internal/mirror"
@@ -184,6 +183,10 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 	} else {
 		c.NodeImage = rel.PublishedNodeImage
+		// Online the nodes run the published image's patch release.
+		if tag, _, ok := strings.Cut(strings.TrimPrefix(rel.PublishedNodeImage, "kindest/node:"), "@"); ok {
+			c.Kubernetes = tag
+		}
 	}
 	applyPatches(kindCfg, mode)
 	if cgroupV1KubeletPatch(ctx, kindCfg, rel) {
@@ -243,7 +246,7 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	if reused {
 		verb = "reused"
 	}
-	rep.Printf("==> cluster %q %s in %s (Kubernetes %s, %s, node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), rel.Kubernetes, plural(c.Nodes, "node"), c.NodeImage, c.Kubeconfig)
+	rep.Printf("==> cluster %q %s in %s (Kubernetes %s, %s, node image %s); kubeconfig: %s", c.Name, verb, progress.Elapsed(start), c.Kubernetes, plural(c.Nodes, "node"), c.NodeImage, c.Kubeconfig)
 	return c, nil
 }
 
