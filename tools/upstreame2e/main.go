@@ -93,8 +93,10 @@ func run(ctx context.Context, kubernetes, kubeconfig, out string, procs int, dry
 	}
 	args := []string{"run", "github.com/onsi/ginkgo/v2/ginkgo", "--no-color", "--procs", fmt.Sprint(procs),
 		"--focus", focus, "--label-filter", labelFilter, "--timeout", "60m",
-		"--junit-report", filepath.Join(out, "junit.xml"), "--output-dir", out}
+		"--junit-report", "junit.xml", "--output-dir", out}
 	if dryRun {
+		// ginkgo lists specs in one process only.
+		args[4] = "1"
 		args = append(args, "--dry-run", "-v")
 	}
 	args = append(args, bin, "--", "--kubeconfig", kubeconfig, "--provider", "skeleton", "--disable-log-dump",
@@ -118,7 +120,8 @@ func run(ctx context.Context, kubernetes, kubeconfig, out string, procs int, dry
 // buildSuite compiles e2e.test of rel, unless cached.
 func buildSuite(ctx context.Context, rep *progress.Reporter, rel versions.Release) (string, error) {
 	dir := filepath.Join(cache.Dir(), "upstream-e2e")
-	bin := filepath.Join(dir, "e2e.test-"+rel.Kubernetes)
+	// ginkgo runs a compiled suite only under a name ending in .test.
+	bin := filepath.Join(dir, rel.Kubernetes, "e2e.test")
 	if _, err := os.Stat(bin); err == nil {
 		rep.Printf("==> e2e.test of Kubernetes %s: cached", rel.Kubernetes)
 		return bin, nil
@@ -126,6 +129,9 @@ func buildSuite(ctx context.Context, rep *progress.Reporter, rel versions.Releas
 	err := rep.Run("e2e.test of Kubernetes "+rel.Kubernetes+" (go test -c k8s.io/kubernetes/test/e2e from the module proxy)", func(log io.Writer) error {
 		replaces, err := gobuild.LocalReplaces(ctx, "k8s.io/kubernetes", rel.Kubernetes, rel.Staging)
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 			return err
 		}
 		tmp := bin + ".partial"
@@ -187,6 +193,9 @@ func summarize(path, release string, took time.Duration) (string, error) {
 	var failures []string
 	for _, s := range suites.Suites {
 		for _, c := range s.Cases {
+			if !strings.HasPrefix(c.Name, "[It] ") {
+				continue // the suite's setup and report nodes
+			}
 			switch {
 			case c.Failure != nil || c.Error != nil:
 				failed++
