@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -73,10 +74,11 @@ func main() {
 	releases := flag.String("releases", strings.Join(all, ","), "releases to run, oldest first")
 	joblab := flag.String("joblab", "bin/joblab", "the joblab binary")
 	out := flag.String("out", filepath.Join(artifacts(), "matrix"), "output folder")
+	reportsOnly := flag.Bool("reports-only", false, "run nothing: build the table from the reports already in the output folder")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m, err := run(ctx, strings.Split(*releases, ","), *joblab, *out, flag.Args())
+	m, err := run(ctx, strings.Split(*releases, ","), *joblab, *out, flag.Args(), *reportsOnly)
 	if m != nil {
 		if werr := write(m, *out); werr != nil && err == nil {
 			err = werr
@@ -96,7 +98,7 @@ func artifacts() string {
 	return "_artifacts"
 }
 
-func run(ctx context.Context, releases []string, joblab, out string, labs []string) (*Matrix, error) {
+func run(ctx context.Context, releases []string, joblab, out string, labs []string, reportsOnly bool) (*Matrix, error) {
 	m := &Matrix{Cells: map[string]map[string]Cell{}, RunErrors: map[string]string{}, Started: time.Now()}
 	runs := map[string]*report.Run{}
 	for _, name := range releases {
@@ -107,13 +109,15 @@ func run(ctx context.Context, releases []string, joblab, out string, labs []stri
 		m.Releases = append(m.Releases, rel.Kubernetes)
 		dir := filepath.Join(out, rel.Kubernetes)
 		args := append([]string{"run", "--kubernetes", rel.Kubernetes, "--unverified", "--out", dir}, labs...)
-		fmt.Printf("==> Kubernetes %s: %s %s\n", rel.Kubernetes, joblab, strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, joblab, args...)
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		err = cmd.Run()
-		var exit *exec.ExitError
-		if err != nil && !errors.As(err, &exit) {
-			return m, err
+		if !reportsOnly {
+			fmt.Printf("==> Kubernetes %s: %s %s\n", rel.Kubernetes, joblab, strings.Join(args, " "))
+			cmd := exec.CommandContext(ctx, joblab, args...)
+			cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+			err = cmd.Run()
+			var exit *exec.ExitError
+			if err != nil && !errors.As(err, &exit) {
+				return m, err
+			}
 		}
 		// Exit 1 (a lab differs) and 7 (not verified) still wrote a report.
 		r, rerr := report.FromGinkgoJSON(filepath.Join(dir, "report.json"))
@@ -173,7 +177,8 @@ func fill(m *Matrix, runs map[string]*report.Run) {
 
 // changed tells whether a fact's verdict, or its documented value, is not
 // the same on every release that ran its lab. A timing that merely differs
-// within its bound is not a change.
+// within its bound is not a change, nor are the names and times a run
+// generates (perRun).
 func changed(c *Change, releases []string, runs map[string]*report.Run) bool {
 	var first *string
 	for _, rel := range releases {
@@ -183,7 +188,7 @@ func changed(c *Change, releases []string, runs map[string]*report.Run) bool {
 		doc, seen := c.Documented[rel]
 		key := "absent"
 		if seen {
-			key = fmt.Sprintf("%v|%s", c.OK[rel], doc)
+			key = fmt.Sprintf("%v|%s", c.OK[rel], perRun(doc))
 		}
 		if first == nil {
 			first = &key
@@ -280,3 +285,16 @@ td.passed{background:#e6f4ea}td.failed{background:#fce8e6}td.not-verified{backgr
 {{end}}</tbody></table>{{end}}
 </body></html>
 `))
+
+// Generated names' suffixes (pod-xxxxx, namespace-xxxxx) and numbers (a
+// CronJob's Job named for its minute, a time of day) differ from run to
+// run: they are not what a release changed.
+var (
+	generatedSuffix = regexp.MustCompile(`-[a-z0-9]{5}\b`)
+	number          = regexp.MustCompile(`[0-9]+`)
+)
+
+// perRun is a documented value with what each run generates masked.
+func perRun(s string) string {
+	return number.ReplaceAllString(generatedSuffix.ReplaceAllString(s, "-·"), "#")
+}

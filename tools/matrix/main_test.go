@@ -36,6 +36,14 @@ func TestFillShowsOnlyFactsThatChanged(t *testing.T) {
 	if !strings.Contains(md, "DIFFERS: documented BackoffLimitExceeded, observed PodFailurePolicy") || strings.Contains(md, "97s") && strings.Contains(md, "Job started") {
 		t.Errorf("markdown:\n%s", md)
 	}
+	// Names and times a run generates are not changes.
+	runs["v1.34.2"].Labs[0].Facts = append(runs["v1.34.2"].Labs[0].Facts, lesson.Row{Fact: "SuccessfulDelete", Documented: "Deleted job hello-29938895 of pod p-mw4gg", Observed: "x", OK: true})
+	runs["v1.37.2"].Labs[0].Facts = append(runs["v1.37.2"].Labs[0].Facts, lesson.Row{Fact: "SuccessfulDelete", Documented: "Deleted job hello-29938902 of pod p-686vz", Observed: "x", OK: true})
+	m = &Matrix{Releases: []string{"v1.34.2", "v1.37.2"}, Cells: map[string]map[string]Cell{}}
+	fill(m, runs)
+	if len(m.Changes) != 1 {
+		t.Errorf("generated names made changes: %+v", m.Changes)
+	}
 	// A release where the lab did not run at all is not a change by itself.
 	delete(runs, "v1.37.2")
 	m = &Matrix{Releases: []string{"v1.34.2", "v1.37.2"}, Cells: map[string]map[string]Cell{}}
