@@ -22,9 +22,9 @@ var wordsJa = map[string]string{
 	"students":       "人",
 	"pods over time": "ポッドの時間経過", "created": "作成", "ran": "実行", "deleted": "削除",
 	"waiting": "待機", "running": "実行中", "Succeeded": "正常終了", "Failed": "異常終了",
-	"timeline": "タイムライン",
+	"timeline":                         "タイムライン",
 	"The lesson's way and today's way": "テキストのやり方と今のやり方",
-	"the lesson's way": "テキストのやり方", "today's way": "今のやり方",
+	"the lesson's way":                 "テキストのやり方", "today's way": "今のやり方",
 	"took (lesson)": "所要時間(テキスト)", "took (today's)": "所要時間(今)",
 }
 

@@ -40,9 +40,18 @@ type Release struct {
 
 // Minor is the release's minor version: 37 for v1.37.2.
 func (r Release) Minor() int {
-	var major, minor int
-	_, _ = fmt.Sscanf(r.Kubernetes, "v%d.%d", &major, &minor)
+	minor, _ := MinorOf(r.Kubernetes)
 	return minor
+}
+
+// MinorOf is the minor release of a Kubernetes version "v1.N.P" (an API
+// server's GitVersion too): N.
+func MinorOf(version string) (int, error) {
+	var major, minor int
+	if _, err := fmt.Sscanf(version, "v%d.%d", &major, &minor); err != nil || major != 1 {
+		return 0, fmt.Errorf("the Kubernetes version %q is not v1.N.P", version)
+	}
+	return minor, nil
 }
 
 // Releases are the Kubernetes releases joblab knows, oldest first. 1.34 is

@@ -65,3 +65,16 @@ func TestReleasesAreConsistent(t *testing.T) {
 		}
 	}
 }
+
+func TestMinorOfAServerVersion(t *testing.T) {
+	for v, want := range map[string]int{"v1.37.2": 37, "v1.34.0-gke.1": 34, "v1.36.3+k3s1": 36} {
+		if got, err := MinorOf(v); err != nil || got != want {
+			t.Errorf("MinorOf(%q) = %d, %v; want %d", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "1.37.2", "v2.0.0", "latest"} {
+		if got, err := MinorOf(v); err == nil {
+			t.Errorf("MinorOf(%q) = %d; want an error", v, got)
+		}
+	}
+}

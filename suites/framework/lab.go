@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/lesson"
 )
 
@@ -53,12 +54,9 @@ func (e *Env) Kubernetes() (string, int, error) {
 			return
 		}
 		e.version = info.GitVersion
-		// Minor may carry a "+" (some distributions); GitVersion is
+		// info.Minor may carry a "+" (some distributions); GitVersion is
 		// v1.<minor>.<patch>.
-		var major int
-		if _, err := fmt.Sscanf(info.GitVersion, "v%d.%d", &major, &e.minor); err != nil {
-			e.versionErr = fmt.Errorf("the API server's version %q is not v1.N.P", info.GitVersion)
-		}
+		e.minor, e.versionErr = versions.MinorOf(info.GitVersion)
 	})
 	return e.version, e.minor, e.versionErr
 }

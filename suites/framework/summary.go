@@ -118,11 +118,11 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 		var st RunState
 		if json.Unmarshal(data, &st) == nil {
 			bench.Kubernetes = st.Kubernetes
-		}
-		if json.Unmarshal(data, &st) == nil && st.RequestsServed >= 0 {
-			if env, err := NewEnv(st.Kubeconfig); err == nil {
-				if now, err := APIRequestsServed(ctx, env.Client); err == nil {
-					bench.APIRequestsServed = now - st.RequestsServed
+			if st.RequestsServed >= 0 {
+				if env, err := NewEnv(st.Kubeconfig); err == nil {
+					if now, err := APIRequestsServed(ctx, env.Client); err == nil {
+						bench.APIRequestsServed = now - st.RequestsServed
+					}
 				}
 			}
 		}

@@ -91,12 +91,13 @@ func run(ctx context.Context, kubernetes, kubeconfig, out string, procs int, dry
 			return err
 		}
 	}
+	if dryRun {
+		procs = 1 // ginkgo lists specs in one process only
+	}
 	args := []string{"run", "github.com/onsi/ginkgo/v2/ginkgo", "--no-color", "--procs", fmt.Sprint(procs),
 		"--focus", focus, "--label-filter", labelFilter, "--timeout", "60m",
 		"--junit-report", "junit.xml", "--output-dir", out}
 	if dryRun {
-		// ginkgo lists specs in one process only.
-		args[4] = "1"
 		args = append(args, "--dry-run", "-v")
 	}
 	args = append(args, bin, "--", "--kubeconfig", kubeconfig, "--provider", "skeleton", "--disable-log-dump",
