@@ -24,6 +24,8 @@ SIZES     ?= 1,5,10
 # Colour only on a terminal, never with NO_COLOR or in CI (checked when a
 # recipe runs, where the terminal is known).
 NO_COLOR_FLAG = $$( [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$${CI:-}" ] || echo --no-color )
+# LABS_DIR holds lab folders (joblab/v1) that make lab can run beside the lesson's.
+LABS_DIR ?= examples/labs
 GINKGO_FLAGS ?= -v $(NO_COLOR_FLAG) --keep-going --tags e2e --procs=$(PROCS) --output-dir=$(ARTIFACTS) --junit-report=junit.xml --json-report=report.json --timeout=80m
 
 .PHONY: help
@@ -43,11 +45,11 @@ e2e: $(CLUSTER_STEP) ## Run the whole lesson suite on a kind cluster it creates 
 	@echo "reports: $(ARTIFACTS)/summary.md, $(ARTIFACTS)/junit.xml, $(ARTIFACTS)/benchmark.json"
 
 .PHONY: lab
-lab: build ## Run one lab: make lab LAB=<name> (the names: bin/joblab list; LAB=modern for the modern track).
-	@labs="$$($(JOBLAB) list -o name | tr '\n' ' ')modern "; if [[ -z "$(LAB)" || " $$labs" != *" $(LAB) "* ]]; then \
+lab: build ## Run one lab: make lab LAB=<name> (the names: bin/joblab list --labs $(LABS_DIR); LAB=modern for the modern track; LABS_DIR=<folder> for lab folders, examples/labs by default).
+	@labs="$$($(JOBLAB) list -o name --labs $(LABS_DIR) | tr '\n' ' ')modern "; if [[ -z "$(LAB)" || " $$labs" != *" $(LAB) "* ]]; then \
 		echo "unknown lab '$(LAB)'. The labs are: $$labs"; echo "usage: make lab LAB=normal"; exit 2; fi
 	$(if $(CLUSTER_STEP),@$(MAKE) --no-print-directory cluster)
-	$(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
+	JOBLAB_LABS=$(abspath $(LABS_DIR)) $(GINKGO) $(GINKGO_FLAGS) --label-filter='$(LAB)' ./suites/lessons
 
 .PHONY: mutants
 mutants: ## Run the mutation catalogue on a warm cluster: the tree's mutants and equivalent answers, then the cluster mutants (make mutants LAB=prime for one lab; MUTANTS="id ..." for some tree mutants).

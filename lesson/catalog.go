@@ -1,6 +1,9 @@
 package lesson
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // LabInfo describes a lab for people choosing what to run.
 type LabInfo struct {
@@ -25,7 +28,34 @@ type LabInfo struct {
 	// and KEP-3998 success policy 1.33, KEP-3939 pod replacement policy
 	// 1.34).
 	Track string
+	// Folder is the lab folder (joblab/v1) a lab was read from; empty for
+	// the labs written in Go.
+	Folder string
 }
+
+// AddLab adds a lab folder's lab to the catalogue; a name the catalogue
+// already holds is refused, naming the lab that has it.
+func AddLab(l LabInfo) error {
+	if l.Name == ModernTrack {
+		return fmt.Errorf("lab %s (%s): %q names the modern track: give the lab another name", l.Name, l.Folder, ModernTrack)
+	}
+	if have, ok := FindLab(l.Name); ok {
+		if have.Folder == l.Folder && l.Folder != "" {
+			return nil // the same folder, read again
+		}
+		where := "one of the lesson's labs"
+		if have.Folder != "" {
+			where = "the lab of " + have.Folder
+		}
+		return fmt.Errorf("lab %s (%s): %s has that name already: give the lab another name in its lab.yaml", l.Name, l.Folder, where)
+	}
+	Labs = append(Labs, l)
+	return nil
+}
+
+// FolderLabel is the label of the labs read from lab folders (joblab/v1),
+// beside their own name.
+const FolderLabel = "lab-folder"
 
 // ModernTrack is the label and the name of the modern track: its labs
 // carry it next to their own, and "joblab run modern" runs them all.
@@ -34,23 +64,23 @@ const ModernTrack = "modern"
 // Labs are the lesson's labs, in the lesson's order, then the modern
 // track's.
 var Labs = []LabInfo{
-	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, ""},
-	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}, false, ""},
-	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}, false, ""},
-	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, ""},
-	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, ""},
-	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, ""},
-	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, ""},
-	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, ""},
+	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", ""},
+	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}, false, "", ""},
+	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}, false, "", ""},
+	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, "", ""},
+	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", ""},
+	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, "", ""},
+	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, "", ""},
+	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", ""},
 
 	// The modern track.
-	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack},
-	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack},
-	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack},
-	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack},
-	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack},
-	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack},
-	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack},
+	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, ""},
+	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack, ""},
+	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack, ""},
+	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack, ""},
+	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, ""},
+	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, ""},
+	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack, ""},
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

@@ -18,6 +18,20 @@ type Row struct {
 	NotObserved string `json:",omitempty"`
 	// Hint, on a differing fact, says where to look (HintFor).
 	Hint *Hint `json:",omitempty"`
+	// ID is the fact's stable id, for the facts of a lab folder
+	// ("ten-by-five/completions"); FactJa is its name in Japanese, which
+	// the folder gives.
+	ID     string `json:",omitempty"`
+	FactJa string `json:",omitempty"`
+}
+
+// FactIn is the row's fact name in a language: the Japanese its lab
+// folder gives, else FactIn's.
+func (row Row) FactIn(lang string) string {
+	if lang == "ja" && row.FactJa != "" {
+		return row.FactJa
+	}
+	return FactIn(lang, row.Fact)
 }
 
 // Report is a lab's documented-versus-observed table.
@@ -67,6 +81,31 @@ func (r *Report) Add(fact, documented, observed string, ok bool) {
 		row.Hint = HintFor(r.Lab, fact, r.Namespace)
 	}
 	r.Rows = append(r.Rows, row)
+}
+
+// FactRef names a lab folder's fact: its stable id, its Japanese name
+// and its own hint (nil: HintFor's).
+type FactRef struct {
+	ID, Name, Ja string
+	Hint         *Hint
+}
+
+// AddFact records a lab folder's fact, like Add, with its id, its
+// Japanese name and, when it differs, its own hint.
+func (r *Report) AddFact(f FactRef, documented, observed string, ok bool) {
+	r.Add(f.Name, documented, observed, ok)
+	row := &r.Rows[len(r.Rows)-1]
+	row.ID, row.FactJa = f.ID, f.Ja
+	if !ok && f.Hint != nil {
+		row.Hint = f.Hint
+	}
+}
+
+// NotObservableFact is NotObservable of a lab folder's fact.
+func (r *Report) NotObservableFact(f FactRef, documented, why string) {
+	r.NotObservable(f.Name, documented, why)
+	row := &r.Rows[len(r.Rows)-1]
+	row.ID, row.FactJa = f.ID, f.Ja
 }
 
 // NotObservable records a fact that could not be observed here, and why.

@@ -93,7 +93,7 @@ func newRunCommand() *cobra.Command {
 		Example:           "  joblab run prime\n  joblab run --manifests ./my-yaml normal cron\n  joblab run -o json two-containers\n  joblab run modern                  # the modern track: today's Job features (GA by 1.34)",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			labs, err := selectLabs(args)
+			labs, err := lf.chooseLabs(args)
 			if err != nil {
 				return err
 			}
@@ -145,7 +145,7 @@ A class file is YAML, a student's name to where their labs run:
 		Example:           "  joblab verify --context classroom -n student1\n  joblab verify -n s1,s2,s3 --parallel 14\n  joblab verify --class class.yaml --out class-report\n  KUBECONFIG=a:b joblab verify prime",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			labs, err := selectLabs(args)
+			labs, err := lf.chooseLabs(args)
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 	"sigs.k8s.io/yaml"
 
+	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
@@ -31,6 +32,10 @@ type labFlags struct {
 	out, manifests, imageRepo, output, lang string
 	keep                                    bool
 	parallel                                int
+	// labsDir is a lab folder, or a folder of them (joblab/v1), whose labs
+	// run beside the lesson's; folderLabs are their names, once loaded.
+	labsDir    string
+	folderLabs []string
 }
 
 func (f *labFlags) register(cmd *cobra.Command) {
@@ -42,6 +47,43 @@ func (f *labFlags) register(cmd *cobra.Command) {
 	fs.IntVar(&f.parallel, "parallel", 0, "lab processes at once, over every student (default: all at once); labs that share an object name in a namespace, or a NodePort, always take turns")
 	fs.StringVarP(&f.output, "output", "o", "", "output format of the result: json or yaml (default: a table)")
 	fs.StringVar(&f.lang, "lang", "en", "language of the reports: en, or ja (the lesson's: its facts in the notes' terms)")
+	fs.StringVar(&f.labsDir, "labs", "", "also run the labs of this lab folder, or folder of lab folders (lab.yaml, joblab/v1; 'joblab lab new' writes one); with no LAB named, only these run")
+}
+
+// loadFolders reads the lab folders of --labs into the catalogue, before
+// the labs named are checked.
+func (f *labFlags) loadFolders() error {
+	if f.labsDir == "" {
+		return nil
+	}
+	names, err := loadLabFolders(f.labsDir)
+	if err != nil {
+		return err
+	}
+	f.folderLabs = names
+	return nil
+}
+
+// loadLabFolders reads lab folders into the catalogue; an error names the
+// file, the line and the fix.
+func loadLabFolders(dir string) ([]string, error) {
+	names, err := labdef.Register(dir)
+	if err != nil {
+		return nil, usageError("--labs %s:\n%v", dir, err)
+	}
+	return names, nil
+}
+
+// chooseLabs is selectLabs, where no name given means the lab folders'
+// labs when --labs gave some.
+func (f *labFlags) chooseLabs(args []string) ([]string, error) {
+	if err := f.loadFolders(); err != nil {
+		return nil, err
+	}
+	if len(args) == 0 && len(f.folderLabs) > 0 {
+		return f.folderLabs, nil
+	}
+	return selectLabs(args)
 }
 
 // validate checks the flags before anything is built or started.
@@ -114,7 +156,7 @@ func completeLabs(_ *cobra.Command, _ []string, _ string) ([]string, cobra.Shell
 }
 
 func newListCommand() *cobra.Command {
-	var output string
+	var output, labsDir string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the labs, what each shows and how long it takes",
@@ -122,6 +164,11 @@ func newListCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validOutput(output, "json", "yaml", "name"); err != nil {
 				return err
+			}
+			if labsDir != "" {
+				if _, err := loadLabFolders(labsDir); err != nil {
+					return err
+				}
 			}
 			w := cmd.OutOrStdout()
 			type labOut struct {
@@ -156,6 +203,7 @@ func newListCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json, yaml or name (default: a table)")
+	cmd.Flags().StringVar(&labsDir, "labs", "", "also list the labs of this lab folder, or folder of lab folders")
 	return cmd
 }
 
@@ -243,6 +291,7 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 			base.ManifestsDir = absOrEmpty(r.manifests)
 		}
 		base.ImageRepo = flags.imageRepo
+		base.LabsDir = absOrEmpty(flags.labsDir)
 		if flags.keep {
 			base.Keep = settings.KeepAlways
 		}

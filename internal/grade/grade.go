@@ -49,6 +49,9 @@ type Input struct {
 	Name string
 	// Data is the manifest to grade.
 	Data []byte
+	// Reference, when set, is what Data is graded against instead of the
+	// lesson's manifest of Name: a teacher's lab folder's file.
+	Reference []byte
 }
 
 // Result is a manifest's comparison with the lesson.
@@ -67,9 +70,12 @@ type Result struct {
 // error is returned only when a manifest cannot be read at all; what the API
 // server refuses of the student's document is a difference.
 func Compare(ctx context.Context, in Input) (Result, error) {
-	want, err := lesson.LessonManifest(in.Name)
-	if err != nil {
-		return Result{}, err
+	want := in.Reference
+	if want == nil {
+		var err error
+		if want, err = lesson.LessonManifest(in.Name); err != nil {
+			return Result{}, err
+		}
 	}
 	lessonDocs, err := lesson.Documents(want)
 	if err != nil {

@@ -107,7 +107,7 @@ func (s Student) CellIn(lab, lang string) Cell {
 					says, observed = "テキストの記述", "観測結果"
 				}
 				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang),
-					Why: fmt.Sprintf("%s: %s %s, %s %s", lesson.FactIn(lang, f.Fact), says, lesson.ValueIn(lang, f.Documented), observed, OneLine(lesson.ValueIn(lang, f.Observed)))}
+					Why: fmt.Sprintf("%s: %s %s, %s %s", f.FactIn(lang), says, lesson.ValueIn(lang, f.Documented), observed, OneLine(lesson.ValueIn(lang, f.Observed)))}
 			}
 		}
 		if notRun == "" {

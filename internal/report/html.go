@@ -56,7 +56,7 @@ code { font-size: .85rem; }
 {{if .Facts}}<table>
 <thead><tr><th></th><th>{{t "fact"}}</th><th>{{t "the lesson says"}}</th><th>{{t "observed"}}</th></tr></thead>
 <tbody>{{range .Facts}}
-<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{t .Mark}}</td><td>{{fact .Fact}}</td><td class="value">{{value .Documented}}</td><td><span class="value">{{value .Observed}}</span>{{with hint .Hint}}<div class="hint">{{t "where to look"}}: {{.}}</div>{{end}}</td></tr>{{end}}
+<tr><td class="{{if .NotObserved}}na{{else if .OK}}passed{{else}}differs{{end}}">{{t .Mark}}</td><td>{{fact .}}</td><td class="value">{{value .Documented}}</td><td><span class="value">{{value .Observed}}</span>{{with hint .Hint}}<div class="hint">{{t "where to look"}}: {{.}}</div>{{end}}</td></tr>{{end}}
 </tbody>
 </table>{{end}}
 {{with timeline .Pods}}<h3>{{t "timeline"}}</h3>

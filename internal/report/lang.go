@@ -52,7 +52,7 @@ func ValidLang(lang string) bool {
 func langFuncs(lang string) map[string]any {
 	return map[string]any{
 		"t":        func(w string) string { return word(lang, w) },
-		"fact":     func(f string) string { return lesson.FactIn(lang, f) },
+		"fact":     func(row lesson.Row) string { return row.FactIn(lang) },
 		"value":    func(v string) string { return lesson.ValueIn(lang, v) },
 		"hint":     func(h *lesson.Hint) string { return h.In(lang) },
 		"lang":     func() string { return lang },

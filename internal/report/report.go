@@ -221,11 +221,12 @@ func OneLine(s string) string {
 }
 
 // LabName is the lab a spec belongs to: its labels, without Ginkgo's
-// decorator labels (Serial) and the modern track's label.
+// decorator labels (Serial), the modern track's label and the lab
+// folders' one.
 func LabName(labels []string) string {
 	var out []string
 	for _, l := range labels {
-		if l != "Serial" && l != "Ordered" && l != lesson.ModernTrack {
+		if l != "Serial" && l != "Ordered" && l != lesson.ModernTrack && l != lesson.FolderLabel {
 			out = append(out, l)
 		}
 	}
@@ -338,7 +339,7 @@ func (r Run) Markdown() string {
 		if len(lab.Facts) > 0 {
 			fmt.Fprintf(&b, "| | %s | %s | %s | %s |\n| --- | --- | --- | --- | --- |\n", word(l, "fact"), word(l, "the lesson says"), word(l, "observed"), word(l, "where to look"))
 			for _, f := range lab.Facts {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", word(l, f.Mark()), mdEsc(lesson.FactIn(l, f.Fact)), mdEsc(lesson.ValueIn(l, f.Documented)), mdEsc(lesson.ValueIn(l, f.Observed)), mdEsc(f.Hint.In(l)))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", word(l, f.Mark()), mdEsc(f.FactIn(l)), mdEsc(lesson.ValueIn(l, f.Documented)), mdEsc(lesson.ValueIn(l, f.Observed)), mdEsc(f.Hint.In(l)))
 			}
 		}
 		if lab.Reason != "" {

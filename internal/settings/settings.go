@@ -25,6 +25,9 @@ const (
 	ImageRepoEnv = "JOBLAB_IMAGE_REPO"
 	// ManifestsEnv: apply the manifests of this folder (a student's YAML).
 	ManifestsEnv = "JOBLAB_MANIFESTS"
+	// LabsEnv: a lab folder, or a folder of lab folders (joblab/v1), whose
+	// labs run beside the lesson's.
+	LabsEnv = "JOBLAB_LABS"
 	// KeepEnv: keep what a spec created: on-failure or always.
 	KeepEnv = "JOBLAB_KEEP_NAMESPACE"
 	// ProgressEnv: append each lab step to this file.
@@ -80,6 +83,9 @@ type Settings struct {
 	ImageRepo string `json:"imageRepo,omitempty"`
 	// ManifestsDir replaces the embedded lesson manifests.
 	ManifestsDir string `json:"manifestsDir,omitempty"`
+	// LabsDir is a lab folder, or a folder of them, whose labs register
+	// beside the lesson's (a teacher's exercises).
+	LabsDir string `json:"labsDir,omitempty"`
 	// Keep is the keep policy: KeepNothing, KeepOnFailure or KeepAlways.
 	Keep string `json:"keep,omitempty"`
 	// ProgressFile receives one line per lab step.
@@ -149,6 +155,7 @@ func FromEnv() Settings {
 		Namespace:    os.Getenv(NamespaceEnv),
 		ImageRepo:    os.Getenv(ImageRepoEnv),
 		ManifestsDir: os.Getenv(ManifestsEnv),
+		LabsDir:      os.Getenv(LabsEnv),
 		Keep:         os.Getenv(KeepEnv),
 		ProgressFile: os.Getenv(ProgressEnv),
 		ArtifactsDir: os.Getenv(ArtifactsEnv),

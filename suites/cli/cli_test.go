@@ -185,3 +185,77 @@ var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 		Expect(string(out)).To(ContainSubstring("primes printed"))
 	})
 })
+
+var _ = Describe("joblab verify --labs", Label("cli", "lab-folder"), Serial, func() {
+	It("grades a teacher's lab folder both ways: an equivalent answer passes, a wrong one differs by the facts it changes", func(ctx context.Context) {
+		By("writing two students' answers to the example exercise (10 completions, 5 at a time)")
+		dir := GinkgoT().TempDir()
+		reference, err := os.ReadFile(filepath.Join(root, "examples/labs/ten-by-five/job.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		// alice writes it as kubectl create job --dry-run=client -o yaml
+		// does, with defaults written out; bob runs two pods at a time.
+		alice := `apiVersion: batch/v1
+kind: Job
+metadata:
+  creationTimestamp: null
+  name: ten-by-five
+spec:
+  backoffLimit: 6
+  completionMode: NonIndexed
+  parallelism: 5
+  completions: 10
+  template:
+    metadata:
+      creationTimestamp: null
+    spec:
+      restartPolicy: Never
+      containers:
+      - command: ["sh", "-c", "sleep 5; echo done"]
+        image: busybox:latest
+        imagePullPolicy: Always
+        name: busybox
+        resources: {}
+status: {}
+`
+		bob := strings.Replace(string(reference), "parallelism: 5", "parallelism: 2", 1)
+		Expect(bob).NotTo(Equal(string(reference)))
+		class := "alice: {namespace: NS-alice, manifests: ./alice}\nbob: {namespace: NS-bob, manifests: ./bob}\n"
+		for name, job := range map[string]string{"alice": alice, "bob": bob} {
+			Expect(os.MkdirAll(filepath.Join(dir, name), 0o755)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, name, "job.yaml"), []byte(job), 0o644)).To(Succeed())
+			ns, err := framework.CreateNamespace(ctx, admin.Client, "folder-"+name)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
+			class = strings.Replace(class, "NS-"+name, ns.Name, 1)
+		}
+		Expect(os.WriteFile(filepath.Join(dir, "class.yaml"), []byte(class), 0o644)).To(Succeed())
+
+		By("joblab lab check, then joblab verify --labs examples/labs --class class.yaml")
+		check := exec.CommandContext(ctx, bin, "lab", "check", "examples/labs")
+		check.Dir = root
+		out, err := check.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(ContainSubstring("ten-by-five: 2 steps, 9 facts"))
+		report := filepath.Join(artifacts, "cli-lab-folder")
+		verify := exec.CommandContext(ctx, bin, "verify", "--kubeconfig", admin.Kubeconfig, "--labs", "examples/labs", "--class", filepath.Join(dir, "class.yaml"), "--out", report)
+		verify.Dir = root
+		out, err = verify.CombinedOutput()
+		GinkgoWriter.Printf("%s\n", out)
+		var exit *exec.ExitError
+		Expect(errors.As(err, &exit)).To(BeTrue(), "bob's answer differs: want a failed verify, got %v", err)
+		Expect(exit.ExitCode()).To(Equal(1))
+
+		By("reading each student's report")
+		aliceReport, err := os.ReadFile(filepath.Join(report, "alice", "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(aliceReport)).To(ContainSubstring("| ten-by-five | passed |"))
+		Expect(string(aliceReport)).To(ContainSubstring("| ok | job.yaml: the manifest |"))
+		bobReport, err := os.ReadFile(filepath.Join(report, "bob", "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(bobReport)).To(ContainSubstring("| ten-by-five | failed |"))
+		Expect(string(bobReport)).To(ContainSubstring("| DIFFERS | job.yaml: Job ten-by-five spec.parallelism | 5 | 2 |"))
+		Expect(string(bobReport)).To(ContainSubstring("| DIFFERS | most pods active at once | 5 (exercise 1: 5 at a time) | 2 |"))
+		Expect(string(bobReport)).To(ContainSubstring("| DIFFERS | pods created in waves |"))
+		Expect(string(bobReport)).To(MatchRegexp(`\| ok \| kubectl get jobs: COMPLETIONS \| 10/10 .*\| 10/10 \|`))
+	})
+})

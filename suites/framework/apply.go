@@ -95,6 +95,12 @@ func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
 	if err != nil {
 		return err
 	}
+	return ApplyData(ctx, cfg, ns, lab, name, data)
+}
+
+// ApplyData is Apply of a manifest already read (name names it in
+// errors): a lab folder's file, or a student's in its place.
+func ApplyData(ctx context.Context, cfg *rest.Config, ns, lab, name string, data []byte) error {
 	if _, err := manifests.Decode(data); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

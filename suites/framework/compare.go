@@ -2,7 +2,11 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -29,6 +33,48 @@ func (l *Lab) Apply(ctx context.Context, name string) {
 	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
 }
 
+// ReadFolderFile returns a file a lab folder applies: the student's of
+// that name when the labs run on a student's folder (dir), else the
+// folder's own; origin says which. A student's folder that lacks it is an
+// error that names the file: the student writes a teacher's exercise.
+func ReadFolderFile(folder, dir, name string) (data []byte, origin string, err error) {
+	if dir == "" {
+		data, err = os.ReadFile(filepath.Join(folder, filepath.FromSlash(name)))
+		return data, FromFolder, err
+	}
+	data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, FromStudent, fmt.Errorf("the manifests folder %s has no %s, which lab folder %s applies: write it there, or run only the labs whose files the folder holds", dir, name, folder)
+	}
+	return data, FromStudent, err
+}
+
+// FromFolder is where a lab folder's own file comes from.
+const FromFolder = "the lab folder"
+
+// ApplyFile applies a lab folder's file: when the labs run on a student's
+// folder, the student's file of that name, which is first compared, as
+// Kubernetes stores both, with the folder's (reference); a differing field
+// is a row that fails the lab, and the lab still runs.
+func (l *Lab) ApplyFile(ctx context.Context, folder, name string) {
+	dir := settings.Current().ManifestsDir
+	data, origin, err := ReadFolderFile(folder, dir, name)
+	if dir != "" {
+		l.Report.Add(name+": written by", FromStudent, origin, err == nil)
+	}
+	if err != nil {
+		l.Require("kubectl apply -f "+name, "applied", err)
+		return
+	}
+	if dir != "" {
+		reference, err := os.ReadFile(filepath.Join(folder, filepath.FromSlash(name)))
+		Expect(err).NotTo(HaveOccurred())
+		l.compare(ctx, name, data, reference)
+	}
+	l.created(manifestKinds(data)...)
+	Expect(ApplyData(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name, data)).To(Succeed())
+}
+
 // NoteOrigin records, when the labs run on a student's folder, whether a
 // manifest was the student's or joblab's copy of the lesson (a file the
 // student was never asked to write).
@@ -51,8 +97,14 @@ func (l *Lab) NoteOrigin(name string) {
 // row with why; the project's deliberate departures from the notes are rows
 // that say so.
 func (l *Lab) CompareManifest(ctx context.Context, name string, data []byte) {
+	l.compare(ctx, name, data, nil)
+}
+
+// compare is CompareManifest against reference (a lab folder's file), or
+// the lesson's manifest of name when reference is nil.
+func (l *Lab) compare(ctx context.Context, name string, data, reference []byte) {
 	r := l.Report
-	res, err := grade.Compare(ctx, grade.Input{Config: l.Env.Config, Namespace: l.Namespace, Name: name, Data: data})
+	res, err := grade.Compare(ctx, grade.Input{Config: l.Env.Config, Namespace: l.Namespace, Name: name, Data: data, Reference: reference})
 	if err != nil {
 		r.Add("manifest "+name, "as the lesson writes it", err.Error(), false)
 		return
@@ -75,7 +127,7 @@ func (l *Lab) CompareManifest(ctx context.Context, name string, data []byte) {
 		r.Add(name+": the manifest", documented, "the same", true)
 	}
 	for _, dep := range lesson.Departures {
-		if dep.Manifest == name {
+		if dep.Manifest == name && reference == nil {
 			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, "here: "+lesson.ShowValue(lesson.ManifestValue(data, dep.Object, dep.Path))+" ("+dep.Why+")", true)
 		}
 	}

@@ -2,14 +2,41 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/joblab/joblab/internal/gobuild"
+	"github.com/joblab/joblab/internal/labdef"
+	"github.com/joblab/joblab/lesson"
 )
 
-// Labs are the labels of the lesson suite's labs (the LABS of the
-// Makefile); every mutant names the one whose run should kill it.
-var Labs = []string{"normal", "abnormal", "two-containers", "prime", "broker", "cron", "behaviours", "node-loss",
-	"indexed", "pod-failure-policy", "per-index", "success-policy", "replacement", "cron-policies", "lifecycle"}
+// ExampleLabs is the folder of example lab folders (joblab/v1), the
+// Makefile's LABS_DIR: make lab runs their labs like the lesson's.
+const ExampleLabs = "examples/labs"
+
+// Labs are the labs a mutant can name, the one whose run should kill it:
+// the lesson's catalogue (lesson.Labs) and the example lab folders'.
+var Labs = labNames()
+
+func labNames() []string {
+	var names []string
+	for _, l := range lesson.Labs {
+		names = append(names, l.Name)
+	}
+	root, err := gobuild.RepoRoot()
+	if err != nil {
+		return names
+	}
+	labs, err := labdef.Load(filepath.Join(root, ExampleLabs))
+	if err != nil {
+		return names
+	}
+	for _, l := range labs {
+		names = append(names, l.Name)
+	}
+	return names
+}
 
 // Edit is one exact replacement in a file of the repository.
 type Edit struct {
@@ -118,6 +145,7 @@ const (
 	pfpYAML       = "manifests/modern/pod-failure-policy.yaml"
 	perIndexYAML  = "manifests/modern/per-index.yaml"
 	successYAML   = "manifests/modern/success-policy.yaml"
+	tenByFiveYAML = ExampleLabs + "/ten-by-five/job.yaml"
 	replaceYAML   = "manifests/modern/replacement.yaml"
 	lifecycleYAML = "manifests/modern/lifecycle.yaml"
 	cronPolYAML   = "manifests/modern/cron-policies.yaml"
@@ -414,6 +442,23 @@ var Catalogue = []Mutant{
 		Why: "the notes' CronJob is accepted, so the error naming the removed batch/v1beta1 API and its fix is never shown",
 	},
 
+	// A teacher's exercise: the lab folder examples/labs/ten-by-five.
+	{
+		ID: "ten-by-five-parallelism-2", Lab: "ten-by-five", File: tenByFiveYAML,
+		From: "  parallelism: 5\n", To: "  parallelism: 2\n",
+		Why: "two pods at a time instead of five: at most 2 active, waves of 2",
+	},
+	{
+		ID: "ten-by-five-completions-8", Lab: "ten-by-five", File: tenByFiveYAML,
+		From: "  completions: 10\n", To: "  completions: 8\n",
+		Why: "8 completions instead of 10: COMPLETIONS 8/8, 8 pods, waves 5, 3",
+	},
+	{
+		ID: "ten-by-five-log", Lab: "ten-by-five", File: tenByFiveYAML,
+		From: "echo done", To: "echo Done",
+		Why: "each pod prints Done, not done",
+	},
+
 	// The modern track.
 	// indexed: modern/indexed.yaml and pn-generator's index
 	{
@@ -592,6 +637,12 @@ var Catalogue = []Mutant{
 		From: "  schedule: \"*/1 * * * *\"\n", To: "  schedule: '*/1 * * * *'\n  successfulJobsHistoryLimit: 3\n  failedJobsHistoryLimit: 1\n  concurrencyPolicy: Allow\n  suspend: false\n",
 		Why:        "the CronJob's defaults written out: 3 successful and 1 failed Jobs kept, concurrencyPolicy Allow, suspend false",
 		Equivalent: "those are the CronJob's defaults",
+	},
+	{
+		ID: "eq-ten-by-five-kubectl-written", Lab: "ten-by-five", File: tenByFiveYAML,
+		From: "  parallelism: 5\n", To: "  parallelism: 5\n  backoffLimit: 6\n  completionMode: NonIndexed\n  suspend: false\n",
+		Why:        "a teacher's exercise answered with the Job's defaults written out, as kubectl create job -o yaml does",
+		Equivalent: "those are the Job's defaults",
 	},
 	{
 		ID: "eq-indexed-defaults-written", Lab: "indexed", File: indexedYAML,

@@ -1,0 +1,1028 @@
+// Package labdef is the lab folder format, joblab/v1: one folder per lab,
+// holding the manifests the lab applies and one lab.yaml that says what
+// the lab is (name, section, summary, how long it takes), what it does
+// (steps: apply a file, wait for a Job's end, delete a running pod,
+// suspend, resume, patch) and what must then be true (facts, each one of
+// a fixed vocabulary implemented once in Go, with its documented value,
+// its source, its hint and its Japanese wording).
+//
+// The folder holds only what the lesson (or the teacher) says; the
+// vocabulary, not the folder, holds the logic. This package reads and
+// validates folders without a cluster (joblab lab check); the specs that
+// run them live with the other specs.
+package labdef
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/manifests"
+)
+
+// APIVersion is the version of the format this package reads.
+const APIVersion = "joblab/v1"
+
+// Kind is the kind of a lab.yaml.
+const Kind = "Lab"
+
+// FileName is the name of a lab folder's definition.
+const FileName = "lab.yaml"
+
+// Lab is one lab folder's lab.yaml.
+type Lab struct {
+	APIVersion string `yaml:"apiVersion"`
+	Kind       string `yaml:"kind"`
+	// Name is the lab's name: its label, its report name and what
+	// joblab run takes (lower-case letters, digits and dashes).
+	Name string `yaml:"name"`
+	// Section is where the lab is in the course ("exercise 1", "10.2").
+	Section string `yaml:"section"`
+	// Title heads the lab's spec and report section.
+	Title string `yaml:"title"`
+	// Summary is one line on what the lab shows (joblab list).
+	Summary string `yaml:"summary"`
+	// Expected is about how long the lab takes on a small cluster.
+	Expected time.Duration `yaml:"expected"`
+	// Steps are done in order.
+	Steps []Step `yaml:"steps"`
+	// Facts are checked in order once the steps are done.
+	Facts []Fact `yaml:"facts"`
+
+	// Dir is the folder the lab was read from (absolute).
+	Dir string `yaml:"-"`
+	// lines are the lines of the steps and facts, for errors.
+	stepLines, factLines []int
+}
+
+// Step is one thing a lab does: exactly one of its fields is set.
+type Step struct {
+	// Apply creates the objects of a file of the folder (kubectl apply
+	// -f), labelled as joblab's.
+	Apply string `yaml:"apply,omitempty"`
+	// Wait waits until a Job ends.
+	Wait *Wait `yaml:"wait,omitempty"`
+	// DeletePod deletes a running pod of a Job (kubectl delete pod).
+	DeletePod *JobRef `yaml:"deletePod,omitempty"`
+	// Suspend and Resume set a Job's spec.suspend.
+	Suspend *JobRef `yaml:"suspend,omitempty"`
+	Resume  *JobRef `yaml:"resume,omitempty"`
+	// Patch applies a merge patch to a Job or CronJob.
+	Patch *Patch `yaml:"patch,omitempty"`
+}
+
+// JobRef names a Job of the lab.
+type JobRef struct {
+	Job string `yaml:"job"`
+}
+
+// Wait waits until a Job ends For (Complete, Failed or
+// SuccessCriteriaMet), at most Within. It watches the Job and its pods from
+// the lab's start, so that its facts (pods created, at most active, waves,
+// back-off) see every pod.
+type Wait struct {
+	Job    string        `yaml:"job"`
+	For    string        `yaml:"for"`
+	Within time.Duration `yaml:"within"`
+}
+
+// Patch is a merge patch (kubectl patch --type merge) of an object.
+type Patch struct {
+	Kind  string `yaml:"kind"`
+	Name  string `yaml:"name"`
+	Merge string `yaml:"merge"`
+}
+
+// Wait ends a Job can be waited for.
+var waitEnds = []string{"Complete", "Failed", "SuccessCriteriaMet"}
+
+// Fact is one documented fact: its check (exactly one of the vocabulary's
+// fields), what the lesson documents, where that comes from, and how a
+// student is helped when it differs.
+type Fact struct {
+	// ID is stable across versions of the lab: reports, hints and the
+	// mutation catalogue name a fact by it.
+	ID string `yaml:"id"`
+	// Name is the report's row name; empty means the vocabulary's own
+	// (kubectl get jobs: COMPLETIONS, ...).
+	Name string `yaml:"name,omitempty"`
+	// Ja is the row name in Japanese (the notes' terms).
+	Ja string `yaml:"ja,omitempty"`
+	// Documented is the value the lesson documents: a string, number or
+	// list, as the check reads it.
+	Documented any `yaml:"documented"`
+	// Source says where the documented value comes from.
+	Source string `yaml:"source"`
+	// Hint helps a student whose value differs; empty means the
+	// vocabulary's own.
+	Hint *Hint `yaml:"hint,omitempty"`
+
+	// The vocabulary: exactly one is set.
+	Kubectl      *KubectlCheck `yaml:"kubectl,omitempty"`
+	Condition    *ConditionRef `yaml:"condition,omitempty"`
+	PodsStatuses *JobRef       `yaml:"podsStatuses,omitempty"`
+	PodsCreated  *JobRef       `yaml:"podsCreated,omitempty"`
+	PodPhases    *JobRef       `yaml:"podPhases,omitempty"`
+	ExitCode     *ContainerRef `yaml:"exitCode,omitempty"`
+	MaxActive    *JobRef       `yaml:"maxActive,omitempty"`
+	Waves        *JobRef       `yaml:"waves,omitempty"`
+	OneAtATime   *JobRef       `yaml:"oneAtATime,omitempty"`
+	Backoff      *BackoffCheck `yaml:"backoff,omitempty"`
+	Events       *JobRef       `yaml:"events,omitempty"`
+	Log          *LogCheck     `yaml:"log,omitempty"`
+	Field        *FieldRef     `yaml:"field,omitempty"`
+}
+
+// Hint is a hint in English and Japanese.
+type Hint struct {
+	En string `yaml:"en"`
+	Ja string `yaml:"ja"`
+}
+
+// KubectlCheck is a column of kubectl get, from the API server's table
+// printing: of a Job or CronJob by name, or of every pod of a Job.
+type KubectlCheck struct {
+	// Get is jobs, cronjobs or pods.
+	Get string `yaml:"get"`
+	// Name is the Job or CronJob (get jobs, cronjobs).
+	Name string `yaml:"name,omitempty"`
+	// Job is the Job whose pods are shown (get pods): the documented
+	// value is every pod's.
+	Job    string `yaml:"job,omitempty"`
+	Column string `yaml:"column"`
+}
+
+// ConditionRef is a Job's condition of a type: the documented value is
+// its reason, the condition True.
+type ConditionRef struct {
+	Job  string `yaml:"job"`
+	Type string `yaml:"type"`
+}
+
+// ContainerRef is a container of every pod of a Job: the documented value
+// is its exit code.
+type ContainerRef struct {
+	Job       string `yaml:"job"`
+	Container string `yaml:"container"`
+}
+
+// BackoffCheck checks that the waits from a pod's failure to the next pod
+// double from First (the documented value names it), each at most Lag
+// more than its share (after the first).
+type BackoffCheck struct {
+	Job   string        `yaml:"job"`
+	First time.Duration `yaml:"first"`
+	Lag   time.Duration `yaml:"lag,omitempty"`
+}
+
+// LogCheck is the log of every pod of a Job (of its first container, or
+// Container): equal to the documented text, or, with Primes, to the
+// primes of a range computed by the checker in numpy's layout (the
+// documented value is then how many there are).
+type LogCheck struct {
+	Job       string       `yaml:"job"`
+	Container string       `yaml:"container,omitempty"`
+	Primes    *PrimesRange `yaml:"primes,omitempty"`
+}
+
+// PrimesRange is the range [From, To) whose primes a log prints.
+type PrimesRange struct {
+	From int `yaml:"from"`
+	To   int `yaml:"to"`
+}
+
+// FieldRef is a field of an object as the API server stores it: Path is
+// dotted (spec.parallelism, spec.template.spec.restartPolicy).
+type FieldRef struct {
+	Kind string `yaml:"kind"`
+	Name string `yaml:"name"`
+	Path string `yaml:"path"`
+}
+
+// Check is the vocabulary word a fact uses ("kubectl", "condition", ...).
+func (f Fact) Check() string {
+	words := f.words()
+	if len(words) != 1 {
+		return ""
+	}
+	return words[0]
+}
+
+// words lists the vocabulary fields set on a fact.
+func (f Fact) words() []string {
+	var w []string
+	add := func(set bool, word string) {
+		if set {
+			w = append(w, word)
+		}
+	}
+	add(f.Kubectl != nil, "kubectl")
+	add(f.Condition != nil, "condition")
+	add(f.PodsStatuses != nil, "podsStatuses")
+	add(f.PodsCreated != nil, "podsCreated")
+	add(f.PodPhases != nil, "podPhases")
+	add(f.ExitCode != nil, "exitCode")
+	add(f.MaxActive != nil, "maxActive")
+	add(f.Waves != nil, "waves")
+	add(f.OneAtATime != nil, "oneAtATime")
+	add(f.Backoff != nil, "backoff")
+	add(f.Events != nil, "events")
+	add(f.Log != nil, "log")
+	add(f.Field != nil, "field")
+	return w
+}
+
+// Vocabulary is every check a fact can use, in the order the
+// documentation gives them.
+var Vocabulary = []string{"kubectl", "condition", "podsStatuses", "podsCreated", "podPhases", "exitCode", "maxActive", "waves", "oneAtATime", "backoff", "events", "log", "field"}
+
+// Job is the Job a fact is about ("" for a field of another object or a
+// CronJob's column).
+func (f Fact) Job() string {
+	switch {
+	case f.Kubectl != nil:
+		if f.Kubectl.Get == "jobs" {
+			return f.Kubectl.Name
+		}
+		return f.Kubectl.Job
+	case f.Condition != nil:
+		return f.Condition.Job
+	case f.PodsStatuses != nil:
+		return f.PodsStatuses.Job
+	case f.PodsCreated != nil:
+		return f.PodsCreated.Job
+	case f.PodPhases != nil:
+		return f.PodPhases.Job
+	case f.ExitCode != nil:
+		return f.ExitCode.Job
+	case f.MaxActive != nil:
+		return f.MaxActive.Job
+	case f.Waves != nil:
+		return f.Waves.Job
+	case f.OneAtATime != nil:
+		return f.OneAtATime.Job
+	case f.Backoff != nil:
+		return f.Backoff.Job
+	case f.Events != nil:
+		return f.Events.Job
+	case f.Log != nil:
+		return f.Log.Job
+	case f.Field != nil && f.Field.Kind == "Job":
+		return f.Field.Name
+	}
+	return ""
+}
+
+// needsWatch tells whether a fact reads what a wait step's watch saw
+// (the pods' timeline), not only the objects at the end.
+func (f Fact) needsWatch() bool {
+	return f.PodsCreated != nil || f.MaxActive != nil || f.Waves != nil || f.OneAtATime != nil || f.Backoff != nil
+}
+
+// DefaultName is the report's row name of a fact that names none.
+func (f Fact) DefaultName() string {
+	switch {
+	case f.Kubectl != nil:
+		k := f.Kubectl
+		if k.Get == "pods" {
+			return "kubectl get pod: " + strings.ToUpper(k.Column)
+		}
+		return "kubectl get " + k.Get + ": " + strings.ToUpper(k.Column)
+	case f.Condition != nil:
+		return "job condition " + f.Condition.Type + ", reason"
+	case f.PodsStatuses != nil:
+		return "describe: Pods Statuses"
+	case f.PodsCreated != nil:
+		return "pods created"
+	case f.PodPhases != nil:
+		return "pod phases"
+	case f.ExitCode != nil:
+		return "container " + f.ExitCode.Container + ": exit code"
+	case f.MaxActive != nil:
+		return "most pods active at once"
+	case f.Waves != nil:
+		return "pods created in waves"
+	case f.OneAtATime != nil:
+		return "pods run one after another"
+	case f.Backoff != nil:
+		return "waits from a pod's failure to the next pod grow (back-off)"
+	case f.Events != nil:
+		return "describe: events"
+	case f.Log != nil:
+		return "kubectl logs"
+	case f.Field != nil:
+		return fmt.Sprintf("%s %s: %s", f.Field.Kind, f.Field.Name, f.Field.Path)
+	}
+	return f.ID
+}
+
+// RowName is the fact's row name in the report.
+func (f Fact) RowName() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.DefaultName()
+}
+
+// DocumentedText is the documented value as the report shows it: a list
+// joined by ", ".
+func (f Fact) DocumentedText() string {
+	switch v := f.Documented.(type) {
+	case nil:
+		return ""
+	case []any:
+		parts := make([]string, len(v))
+		for i, x := range v {
+			parts[i] = fmt.Sprint(x)
+		}
+		return strings.Join(parts, ", ")
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// DocumentedInt is the documented value as a number.
+func (f Fact) DocumentedInt() (int, error) {
+	switch v := f.Documented.(type) {
+	case int:
+		return v, nil
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("documented: %v is not a whole number", f.Documented)
+}
+
+// EventStep is one step of a documented event sequence: Times events of
+// Reason, of Type (Normal unless written "Warning Reason").
+type EventStep struct {
+	Type   string
+	Reason string
+	Times  int
+}
+
+var eventStepRE = regexp.MustCompile(`^(?:(Normal|Warning) )?([A-Za-z]+)(?: x([0-9]+))?$`)
+
+// EventSteps reads an events fact's documented sequence: a list of
+// "Reason", "Reason xN" or "Warning Reason".
+func (f Fact) EventSteps() ([]EventStep, error) {
+	list, ok := f.Documented.([]any)
+	if !ok {
+		return nil, errors.New(`documented: give the events as a list, e.g. ["SuccessfulCreate x10", "Completed"]`)
+	}
+	var out []EventStep
+	for _, item := range list {
+		s := strings.TrimSpace(fmt.Sprint(item))
+		m := eventStepRE.FindStringSubmatch(s)
+		if m == nil {
+			return nil, fmt.Errorf(`documented: event %q: write "Reason", "Reason xN" or "Warning Reason"`, s)
+		}
+		st := EventStep{Type: "Normal", Reason: m[2], Times: 1}
+		if m[1] != "" {
+			st.Type = m[1]
+		}
+		if m[3] != "" {
+			st.Times, _ = strconv.Atoi(m[3])
+			if st.Times < 1 {
+				return nil, fmt.Errorf("documented: event %q: a count of at least 1", s)
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Manifests are the files the lab applies, in order.
+func (l *Lab) Manifests() []string {
+	var out []string
+	for _, s := range l.Steps {
+		if s.Apply != "" && !slices.Contains(out, s.Apply) {
+			out = append(out, s.Apply)
+		}
+	}
+	return out
+}
+
+// Waits are the wait steps, by Job.
+func (l *Lab) Waits() map[string]Wait {
+	out := map[string]Wait{}
+	for _, s := range l.Steps {
+		if s.Wait != nil {
+			out[s.Wait.Job] = *s.Wait
+		}
+	}
+	return out
+}
+
+// Error is a problem of a lab folder: the file, the line, what is wrong
+// and the fix.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Errors are every problem found in a folder.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// Load reads dir: one lab folder (it holds a lab.yaml), or a folder of lab
+// folders (each sub-folder holding a lab.yaml), in name order.
+func Load(dir string) ([]*Lab, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(abs, FileName)); err == nil {
+		l, err := LoadFolder(abs)
+		if err != nil {
+			return nil, err
+		}
+		return []*Lab{l}, nil
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("lab folders %s: %w: give a lab folder (holding %s) or a folder of them", dir, err, FileName)
+	}
+	var labs []*Lab
+	var errs []string
+	names := map[string]string{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		sub := filepath.Join(abs, e.Name())
+		if _, err := os.Stat(filepath.Join(sub, FileName)); err != nil {
+			continue
+		}
+		l, err := LoadFolder(sub)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if other, ok := names[l.Name]; ok {
+			errs = append(errs, fmt.Sprintf("%s: lab name %q is also the name of %s: give each lab its own name", filepath.Join(sub, FileName), l.Name, other))
+			continue
+		}
+		names[l.Name] = sub
+		labs = append(labs, l)
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	if len(labs) == 0 {
+		return nil, fmt.Errorf("%s holds no lab folder (a folder with a %s): write one with 'joblab lab new NAME'", dir, FileName)
+	}
+	sort.Slice(labs, func(i, j int) bool { return labs[i].Name < labs[j].Name })
+	return labs, nil
+}
+
+// LoadFolder reads and validates one lab folder.
+func LoadFolder(dir string) (*Lab, error) {
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	l, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	l.Dir = dir
+	if errs := l.validateFiles(os.DirFS(dir), path); len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := l.validateObjects(path); len(errs) > 0 {
+		return nil, errs
+	}
+	return l, nil
+}
+
+// Parse reads a lab.yaml (path names it in errors) and checks what can be
+// checked without its folder: the format's version, the names, each step
+// and each fact against the vocabulary.
+func Parse(path string, data []byte) (*Lab, error) {
+	var l Lab
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&l); err != nil {
+		return nil, &Error{File: path, Msg: yamlProblem(err)}
+	}
+	// The lines of each step and fact, for the errors below.
+	var lines struct {
+		Steps []yaml.Node `yaml:"steps"`
+		Facts []yaml.Node `yaml:"facts"`
+	}
+	_ = yaml.Unmarshal(data, &lines)
+	for _, n := range lines.Steps {
+		l.stepLines = append(l.stepLines, n.Line)
+	}
+	for _, n := range lines.Facts {
+		l.factLines = append(l.factLines, n.Line)
+	}
+	if errs := l.validate(path); len(errs) > 0 {
+		return nil, errs
+	}
+	return &l, nil
+}
+
+// yamlProblem words a decoding error with the fix.
+func yamlProblem(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.Contains(msg, "not found in type") {
+		return msg + " (a misspelt key? the keys are in docs/labs.md)"
+	}
+	return msg
+}
+
+func (l *Lab) stepLine(i int) int {
+	if i < len(l.stepLines) {
+		return l.stepLines[i]
+	}
+	return 0
+}
+
+func (l *Lab) factLine(i int) int {
+	if i < len(l.factLines) {
+		return l.factLines[i]
+	}
+	return 0
+}
+
+func (l *Lab) validate(path string) Errors {
+	var errs Errors
+	bad := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: path, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	if l.APIVersion != APIVersion {
+		bad(1, "apiVersion %q: this joblab reads apiVersion: %s", l.APIVersion, APIVersion)
+	}
+	if l.Kind != Kind {
+		bad(1, "kind %q: write kind: %s", l.Kind, Kind)
+	}
+	if !nameRE.MatchString(l.Name) || len(l.Name) > 40 {
+		bad(1, "name %q: lower-case letters, digits and dashes, at most 40 (it is the lab's label: joblab run %s)", l.Name, "NAME")
+	}
+	if l.Title == "" || l.Summary == "" {
+		bad(1, "title and summary: say what the lab shows (the report's heading, joblab list's line)")
+	}
+	if l.Expected <= 0 {
+		bad(1, "expected: about how long the lab takes, e.g. expected: 2m (joblab schedules the longest labs first)")
+	}
+	if len(l.Steps) == 0 {
+		bad(1, "steps: none; a lab applies a file at least (steps: [{apply: job.yaml}])")
+	}
+	waited := map[string]bool{}
+	applied := false
+	for i, s := range l.Steps {
+		line := l.stepLine(i)
+		n := 0
+		for _, set := range []bool{s.Apply != "", s.Wait != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			bad(line, "step %d: give exactly one of apply, wait, deletePod, suspend, resume, patch (found %d)", i+1, n)
+			continue
+		}
+		switch {
+		case s.Apply != "":
+			applied = true
+			if filepath.IsAbs(s.Apply) || strings.Contains(s.Apply, "..") {
+				bad(line, "apply %q: a file of the lab folder, named relative to it", s.Apply)
+			}
+		case s.Wait != nil:
+			if s.Wait.Job == "" {
+				bad(line, "wait: name the Job (wait: {job: NAME, for: Complete})")
+			}
+			if !slices.Contains(waitEnds, s.Wait.For) {
+				bad(line, "wait for %q: one of %s", s.Wait.For, strings.Join(waitEnds, ", "))
+			}
+			if s.Wait.Within <= 0 {
+				bad(line, "wait: within, how long at most, e.g. within: 3m")
+			}
+			if waited[s.Wait.Job] {
+				bad(line, "wait: job %s is waited for twice; one wait a Job", s.Wait.Job)
+			}
+			waited[s.Wait.Job] = true
+		case s.DeletePod != nil, s.Suspend != nil, s.Resume != nil:
+			ref := s.DeletePod
+			if ref == nil {
+				ref = s.Suspend
+			}
+			if ref == nil {
+				ref = s.Resume
+			}
+			if ref.Job == "" {
+				bad(line, "step %d: name the Job ({job: NAME})", i+1)
+			}
+		case s.Patch != nil:
+			if s.Patch.Kind != "Job" && s.Patch.Kind != "CronJob" {
+				bad(line, "patch kind %q: Job or CronJob", s.Patch.Kind)
+			}
+			if s.Patch.Name == "" || strings.TrimSpace(s.Patch.Merge) == "" {
+				bad(line, "patch: give name and merge (a JSON or YAML merge patch)")
+			}
+		}
+		if !applied && s.Apply == "" {
+			bad(line, "step %d comes before any apply: apply the lab's file first", i+1)
+		}
+	}
+	if len(l.Facts) == 0 {
+		bad(1, "facts: none; a lab checks at least one fact (see docs/labs.md)")
+	}
+	ids := map[string]bool{}
+	for i, f := range l.Facts {
+		line := l.factLine(i)
+		if !nameRE.MatchString(f.ID) {
+			bad(line, "fact %d: id %q: a stable id of lower-case letters, digits and dashes (reports and hints name the fact by it)", i+1, f.ID)
+		} else if ids[f.ID] {
+			bad(line, "fact id %q is used twice", f.ID)
+		}
+		ids[f.ID] = true
+		words := f.words()
+		if len(words) != 1 {
+			bad(line, "fact %s: give exactly one check of %s (found %d: %s)", f.ID, strings.Join(Vocabulary, ", "), len(words), strings.Join(words, ", "))
+			continue
+		}
+		if f.Source == "" {
+			bad(line, "fact %s: source: say where the documented value comes from (the lesson's section, the exercise)", f.ID)
+		}
+		if f.Documented == nil && f.OneAtATime == nil {
+			bad(line, "fact %s: documented: the value the lesson documents", f.ID)
+		}
+		if msg := f.checkArgs(); msg != "" {
+			bad(line, "fact %s: %s", f.ID, msg)
+		}
+		if job := f.Job(); f.needsWatch() && !waited[job] {
+			bad(line, "fact %s: %s reads the pods a wait watched: add a step wait: {job: %s, for: ...}", f.ID, words[0], orName(job))
+		}
+	}
+	return errs
+}
+
+func orName(s string) string {
+	if s == "" {
+		return "NAME"
+	}
+	return s
+}
+
+// checkArgs checks a fact's check and documented value; "" when fine.
+func (f Fact) checkArgs() string {
+	needJob := func(job string) string {
+		if job == "" {
+			return f.Check() + ": name the Job (job: NAME)"
+		}
+		return ""
+	}
+	needInt := func() string {
+		if _, err := f.DocumentedInt(); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	switch {
+	case f.Kubectl != nil:
+		k := f.Kubectl
+		switch k.Get {
+		case "jobs", "cronjobs":
+			if k.Name == "" {
+				return "kubectl get " + k.Get + ": name the object (name: NAME)"
+			}
+		case "pods":
+			if k.Job == "" {
+				return "kubectl get pods: name the Job whose pods are shown (job: NAME)"
+			}
+		default:
+			return fmt.Sprintf("kubectl get %q: jobs, cronjobs or pods", k.Get)
+		}
+		if k.Column == "" {
+			return "kubectl: the column, as kubectl prints it (column: COMPLETIONS)"
+		}
+	case f.Condition != nil:
+		if m := needJob(f.Condition.Job); m != "" {
+			return m
+		}
+		if f.Condition.Type == "" {
+			return "condition: its type (type: Failed)"
+		}
+	case f.PodsStatuses != nil:
+		return needJob(f.PodsStatuses.Job)
+	case f.PodsCreated != nil, f.MaxActive != nil:
+		if m := needJob(f.Job()); m != "" {
+			return m
+		}
+		return needInt()
+	case f.PodPhases != nil:
+		return needJob(f.PodPhases.Job)
+	case f.ExitCode != nil:
+		if m := needJob(f.ExitCode.Job); m != "" {
+			return m
+		}
+		if f.ExitCode.Container == "" {
+			return "exitCode: name the container (container: NAME)"
+		}
+		return needInt()
+	case f.Waves != nil:
+		if m := needJob(f.Waves.Job); m != "" {
+			return m
+		}
+		if _, err := WavesOf(f.DocumentedText()); err != nil {
+			return err.Error()
+		}
+	case f.OneAtATime != nil:
+		return needJob(f.OneAtATime.Job)
+	case f.Backoff != nil:
+		if m := needJob(f.Backoff.Job); m != "" {
+			return m
+		}
+		if f.Backoff.First <= 0 {
+			return "backoff: first, the first wait (first: 10s, the Job controller's)"
+		}
+	case f.Events != nil:
+		if m := needJob(f.Events.Job); m != "" {
+			return m
+		}
+		if _, err := f.EventSteps(); err != nil {
+			return err.Error()
+		}
+	case f.Log != nil:
+		if m := needJob(f.Log.Job); m != "" {
+			return m
+		}
+		if p := f.Log.Primes; p != nil {
+			if p.From < 0 || p.To <= p.From || p.To > 10_000_000 {
+				return fmt.Sprintf("log primes: from %d to %d: 0 <= from < to <= 10000000", p.From, p.To)
+			}
+			return needInt()
+		}
+	case f.Field != nil:
+		switch f.Field.Kind {
+		case "Job", "CronJob", "Deployment", "Service":
+		default:
+			return fmt.Sprintf("field kind %q: Job, CronJob, Deployment or Service", f.Field.Kind)
+		}
+		if f.Field.Name == "" || f.Field.Path == "" {
+			return "field: give kind, name and path (path: spec.parallelism)"
+		}
+	}
+	return ""
+}
+
+// WavesOf reads a waves fact's documented value: "5, 5".
+func WavesOf(s string) ([]int, error) {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("documented: waves %q: sizes separated by commas, e.g. \"5, 5\"", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// validateFiles checks that the files the steps apply are in the folder.
+func (l *Lab) validateFiles(folder fs.FS, path string) Errors {
+	var errs Errors
+	for i, s := range l.Steps {
+		if s.Apply == "" {
+			continue
+		}
+		if _, err := fs.Stat(folder, filepath.ToSlash(s.Apply)); err != nil {
+			errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("apply %s: no such file in the lab folder %s: write it there", s.Apply, l.Dir)})
+		}
+	}
+	return errs
+}
+
+// Info is the lab's entry in the catalogue of labs.
+func (l *Lab) Info() lesson.LabInfo {
+	return lesson.LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Folder: l.Dir}
+}
+
+// Register loads dir (Load) and adds its labs to the catalogue
+// (lesson.AddLab), returning their names.
+func Register(dir string) ([]string, error) {
+	labs, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, l := range labs {
+		if err := lesson.AddLab(l.Info()); err != nil {
+			return nil, err
+		}
+		names = append(names, l.Name)
+	}
+	return names, nil
+}
+
+// ReadManifest returns a file of the lab's folder.
+func (l *Lab) ReadManifest(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(name)))
+}
+
+// Objects are "Kind/name" of the objects the lab's files create.
+func (l *Lab) Objects() ([]string, error) {
+	var out []string
+	for _, name := range l.Manifests() {
+		data, err := l.ReadManifest(name)
+		if err != nil {
+			return nil, err
+		}
+		objs, err := manifests.Decode(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, o := range objs {
+			m, err := meta.Accessor(o)
+			if err != nil {
+				continue
+			}
+			out = append(out, o.GetObjectKind().GroupVersionKind().Kind+"/"+m.GetName())
+		}
+	}
+	return out, nil
+}
+
+// validateObjects checks that the files decode, and that every Job a step
+// or fact names is one of theirs.
+func (l *Lab) validateObjects(path string) Errors {
+	objs, err := l.Objects()
+	if err != nil {
+		return Errors{{File: path, Msg: "a file the lab applies: " + err.Error()}}
+	}
+	var errs Errors
+	have := func(kind, name string) bool { return slices.Contains(objs, kind+"/"+name) }
+	known := strings.Join(objs, ", ")
+	for i, s := range l.Steps {
+		var job string
+		switch {
+		case s.Wait != nil:
+			job = s.Wait.Job
+		case s.DeletePod != nil:
+			job = s.DeletePod.Job
+		case s.Suspend != nil:
+			job = s.Suspend.Job
+		case s.Resume != nil:
+			job = s.Resume.Job
+		case s.Patch != nil:
+			if !have(s.Patch.Kind, s.Patch.Name) {
+				errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("patch: no %s %s in the lab's files (they create %s)", s.Patch.Kind, s.Patch.Name, known)})
+			}
+		}
+		if job != "" && !have("Job", job) {
+			errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("step %d: no Job %s in the lab's files (they create %s)", i+1, job, known)})
+		}
+	}
+	for i, f := range l.Facts {
+		kind, name := "Job", f.Job()
+		switch {
+		case f.Field != nil:
+			kind, name = f.Field.Kind, f.Field.Name
+		case f.Kubectl != nil && f.Kubectl.Get == "cronjobs":
+			kind, name = "CronJob", f.Kubectl.Name
+		}
+		if name != "" && !have(kind, name) {
+			errs = append(errs, &Error{File: path, Line: l.factLine(i), Msg: fmt.Sprintf("fact %s: no %s %s in the lab's files (they create %s)", f.ID, kind, name, known)})
+		}
+	}
+	return errs
+}
+
+// Starter is the folder joblab lab new writes: a lab.yaml and the Job it
+// applies, each fact of which a teacher edits to the exercise.
+func Starter(name string) map[string]string {
+	return map[string]string{
+		FileName: fmt.Sprintf(`apiVersion: %s
+kind: %s
+name: %s
+section: "exercise"
+title: "a Job of 4 completions, 2 at a time"
+summary: "Job %s: 4 completions, at most 2 pods at a time"
+expected: 1m
+steps:
+  - apply: job.yaml
+  - wait: {job: %s, for: Complete, within: 3m}
+facts:
+  - id: completions
+    kubectl: {get: jobs, name: %s, column: COMPLETIONS}
+    documented: "4/4"
+    source: "the exercise"
+    ja: "kubectl get jobs: COMPLETIONS(完了数)"
+  - id: pods-created
+    podsCreated: {job: %s}
+    documented: 4
+    source: "the exercise: every pod succeeds"
+  - id: at-most-two
+    maxActive: {job: %s}
+    documented: 2
+    source: "the exercise: spec.parallelism 2"
+    hint:
+      en: "spec.parallelism decides how many pods run at once."
+      ja: "同時に実行するポッドの数は spec.parallelism で決まります。"
+  - id: events
+    events: {job: %s}
+    documented: ["SuccessfulCreate x4", "Completed"]
+    source: "kubectl describe job"
+`, APIVersion, Kind, name, name, name, name, name, name, name),
+		"job.yaml": fmt.Sprintf(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: %s
+spec:
+  completions: 4
+  parallelism: 2
+  template:
+    spec:
+      containers:
+      - name: busybox
+        image: busybox:latest
+        command: ["sh", "-c", "sleep 5"]
+      restartPolicy: Never
+`, name),
+	}
+}
+
+// checkHints are the vocabulary's own hints, by check, for a fact that
+// gives none: {job} is the fact's Job (or object), {ns} the namespace.
+var checkHints = map[string]Hint{
+	"kubectl": {"kubectl get {object} -n {ns} shows the column; kubectl describe {object} -n {ns} what decides it.",
+		"kubectl get {object} -n {ns} で列を、kubectl describe {object} -n {ns} でその理由を確認できます。"},
+	"condition": {"kubectl describe job {job} -n {ns}: its Conditions and Events say why the Job ended as it did.",
+		"kubectl describe job {job} -n {ns} の Conditions と Events でジョブの終了の理由を確認できます。"},
+	"podsStatuses": {"kubectl describe job {job} -n {ns}: Pods Statuses. spec.completions decides how many pods must succeed, spec.backoffLimit how many may fail.",
+		"kubectl describe job {job} -n {ns} の Pods Statuses を見てください。成功すべきポッドの数は spec.completions、再試行上限は spec.backoffLimit で決まります。"},
+	"podsCreated": {"kubectl get pods -l job-name={job} -n {ns}: spec.completions, spec.parallelism and spec.backoffLimit decide how many pods the Job makes.",
+		"kubectl get pods -l job-name={job} -n {ns} で確認してください。ポッドの数は spec.completions、spec.parallelism、spec.backoffLimit で決まります。"},
+	"podPhases": {"kubectl get pods -l job-name={job} -n {ns}: the containers' commands decide how each pod ends.",
+		"kubectl get pods -l job-name={job} -n {ns} で確認してください。ポッドの終わり方はコンテナのコマンドで決まります。"},
+	"exitCode": {"kubectl describe pod -l job-name={job} -n {ns} shows each container's exit code: its command decides it.",
+		"kubectl describe pod -l job-name={job} -n {ns} でコンテナごとの終了コードを確認できます。コマンドで決まります。"},
+	"maxActive": {"spec.parallelism decides how many pods run at once; kubectl get pods -l job-name={job} -n {ns} -w shows them come and go.",
+		"同時に実行するポッドの数は spec.parallelism で決まります。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	"waves": {"spec.parallelism decides how many pods start together, spec.completions how many in all; kubectl get pods -l job-name={job} -n {ns} -w shows them.",
+		"一度に起動するポッドの数は spec.parallelism、全体の数は spec.completions で決まります。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	"oneAtATime": {"without spec.parallelism a Job runs one pod at a time; kubectl get pods -l job-name={job} -n {ns} -w shows them.",
+		"spec.parallelism がなければポッドは1つずつ実行されます。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	"backoff": {"a failed pod is retried after a back-off that doubles (10 s, 20 s, 40 s); kubectl get pods -l job-name={job} -n {ns} -w shows when each starts.",
+		"異常終了したポッドは倍に伸びる待ち時間(10秒、20秒、40秒)の後に再試行されます。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	"events": {"kubectl describe job {job} -n {ns} lists the Events in order.",
+		"kubectl describe job {job} -n {ns} の Events を順に見てください。"},
+	"log": {"kubectl logs -l job-name={job} -n {ns}: the container's command and env decide what it prints.",
+		"kubectl logs -l job-name={job} -n {ns} でログを確認してください。出力はコンテナのコマンドと環境変数で決まります。"},
+	"field": {"kubectl get {object} -n {ns} -o yaml shows the field as the API server stores it: write it in the manifest.",
+		"kubectl get {object} -n {ns} -o yaml で API サーバーが保存した項目を確認し、マニフェストに書いてください。"},
+}
+
+// HintFor is the fact's hint in a namespace: its own, else its check's.
+func (f Fact) HintFor(namespace string) Hint {
+	object := "job " + f.Job()
+	switch {
+	case f.Field != nil:
+		object = strings.ToLower(f.Field.Kind) + " " + f.Field.Name
+	case f.Kubectl != nil && f.Kubectl.Get == "cronjobs":
+		object = "cronjob " + f.Kubectl.Name
+	case f.Kubectl != nil && f.Kubectl.Get == "pods":
+		object = "pods -l job-name=" + f.Kubectl.Job
+	}
+	h := checkHints[f.Check()]
+	if f.Hint != nil {
+		h = *f.Hint
+	}
+	fill := strings.NewReplacer("{job}", f.Job(), "{object}", object, "{ns}", namespace)
+	return Hint{En: fill.Replace(h.En), Ja: fill.Replace(h.Ja)}
+}

@@ -1,0 +1,124 @@
+package labdef
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/joblab/joblab/lesson"
+)
+
+// write makes a lab folder of files in a temporary folder.
+func write(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestStarterAndExampleLoad(t *testing.T) {
+	l, err := LoadFolder(write(t, Starter("four-by-two")))
+	if err != nil {
+		t.Fatalf("the starter folder does not load: %v", err)
+	}
+	if l.Name != "four-by-two" || len(l.Facts) != 4 || strings.Join(l.Manifests(), ",") != "job.yaml" {
+		t.Errorf("starter: %+v", l)
+	}
+	labs, err := Load(filepath.Join("..", "..", "examples", "labs"))
+	if err != nil {
+		t.Fatalf("examples/labs: %v", err)
+	}
+	if len(labs) != 1 || labs[0].Name != "ten-by-five" {
+		t.Fatalf("examples/labs: %d labs", len(labs))
+	}
+	objs, err := labs[0].Objects()
+	if err != nil || strings.Join(objs, ",") != "Job/ten-by-five" {
+		t.Errorf("objects %v, %v", objs, err)
+	}
+}
+
+// TestErrorsNameTheLineAndTheFix: each broken lab.yaml is refused with
+// the line of the step or fact at fault and what to write instead.
+func TestErrorsNameTheLineAndTheFix(t *testing.T) {
+	starter := Starter("four-by-two")
+	cases := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"misspelt key", "podsCreated: {job: four-by-two}", "podsCreatd: {job: four-by-two}", []string{"line 18", "podsCreatd", "docs/labs.md"}},
+		{"version", "apiVersion: joblab/v1", "apiVersion: joblab/v2", []string{"lab.yaml:1", "apiVersion: joblab/v1"}},
+		{"two checks", "    podsCreated: {job: four-by-two}\n", "    podsCreated: {job: four-by-two}\n    maxActive: {job: four-by-two}\n", []string{"lab.yaml:17", "exactly one check", "podsCreated, maxActive"}},
+		{"no wait", "  - wait: {job: four-by-two, for: Complete, within: 3m}\n", "", []string{"lab.yaml:16", "add a step wait: {job: four-by-two"}},
+		{"unknown job", "kubectl: {get: jobs, name: four-by-two,", "kubectl: {get: jobs, name: other,", []string{"lab.yaml:12", "no Job other", "Job/four-by-two"}},
+		{"missing file", "apply: job.yaml", "apply: jobs.yaml", []string{"lab.yaml:9", "apply jobs.yaml: no such file"}},
+		{"wait end", "for: Complete", "for: Completed", []string{"lab.yaml:10", `wait for "Completed"`, "Complete, Failed, SuccessCriteriaMet"}},
+		{"bad events", `["SuccessfulCreate x4", "Completed"]`, `["4 SuccessfulCreate", "Completed"]`, []string{"lab.yaml:28", `"Reason xN"`}},
+		{"no source", "    source: \"the exercise\"\n    ja:", "    ja:", []string{"lab.yaml:12", "source: say where"}},
+		{"duplicate id", "id: pods-created", "id: completions", []string{"lab.yaml:17", `"completions" is used twice`}},
+		{"count", "documented: 4\n", "documented: four\n", []string{"lab.yaml:17", "not a whole number"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{"job.yaml": starter["job.yaml"], FileName: starter[FileName]}
+			if !strings.Contains(files[FileName], c.from) {
+				t.Fatalf("the starter has no %q", c.from)
+			}
+			files[FileName] = strings.Replace(files[FileName], c.from, c.to, 1)
+			_, err := LoadFolder(write(t, files))
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestEventStepsAndWaves(t *testing.T) {
+	f := Fact{Documented: []any{"SuccessfulCreate x3", "Warning BackoffLimitExceeded"}}
+	steps, err := f.EventSteps()
+	if err != nil || len(steps) != 2 || steps[0] != (EventStep{"Normal", "SuccessfulCreate", 3}) || steps[1] != (EventStep{"Warning", "BackoffLimitExceeded", 1}) {
+		t.Errorf("steps %+v, %v", steps, err)
+	}
+	if w, err := WavesOf("5, 5"); err != nil || len(w) != 2 || w[0] != 5 {
+		t.Errorf("waves %v %v", w, err)
+	}
+	if _, err := WavesOf("5, 0"); err == nil {
+		t.Error("a wave of 0 accepted")
+	}
+}
+
+func TestHintFor(t *testing.T) {
+	f := Fact{MaxActive: &JobRef{Job: "j"}}
+	h := f.HintFor("ns1")
+	if !strings.Contains(h.En, "job-name=j -n ns1") || !strings.Contains(h.Ja, "spec.parallelism") {
+		t.Errorf("the check's hint: %+v", h)
+	}
+	f.Hint = &Hint{En: "see {ns}", Ja: "{ns} を見て"}
+	if h := f.HintFor("ns1"); h.En != "see ns1" || h.Ja != "ns1 を見て" {
+		t.Errorf("the fact's own hint: %+v", h)
+	}
+	for _, word := range Vocabulary {
+		if checkHints[word].En == "" || checkHints[word].Ja == "" {
+			t.Errorf("check %s has no hint of its own", word)
+		}
+	}
+}
+
+func TestRegisterRefusesATakenName(t *testing.T) {
+	dir := write(t, Starter("normal"))
+	if _, err := Register(dir); err == nil || !strings.Contains(err.Error(), "one of the lesson's labs has that name") {
+		t.Errorf("a lab folder named normal: %v", err)
+	}
+	if _, ok := lesson.FindLab("normal"); !ok {
+		t.Fatal("the lesson's normal lab is gone")
+	}
+}

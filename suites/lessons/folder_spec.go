@@ -1,0 +1,442 @@
+package lessons
+
+// The labs of lab folders (joblab/v1, internal/labdef): a teacher's
+// exercises, registered from the folder the settings name. Each fact's
+// check is one word of the vocabulary, implemented here once.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/joblab/joblab/internal/labdef"
+	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/suites/framework"
+)
+
+// folderLabs are the labs of the folder the settings name, registered on
+// import like the lesson's. A folder that does not load registers one
+// failing spec that says why: the run reports it, naming the line.
+var folderLabs = registerFolderLabs(settings.Current().LabsDir)
+
+func registerFolderLabs(dir string) []*labdef.Lab {
+	if dir == "" {
+		return nil
+	}
+	labs, err := labdef.Load(dir)
+	if err == nil {
+		for _, l := range labs {
+			if err = lesson.AddLab(l.Info()); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		Describe("lab folders "+dir, Label(lesson.FolderLabel), func() {
+			It("load", func() { Fail(err.Error()) })
+		})
+		return nil
+	}
+	for _, l := range labs {
+		Describe(lesson.Describe(l.Name), Label(lesson.FolderLabel, l.Name), func() {
+			It(l.Summary, func(ctx context.Context) {
+				FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: l})
+			})
+		})
+	}
+	return labs
+}
+
+// FolderLabInput is the input of FolderLabSpec.
+type FolderLabInput struct {
+	Env *framework.Env
+	Lab *labdef.Lab
+}
+
+// folderRun is a lab folder's run: what its waits saw, by Job.
+type folderRun struct {
+	in    FolderLabInput
+	lab   *framework.Lab
+	waits map[string]func() (*framework.JobRun, error)
+	runs  map[string]*framework.JobRun
+}
+
+// FolderLabSpec runs a lab folder: its Jobs are watched from the start,
+// its steps done in order, then each fact checked and reported as a row
+// (its id, its Japanese name, its hint).
+func FolderLabSpec(ctx context.Context, in FolderLabInput) {
+	lab := framework.StartLab(ctx, in.Env, in.Lab.Name)
+	run := &folderRun{in: in, lab: lab, waits: map[string]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{}}
+	cs, ns := in.Env.Client, lab.Namespace
+	// Every waited Job is watched before anything is applied, so that the
+	// facts of its pods (created, active, waves, back-off) see them all.
+	for _, s := range in.Lab.Steps {
+		if w := s.Wait; w != nil {
+			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), w.Within)
+		}
+	}
+	for _, s := range in.Lab.Steps {
+		run.step(ctx, s)
+	}
+	for _, f := range in.Lab.Facts {
+		run.fact(ctx, f)
+	}
+	lab.Verify()
+}
+
+func (r *folderRun) step(ctx context.Context, s labdef.Step) {
+	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	switch {
+	case s.Apply != "":
+		lab.Step("kubectl apply -f " + s.Apply)
+		lab.ApplyFile(ctx, r.in.Lab.Dir, s.Apply)
+	case s.Wait != nil:
+		w := s.Wait
+		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, w.Within))
+		jr, err := r.waits[w.Job]()
+		r.runs[w.Job] = jr
+		lab.GoOn(fmt.Sprintf("job %s ends %s", w.Job, w.For), w.For, err, jr != nil && jr.Job != nil)
+	case s.DeletePod != nil:
+		job := s.DeletePod.Job
+		lab.Step("kubectl delete pod: a running pod of job " + job)
+		pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, nil, lab.Within(framework.LabTimeouts.ModernJob))
+		if err == nil {
+			err = cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})
+		}
+		lab.Require("a running pod of job "+job+" deleted", "deleted", err)
+	case s.Suspend != nil, s.Resume != nil:
+		ref, suspend := s.Suspend, true
+		if ref == nil {
+			ref, suspend = s.Resume, false
+		}
+		verb := map[bool]string{true: "suspend", false: "resume"}[suspend]
+		lab.Step(fmt.Sprintf("kubectl patch job %s: %s (spec.suspend %t)", ref.Job, verb, suspend))
+		patch := fmt.Sprintf(`{"spec":{"suspend":%t}}`, suspend)
+		_, err := cs.BatchV1().Jobs(ns).Patch(ctx, ref.Job, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+		lab.Require(fmt.Sprintf("job %s: %s", ref.Job, verb), "done", err)
+	case s.Patch != nil:
+		p := s.Patch
+		lab.Step(fmt.Sprintf("kubectl patch %s %s --type merge", strings.ToLower(p.Kind), p.Name))
+		data, err := sigsyaml.YAMLToJSON([]byte(p.Merge))
+		if err == nil {
+			switch p.Kind {
+			case "Job":
+				_, err = cs.BatchV1().Jobs(ns).Patch(ctx, p.Name, types.MergePatchType, data, metav1.PatchOptions{})
+			default:
+				_, err = cs.BatchV1().CronJobs(ns).Patch(ctx, p.Name, types.MergePatchType, data, metav1.PatchOptions{})
+			}
+		}
+		lab.Require(fmt.Sprintf("%s %s patched", p.Kind, p.Name), "done", err)
+	}
+}
+
+// fact checks one fact and records its row.
+func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
+	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	hint := f.HintFor(ns)
+	ref := lesson.FactRef{ID: r.in.Lab.Name + "/" + f.ID, Name: f.RowName(), Ja: f.Ja, Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
+	documented := f.DocumentedText()
+	if f.Source != "" {
+		documented += " (" + f.Source + ")"
+	}
+	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
+	equal := func(observed string) { add(observed, observed == f.DocumentedText()) }
+	// every: a per-pod value is documented once for every pod (a list:
+	// pod by pod, in name order).
+	every := func(values []string) {
+		if list, ok := f.Documented.([]any); ok {
+			want := make([]string, len(list))
+			for i, x := range list {
+				want[i] = fmt.Sprint(x)
+			}
+			add(strings.Join(values, ","), strings.Join(values, ",") == strings.Join(want, ","))
+			return
+		}
+		add(everyText(values, f.DocumentedText()))
+	}
+	timeline := func(job string) (*lesson.Timeline, bool) {
+		jr := r.runs[job]
+		if jr == nil {
+			add("the wait for job "+job+" saw nothing", false)
+			return nil, false
+		}
+		if !jr.Timeline.WatchedFromStart {
+			lab.Report.NotObservableFact(ref, documented, "the pod watch began after the Job's first pod")
+			return nil, false
+		}
+		return &jr.Timeline, true
+	}
+	job := func(name string) *batchv1.Job {
+		j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			add(err.Error(), false)
+			return nil
+		}
+		return j
+	}
+	switch {
+	case f.Kubectl != nil:
+		k := f.Kubectl
+		if k.Get == "pods" {
+			_, table, err := framework.JobPodsTable(ctx, cs, ns, k.Job)
+			if err != nil {
+				add(err.Error(), false)
+				return
+			}
+			every(columnFold(table, k.Column))
+			return
+		}
+		rows, err := framework.KubectlGet(ctx, cs.BatchV1().RESTClient(), ns, k.Get, "")
+		if err != nil {
+			add(err.Error(), false)
+			return
+		}
+		equal(cellFold(rows, k.Name, k.Column))
+	case f.Condition != nil:
+		if j := job(f.Condition.Job); j != nil {
+			c := framework.JobCondition(j, batchv1.JobConditionType(f.Condition.Type))
+			if c == nil || c.Status != corev1.ConditionTrue {
+				add(fmt.Sprintf("no True %s condition (%s)", f.Condition.Type, framework.DescribeJob(j)), false)
+				return
+			}
+			equal(c.Reason)
+		}
+	case f.PodsStatuses != nil:
+		if j := job(f.PodsStatuses.Job); j != nil {
+			equal(podsStatuses(j))
+		}
+	case f.PodsCreated != nil:
+		if tl, ok := timeline(f.PodsCreated.Job); ok {
+			equal(strconv.Itoa(len(tl.Pods)))
+		}
+	case f.MaxActive != nil:
+		if tl, ok := timeline(f.MaxActive.Job); ok {
+			equal(strconv.Itoa(tl.MaxActive))
+		}
+	case f.Waves != nil:
+		if tl, ok := timeline(f.Waves.Job); ok {
+			want, _ := labdef.WavesOf(f.DocumentedText())
+			got := tl.Waves()
+			add(joinInts(got), equalInts(got, want))
+		}
+	case f.OneAtATime != nil:
+		if tl, ok := timeline(f.OneAtATime.Job); ok {
+			add(tl.Overlap(), tl.OneAtATime())
+		}
+	case f.Backoff != nil:
+		if tl, ok := timeline(f.Backoff.Job); ok {
+			lag := f.Backoff.Lag
+			if lag == 0 {
+				lag = framework.LabTimeouts.BackoffLag
+			}
+			waits := tl.BackoffWaits()
+			add(seconds(waits), len(waits) > 0 && lesson.BackoffWithin(waits, f.Backoff.First, lag))
+		}
+	case f.PodPhases != nil:
+		pods, err := framework.JobPods(ctx, cs, ns, f.PodPhases.Job)
+		if err != nil {
+			add(err.Error(), false)
+			return
+		}
+		var phases []string
+		for _, p := range pods {
+			phases = append(phases, string(p.Status.Phase))
+		}
+		every(phases)
+	case f.ExitCode != nil:
+		pods, err := framework.JobPods(ctx, cs, ns, f.ExitCode.Job)
+		if err != nil {
+			add(err.Error(), false)
+			return
+		}
+		var codes []string
+		for _, p := range pods {
+			code := "not terminated"
+			for _, c := range p.Status.ContainerStatuses {
+				if c.Name == f.ExitCode.Container && c.State.Terminated != nil {
+					code = strconv.Itoa(int(c.State.Terminated.ExitCode))
+				}
+			}
+			codes = append(codes, code)
+		}
+		every(codes)
+	case f.Events != nil:
+		j := job(f.Events.Job)
+		if j == nil {
+			return
+		}
+		want, _ := f.EventSteps()
+		var steps []lesson.Step
+		for _, s := range want {
+			steps = append(steps, lesson.Step{Type: s.Type, Reason: s.Reason, Times: s.Times})
+		}
+		events, err := framework.WaitForEvents(ctx, cs, ns, "Job", j.Name, j.UID, steps, lab.Within(framework.LabTimeouts.Events))
+		add(lesson.Summary(events), err == nil)
+	case f.Log != nil:
+		r.log(ctx, f, add)
+	case f.Field != nil:
+		equal(r.field(ctx, f.Field))
+	default:
+		Fail("fact " + f.ID + ": no check (labdef.Parse lets none through)")
+	}
+}
+
+// log checks the log of every pod of a Job.
+func (r *folderRun) log(ctx context.Context, f labdef.Fact, add func(string, bool)) {
+	cs, ns := r.in.Env.Client, r.lab.Namespace
+	pods, err := framework.JobPods(ctx, cs, ns, f.Log.Job)
+	if err != nil || len(pods) == 0 {
+		add(fmt.Sprintf("no pod of job %s to read (%v)", f.Log.Job, err), false)
+		return
+	}
+	want := strings.TrimRight(f.DocumentedText(), "\n")
+	if p := f.Log.Primes; p != nil {
+		// The checker's own trial division, in numpy's layout.
+		want = strings.TrimRight(lesson.NumpyText(lesson.PrimesBetween(p.From, p.To-1)), "\n")
+	}
+	ok := true
+	var seen []string
+	for _, p := range pods {
+		container := f.Log.Container
+		if container == "" {
+			container = p.Spec.Containers[0].Name
+		}
+		log, err := framework.PodLog(ctx, cs, ns, p.Name, container)
+		if err != nil {
+			ok = false
+			seen = append(seen, p.Name+": "+err.Error())
+			continue
+		}
+		got := strings.TrimRight(log, "\n")
+		switch {
+		case got == want && f.Log.Primes != nil:
+			nums, _ := lesson.Numbers(got)
+			seen = append(seen, strconv.Itoa(len(nums)))
+		case got == want:
+			seen = append(seen, oneLineOf(got))
+		default:
+			ok = false
+			seen = append(seen, p.Name+": "+firstDifference(want, got))
+		}
+	}
+	if f.Log.Primes != nil {
+		n, _ := f.DocumentedInt()
+		ok = ok && n == len(lesson.PrimesBetween(f.Log.Primes.From, f.Log.Primes.To-1))
+	}
+	observed, same := everyText(seen, seen[0])
+	if !same {
+		observed = strings.Join(seen, "; ")
+	}
+	add(observed, ok)
+}
+
+// everyText reads per-pod values documented once for every pod: "all 10:
+// Succeeded" when each is want, else the values pod by pod.
+func everyText(values []string, want string) (string, bool) {
+	if len(values) == 0 {
+		return "no pods", false
+	}
+	for _, v := range values {
+		if v != want {
+			return strings.Join(values, ","), false
+		}
+	}
+	if len(values) == 1 {
+		return want, true
+	}
+	return fmt.Sprintf("all %d: %s", len(values), want), true
+}
+
+// field reads a field of an object as the API server stores it.
+func (r *folderRun) field(ctx context.Context, ref *labdef.FieldRef) string {
+	gvr := map[string]schema.GroupVersionResource{
+		"Job":        {Group: "batch", Version: "v1", Resource: "jobs"},
+		"CronJob":    {Group: "batch", Version: "v1", Resource: "cronjobs"},
+		"Deployment": {Group: "apps", Version: "v1", Resource: "deployments"},
+		"Service":    {Version: "v1", Resource: "services"},
+	}[ref.Kind]
+	client, err := dynamic.NewForConfig(r.in.Env.Config)
+	Expect(err).NotTo(HaveOccurred())
+	obj, err := client.Resource(gvr).Namespace(r.lab.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+	if err != nil {
+		return err.Error()
+	}
+	v, found, err := unstructured.NestedFieldNoCopy(obj.Object, strings.Split(ref.Path, ".")...)
+	switch {
+	case err != nil:
+		return err.Error()
+	case !found:
+		return "unset"
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		data, _ := json.Marshal(v)
+		return string(data)
+	}
+	return fmt.Sprint(v)
+}
+
+// cellFold is a table cell by a column name in any case (COMPLETIONS,
+// Completions).
+func cellFold(rows []framework.TableRow, name, column string) string {
+	for _, r := range rows {
+		if r.Name == name {
+			for k, v := range r.Cells {
+				if strings.EqualFold(k, column) {
+					return v
+				}
+			}
+			return "no column " + column
+		}
+	}
+	return "no " + name + " listed"
+}
+
+func columnFold(rows []framework.TableRow, column string) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, cellFold([]framework.TableRow{r}, r.Name, column))
+	}
+	return out
+}
+
+func oneLineOf(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
+
+// firstDifference says where a log first departs from the documented one.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d is %q, not %q", i+1, oneLineOf(gl), oneLineOf(wl))
+		}
+	}
+	return "differs"
+}
+
