@@ -131,6 +131,13 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^Job deadline: started → (\S+) \(activeDeadlineSeconds (\d+)\)$`), "ジョブ deadline: 開始から $1 まで(activeDeadlineSeconds $2)"},
 	{regexp.MustCompile(`^finished → deletion asked \(ttlSecondsAfterFinished (\d+)\)$`), "終了から削除の開始まで(ttlSecondsAfterFinished $1)"},
 	{regexp.MustCompile(`^the Job succeeds when index 1 does, not when every pod ends \(started → (\S+)\)$`), "インデックス 1 の成功でジョブが成功する(全ポッドの終了を待たない、開始から $1 まで)"},
+	// The steps of lab folders (suites/lessons/folder_spec.go).
+	{regexp.MustCompile(`^job (\S+) ends (\S+)$`), "ジョブ $1 が $2 で終了する"},
+	{regexp.MustCompile(`^a running pod of job (\S+) deleted$`), "ジョブ $1 の実行中のポッドを削除"},
+	{regexp.MustCompile(`^job (\S+) suspended$`), "ジョブ $1 を一時停止"},
+	{regexp.MustCompile(`^job (\S+) resumed$`), "ジョブ $1 を再開"},
+	{regexp.MustCompile(`^(\S+) (\S+) patched$`), "$1 $2 にパッチを適用"},
+	{regexp.MustCompile(`^kubectl apply -f (\S+)$`), "$1 の適用(kubectl apply -f)"},
 	{regexp.MustCompile(`^a running pod of (.+)$`), "実行中の $1 のポッド"},
 	{regexp.MustCompile(`^failedJobsHistoryLimit (\d+): failed Jobs kept after two failed runs$`), "failedJobsHistoryLimit $1: 2回の異常終了の後に残る失敗したジョブ"},
 	{regexp.MustCompile(`^Job evicted-not-counted ends Complete although backoffLimit is 0$`), "ジョブ evicted-not-counted が backoffLimit 0 でも正常終了(Complete)する"},

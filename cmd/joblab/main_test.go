@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/joblab/joblab/lesson"
 )
 
 // run executes the command line in this process, as a user would type it.
@@ -153,3 +156,42 @@ users:
   user:
     token: t
 `
+
+// TestLabNewCheckAndList: a teacher writes a starter lab folder, checks it
+// without a cluster, and sees it listed beside the lesson's; a broken one
+// is refused with its line, and nothing is overwritten.
+func TestLabNewCheckAndList(t *testing.T) {
+	catalogue := slices.Clone(lesson.Labs)
+	t.Cleanup(func() { lesson.Labs = catalogue })
+	dir := filepath.Join(t.TempDir(), "four-by-two")
+	code, out, errOut := run(t, "lab", "new", "four-by-two", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "joblab lab check "+dir) {
+		t.Fatalf("lab new: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut = run(t, "lab", "new", "four-by-two", "--dir", dir); code != 2 || !strings.Contains(errOut, "exists already") {
+		t.Errorf("lab new over a folder: %d %q", code, errOut)
+	}
+	code, out, errOut = run(t, "lab", "check", dir)
+	if code != 0 || !strings.Contains(out, "four-by-two: 2 steps, 4 facts, applies job.yaml (Job/four-by-two)") {
+		t.Fatalf("lab check: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, "list", "--labs", dir, "-o", "name")
+	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), "lifecycle\nfour-by-two") {
+		t.Errorf("list --labs: %d %q", code, out)
+	}
+	lab := filepath.Join(dir, "lab.yaml")
+	data, err := os.ReadFile(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lab, []byte(strings.Replace(string(data), "for: Complete", "for: Done", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "lab", "check", dir)
+	if code != 2 || !strings.Contains(errOut, "lab.yaml:10: wait for \"Done\": one of Complete, Failed, SuccessCriteriaMet") {
+		t.Errorf("lab check of a broken folder: %d %q", code, errOut)
+	}
+	if code, _, errOut = run(t, "run", "--labs", dir); code != 2 || !strings.Contains(errOut, "--labs "+dir) {
+		t.Errorf("run --labs of a broken folder: %d %q", code, errOut)
+	}
+}

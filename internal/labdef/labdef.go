@@ -329,6 +329,46 @@ func (f Fact) DefaultName() string {
 	return f.ID
 }
 
+// JaName is the row's name in Japanese: the fact's own (ja), else its
+// check's in the notes' terms.
+func (f Fact) JaName() string {
+	if f.Ja != "" {
+		return f.Ja
+	}
+	if f.Name != "" {
+		return ""
+	}
+	switch {
+	case f.Kubectl != nil:
+		return f.DefaultName()
+	case f.Condition != nil:
+		return "ジョブの状態 " + f.Condition.Type + " の理由"
+	case f.PodsStatuses != nil:
+		return "describe: Pods Statuses(ポッドの状態)"
+	case f.PodsCreated != nil:
+		return "作成されたポッド数"
+	case f.PodPhases != nil:
+		return "ポッドのフェーズ"
+	case f.ExitCode != nil:
+		return "コンテナ " + f.ExitCode.Container + " の終了コード"
+	case f.MaxActive != nil:
+		return "同時に実行されたポッドの最大数"
+	case f.Waves != nil:
+		return "ポッドの作成の波"
+	case f.OneAtATime != nil:
+		return "ポッドが1つずつ実行される"
+	case f.Backoff != nil:
+		return "異常終了から次のポッドまでの待ち時間が伸びる(バックオフ)"
+	case f.Events != nil:
+		return "describe: イベント"
+	case f.Log != nil:
+		return "kubectl logs(ログ)"
+	case f.Field != nil:
+		return fmt.Sprintf("%s %s の %s", f.Field.Kind, f.Field.Name, f.Field.Path)
+	}
+	return ""
+}
+
 // RowName is the fact's row name in the report.
 func (f Fact) RowName() string {
 	if f.Name != "" {

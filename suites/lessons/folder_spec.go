@@ -127,7 +127,11 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 		lab.Step(fmt.Sprintf("kubectl patch job %s: %s (spec.suspend %t)", ref.Job, verb, suspend))
 		patch := fmt.Sprintf(`{"spec":{"suspend":%t}}`, suspend)
 		_, err := cs.BatchV1().Jobs(ns).Patch(ctx, ref.Job, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
-		lab.Require(fmt.Sprintf("job %s: %s", ref.Job, verb), "done", err)
+		if suspend {
+			lab.Require(fmt.Sprintf("job %s suspended", ref.Job), "done", err)
+		} else {
+			lab.Require(fmt.Sprintf("job %s resumed", ref.Job), "done", err)
+		}
 	case s.Patch != nil:
 		p := s.Patch
 		lab.Step(fmt.Sprintf("kubectl patch %s %s --type merge", strings.ToLower(p.Kind), p.Name))
@@ -148,7 +152,7 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
 	hint := f.HintFor(ns)
-	ref := lesson.FactRef{ID: r.in.Lab.Name + "/" + f.ID, Name: f.RowName(), Ja: f.Ja, Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
+	ref := lesson.FactRef{ID: r.in.Lab.Name + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
 	documented := f.DocumentedText()
 	if f.Source != "" {
 		documented += " (" + f.Source + ")"
@@ -439,4 +443,3 @@ func firstDifference(want, got string) string {
 	}
 	return "differs"
 }
-
