@@ -131,6 +131,10 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^Job deadline: started → (\S+) \(activeDeadlineSeconds (\d+)\)$`), "ジョブ deadline: 開始から $1 まで(activeDeadlineSeconds $2)"},
 	{regexp.MustCompile(`^finished → deletion asked \(ttlSecondsAfterFinished (\d+)\)$`), "終了から削除の開始まで(ttlSecondsAfterFinished $1)"},
 	{regexp.MustCompile(`^the Job succeeds when index 1 does, not when every pod ends \(started → (\S+)\)$`), "インデックス 1 の成功でジョブが成功する(全ポッドの終了を待たない、開始から $1 まで)"},
+	// The broker lab at a student's own NodePort (settings.BrokerNodePort).
+	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) from outside the cluster$`), "クラスタの外から <ノードIP>:$1 の RabbitMQ に接続できる"},
+	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) \(from a pod: the nodes cannot be read here\)$`), "<ノードIP>:$1 の RabbitMQ に接続できる(ポッドから: ここではノードを読めない)"},
+	{regexp.MustCompile(`^(\S+): Service (\S+) nodePort \(a departure the teacher allowed\)$`), "$1: サービス $2 の nodePort(教師が認めたテキストとの違い)"},
 	// The steps of lab folders (suites/lessons/folder_spec.go).
 	{regexp.MustCompile(`^job (\S+) ends (\S+)$`), "ジョブ $1 が $2 で終了する"},
 	{regexp.MustCompile(`^a running pod of job (\S+) deleted$`), "ジョブ $1 の実行中のポッドを削除"},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/internal/versions"
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/suites/framework"
 	"github.com/joblab/joblab/suites/lessons"
@@ -103,12 +105,16 @@ func newRunCommand() *cobra.Command {
 			if err := lf.validate(); err != nil {
 				return err
 			}
+			port, err := brokerNodePort(lf.brokerNodePort, 0, 0)
+			if err != nil {
+				return err
+			}
 			c, err := cf.up(cmd)
 			if err != nil {
 				return err
 			}
 			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: fmt.Sprintf("kind cluster %s (Kubernetes %s)", c.Name, c.Kubernetes), clusterKey: "kind " + c.Name,
-				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace}})
+				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace, BrokerNodePort: port}})
 		},
 	}
 	cf.register(cmd)
@@ -141,7 +147,14 @@ A class file is YAML, a student's name to where their labs run:
 
   alice: {namespace: s1}
   bob: {context: lab2, namespace: s2}
-  carol: {namespace: s3, manifests: ./carol}   # carol's own YAML`,
+  carol: {namespace: s3, manifests: ./carol}   # carol's own YAML
+  dave: {namespace: s4, nodePort: 31680}       # dave's broker at NodePort 31680
+
+Broker labs of one cluster need its NodePort 31672 in turn; with
+--broker-nodeport auto each student's RabbitMQ takes a NodePort of its own
+(31672, 31673, ... in the class's order; a class file's nodePort wins), a
+departure the teacher allowed that the reports show, and they run side by
+side.`,
 		Example:           "  joblab verify --context classroom -n student1\n  joblab verify -n s1,s2,s3 --parallel 14\n  joblab verify --class class.yaml --out class-report\n  KUBECONFIG=a:b joblab verify prime",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -169,8 +182,12 @@ A class file is YAML, a student's name to where their labs run:
 					return err
 				}
 				defer os.RemoveAll(filepath.Dir(t.kubeconfig))
+				port, err := brokerNodePort(lf.brokerNodePort, w.nodePort, len(runs))
+				if err != nil {
+					return err
+				}
 				runs = append(runs, labRun{student: w.student, labs: labs, flags: lf, cluster: t.describe(), clusterKey: t.server, manifests: w.manifests,
-					settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace}})
+					settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace, BrokerNodePort: port}})
 			}
 			if err := distinctPlaces(runs); err != nil {
 				return err
@@ -194,6 +211,9 @@ A class file is YAML, a student's name to where their labs run:
 // wantedTarget is a student's target before it is checked.
 type wantedTarget struct {
 	student, context, namespace, manifests string
+	// nodePort is the student's broker NodePort (class file), 0 for the
+	// lesson's or --broker-nodeport's.
+	nodePort int32
 }
 
 // classTargets lists the targets the flags name: one (the usual case), the
@@ -283,7 +303,7 @@ func readClassFile(path string) ([]wantedTarget, error) {
 	if err != nil {
 		return nil, usageError("--class: %v", err)
 	}
-	example := "write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests)"
+	example := "write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests, nodePort)"
 	var doc yamlv3.Node
 	if err := yamlv3.Unmarshal(data, &doc); err != nil {
 		return nil, usageError("--class %s: %v; %s", path, err, example)
@@ -320,6 +340,12 @@ func readClassFile(path string) ([]wantedTarget, error) {
 				w.namespace = v.Value
 			case "manifests":
 				w.manifests = v.Value
+			case "nodePort":
+				n, err := strconv.ParseInt(v.Value, 10, 32)
+				if err != nil || n < settings.MinNodePort || n > settings.MaxNodePort {
+					return nil, usageError("--class %s line %d: student %s: nodePort %q: a NodePort of %d-%d for this student's broker lab (the lesson's is %d)", path, v.Line, name, v.Value, settings.MinNodePort, settings.MaxNodePort, lesson.BrokerNodePort)
+				}
+				w.nodePort = int32(n)
 			default:
 				return nil, usageError("--class %s line %d: student %s: unknown field %q; %s", path, k.Line, name, k.Value, example)
 			}

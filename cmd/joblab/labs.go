@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +37,32 @@ type labFlags struct {
 	// run beside the lesson's; folderLabs are their names, once loaded.
 	labsDir    string
 	folderLabs []string
+	// brokerNodePort is --broker-nodeport: "", "auto" or a number.
+	brokerNodePort string
+}
+
+// brokerNodePort is the broker NodePort of the i-th student: the class
+// file's (given), else --broker-nodeport's (auto: the lesson's plus i),
+// else 0 (the lesson's).
+func brokerNodePort(flag string, given int32, i int) (int32, error) {
+	if given != 0 {
+		return given, nil
+	}
+	switch flag {
+	case "":
+		return 0, nil
+	case "auto":
+		p := int32(lesson.BrokerNodePort + i)
+		if p > settings.MaxNodePort {
+			return 0, usageError("--broker-nodeport auto: student %d would get NodePort %d, past %d: give the class file's students nodePort values", i+1, p, settings.MaxNodePort)
+		}
+		return p, nil
+	}
+	n, err := strconv.ParseInt(flag, 10, 32)
+	if err != nil || n < settings.MinNodePort || n > settings.MaxNodePort {
+		return 0, usageError("--broker-nodeport %q: auto, or a NodePort of %d-%d", flag, settings.MinNodePort, settings.MaxNodePort)
+	}
+	return int32(n), nil
 }
 
 func (f *labFlags) register(cmd *cobra.Command) {
@@ -47,6 +74,7 @@ func (f *labFlags) register(cmd *cobra.Command) {
 	fs.IntVar(&f.parallel, "parallel", 0, "lab processes at once, over every student (default: all at once); labs that share an object name in a namespace, or a NodePort, always take turns")
 	fs.StringVarP(&f.output, "output", "o", "", "output format of the result: json or yaml (default: a table)")
 	fs.StringVar(&f.lang, "lang", "en", "language of the reports: en, or ja (the lesson's: its facts in the notes' terms)")
+	fs.StringVar(&f.brokerNodePort, "broker-nodeport", "", "the broker lab's NodePort: auto gives each student of a class one of their own (31672, 31673, ...; a class file's nodePort wins) so that their broker labs run side by side; a number gives that one; default the lesson's 31672")
 	fs.StringVar(&f.labsDir, "labs", "", "also run the labs of this lab folder, or folder of lab folders (lab.yaml, joblab/v1; 'joblab lab new' writes one); with no LAB named, only these run")
 }
 
@@ -302,7 +330,7 @@ func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
 		sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
 		for _, lab := range r.labs {
 			info, _ := lesson.FindLab(lab)
-			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace), cluster: r.clusterKey, alone: info.Alone})
+			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace, base.BrokerNodePort), cluster: r.clusterKey, alone: info.Alone})
 		}
 	}
 	// The longest labs first (the cron lab's four minutes, the broker

@@ -38,7 +38,7 @@ func exclusive(a, b unit) bool {
 // with other labs, the names of the objects it creates there. The
 // manifests read are the ones the lab will apply (the student's folder, or
 // the lesson's).
-func labHolds(lab, manifestsDir, cluster, namespace string) []string {
+func labHolds(lab, manifestsDir, cluster, namespace string, brokerNodePort int32) []string {
 	info, ok := lesson.FindLab(lab)
 	if !ok {
 		return nil
@@ -46,6 +46,9 @@ func labHolds(lab, manifestsDir, cluster, namespace string) []string {
 	set := map[string]bool{}
 	refs, nodePorts := framework.LabObjectsFrom(manifestsDir, lab)
 	for _, p := range nodePorts {
+		if p == lesson.BrokerNodePort && brokerNodePort != 0 {
+			p = brokerNodePort // this student's, given at apply
+		}
 		set[fmt.Sprintf("%s NodePort %d", cluster, p)] = true
 	}
 	if namespace != "" {

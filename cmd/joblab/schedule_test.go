@@ -149,29 +149,34 @@ func TestScheduleStartsNothingAfterInterruption(t *testing.T) {
 }
 
 func TestLabHoldsComeFromTheManifestsApplied(t *testing.T) {
-	normal := labHolds("normal", "", "kind joblab", "s1")
-	behaviours := labHolds("behaviours", "", "kind joblab", "s1")
-	prime := labHolds("prime", "", "kind joblab", "s1")
+	normal := labHolds("normal", "", "kind joblab", "s1", 0)
+	behaviours := labHolds("behaviours", "", "kind joblab", "s1", 0)
+	prime := labHolds("prime", "", "kind joblab", "s1", 0)
 	if !shares(normal, behaviours) || !shares(prime, behaviours) || shares(normal, prime) {
 		t.Errorf("normal %v, prime %v, behaviours %v: behaviours must share a Job name with normal and prime, normal none with prime", normal, prime, behaviours)
 	}
-	broker := labHolds("broker", "", "kind joblab", "s1")
+	broker := labHolds("broker", "", "kind joblab", "s1", 0)
 	for _, want := range []string{"kind joblab NodePort 31672", "kind joblab s1 Job/pngen", "kind joblab s1 Deployment/taskqueue"} {
 		if !slices.Contains(broker, want) {
 			t.Errorf("broker holds %v, want %q", broker, want)
 		}
 	}
-	other := labHolds("broker", "", "kind joblab", "s2")
+	other := labHolds("broker", "", "kind joblab", "s2", 0)
 	if got := sharedHolds(broker, other); !slices.Equal(got, []string{"kind joblab NodePort 31672"}) {
 		t.Errorf("two namespaces' broker labs share %v, want only the NodePort", got)
 	}
+	// Students given NodePorts of their own share nothing.
+	own := labHolds("broker", "", "kind joblab", "s3", 31673)
+	if got := sharedHolds(broker, own); len(got) != 0 || !slices.Contains(own, "kind joblab NodePort 31673") {
+		t.Errorf("a broker lab at NodePort 31673 holds %v and shares %v with one at 31672", own, got)
+	}
 	// Each lab in its own namespace: only cluster-wide things are held.
-	for _, h := range labHolds("broker", "", "kind joblab", "") {
+	for _, h := range labHolds("broker", "", "kind joblab", "", 0) {
 		if !strings.Contains(h, "NodePort") {
 			t.Errorf("without a shared namespace the broker lab holds %q", h)
 		}
 	}
-	if got := labHolds("normal", "", "kind joblab", ""); len(got) != 0 {
+	if got := labHolds("normal", "", "kind joblab", "", 0); len(got) != 0 {
 		t.Errorf("normal in its own namespace holds %v", got)
 	}
 }
@@ -179,7 +184,7 @@ func TestLabHoldsComeFromTheManifestsApplied(t *testing.T) {
 func TestLabHoldsReadTheStudentsManifests(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "job-normal-end.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: my-job\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n")
-	got := labHolds("normal", dir, "c", "s1")
+	got := labHolds("normal", dir, "c", "s1", 0)
 	if !slices.Contains(got, "c s1 Job/my-job") {
 		t.Errorf("holds %v, want the student's Job name my-job", got)
 	}
@@ -262,13 +267,13 @@ func TestReadClassFile(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "carol"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := writeFile(t, dir, "class.yaml", "bob: {context: lab2, namespace: s2}\nalice: {namespace: s1}\ncarol: {namespace: s3, manifests: carol}\n0421: {namespace: s4}\n")
+	path := writeFile(t, dir, "class.yaml", "bob: {context: lab2, namespace: s2}\nalice: {namespace: s1}\ncarol: {namespace: s3, manifests: carol}\n0421: {namespace: s4, nodePort: 31680}\n")
 	got, err := readClassFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The file's order, and names as written (0421 is not an octal number).
-	want := []wantedTarget{{"bob", "lab2", "s2", ""}, {"alice", "", "s1", ""}, {"carol", "", "s3", filepath.Join(dir, "carol")}, {"0421", "", "s4", ""}}
+	want := []wantedTarget{{"bob", "lab2", "s2", "", 0}, {"alice", "", "s1", "", 0}, {"carol", "", "s3", filepath.Join(dir, "carol"), 0}, {"0421", "", "s4", "", 31680}}
 	if !slices.Equal(got, want) {
 		t.Errorf("class %v, want %v", got, want)
 	}
@@ -278,7 +283,8 @@ func TestReadClassFile(t *testing.T) {
 		"{}\n":                    "names no student",
 		"alice: {namespace: s1, manifests: nope}":          "is not a folder",
 		"alice: {namespace: s1}\nalice: {namespace: s2}\n": "appears twice",
-		"- alice\n": "names no student",
+		"- alice\n":                              "names no student",
+		"alice: {namespace: s1, nodePort: 80}\n": "nodePort \"80\": a NodePort of 30000-32767",
 	} {
 		_, err := readClassFile(writeFile(t, dir, "bad.yaml", content))
 		if err == nil || !strings.Contains(err.Error(), wantErr) {
@@ -315,4 +321,27 @@ func TestScheduleRunsAnAloneUnitWithNothingElseOnItsCluster(t *testing.T) {
 	close(p.release[2])
 	close(p.release[3])
 	<-p.result
+}
+
+func TestBrokerNodePort(t *testing.T) {
+	for _, c := range []struct {
+		flag  string
+		given int32
+		i     int
+		want  int32
+		err   string
+	}{
+		{"", 0, 3, 0, ""},
+		{"auto", 0, 0, 31672, ""},
+		{"auto", 0, 2, 31674, ""},
+		{"auto", 31690, 2, 31690, ""},
+		{"31700", 0, 5, 31700, ""},
+		{"80", 0, 0, 0, "auto, or a NodePort of 30000-32767"},
+		{"auto", 0, 1200, 0, "past 32767"},
+	} {
+		got, err := brokerNodePort(c.flag, c.given, c.i)
+		if got != c.want || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("brokerNodePort(%q, %d, %d) = %d, %v; want %d, %q", c.flag, c.given, c.i, got, err, c.want, c.err)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 )
 
@@ -25,6 +26,9 @@ const (
 	ImageRepoEnv = "JOBLAB_IMAGE_REPO"
 	// ManifestsEnv: apply the manifests of this folder (a student's YAML).
 	ManifestsEnv = "JOBLAB_MANIFESTS"
+	// BrokerNodePortEnv: the NodePort the broker lab's Service takes
+	// instead of the lesson's 31672 (a class's students side by side).
+	BrokerNodePortEnv = "JOBLAB_BROKER_NODEPORT"
 	// LabsEnv: a lab folder, or a folder of lab folders (joblab/v1), whose
 	// labs run beside the lesson's.
 	LabsEnv = "JOBLAB_LABS"
@@ -86,6 +90,10 @@ type Settings struct {
 	// LabsDir is a lab folder, or a folder of them, whose labs register
 	// beside the lesson's (a teacher's exercises).
 	LabsDir string `json:"labsDir,omitempty"`
+	// BrokerNodePort, when not 0, is the NodePort the broker lab's Service
+	// takes instead of the lesson's (31672): a departure the teacher
+	// allowed, so that the class's broker labs need not take turns.
+	BrokerNodePort int32 `json:"brokerNodePort,omitempty"`
 	// Keep is the keep policy: KeepNothing, KeepOnFailure or KeepAlways.
 	Keep string `json:"keep,omitempty"`
 	// ProgressFile receives one line per lab step.
@@ -106,6 +114,9 @@ func (s Settings) Validate() error {
 	case KeepNothing, KeepOnFailure, KeepAlways:
 	default:
 		return fmt.Errorf("keep policy %q: use %q or %q", s.Keep, KeepOnFailure, KeepAlways)
+	}
+	if s.BrokerNodePort != 0 && (s.BrokerNodePort < MinNodePort || s.BrokerNodePort > MaxNodePort) {
+		return fmt.Errorf("broker NodePort %d: give one of Kubernetes' NodePort range, %d-%d", s.BrokerNodePort, MinNodePort, MaxNodePort)
 	}
 	if s.ManifestsDir != "" {
 		if st, err := os.Stat(s.ManifestsDir); err != nil || !st.IsDir() {
@@ -150,18 +161,39 @@ func FromEnv() Settings {
 		}
 	}
 	return Settings{
-		Kubeconfig:   os.Getenv(KubeconfigEnv),
-		Context:      os.Getenv(ContextEnv),
-		Namespace:    os.Getenv(NamespaceEnv),
-		ImageRepo:    os.Getenv(ImageRepoEnv),
-		ManifestsDir: os.Getenv(ManifestsEnv),
-		LabsDir:      os.Getenv(LabsEnv),
-		Keep:         os.Getenv(KeepEnv),
-		ProgressFile: os.Getenv(ProgressEnv),
-		ArtifactsDir: os.Getenv(ArtifactsEnv),
-		Kubernetes:   os.Getenv(KubernetesEnv),
-		Unverified:   os.Getenv(UnverifiedEnv) == "true",
+		Kubeconfig:     os.Getenv(KubeconfigEnv),
+		Context:        os.Getenv(ContextEnv),
+		Namespace:      os.Getenv(NamespaceEnv),
+		ImageRepo:      os.Getenv(ImageRepoEnv),
+		ManifestsDir:   os.Getenv(ManifestsEnv),
+		LabsDir:        os.Getenv(LabsEnv),
+		BrokerNodePort: brokerNodePortFromEnv(),
+		Keep:           os.Getenv(KeepEnv),
+		ProgressFile:   os.Getenv(ProgressEnv),
+		ArtifactsDir:   os.Getenv(ArtifactsEnv),
+		Kubernetes:     os.Getenv(KubernetesEnv),
+		Unverified:     os.Getenv(UnverifiedEnv) == "true",
 	}
+}
+
+// Kubernetes' default NodePort range (--service-node-port-range).
+const (
+	MinNodePort = 30000
+	MaxNodePort = 32767
+)
+
+// brokerNodePortFromEnv reads BrokerNodePortEnv; a value that is not a
+// number is kept as -1, which Validate refuses with the fix.
+func brokerNodePortFromEnv() int32 {
+	v := os.Getenv(BrokerNodePortEnv)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil {
+		return -1
+	}
+	return int32(n)
 }
 
 // ChildEnv is the environment entry that hands s to a child process.

@@ -112,7 +112,8 @@ func ApplyData(ctx context.Context, cfg *rest.Config, ns, lab, name string, data
 		decoder.MutateNamespace(ns),
 		decoder.MutateLabels(LabLabels(lab)),
 		labelPodTemplates(LabLabels(lab)),
-		rewriteLabImages())
+		rewriteLabImages(),
+		rewriteBrokerNodePort())
 	if apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("applying %s in namespace %s: %w: an object of that name is already there; if it carries %s=%s it is another joblab lab's leftover (kept with --keep?): remove it with 'joblab clean -n %s'; otherwise it is not joblab's and joblab leaves it alone: use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue, ns)
 	}

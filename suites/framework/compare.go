@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/joblab/joblab/internal/grade"
 	"github.com/joblab/joblab/internal/settings"
@@ -28,6 +29,7 @@ func (l *Lab) Apply(ctx context.Context, name string) {
 	Expect(err).NotTo(HaveOccurred())
 	l.NoteOrigin(name)
 	l.CompareManifest(ctx, name, data)
+	l.noteNodePort(name, data)
 	// Noted before applying: a manifest applied in part is cleaned too.
 	l.created(manifestKinds(data)...)
 	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
@@ -73,6 +75,32 @@ func (l *Lab) ApplyFile(ctx context.Context, folder, name string) {
 	}
 	l.created(manifestKinds(data)...)
 	Expect(ApplyData(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name, data)).To(Succeed())
+}
+
+// noteNodePort records, when this student's broker runs at a NodePort of
+// its own (settings.BrokerNodePort), that the manifest's lesson NodePort
+// was given that one: a departure the teacher allowed, not a difference.
+func (l *Lab) noteNodePort(name string, data []byte) {
+	port := BrokerNodePort()
+	if port == lesson.BrokerNodePort {
+		return
+	}
+	objs, err := manifests.Decode(data)
+	if err != nil {
+		return
+	}
+	for _, o := range objs {
+		svc, ok := o.(*corev1.Service)
+		if !ok {
+			continue
+		}
+		for _, p := range svc.Spec.Ports {
+			if p.NodePort == lesson.BrokerNodePort {
+				l.Report.Add(fmt.Sprintf("%s: Service %s nodePort (a departure the teacher allowed)", name, svc.Name), fmt.Sprintf("lesson: %d", lesson.BrokerNodePort),
+					fmt.Sprintf("here: %d (this student's NodePort, from the class file or --broker-nodeport, so that the class's broker labs run side by side)", port), true)
+			}
+		}
+	}
 }
 
 // NoteOrigin records, when the labs run on a student's folder, whether a

@@ -11,6 +11,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/joblab/joblab/lesson"
 )
 
 // ImageRepoEnv names the registry repository the class pushed the lab
@@ -53,6 +55,33 @@ func rewriteLabImages() decoder.DecodeOption {
 		if t := podTemplate(obj); t != nil {
 			for i := range t.Spec.Containers {
 				t.Spec.Containers[i].Image = LabImage(t.Spec.Containers[i].Image)
+			}
+		}
+		return nil
+	})
+}
+
+// BrokerNodePort is the NodePort the broker lab's RabbitMQ is reached at:
+// the lesson's 31672, or the one the settings give this student.
+func BrokerNodePort() int32 {
+	if p := settings.Current().BrokerNodePort; p != 0 {
+		return p
+	}
+	return lesson.BrokerNodePort
+}
+
+// rewriteBrokerNodePort gives a Service port that takes the lesson's
+// NodePort this student's instead (settings.BrokerNodePort), so that the
+// broker labs of a class's students run side by side on one cluster.
+func rewriteBrokerNodePort() decoder.DecodeOption {
+	return decoder.MutateOption(func(obj k8s.Object) error {
+		svc, ok := obj.(*corev1.Service)
+		if !ok || BrokerNodePort() == lesson.BrokerNodePort {
+			return nil
+		}
+		for i := range svc.Spec.Ports {
+			if svc.Spec.Ports[i].NodePort == lesson.BrokerNodePort {
+				svc.Spec.Ports[i].NodePort = BrokerNodePort()
 			}
 		}
 		return nil

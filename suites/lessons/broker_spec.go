@@ -35,8 +35,9 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	lab.Step("waiting until no earlier lab's Service holds NodePort 31672")
-	Expect(framework.WaitForNodePortFree(ctx, cs, lesson.BrokerNodePort, framework.Timeouts.Namespace)).To(Succeed())
+	port := framework.BrokerNodePort()
+	lab.Step(fmt.Sprintf("waiting until no earlier lab's Service holds NodePort %d", port))
+	Expect(framework.WaitForNodePortFree(ctx, cs, port, framework.Timeouts.Namespace)).To(Succeed())
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
 	began := time.Now()
 	lab.Apply(ctx, "taskQueue-deploy.yaml")
@@ -58,24 +59,24 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		}
 	}
 
-	lab.Step("checking that NodePort 31672 answers on every node, from outside the cluster (RabbitMQ is up: the initiator used it)")
+	lab.Step(fmt.Sprintf("checking that NodePort %d answers on every node, from outside the cluster (RabbitMQ is up: the initiator used it)", port))
 	nodes, nodesErr := framework.NodeAddresses(ctx, cs)
 	// The lesson's initiator uses "the IP address of any node"; where the
 	// nodes cannot be read (a namespace-only Role), a port-forward.
-	viaNode := strings.Contains(found, fmt.Sprintf(":%d", lesson.BrokerNodePort))
+	viaNode := strings.Contains(found, fmt.Sprintf(":%d", port))
 	if nodesErr != nil {
 		r.Add("how the initiator reached the broker", "a port-forward (the nodes cannot be read here)", found, strings.Contains(found, "port-forward"))
 	} else {
-		r.Add("how the initiator reached the broker", fmt.Sprintf("<node IP>:%d", lesson.BrokerNodePort), found, viaNode || !framework.KubeletAnswers(ctx, nodes[0]))
+		r.Add("how the initiator reached the broker", fmt.Sprintf("<node IP>:%d", port), found, viaNode || !framework.KubeletAnswers(ctx, nodes[0]))
 	}
 	if nodesErr != nil {
 		// The nodes cannot be read: the lesson's NodePort is reached from a
 		// pod of the lab, at the nodes the namespace's pods ran on.
-		lab.Step("probing NodePort 31672 from a pod of the lab (the nodes cannot be read here): at each node the namespace's pods ran on")
+		lab.Step(fmt.Sprintf("probing NodePort %d from a pod of the lab (the nodes cannot be read here): at each node the namespace's pods ran on", port))
 		hosts, err := framework.PodHosts(ctx, cs, ns, framework.OwnedBy(lab.Report.Lab))
 		Expect(err).NotTo(HaveOccurred())
-		answered, err := framework.ProbeAMQPFromPod(ctx, cs, ns, lab.Report.Lab, hosts, lesson.BrokerNodePort, framework.Timeouts.PodStart+time.Minute)
-		const fact = "RabbitMQ answers at <node IP>:31672 (from a pod: the nodes cannot be read here)"
+		answered, err := framework.ProbeAMQPFromPod(ctx, cs, ns, lab.Report.Lab, hosts, port, framework.Timeouts.PodStart+time.Minute)
+		fact := fmt.Sprintf("RabbitMQ answers at <node IP>:%d (from a pod: the nodes cannot be read here)", port)
 		if err != nil || len(hosts) == 0 {
 			// The lab exists for a work queue reached at the lesson's
 			// NodePort: with no way to reach it, it is not verified.
@@ -97,7 +98,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	} else {
 		var answered, reachable []string
 		for _, addr := range nodes {
-			if framework.AMQPAnswers(ctx, addr, lesson.BrokerNodePort) {
+			if framework.AMQPAnswers(ctx, addr, int(port)) {
 				answered = append(answered, addr)
 			}
 			if framework.KubeletAnswers(ctx, addr) {
@@ -105,9 +106,9 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 			}
 		}
 		if len(reachable) == 0 && len(answered) == 0 {
-			r.NotObservable("RabbitMQ answers at <node IP>:31672 from outside the cluster", "every node", "no node's address is reachable from this host (not even its kubelet port); the initiator used a port-forward")
+			r.NotObservable(fmt.Sprintf("RabbitMQ answers at <node IP>:%d from outside the cluster", port), "every node", "no node's address is reachable from this host (not even its kubelet port); the initiator used a port-forward")
 		} else {
-			r.Equal("RabbitMQ answers at <node IP>:31672 from outside the cluster", fmt.Sprintf("%d of %d nodes", len(nodes), len(nodes)), fmt.Sprintf("%d of %d nodes", len(answered), len(nodes)))
+			r.Equal(fmt.Sprintf("RabbitMQ answers at <node IP>:%d from outside the cluster", port), fmt.Sprintf("%d of %d nodes", len(nodes), len(nodes)), fmt.Sprintf("%d of %d nodes", len(answered), len(nodes)))
 		}
 	}
 
@@ -213,7 +214,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	if nodesErr != nil || len(nodes) == 0 {
 		r.NotObservable("messages left in queue taskqueue", "0", "the nodes cannot be listed here, so the broker cannot be reached from outside")
 	} else {
-		left, err := framework.AMQPQueueDepth(ctx, nodes[0], lesson.BrokerNodePort, "taskqueue")
+		left, err := framework.AMQPQueueDepth(ctx, nodes[0], int(port), "taskqueue")
 		if err != nil && !framework.KubeletAnswers(ctx, nodes[0]) {
 			r.NotObservable("messages left in queue taskqueue", "0", "no node's address is reachable from this host")
 		} else {
