@@ -144,7 +144,9 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		// machine runs a class: with all 45 at once on 2 cores, pods
 		// started so late that timing facts (back-off, a Job's pod count
 		// seen by a watch) wavered from run to run.
-		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--class", class, "--out", reportDir, "--parallel", fmt.Sprint(classParallel)}, labs()...)
+		// Each student's broker at a NodePort of its own (31672, 31673,
+		// 31674): the class's broker labs run side by side.
+		args := append([]string{"verify", "--kubeconfig", kubeconfig, "--class", class, "--out", reportDir, "--parallel", fmt.Sprint(classParallel), "--broker-nodeport", "auto"}, labs()...)
 		verify := exec.CommandContext(ctx, bin, args...)
 		verify.Dir = root
 		verify.Env = append(os.Environ(), "ARTIFACTS="+reportDir)
@@ -196,6 +198,8 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		md, err = os.ReadFile(filepath.Join(reportDir, "student2", "report.md"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(md)).To(ContainSubstring("job-normal-end.yaml: written by | the student's folder | the student's folder"), "student2's own files are named as theirs")
+		Expect(string(md)).To(ContainSubstring("taskQueue-deploy.yaml: Service taskqueue nodePort (a departure the teacher allowed) | lesson: 31672 | here: 31673"), "student2's broker at its own NodePort, said as a departure the teacher allowed")
+		Expect(string(md)).To(MatchRegexp(`\| ok \| RabbitMQ answers at <node IP>:31673 \(from a pod: the nodes cannot be read here\) \|`), "student2's RabbitMQ reached at its own NodePort")
 		Expect(string(md)).To(ContainSubstring("legacy/cron-job.v1beta1.yaml: written by"), "the legacy file student2 never wrote is named as joblab's")
 		Expect(string(md)).To(ContainSubstring("the folder has none; a student need not write it"))
 
