@@ -54,6 +54,33 @@ type Cell struct {
 	Why string `json:"why,omitempty"`
 	// Hint says where to look for the first differing fact.
 	Hint string `json:"hint,omitempty"`
+	// Short names the first differing fact in a few words (the manifest
+	// field's last name, parallelism), for the class page's compact cells.
+	Short string `json:"short,omitempty"`
+}
+
+// shortFact names a fact in at most a few words: a manifest row
+// ("job.yaml: Job x spec.template.spec.containers[busybox].command") by its
+// field's last name (command), any other by its start.
+func shortFact(fact string) string {
+	if i := strings.Index(fact, ".yaml: "); i >= 0 {
+		rest := strings.Fields(fact[i+len(".yaml: "):])
+		if len(rest) == 3 && !strings.Contains(rest[2], "(") {
+			path := rest[2]
+			if j := strings.LastIndex(path, "."); j >= 0 {
+				path = path[j+1:]
+			}
+			if j := strings.Index(path, "["); j > 0 {
+				path = path[:j]
+			}
+			return path
+		}
+	}
+	r := []rune(fact)
+	if len(r) > 24 {
+		return string(r[:23]) + "…"
+	}
+	return fact
 }
 
 // Score is how much of the lesson a student's cluster matched.
@@ -106,7 +133,7 @@ func (s Student) CellIn(lab, lang string) Cell {
 				if lang == "ja" {
 					says, observed = "テキストの記述", "観測結果"
 				}
-				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang),
+				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang), Short: shortFact(f.FactIn(lang)),
 					Why: fmt.Sprintf("%s: %s %s, %s %s", f.FactIn(lang), says, lesson.ValueIn(lang, f.Documented), observed, OneLine(lesson.ValueIn(lang, f.Observed)))}
 			}
 		}
@@ -237,6 +264,18 @@ type classView struct {
 	Seconds  float64       `json:"seconds"`
 	Labs     []string      `json:"labs"`
 	Students []studentView `json:"students"`
+	// Rates are each lab's pass rate over the class, in Labs' order.
+	Rates []labRate `json:"rates"`
+}
+
+// labRate is how many students passed a lab, and how many were not
+// verified (neither passed nor differs).
+type labRate struct {
+	Lab         string `json:"lab"`
+	Passed      int    `json:"passed"`
+	NotVerified int    `json:"notVerified"`
+	Of          int    `json:"of"`
+	Percent     int    `json:"percent"`
 }
 
 type studentView struct {
@@ -258,6 +297,21 @@ func (c Class) view() classView {
 			sv.Labs[lab] = s.CellIn(lab, c.Lang)
 		}
 		v.Students = append(v.Students, sv)
+	}
+	for _, lab := range c.Labs {
+		r := labRate{Lab: lab, Of: len(v.Students)}
+		for _, s := range v.Students {
+			switch s.Labs[lab].Outcome {
+			case OutcomePassed:
+				r.Passed++
+			case OutcomeNotVerified:
+				r.NotVerified++
+			}
+		}
+		if r.Of > 0 {
+			r.Percent = 100 * r.Passed / r.Of
+		}
+		v.Rates = append(v.Rates, r)
 	}
 	return v
 }
@@ -345,31 +399,74 @@ var classPage = template.Must(template.New("class").Funcs(template.FuncMap{
 <meta charset="utf-8">
 <title>{{.Title}}</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
 h1 { font-size: 1.6rem; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; font-size: .85rem; }
-th { background: #f3f3f3; }
-td.passed { background: #e6f4ea; color: #0a6b2d; font-weight: 600; }
+.scroll { overflow: auto; max-height: 88vh; border: 1px solid #ccc; }
+table { border-collapse: separate; border-spacing: 0; }
+th, td { border-right: 1px solid #ddd; border-bottom: 1px solid #ddd; padding: .25rem .35rem; text-align: left; vertical-align: top; font-size: .8rem; background: #fff; }
+thead th { position: sticky; top: 0; z-index: 2; background: #f3f3f3; }
+thead tr.rates th { top: 7.6rem; font-weight: normal; font-size: .75rem; }
+th.lab { height: 7rem; vertical-align: bottom; white-space: nowrap; }
+th.lab span { writing-mode: vertical-rl; transform: rotate(180deg); display: inline-block; }
+th.sort { cursor: pointer; }
+th.sort::after { content: " \21C5"; color: #888; }
+.name { position: sticky; left: 0; z-index: 1; min-width: 8rem; max-width: 9rem; }
+thead .name { z-index: 3; }
+td.cell { width: 3.6rem; min-width: 3.6rem; max-width: 3.6rem; padding: .25rem; font-weight: 600; }
+td.cell .short, td.cell details { max-width: 3.6rem; }
+td.passed { background: #e6f4ea; color: #0a6b2d; }
 td.differs { background: #fce8e6; color: #b00020; }
 td.could-not-run { background: #fff4e5; color: #8a4b00; }
-td.not-verified { background: #efe9fb; color: #5b3ea8; }
-td .why { display: block; font-weight: normal; font-size: .8rem; }
+td.not-verified { background: #efe9fb; color: #5b3ea8; font-style: italic; }
+td .short { display: block; font-weight: normal; font-size: .72rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+td details { font-weight: normal; }
+td details summary { font-size: .7rem; color: #555; cursor: pointer; }
+td details[open] { max-width: none; }
+td details .why { display: block; font-size: .75rem; width: 18rem; white-space: normal; }
+.target { display: block; max-width: 9rem; font-weight: normal; font-size: .72rem; color: #666; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.legend span { padding: .1rem .4rem; margin-right: .4rem; font-size: .8rem; }
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p>{{t "Started"}} {{date .Started}}, {{t "took"}} {{round .Seconds}}; {{len .Students}} {{t "students"}}. {{if eq lang "ja"}}学生の名前から、その学生のレポート(テキストの記述とクラスタで起きたことを事実ごとに並べたもの)を開けます。{{else}}Each student's own report (the lesson next to what their cluster did, fact by fact) is linked from their name.{{end}}</p>
+<p>{{t "Started"}} {{date .Started}}, {{t "took"}} {{round .Seconds}}; {{len .Students}} {{t "students"}}. {{if eq lang "ja"}}学生の名前から、その学生のレポート(テキストの記述とクラスタで起きたことを事実ごとに並べたもの)を開けます。セルの「詳細」で最初の相違の全文を表示します。見出しをクリックすると並べ替えます。{{else}}Each student's own report (the lesson next to what their cluster did, fact by fact) is linked from their name; a cell's "more" shows its first difference in full. Click a heading to sort.{{end}}</p>
+<p class="legend"><span class="passed" style="background:#e6f4ea;color:#0a6b2d">{{t "passed"}}</span><span style="background:#fce8e6;color:#b00020">{{t "differs"}}</span><span style="background:#efe9fb;color:#5b3ea8;font-style:italic">{{t "not verified"}}</span><span style="background:#fff4e5;color:#8a4b00">{{t "could not run"}}</span></p>
+<div class="scroll" id="scroll">
 <table id="class">
-<thead><tr><th>{{t "student"}}</th><th>{{t "labs passed"}}</th><th>{{t "facts matched"}}</th>{{range .Labs}}<th>{{.}}</th>{{end}}</tr></thead>
+<thead><tr><th class="name sort" data-sort="student">{{t "student"}}</th><th class="sort" data-sort="labs-passed">{{t "labs passed"}}</th><th class="sort" data-sort="facts-matched">{{t "facts matched"}}</th>{{range .Labs}}<th class="lab" title="{{.}}"><span>{{.}}</span></th>{{end}}</tr>
+<tr class="rates"><th class="name">{{t "passed"}}</th><th></th><th></th>{{range .Rates}}<th class="rate" data-lab="{{.Lab}}" data-passed="{{.Passed}}" data-of="{{.Of}}" title="{{.Passed}}/{{.Of}}{{if .NotVerified}}, {{.NotVerified}} {{t "not verified"}}{{end}}">{{.Percent}}%</th>{{end}}</tr></thead>
 <tbody>{{range $s := .Students}}
 <tr class="student" data-student="{{$s.Name}}" data-labs-passed="{{$s.Score.LabsPassed}}" data-labs="{{$s.Score.Labs}}" data-facts-matched="{{$s.Score.FactsMatched}}" data-facts="{{$s.Score.Facts}}">
-<td><a href="{{pathEscape $s.Folder}}/report.html">{{$s.Name}}</a><span class="why">{{$s.Target}}</span></td>
+<td class="name"><a href="{{pathEscape $s.Folder}}/report.html">{{$s.Name}}</a><span class="target" title="{{$s.Target}}">{{$s.Target}}</span></td>
 <td>{{$s.Score.LabsPassed}}/{{$s.Score.Labs}}</td><td>{{$s.Score.FactsMatched}}/{{$s.Score.Facts}}</td>
-{{range $.Labs}}{{$c := cell $s .}}<td class="{{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}">{{t $c.Outcome}}{{if $c.Why}}<span class="why">{{$c.Why}}</span>{{end}}{{if $c.Hint}}<span class="why hint">{{t "where to look"}}: {{$c.Hint}}</span>{{end}}</td>{{end}}
+{{range $.Labs}}{{$c := cell $s .}}<td class="cell {{slug $c.Outcome}}" data-lab="{{.}}" data-outcome="{{$c.Outcome}}" title="{{.}}: {{t $c.Outcome}}{{if $c.Why}}: {{$c.Why}}{{end}}">{{t $c.Outcome}}{{if $c.Short}}<span class="short">{{$c.Short}}</span>{{end}}{{if $c.Why}}<details><summary>{{t "more"}}</summary><span class="why">{{$c.Why}}</span>{{if $c.Hint}}<span class="why hint">{{t "where to look"}}: {{$c.Hint}}</span>{{end}}</details>{{end}}</td>{{end}}
 </tr>{{end}}
 </tbody>
 </table>
+</div>
+<script>
+// Sorting by a heading: student (A-Z), labs passed or facts matched (most first).
+document.querySelectorAll("th.sort").forEach(function (th) {
+  th.addEventListener("click", function () {
+    var key = th.dataset.sort, body = document.querySelector("#class tbody");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      if (key === "student") { return a.dataset.student.localeCompare(b.dataset.student); }
+      var k = key === "labs-passed" ? "labsPassed" : "factsMatched";
+      return Number(b.dataset[k]) - Number(a.dataset[k]) || a.dataset.student.localeCompare(b.dataset.student);
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    document.documentElement.dataset.sorted = key;
+  });
+});
+// What the browser laid out, for the checks that read the DOM: does the
+// table fit the window without scrolling sideways?
+window.addEventListener("load", function () {
+  var s = document.getElementById("scroll");
+  document.documentElement.dataset.fits = String(s.scrollWidth <= s.clientWidth);
+  document.documentElement.dataset.tableWidth = String(s.scrollWidth);
+});
+</script>
 </body>
 </html>
 `))

@@ -106,7 +106,7 @@ func TestClassHTMLEscapesAndCarriesScores(t *testing.T) {
 	if strings.Contains(page, "<bob>") || !strings.Contains(page, "&lt;bob&gt;") {
 		t.Error("a student's name is not escaped")
 	}
-	for _, want := range []string{`data-labs-passed="2" data-labs="2" data-facts-matched="4" data-facts="4"`, `data-lab="normal" data-outcome="differs"`, `class="could-not-run"`} {
+	for _, want := range []string{`data-labs-passed="2" data-labs="2" data-facts-matched="4" data-facts="4"`, `data-lab="normal" data-outcome="differs"`, `class="cell could-not-run"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("class page lacks %s", want)
 		}
@@ -154,5 +154,26 @@ func TestAnInterruptedLabCouldNotRun(t *testing.T) {
 	st := Student{Run: &Run{Labs: []Lab{{Lab: "normal", Verdict: "interrupted", Facts: []lesson.Row{{Fact: "the job ends Complete", Documented: "Complete", Observed: "context canceled"}}}}}}
 	if got := st.Cell("normal"); got.Outcome != OutcomeNotRun || got.Why != "interrupted" {
 		t.Errorf("interrupted lab: %+v, want could not run: interrupted", got)
+	}
+}
+
+func TestShortFactAndPassRates(t *testing.T) {
+	for fact, want := range map[string]string{
+		"job-container-failed.yaml: Job two-containers spec.backoffLimit":                     "backoffLimit",
+		"job.yaml: Job ten-by-five spec.template.spec.containers[busybox].command":            "command",
+		"taskQueue-deploy.yaml: Service taskqueue nodePort (a departure the teacher allowed)": "taskQueue-deploy.yaml: …",
+		"most pods active at once":                                   "most pods active at once",
+		"waits from a pod's failure to the next pod grow (back-off)": "waits from a pod's fail…",
+	} {
+		if got := shortFact(fact); got != want {
+			t.Errorf("shortFact(%q) = %q, want %q", fact, got, want)
+		}
+	}
+	v := sampleClass().view()
+	if len(v.Rates) != 2 || v.Rates[0] != (labRate{Lab: "normal", Passed: 1, Of: 2, Percent: 50}) || v.Rates[1] != (labRate{Lab: "prime", Passed: 1, Of: 2, Percent: 50}) {
+		t.Errorf("rates %+v", v.Rates)
+	}
+	if c := sampleClass().Students[1].Cell("normal"); c.Short != "completions" {
+		t.Errorf("bob's normal cell short %q", c.Short)
 	}
 }

@@ -20,6 +20,7 @@ var wordsJa = map[string]string{
 	"student": "学生", "labs passed": "合格したラボ", "facts matched": "一致した事実",
 	"ok": "一致", "DIFFERS": "相違", "n/a": "観測不可",
 	"students":       "人",
+	"more":           "詳細",
 	"pods over time": "ポッドの時間経過", "created": "作成", "ran": "実行", "deleted": "削除",
 	"waiting": "待機", "running": "実行中", "Succeeded": "正常終了", "Failed": "異常終了",
 	"timeline":                         "タイムライン",

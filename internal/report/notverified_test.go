@@ -56,7 +56,7 @@ func TestNotVerifiedIsNeverAPass(t *testing.T) {
 		t.Errorf("score %+v: want 1 passed, 1 not verified", sc)
 	}
 	page, err := class.HTML()
-	if err != nil || !strings.Contains(page, `class="not-verified" data-lab="node-loss" data-outcome="not verified"`) {
+	if err != nil || !strings.Contains(page, `class="cell not-verified" data-lab="node-loss" data-outcome="not verified"`) {
 		t.Errorf("class page: %v\n%s", err, page)
 	}
 	junit, err := class.JUnit()
