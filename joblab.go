@@ -5,9 +5,16 @@
 // pkg/, internal/, lesson/ and suites/.
 package joblab
 
-import _ "embed"
+import "embed"
 
 // KindConfig is kind-config.yaml: the lesson's kind cluster.
 //
 //go:embed kind-config.yaml
 var KindConfig []byte
+
+// LessonLabs are joblab's own lab folders (joblab/v1, one folder a lab,
+// like a teacher's): the labs of the lesson and of the modern track that
+// need no Go of their own.
+//
+//go:embed lessonlabs
+var LessonLabs embed.FS

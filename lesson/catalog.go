@@ -3,6 +3,9 @@ package lesson
 import (
 	"fmt"
 	"time"
+
+	"github.com/joblab/joblab"
+	"github.com/joblab/joblab/internal/labdef"
 )
 
 // LabInfo describes a lab for people choosing what to run.
@@ -31,6 +34,47 @@ type LabInfo struct {
 	// Folder is the lab folder (joblab/v1) a lab was read from; empty for
 	// the labs written in Go.
 	Folder string
+	// Def is the lab folder's definition (nil for the labs written in Go).
+	Def *labdef.Lab `json:"-"`
+}
+
+// embeddedLabs are joblab's own lab folders (lessonlabs/), read once.
+var embeddedLabs = func() []*labdef.Lab {
+	labs, err := labdef.LoadEmbedded(joblab.LessonLabs, "lessonlabs")
+	if err != nil {
+		panic("joblab's own lab folders (lessonlabs/): " + err.Error())
+	}
+	return labs
+}()
+
+// FolderInfo is a lab folder's entry in the catalogue.
+func FolderInfo(l *labdef.Lab) LabInfo {
+	return LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Track: l.Track, Folder: l.Dir, Def: l}
+}
+
+// RegisterFolders loads dir (a lab folder, or a folder of them) and adds
+// its labs to the catalogue, returning their names.
+func RegisterFolders(dir string) ([]string, error) {
+	labs, err := labdef.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, l := range labs {
+		if err := AddLab(FolderInfo(l)); err != nil {
+			return nil, err
+		}
+		names = append(names, l.Name)
+	}
+	return names, nil
+}
+
+func init() {
+	for _, l := range embeddedLabs {
+		if err := AddLab(FolderInfo(l)); err != nil {
+			panic(err)
+		}
+	}
 }
 
 // AddLab adds a lab folder's lab to the catalogue; a name the catalogue
@@ -64,23 +108,23 @@ const ModernTrack = "modern"
 // Labs are the lesson's labs, in the lesson's order, then the modern
 // track's.
 var Labs = []LabInfo{
-	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", ""},
-	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}, false, "", ""},
-	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}, false, "", ""},
-	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, "", ""},
-	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", ""},
-	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, "", ""},
-	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, "", ""},
-	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", ""},
+	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
+	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}, false, "", "", nil},
+	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}, false, "", "", nil},
+	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, "", "", nil},
+	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
+	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, "", "", nil},
+	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
+	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", "", nil},
 
 	// The modern track.
-	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, ""},
-	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack, ""},
-	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack, ""},
-	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack, ""},
-	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, ""},
-	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, ""},
-	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack, ""},
+	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, "", nil},
+	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack, "", nil},
+	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack, "", nil},
+	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack, "", nil},
+	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, "", nil},
+	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, "", nil},
+	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack, "", nil},
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

@@ -3,6 +3,7 @@ package lesson
 import (
 	"os"
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -32,11 +33,14 @@ func TestPairsNameLabsThatRun(t *testing.T) {
 
 func TestTrackLabsListTheModernTrack(t *testing.T) {
 	modern := TrackLabs(ModernTrack)
-	if len(modern) != 7 {
-		t.Errorf("the modern track has %d labs, want the issue's seven: %v", len(modern), modern)
+	if !slices.Contains(modern, "indexed") || !slices.Contains(modern, "managed-by") {
+		t.Errorf("the modern track %v lacks a Go lab (indexed) or a lab folder's (managed-by)", modern)
 	}
 	for _, name := range modern {
 		l, _ := FindLab(name)
+		if l.Def != nil {
+			continue // a lab folder: its own files
+		}
 		if len(l.Manifests) != 1 || l.Manifests[0] != "modern/"+name+".yaml" {
 			t.Errorf("modern lab %s applies %v, want modern/%s.yaml", name, l.Manifests, name)
 		}

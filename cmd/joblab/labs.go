@@ -22,7 +22,6 @@ import (
 	"golang.org/x/term"
 	"sigs.k8s.io/yaml"
 
-	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
@@ -95,7 +94,7 @@ func (f *labFlags) loadFolders() error {
 // loadLabFolders reads lab folders into the catalogue; an error names the
 // file, the line and the fix.
 func loadLabFolders(dir string) ([]string, error) {
-	names, err := labdef.Register(dir)
+	names, err := lesson.RegisterFolders(dir)
 	if err != nil {
 		return nil, usageError("--labs %s:\n%v", dir, err)
 	}

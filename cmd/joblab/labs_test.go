@@ -10,7 +10,7 @@ func TestSelectLabsExpandsTheModernTrack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"prime", "indexed", "pod-failure-policy", "per-index", "success-policy", "replacement", "cron-policies", "lifecycle"}
+	want := []string{"prime", "indexed", "pod-failure-policy", "per-index", "success-policy", "replacement", "cron-policies", "lifecycle", "managed-by"}
 	if !slices.Equal(got, want) {
 		t.Errorf("selectLabs(prime modern indexed) = %v, want %v (the track's labs in the catalogue's order, each once)", got, want)
 	}

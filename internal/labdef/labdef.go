@@ -29,7 +29,6 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/meta"
 
-	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
 
@@ -62,8 +61,18 @@ type Lab struct {
 	// Facts are checked in order once the steps are done.
 	Facts []Fact `yaml:"facts"`
 
-	// Dir is the folder the lab was read from (absolute).
+	// Track is "" for a lab of its own, "modern" for the modern track's.
+	Track string `yaml:"track,omitempty"`
+
+	// Dir is the folder the lab was read from (absolute), or its path in
+	// joblab's own lab folders (Embedded).
 	Dir string `yaml:"-"`
+	// Files are the folder's files.
+	Files fs.FS `yaml:"-"`
+	// Embedded labs are joblab's own (the lesson's and the modern
+	// track's), built into the binary: a student's folder may hold their
+	// files, and the lab takes its own copy where it does not.
+	Embedded bool `yaml:"-"`
 	// lines are the lines of the steps and facts, for errors.
 	stepLines, factLines []int
 }
@@ -75,6 +84,9 @@ type Step struct {
 	Apply string `yaml:"apply,omitempty"`
 	// Wait waits until a Job ends.
 	Wait *Wait `yaml:"wait,omitempty"`
+	// Watch watches a Job and its pods for a while, whatever they do (a
+	// Job that must not start, or not yet end).
+	Watch *Watch `yaml:"watch,omitempty"`
 	// DeletePod deletes a running pod of a Job (kubectl delete pod).
 	DeletePod *JobRef `yaml:"deletePod,omitempty"`
 	// Suspend and Resume set a Job's spec.suspend.
@@ -97,6 +109,13 @@ type Wait struct {
 	Job    string        `yaml:"job"`
 	For    string        `yaml:"for"`
 	Within time.Duration `yaml:"within"`
+}
+
+// Watch watches a Job and its pods For a while: the pod facts then read
+// what it saw.
+type Watch struct {
+	Job string        `yaml:"job"`
+	For time.Duration `yaml:"for"`
 }
 
 // Patch is a merge patch (kubectl patch --type merge) of an object.
@@ -558,14 +577,52 @@ func LoadFolder(dir string) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.Dir = dir
-	if errs := l.validateFiles(os.DirFS(dir), path); len(errs) > 0 {
+	l.Dir, l.Files = dir, os.DirFS(dir)
+	if errs := l.validateFiles(l.Files, path); len(errs) > 0 {
 		return nil, errs
 	}
 	if errs := l.validateObjects(path); len(errs) > 0 {
 		return nil, errs
 	}
 	return l, nil
+}
+
+// LoadEmbedded reads every lab folder of fsys (a folder a lab, at its
+// top level): joblab's own labs, built into the binary.
+func LoadEmbedded(fsys fs.FS, root string) ([]*Lab, error) {
+	entries, err := fs.ReadDir(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	var labs []*Lab
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := root + "/" + e.Name()
+		sub, err := fs.Sub(fsys, dir)
+		if err != nil {
+			return nil, err
+		}
+		path := dir + "/" + FileName
+		data, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return nil, err
+		}
+		l, err := Parse(path, data)
+		if err != nil {
+			return nil, err
+		}
+		l.Dir, l.Files, l.Embedded = dir, sub, true
+		if errs := l.validateFiles(l.Files, path); len(errs) > 0 {
+			return nil, errs
+		}
+		if errs := l.validateObjects(path); len(errs) > 0 {
+			return nil, errs
+		}
+		labs = append(labs, l)
+	}
+	return labs, nil
 }
 
 // Parse reads a lab.yaml (path names it in errors) and checks what can be
@@ -639,6 +696,9 @@ func (l *Lab) validate(path string) Errors {
 	if l.Expected <= 0 {
 		bad(1, "expected: about how long the lab takes, e.g. expected: 2m (joblab schedules the longest labs first)")
 	}
+	if l.Track != "" && l.Track != "modern" {
+		bad(1, "track %q: leave it out (a lab of its own), or modern", l.Track)
+	}
 	if len(l.Steps) == 0 {
 		bad(1, "steps: none; a lab applies a file at least (steps: [{apply: job.yaml}])")
 	}
@@ -647,13 +707,13 @@ func (l *Lab) validate(path string) Errors {
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.Wait != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
+		for _, set := range []bool{s.Apply != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, wait, deletePod, suspend, resume, patch (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, wait, watch, deletePod, suspend, resume, patch (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -673,9 +733,17 @@ func (l *Lab) validate(path string) Errors {
 				bad(line, "wait: within, how long at most, e.g. within: 3m")
 			}
 			if waited[s.Wait.Job] {
-				bad(line, "wait: job %s is waited for twice; one wait a Job", s.Wait.Job)
+				bad(line, "wait: job %s is waited for or watched twice; one a Job", s.Wait.Job)
 			}
 			waited[s.Wait.Job] = true
+		case s.Watch != nil:
+			if s.Watch.Job == "" || s.Watch.For <= 0 {
+				bad(line, "watch: name the Job and how long (watch: {job: NAME, for: 20s})")
+			}
+			if waited[s.Watch.Job] {
+				bad(line, "watch: job %s is waited for or watched twice; one a Job", s.Watch.Job)
+			}
+			waited[s.Watch.Job] = true
 		case s.DeletePod != nil, s.Suspend != nil, s.Resume != nil:
 			ref := s.DeletePod
 			if ref == nil {
@@ -726,7 +794,7 @@ func (l *Lab) validate(path string) Errors {
 			bad(line, "fact %s: %s", f.ID, msg)
 		}
 		if job := f.Job(); f.needsWatch() && !waited[job] {
-			bad(line, "fact %s: %s reads the pods a wait watched: add a step wait: {job: %s, for: ...}", f.ID, words[0], orName(job))
+			bad(line, "fact %s: %s reads the pods a wait or watch saw: add a step wait: {job: %s, for: ...} (or watch: {job: %s, for: 20s})", f.ID, words[0], orName(job), orName(job))
 		}
 	}
 	return errs
@@ -868,31 +936,9 @@ func (l *Lab) validateFiles(folder fs.FS, path string) Errors {
 	return errs
 }
 
-// Info is the lab's entry in the catalogue of labs.
-func (l *Lab) Info() lesson.LabInfo {
-	return lesson.LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Folder: l.Dir}
-}
-
-// Register loads dir (Load) and adds its labs to the catalogue
-// (lesson.AddLab), returning their names.
-func Register(dir string) ([]string, error) {
-	labs, err := Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, l := range labs {
-		if err := lesson.AddLab(l.Info()); err != nil {
-			return nil, err
-		}
-		names = append(names, l.Name)
-	}
-	return names, nil
-}
-
 // ReadManifest returns a file of the lab's folder.
 func (l *Lab) ReadManifest(name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(name)))
+	return fs.ReadFile(l.Files, name)
 }
 
 // Objects are "Kind/name" of the objects the lab's files create.
@@ -933,6 +979,8 @@ func (l *Lab) validateObjects(path string) Errors {
 		switch {
 		case s.Wait != nil:
 			job = s.Wait.Job
+		case s.Watch != nil:
+			job = s.Watch.Job
 		case s.DeletePod != nil:
 			job = s.DeletePod.Job
 		case s.Suspend != nil:

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/joblab/joblab/lesson"
 )
 
 // write makes a lab folder of files in a temporary folder.
@@ -110,15 +108,5 @@ func TestHintFor(t *testing.T) {
 		if checkHints[word].En == "" || checkHints[word].Ja == "" {
 			t.Errorf("check %s has no hint of its own", word)
 		}
-	}
-}
-
-func TestRegisterRefusesATakenName(t *testing.T) {
-	dir := write(t, Starter("normal"))
-	if _, err := Register(dir); err == nil || !strings.Contains(err.Error(), "one of the lesson's labs has that name") {
-		t.Errorf("a lab folder named normal: %v", err)
-	}
-	if _, ok := lesson.FindLab("normal"); !ok {
-		t.Fatal("the lesson's normal lab is gone")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 )
 
@@ -171,7 +172,7 @@ func TestClassPageOf30StudentsFitsInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if d := os.Getenv("JOBLAB_SCREENSHOTS"); d != "" {
+	if d := os.Getenv(settings.ScreenshotsEnv); d != "" {
 		dir = d
 	}
 	path := filepath.Join(dir, "class-30x15.html")

@@ -53,6 +53,9 @@ const (
 	// MutantEnv names the mutant a make mutants copy runs (information
 	// only).
 	MutantEnv = "JOBLAB_MUTANT"
+	// ScreenshotsEnv, set to a folder, keeps the browser tests' pages and
+	// screenshots there.
+	ScreenshotsEnv = "JOBLAB_SCREENSHOTS"
 	// TestAMQPURLEnv points the lab programs' tests at a RabbitMQ.
 	TestAMQPURLEnv = "JOBLAB_TEST_AMQP_URL"
 	// TraceRequestsEnv, set to a file path, makes a process append a line

@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/joblab/joblab/internal/grade"
+	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
@@ -37,16 +38,25 @@ func (l *Lab) Apply(ctx context.Context, name string) {
 
 // ReadFolderFile returns a file a lab folder applies: the student's of
 // that name when the labs run on a student's folder (dir), else the
-// folder's own; origin says which. A student's folder that lacks it is an
-// error that names the file: the student writes a teacher's exercise.
-func ReadFolderFile(folder, dir, name string) (data []byte, origin string, err error) {
+// folder's own; origin says which. A teacher's lab needs the student's
+// file (an error names it: the student writes the exercise); joblab's own
+// labs take their copy where the student's folder has none.
+func ReadFolderFile(def *labdef.Lab, dir, name string) (data []byte, origin string, err error) {
+	own := FromFolder
+	if def.Embedded {
+		own = FromEmbedded
+	}
 	if dir == "" {
-		data, err = os.ReadFile(filepath.Join(folder, filepath.FromSlash(name)))
-		return data, FromFolder, err
+		data, err = def.ReadManifest(name)
+		return data, own, err
 	}
 	data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if errors.Is(err, fs.ErrNotExist) && def.Embedded {
+		data, err = def.ReadManifest(name)
+		return data, FromLesson, err
+	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, FromStudent, fmt.Errorf("the manifests folder %s has no %s, which lab folder %s applies: write it there, or run only the labs whose files the folder holds", dir, name, folder)
+		return nil, FromStudent, fmt.Errorf("the manifests folder %s has no %s, which lab folder %s applies: write it there, or run only the labs whose files the folder holds", dir, name, def.Dir)
 	}
 	return data, FromStudent, err
 }
@@ -56,20 +66,24 @@ const FromFolder = "the lab folder"
 
 // ApplyFile applies a lab folder's file: when the labs run on a student's
 // folder, the student's file of that name, which is first compared, as
-// Kubernetes stores both, with the folder's (reference); a differing field
-// is a row that fails the lab, and the lab still runs.
-func (l *Lab) ApplyFile(ctx context.Context, folder, name string) {
+// Kubernetes stores both, with the folder's; a differing field is a row
+// that fails the lab, and the lab still runs.
+func (l *Lab) ApplyFile(ctx context.Context, def *labdef.Lab, name string) {
 	dir := settings.Current().ManifestsDir
-	data, origin, err := ReadFolderFile(folder, dir, name)
+	data, origin, err := ReadFolderFile(def, dir, name)
 	if dir != "" {
-		l.Report.Add(name+": written by", FromStudent, origin, err == nil)
+		want := FromStudent
+		if def.Embedded {
+			want = "the student's folder, else " + FromEmbedded
+		}
+		l.Report.Add(name+": written by", want, origin, err == nil)
 	}
 	if err != nil {
 		l.Require("kubectl apply -f "+name, "applied", err)
 		return
 	}
-	if dir != "" {
-		reference, err := os.ReadFile(filepath.Join(folder, filepath.FromSlash(name)))
+	if origin == FromStudent {
+		reference, err := def.ReadManifest(name)
 		Expect(err).NotTo(HaveOccurred())
 		l.compare(ctx, name, data, reference)
 	}

@@ -46,8 +46,8 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 	}
 	for _, name := range info.Manifests {
 		data, err := ReadManifestFrom(dir, name)
-		if info.Folder != "" {
-			data, _, err = ReadFolderFile(info.Folder, dir, name)
+		if info.Def != nil {
+			data, _, err = ReadFolderFile(info.Def, dir, name)
 		}
 		if err != nil {
 			continue

@@ -63,6 +63,9 @@ func stop(reason string) error { return &WaitError{Reason: reason} }
 
 // timedOut tells whether a wait ended by its time limit (or its context)
 // rather than on a state.
+// TimedOut tells whether a wait ended because its time was up.
+func TimedOut(err error) bool { return timedOut(err) }
+
 func timedOut(err error) bool {
 	var we *WaitError
 	return errors.As(err, &we) && strings.HasPrefix(we.Reason, "not within")

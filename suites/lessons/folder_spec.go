@@ -28,37 +28,36 @@ import (
 	"github.com/joblab/joblab/suites/framework"
 )
 
-// folderLabs are the labs of the folder the settings name, registered on
-// import like the lesson's. A folder that does not load registers one
-// failing spec that says why: the run reports it, naming the line.
-var folderLabs = registerFolderLabs(settings.Current().LabsDir)
+// The lab folders' labs register on import like the lesson's: joblab's
+// own (lessonlabs/, in the catalogue already) and those of the folder the
+// settings name. A folder that does not load registers one failing spec
+// that says why: the run reports it, naming the line.
+var _ = registerFolderLabs(settings.Current().LabsDir)
 
-func registerFolderLabs(dir string) []*labdef.Lab {
-	if dir == "" {
-		return nil
-	}
-	labs, err := labdef.Load(dir)
-	if err == nil {
-		for _, l := range labs {
-			if err = lesson.AddLab(l.Info()); err != nil {
-				break
-			}
+func registerFolderLabs(dir string) bool {
+	if dir != "" {
+		if _, err := lesson.RegisterFolders(dir); err != nil {
+			Describe("lab folders "+dir, Label(lesson.FolderLabel), func() {
+				It("load", func() { Fail(err.Error()) })
+			})
 		}
 	}
-	if err != nil {
-		Describe("lab folders "+dir, Label(lesson.FolderLabel), func() {
-			It("load", func() { Fail(err.Error()) })
-		})
-		return nil
-	}
-	for _, l := range labs {
-		Describe(lesson.Describe(l.Name), Label(lesson.FolderLabel, l.Name), func() {
+	for _, info := range lesson.Labs {
+		l := info.Def
+		if l == nil {
+			continue
+		}
+		labels := Labels{lesson.FolderLabel, l.Name}
+		if l.Track == lesson.ModernTrack {
+			labels = append(labels, lesson.ModernTrack)
+		}
+		Describe(lesson.Describe(l.Name), labels, func() {
 			It(l.Summary, func(ctx context.Context) {
 				FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: l})
 			})
 		})
 	}
-	return labs
+	return true
 }
 
 // FolderLabInput is the input of FolderLabSpec.
@@ -88,6 +87,10 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		if w := s.Wait; w != nil {
 			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), w.Within)
 		}
+		if w := s.Watch; w != nil {
+			// Watched until the time is up, whatever the Job does.
+			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobComplete, w.For)
+		}
 	}
 	for _, s := range in.Lab.Steps {
 		run.step(ctx, s)
@@ -103,13 +106,28 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 	switch {
 	case s.Apply != "":
 		lab.Step("kubectl apply -f " + s.Apply)
-		lab.ApplyFile(ctx, r.in.Lab.Dir, s.Apply)
+		lab.ApplyFile(ctx, r.in.Lab, s.Apply)
 	case s.Wait != nil:
 		w := s.Wait
 		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, w.Within))
 		jr, err := r.waits[w.Job]()
 		r.runs[w.Job] = jr
 		lab.GoOn(fmt.Sprintf("job %s ends %s", w.Job, w.For), w.For, err, jr != nil && jr.Job != nil)
+	case s.Watch != nil:
+		w := s.Watch
+		lab.Step(fmt.Sprintf("watching job %s and its pods (%s from the lab's start)", w.Job, w.For))
+		jr, err := r.waits[w.Job]()
+		r.runs[w.Job] = jr
+		observed := "no job seen"
+		if jr != nil {
+			observed = framework.DescribeJob(jr.Job)
+		}
+		switch {
+		case err == nil, framework.TimedOut(err):
+			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, w.For), "watched", observed, jr != nil && jr.Job != nil)
+		default:
+			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, w.For), "watched", err.Error(), false)
+		}
 	case s.DeletePod != nil:
 		job := s.DeletePod.Job
 		lab.Step("kubectl delete pod: a running pod of job " + job)

@@ -146,6 +146,7 @@ const (
 	perIndexYAML  = "manifests/modern/per-index.yaml"
 	successYAML   = "manifests/modern/success-policy.yaml"
 	tenByFiveYAML = ExampleLabs + "/ten-by-five/job.yaml"
+	managedByYAML = "lessonlabs/managed-by/job.yaml"
 	replaceYAML   = "manifests/modern/replacement.yaml"
 	lifecycleYAML = "manifests/modern/lifecycle.yaml"
 	cronPolYAML   = "manifests/modern/cron-policies.yaml"
@@ -440,6 +441,18 @@ var Catalogue = []Mutant{
 		ID: "behaviours-legacy-is-v1", Lab: "behaviours", File: legacyCron,
 		From: "apiVersion: batch/v1beta1", To: "apiVersion: batch/v1",
 		Why: "the notes' CronJob is accepted, so the error naming the removed batch/v1beta1 API and its fix is never shown",
+	},
+
+	// managed-by: the lab folder lessonlabs/managed-by.
+	{
+		ID: "managed-by-removed", Lab: "managed-by", File: managedByYAML,
+		From: "  managedBy: example.com/batch-controller\n", To: "",
+		Why: "the Job is the built-in controller's: it runs a pod, and its status is written",
+	},
+	{
+		ID: "managed-by-job-controller", Lab: "managed-by", File: managedByYAML,
+		From: "  managedBy: example.com/batch-controller\n", To: "  managedBy: kubernetes.io/job-controller\n",
+		Why: "managedBy names the built-in Job controller itself: it runs a pod",
 	},
 
 	// A teacher's exercise: the lab folder examples/labs/ten-by-five.
