@@ -138,6 +138,7 @@ var factPatternsJa = []struct {
 	// The steps of lab folders (suites/lessons/folder_spec.go).
 	{regexp.MustCompile(`^job (\S+) ends (\S+)$`), "ジョブ $1 が $2 で終了する"},
 	{regexp.MustCompile(`^a running pod of job (\S+) deleted$`), "ジョブ $1 の実行中のポッドを削除"},
+	{regexp.MustCompile(`^job (\S+) watched for (\S+)$`), "ジョブ $1 を $2 監視"},
 	{regexp.MustCompile(`^job (\S+) suspended$`), "ジョブ $1 を一時停止"},
 	{regexp.MustCompile(`^job (\S+) resumed$`), "ジョブ $1 を再開"},
 	{regexp.MustCompile(`^(\S+) (\S+) patched$`), "$1 $2 にパッチを適用"},

@@ -146,7 +146,7 @@ const (
 	perIndexYAML  = "manifests/modern/per-index.yaml"
 	successYAML   = "manifests/modern/success-policy.yaml"
 	tenByFiveYAML = ExampleLabs + "/ten-by-five/job.yaml"
-	managedByYAML = "lessonlabs/managed-by/job.yaml"
+	managedByYAML = "lessonlabs/managed-by/managed-by.yaml"
 	replaceYAML   = "manifests/modern/replacement.yaml"
 	lifecycleYAML = "manifests/modern/lifecycle.yaml"
 	cronPolYAML   = "manifests/modern/cron-policies.yaml"
