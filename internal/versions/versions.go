@@ -69,11 +69,13 @@ var Releases = []Release{
 		Kubernetes: "v1.35.4", Staging: "v0.35.4", Go: "1.25",
 		Etcd: "v3.6.6", CoreDNS: "v1.13.1", CRITools: "v1.34.0",
 		PublishedNodeImage: "kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0",
+		Verified:           "make matrix (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
 	},
 	{
 		Kubernetes: "v1.36.3", Staging: "v0.36.3", Go: "1.26",
 		Etcd: "v3.6.8", CoreDNS: "v1.14.2", CRITools: "v1.36.0",
 		PublishedNodeImage: "kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed",
+		Verified:           "make matrix (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
 	},
 	{
 		// kubeadm 1.37.2 has no etcd entry of its own and falls back to

@@ -1,6 +1,7 @@
 package versions
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,11 @@ func TestFindVerifiedAndRefused(t *testing.T) {
 }
 
 func TestUnverifiedReleasesAreRefusedButKnown(t *testing.T) {
+	// Every release of the table is verified today: a release added to it
+	// before its matrix run stands for the next one.
+	saved := Releases
+	t.Cleanup(func() { Releases = saved })
+	Releases = append(slices.Clone(saved), Release{Kubernetes: "v1.38.0", Staging: "v0.38.0", Go: "1.26"})
 	for _, r := range Releases {
 		if r.Verified != "" {
 			continue
