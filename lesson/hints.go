@@ -1,6 +1,10 @@
 package lesson
 
-import "strings"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // Hint tells a student where to look when a fact differs: the kubectl
 // command that shows it and the manifest field that decides it, in English
@@ -83,6 +87,9 @@ var hintRules = []hintRule{
 		"kubectl describe {obj} -n {ns} の Events を順に見てください。kubectl get events -n {ns} ですべてのイベントを確認できます。"},
 }
 
+// nodePortInFact finds the NodePort a broker fact names.
+var nodePortInFact = regexp.MustCompile(`<node IP>:(\d+)`)
+
 // HintFor returns the hint for a fact of a lab in a namespace, or nil when
 // none applies.
 func HintFor(lab, fact, namespace string) *Hint {
@@ -96,7 +103,13 @@ func HintFor(lab, fact, namespace string) *Hint {
 	if namespace == "" {
 		namespace = "<namespace>"
 	}
-	fill := strings.NewReplacer("{obj}", obj, "{ns}", namespace)
+	pairs := []string{"{obj}", obj, "{ns}", namespace}
+	// A student whose broker has a NodePort of its own (the fact names it:
+	// "<node IP>:31673") is pointed at that one, not the lesson's.
+	if m := nodePortInFact.FindStringSubmatch(fact); m != nil && m[1] != fmt.Sprint(BrokerNodePort) {
+		pairs = append(pairs, fmt.Sprintf("nodePort %d", BrokerNodePort), "nodePort "+m[1])
+	}
+	fill := strings.NewReplacer(pairs...)
 	for _, r := range hintRules {
 		for _, m := range r.match {
 			if strings.Contains(fact, m) {

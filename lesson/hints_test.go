@@ -128,3 +128,14 @@ func TestConstFactsReadInJapanese(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokerHintNamesTheStudentsNodePort(t *testing.T) {
+	own := HintFor("broker", "RabbitMQ answers at <node IP>:31673 from outside the cluster", "s2")
+	if !strings.Contains(own.En, "nodePort 31673") || strings.Contains(own.En, "31672") || !strings.Contains(own.Ja, "nodePort 31673") {
+		t.Errorf("a student's own NodePort: %+v", own)
+	}
+	lessons := HintFor("broker", "RabbitMQ answers at <node IP>:31672 from outside the cluster", "s1")
+	if !strings.Contains(lessons.En, "nodePort 31672") {
+		t.Errorf("the lesson's NodePort: %+v", lessons)
+	}
+}
