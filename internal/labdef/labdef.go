@@ -476,17 +476,6 @@ func (l *Lab) Manifests() []string {
 	return out
 }
 
-// Waits are the wait steps, by Job.
-func (l *Lab) Waits() map[string]Wait {
-	out := map[string]Wait{}
-	for _, s := range l.Steps {
-		if s.Wait != nil {
-			out[s.Wait.Job] = *s.Wait
-		}
-	}
-	return out
-}
-
 // Error is a problem of a lab folder: the file, the line, what is wrong
 // and the fix.
 type Error struct {

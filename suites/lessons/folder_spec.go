@@ -72,6 +72,8 @@ type folderRun struct {
 	lab   *framework.Lab
 	waits map[string]func() (*framework.JobRun, error)
 	runs  map[string]*framework.JobRun
+	// dyn reads the objects of field facts, made at the first one.
+	dyn dynamic.Interface
 }
 
 // FolderLabSpec runs a lab folder: its Jobs are watched from the start,
@@ -202,6 +204,14 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		}
 		return &jr.Timeline, true
 	}
+	jobPods := func(name string) ([]corev1.Pod, bool) {
+		pods, err := framework.JobPods(ctx, cs, ns, name)
+		if err != nil {
+			add(err.Error(), false)
+			return nil, false
+		}
+		return pods, true
+	}
 	job := func(name string) *batchv1.Job {
 		j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -269,9 +279,8 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			add(seconds(waits), len(waits) > 0 && lesson.BackoffWithin(waits, f.Backoff.First, lag))
 		}
 	case f.PodPhases != nil:
-		pods, err := framework.JobPods(ctx, cs, ns, f.PodPhases.Job)
-		if err != nil {
-			add(err.Error(), false)
+		pods, ok := jobPods(f.PodPhases.Job)
+		if !ok {
 			return
 		}
 		var phases []string
@@ -280,9 +289,8 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		}
 		every(phases)
 	case f.ExitCode != nil:
-		pods, err := framework.JobPods(ctx, cs, ns, f.ExitCode.Job)
-		if err != nil {
-			add(err.Error(), false)
+		pods, ok := jobPods(f.ExitCode.Job)
+		if !ok {
 			return
 		}
 		var codes []string
@@ -391,9 +399,12 @@ func (r *folderRun) field(ctx context.Context, ref *labdef.FieldRef) string {
 		"Deployment": {Group: "apps", Version: "v1", Resource: "deployments"},
 		"Service":    {Version: "v1", Resource: "services"},
 	}[ref.Kind]
-	client, err := dynamic.NewForConfig(r.in.Env.Config)
-	Expect(err).NotTo(HaveOccurred())
-	obj, err := client.Resource(gvr).Namespace(r.lab.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+	if r.dyn == nil {
+		var err error
+		r.dyn, err = dynamic.NewForConfig(r.in.Env.Config)
+		Expect(err).NotTo(HaveOccurred())
+	}
+	obj, err := r.dyn.Resource(gvr).Namespace(r.lab.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
 	if err != nil {
 		return err.Error()
 	}
@@ -446,18 +457,8 @@ func oneLineOf(s string) string {
 
 // firstDifference says where a log first departs from the documented one.
 func firstDifference(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d is %q, not %q", i+1, oneLineOf(gl), oneLineOf(wl))
-		}
+	if n, w, g := differingLine(want, got); n > 0 {
+		return fmt.Sprintf("line %d is %q, not %q", n, oneLineOf(g), oneLineOf(w))
 	}
 	return "differs"
 }

@@ -306,9 +306,18 @@ func firstDifferentLine(want, got string) string {
 	if want == got {
 		return "the same"
 	}
+	if n, w, g := differingLine(want, got); n > 0 {
+		return fmt.Sprintf("line %d is %q, numpy prints %q", n, g, w)
+	}
+	return "differs"
+}
+
+// differingLine finds the first line (from 1) where got differs from
+// want, and both lines ("" past the end); 0 when none does.
+func differingLine(want, got string) (n int, w, g string) {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := range max(len(wl), len(gl)) {
-		var w, g string
+		w, g = "", ""
 		if i < len(wl) {
 			w = wl[i]
 		}
@@ -316,10 +325,10 @@ func firstDifferentLine(want, got string) string {
 			g = gl[i]
 		}
 		if w != g {
-			return fmt.Sprintf("line %d is %q, numpy prints %q", i+1, g, w)
+			return i + 1, w, g
 		}
 	}
-	return "differs"
+	return 0, "", ""
 }
 
 func distinct(xs []string) map[string]bool {
