@@ -105,8 +105,47 @@ func TestHintFor(t *testing.T) {
 		t.Errorf("the fact's own hint: %+v", h)
 	}
 	for _, word := range Vocabulary {
-		if checkHints[word].En == "" || checkHints[word].Ja == "" {
+		if vocabularyHint(word).En == "" || vocabularyHint(word).Ja == "" {
 			t.Errorf("check %s has no hint of its own", word)
 		}
 	}
+}
+
+func vocabularyHint(word string) Hint {
+	for _, c := range vocabulary {
+		if c.word == word {
+			return c.hint
+		}
+	}
+	return Hint{}
+}
+
+// TestEveryWordIsWholeAndItsOwn: each entry of the vocabulary has what
+// the package asks of it, and is set by its own field alone.
+func TestEveryWordIsWholeAndItsOwn(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range vocabulary {
+		if c.word == "" || c.set == nil || c.job == nil || c.name == nil || c.ja == nil || c.args == nil || c.hint.En == "" || c.hint.Ja == "" {
+			t.Errorf("vocabulary word %q lacks a part: %+v", c.word, c)
+		}
+		if seen[c.word] {
+			t.Errorf("vocabulary word %q twice", c.word)
+		}
+		seen[c.word] = true
+	}
+	doc := string(mustRead(t, filepath.Join("..", "..", "docs", "labs.md")))
+	for _, word := range Vocabulary {
+		if !strings.Contains(doc, "| `"+word+": {") {
+			t.Errorf("docs/labs.md's table of checks has no row for %s", word)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

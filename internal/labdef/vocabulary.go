@@ -1,0 +1,447 @@
+package labdef
+
+import (
+	"fmt"
+	"strings"
+)
+
+// check is one word of the vocabulary: everything this package knows of
+// it, in one place. A new word is one entry of vocabulary (and its field
+// on Fact, and its implementation in the lab folders' spec).
+type check struct {
+	// word is the key a fact writes (kubectl, condition, ...).
+	word string
+	// set tells whether a fact uses this check.
+	set func(Fact) bool
+	// job is the Job the fact is about; "" for another object.
+	job func(Fact) string
+	// object is the kind and name of the object the fact is about, when
+	// not the Job (a field of a Service, a CronJob's column).
+	object func(Fact) (kind, name string)
+	// hintObject is how the check's hint names the object, when not
+	// "job NAME".
+	hintObject func(Fact) string
+	// name and ja are the report's default row name, in English and in
+	// the notes' Japanese.
+	name, ja func(Fact) string
+	// args checks the fact's arguments and documented value; "" when
+	// fine.
+	args func(Fact) string
+	// watch: the check reads the pods a wait or watch step saw.
+	watch bool
+	// hint is the check's own hint, for a fact that gives none: {job} is
+	// the fact's Job, {object} its object, {ns} the namespace.
+	hint Hint
+}
+
+// jobOf reads the Job of a check that names one by JobRef.
+func jobOf(ref func(Fact) *JobRef) func(Fact) string {
+	return func(f Fact) string { return ref(f).Job }
+}
+
+// needJob is the argument check of a check that names only a Job.
+func needJob(word string, job func(Fact) string) func(Fact) string {
+	return func(f Fact) string {
+		if job(f) == "" {
+			return word + ": name the Job (job: NAME)"
+		}
+		return ""
+	}
+}
+
+// needJobAndInt also wants a whole-number documented value.
+func needJobAndInt(word string, job func(Fact) string) func(Fact) string {
+	return func(f Fact) string {
+		if m := needJob(word, job)(f); m != "" {
+			return m
+		}
+		if _, err := f.DocumentedInt(); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+}
+
+func fixed(s string) func(Fact) string { return func(Fact) string { return s } }
+
+// kubectlJob is the Job of a kubectl fact: the one shown, or the one
+// whose pods are ("" for a CronJob).
+func kubectlJob(f Fact) string {
+	if f.Kubectl.Get == "jobs" {
+		return f.Kubectl.Name
+	}
+	return f.Kubectl.Job
+}
+
+func kubectlName(f Fact) string {
+	k := f.Kubectl
+	if k.Get == "pods" {
+		return "kubectl get pod: " + strings.ToUpper(k.Column)
+	}
+	return "kubectl get " + k.Get + ": " + strings.ToUpper(k.Column)
+}
+
+// vocabulary is every check, in the order docs/labs.md gives them.
+var vocabulary = []check{
+	{
+		word: "kubectl",
+		set:  func(f Fact) bool { return f.Kubectl != nil },
+		job:  kubectlJob,
+		object: func(f Fact) (string, string) {
+			if f.Kubectl.Get == "cronjobs" {
+				return "CronJob", f.Kubectl.Name
+			}
+			return "Job", kubectlJob(f)
+		},
+		hintObject: func(f Fact) string {
+			switch f.Kubectl.Get {
+			case "cronjobs":
+				return "cronjob " + f.Kubectl.Name
+			case "pods":
+				return "pods -l job-name=" + f.Kubectl.Job
+			}
+			return "job " + f.Kubectl.Name
+		},
+		name: kubectlName,
+		ja:   kubectlName, // the columns are kubectl's own words
+		args: func(f Fact) string {
+			k := f.Kubectl
+			switch k.Get {
+			case "jobs", "cronjobs":
+				if k.Name == "" {
+					return "kubectl get " + k.Get + ": name the object (name: NAME)"
+				}
+			case "pods":
+				if k.Job == "" {
+					return "kubectl get pods: name the Job whose pods are shown (job: NAME)"
+				}
+			default:
+				return fmt.Sprintf("kubectl get %q: jobs, cronjobs or pods", k.Get)
+			}
+			if k.Column == "" {
+				return "kubectl: the column, as kubectl prints it (column: COMPLETIONS)"
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get {object} -n {ns} shows the column; kubectl describe {object} -n {ns} what decides it.",
+			"kubectl get {object} -n {ns} で列を、kubectl describe {object} -n {ns} でその理由を確認できます。"},
+	},
+	{
+		word: "condition",
+		set:  func(f Fact) bool { return f.Condition != nil },
+		job:  func(f Fact) string { return f.Condition.Job },
+		name: func(f Fact) string { return "job condition " + f.Condition.Type + ", reason" },
+		ja:   func(f Fact) string { return "ジョブの状態 " + f.Condition.Type + " の理由" },
+		args: func(f Fact) string {
+			if m := needJob("condition", func(f Fact) string { return f.Condition.Job })(f); m != "" {
+				return m
+			}
+			if f.Condition.Type == "" {
+				return "condition: its type (type: Failed)"
+			}
+			return ""
+		},
+		hint: Hint{"kubectl describe job {job} -n {ns}: its Conditions and Events say why the Job ended as it did.",
+			"kubectl describe job {job} -n {ns} の Conditions と Events でジョブの終了の理由を確認できます。"},
+	},
+	{
+		word: "podsStatuses",
+		set:  func(f Fact) bool { return f.PodsStatuses != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.PodsStatuses }),
+		name: fixed("describe: Pods Statuses"),
+		ja:   fixed("describe: Pods Statuses(ポッドの状態)"),
+		args: needJob("podsStatuses", jobOf(func(f Fact) *JobRef { return f.PodsStatuses })),
+		hint: Hint{"kubectl describe job {job} -n {ns}: Pods Statuses. spec.completions decides how many pods must succeed, spec.backoffLimit how many may fail.",
+			"kubectl describe job {job} -n {ns} の Pods Statuses を見てください。成功すべきポッドの数は spec.completions、再試行上限は spec.backoffLimit で決まります。"},
+	},
+	{
+		word:  "podsCreated",
+		set:   func(f Fact) bool { return f.PodsCreated != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.PodsCreated }),
+		name:  fixed("pods created"),
+		ja:    fixed("作成されたポッド数"),
+		args:  needJobAndInt("podsCreated", jobOf(func(f Fact) *JobRef { return f.PodsCreated })),
+		watch: true,
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: spec.completions, spec.parallelism and spec.backoffLimit decide how many pods the Job makes.",
+			"kubectl get pods -l job-name={job} -n {ns} で確認してください。ポッドの数は spec.completions、spec.parallelism、spec.backoffLimit で決まります。"},
+	},
+	{
+		word: "podPhases",
+		set:  func(f Fact) bool { return f.PodPhases != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.PodPhases }),
+		name: fixed("pod phases"),
+		ja:   fixed("ポッドのフェーズ"),
+		args: needJob("podPhases", jobOf(func(f Fact) *JobRef { return f.PodPhases })),
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: the containers' commands decide how each pod ends.",
+			"kubectl get pods -l job-name={job} -n {ns} で確認してください。ポッドの終わり方はコンテナのコマンドで決まります。"},
+	},
+	{
+		word: "exitCode",
+		set:  func(f Fact) bool { return f.ExitCode != nil },
+		job:  func(f Fact) string { return f.ExitCode.Job },
+		name: func(f Fact) string { return "container " + f.ExitCode.Container + ": exit code" },
+		ja:   func(f Fact) string { return "コンテナ " + f.ExitCode.Container + " の終了コード" },
+		args: func(f Fact) string {
+			if f.ExitCode.Job != "" && f.ExitCode.Container == "" {
+				return "exitCode: name the container (container: NAME)"
+			}
+			return needJobAndInt("exitCode", func(f Fact) string { return f.ExitCode.Job })(f)
+		},
+		hint: Hint{"kubectl describe pod -l job-name={job} -n {ns} shows each container's exit code: its command decides it.",
+			"kubectl describe pod -l job-name={job} -n {ns} でコンテナごとの終了コードを確認できます。コマンドで決まります。"},
+	},
+	{
+		word:  "maxActive",
+		set:   func(f Fact) bool { return f.MaxActive != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.MaxActive }),
+		name:  fixed("most pods active at once"),
+		ja:    fixed("同時に実行されたポッドの最大数"),
+		args:  needJobAndInt("maxActive", jobOf(func(f Fact) *JobRef { return f.MaxActive })),
+		watch: true,
+		hint: Hint{"spec.parallelism decides how many pods run at once; kubectl get pods -l job-name={job} -n {ns} -w shows them come and go.",
+			"同時に実行するポッドの数は spec.parallelism で決まります。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	},
+	{
+		word: "waves",
+		set:  func(f Fact) bool { return f.Waves != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.Waves }),
+		name: fixed("pods created in waves"),
+		ja:   fixed("ポッドの作成の波"),
+		args: func(f Fact) string {
+			if m := needJob("waves", jobOf(func(f Fact) *JobRef { return f.Waves }))(f); m != "" {
+				return m
+			}
+			if _, err := WavesOf(f.DocumentedText()); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+		watch: true,
+		hint: Hint{"spec.parallelism decides how many pods start together, spec.completions how many in all; kubectl get pods -l job-name={job} -n {ns} -w shows them.",
+			"一度に起動するポッドの数は spec.parallelism、全体の数は spec.completions で決まります。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	},
+	{
+		word:  "oneAtATime",
+		set:   func(f Fact) bool { return f.OneAtATime != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.OneAtATime }),
+		name:  fixed("pods run one after another"),
+		ja:    fixed("ポッドが1つずつ実行される"),
+		args:  needJob("oneAtATime", jobOf(func(f Fact) *JobRef { return f.OneAtATime })),
+		watch: true,
+		hint: Hint{"without spec.parallelism a Job runs one pod at a time; kubectl get pods -l job-name={job} -n {ns} -w shows them.",
+			"spec.parallelism がなければポッドは1つずつ実行されます。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	},
+	{
+		word: "backoff",
+		set:  func(f Fact) bool { return f.Backoff != nil },
+		job:  func(f Fact) string { return f.Backoff.Job },
+		name: fixed("waits from a pod's failure to the next pod grow (back-off)"),
+		ja:   fixed("異常終了から次のポッドまでの待ち時間が伸びる(バックオフ)"),
+		args: func(f Fact) string {
+			if m := needJob("backoff", func(f Fact) string { return f.Backoff.Job })(f); m != "" {
+				return m
+			}
+			if f.Backoff.First <= 0 {
+				return "backoff: first, the first wait (first: 10s, the Job controller's)"
+			}
+			return ""
+		},
+		watch: true,
+		hint: Hint{"a failed pod is retried after a back-off that doubles (10 s, 20 s, 40 s); kubectl get pods -l job-name={job} -n {ns} -w shows when each starts.",
+			"異常終了したポッドは倍に伸びる待ち時間(10秒、20秒、40秒)の後に再試行されます。kubectl get pods -l job-name={job} -n {ns} -w で確認できます。"},
+	},
+	{
+		word: "events",
+		set:  func(f Fact) bool { return f.Events != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.Events }),
+		name: fixed("describe: events"),
+		ja:   fixed("describe: イベント"),
+		args: func(f Fact) string {
+			if m := needJob("events", jobOf(func(f Fact) *JobRef { return f.Events }))(f); m != "" {
+				return m
+			}
+			if _, err := f.EventSteps(); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+		hint: Hint{"kubectl describe job {job} -n {ns} lists the Events in order.",
+			"kubectl describe job {job} -n {ns} の Events を順に見てください。"},
+	},
+	{
+		word: "log",
+		set:  func(f Fact) bool { return f.Log != nil },
+		job:  func(f Fact) string { return f.Log.Job },
+		name: fixed("kubectl logs"),
+		ja:   fixed("kubectl logs(ログ)"),
+		args: func(f Fact) string {
+			if m := needJob("log", func(f Fact) string { return f.Log.Job })(f); m != "" {
+				return m
+			}
+			p := f.Log.Primes
+			if p == nil {
+				return ""
+			}
+			if p.From < 0 || p.To <= p.From || p.To > 10_000_000 {
+				return fmt.Sprintf("log primes: from %d to %d: 0 <= from < to <= 10000000", p.From, p.To)
+			}
+			if _, err := f.DocumentedInt(); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+		hint: Hint{"kubectl logs -l job-name={job} -n {ns}: the container's command and env decide what it prints.",
+			"kubectl logs -l job-name={job} -n {ns} でログを確認してください。出力はコンテナのコマンドと環境変数で決まります。"},
+	},
+	{
+		word: "field",
+		set:  func(f Fact) bool { return f.Field != nil },
+		job: func(f Fact) string {
+			if f.Field.Kind == "Job" {
+				return f.Field.Name
+			}
+			return ""
+		},
+		object:     func(f Fact) (string, string) { return f.Field.Kind, f.Field.Name },
+		hintObject: func(f Fact) string { return strings.ToLower(f.Field.Kind) + " " + f.Field.Name },
+		name:       func(f Fact) string { return fmt.Sprintf("%s %s: %s", f.Field.Kind, f.Field.Name, f.Field.Path) },
+		ja:         func(f Fact) string { return fmt.Sprintf("%s %s の %s", f.Field.Kind, f.Field.Name, f.Field.Path) },
+		args: func(f Fact) string {
+			switch f.Field.Kind {
+			case "Job", "CronJob", "Deployment", "Service":
+			default:
+				return fmt.Sprintf("field kind %q: Job, CronJob, Deployment or Service", f.Field.Kind)
+			}
+			if f.Field.Name == "" || f.Field.Path == "" {
+				return "field: give kind, name and path (path: spec.parallelism)"
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get {object} -n {ns} -o yaml shows the field as the API server stores it: write it in the manifest.",
+			"kubectl get {object} -n {ns} -o yaml で API サーバーが保存した項目を確認し、マニフェストに書いてください。"},
+	},
+}
+
+// Vocabulary is every check a fact can use, in the order the
+// documentation gives them.
+var Vocabulary = func() []string {
+	words := make([]string, len(vocabulary))
+	for i, c := range vocabulary {
+		words[i] = c.word
+	}
+	return words
+}()
+
+// checks are the vocabulary's checks a fact uses (one, in a valid fact).
+func (f Fact) checks() []*check {
+	var out []*check
+	for i := range vocabulary {
+		if vocabulary[i].set(f) {
+			out = append(out, &vocabulary[i])
+		}
+	}
+	return out
+}
+
+// check is the fact's one check, nil when it has none or several.
+func (f Fact) check() *check {
+	if cs := f.checks(); len(cs) == 1 {
+		return cs[0]
+	}
+	return nil
+}
+
+// words lists the vocabulary words set on a fact.
+func (f Fact) words() []string {
+	var w []string
+	for _, c := range f.checks() {
+		w = append(w, c.word)
+	}
+	return w
+}
+
+// Check is the vocabulary word a fact uses ("kubectl", "condition", ...).
+func (f Fact) Check() string {
+	if c := f.check(); c != nil {
+		return c.word
+	}
+	return ""
+}
+
+// Job is the Job a fact is about ("" for a field of another object or a
+// CronJob's column).
+func (f Fact) Job() string {
+	if c := f.check(); c != nil {
+		return c.job(f)
+	}
+	return ""
+}
+
+// Object is the kind and name of the object a fact is about.
+func (f Fact) Object() (kind, name string) {
+	c := f.check()
+	switch {
+	case c == nil:
+		return "", ""
+	case c.object != nil:
+		return c.object(f)
+	}
+	return "Job", c.job(f)
+}
+
+// needsWatch tells whether a fact reads what a wait step's watch saw
+// (the pods' timeline), not only the objects at the end.
+func (f Fact) needsWatch() bool {
+	c := f.check()
+	return c != nil && c.watch
+}
+
+// DefaultName is the report's row name of a fact that names none.
+func (f Fact) DefaultName() string {
+	if c := f.check(); c != nil {
+		return c.name(f)
+	}
+	return f.ID
+}
+
+// JaName is the row's name in Japanese: the fact's own (ja), else its
+// check's in the notes' terms ("" for a fact that names its row in
+// English only: the English name then stands).
+func (f Fact) JaName() string {
+	if f.Ja != "" {
+		return f.Ja
+	}
+	if f.Name != "" {
+		return ""
+	}
+	if c := f.check(); c != nil {
+		return c.ja(f)
+	}
+	return ""
+}
+
+// checkArgs checks a fact's check and documented value; "" when fine.
+func (f Fact) checkArgs() string {
+	if c := f.check(); c != nil {
+		return c.args(f)
+	}
+	return ""
+}
+
+// HintFor is the fact's hint in a namespace: its own, else its check's.
+func (f Fact) HintFor(namespace string) Hint {
+	c := f.check()
+	if c == nil {
+		return Hint{}
+	}
+	object := "job " + c.job(f)
+	if c.hintObject != nil {
+		object = c.hintObject(f)
+	}
+	h := c.hint
+	if f.Hint != nil {
+		h = *f.Hint
+	}
+	fill := strings.NewReplacer("{job}", c.job(f), "{object}", object, "{ns}", namespace)
+	return Hint{En: fill.Replace(h.En), Ja: fill.Replace(h.Ja)}
+}
