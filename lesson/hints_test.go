@@ -65,7 +65,7 @@ func TestOnlyDifferingFactsGetHints(t *testing.T) {
 func TestEveryFactReadsInJapanese(t *testing.T) {
 	call := regexp.MustCompile(`\.(?:Add|Equal|NotObservable|Require|GoOn)\((?:fmt\.Sprintf\()?"([^"]+)"`)
 	var files []string
-	for _, dir := range []string{"../suites/lessons", "../suites/framework"} {
+	for _, dir := range []string{"../pkg/specs", "../pkg/framework"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -135,7 +135,7 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) from outside the cluster$`), "クラスタの外から <ノードIP>:$1 の RabbitMQ に接続できる"},
 	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) \(from a pod: the nodes cannot be read here\)$`), "<ノードIP>:$1 の RabbitMQ に接続できる(ポッドから: ここではノードを読めない)"},
 	{regexp.MustCompile(`^(\S+): Service (\S+) nodePort \(a departure the teacher allowed\)$`), "$1: サービス $2 の nodePort(教師が認めたテキストとの違い)"},
-	// The steps of lab folders (suites/lessons/folder_spec.go).
+	// The steps of lab folders (pkg/specs/folder_spec.go).
 	{regexp.MustCompile(`^job (\S+) ends (\S+)$`), "ジョブ $1 が $2 で終了する"},
 	{regexp.MustCompile(`^a running pod of job (\S+) deleted$`), "ジョブ $1 の実行中のポッドを削除"},
 	{regexp.MustCompile(`^job (\S+) watched for (\S+)$`), "ジョブ $1 を $2 監視"},

@@ -8,10 +8,10 @@ import (
 )
 
 // TestPairsNameLabsThatRun reads the labs the specs report under (the Lab
-// of their inputs in suites/lessons/register.go): a pair naming another
+// of their inputs in pkg/specs/register.go): a pair naming another
 // name would never find its timing, and the reports would say "not run".
 func TestPairsNameLabsThatRun(t *testing.T) {
-	data, err := os.ReadFile("../suites/lessons/register.go")
+	data, err := os.ReadFile("../pkg/specs/register.go")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,8 @@ import (
 	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/cluster"
-	"github.com/joblab/joblab/suites/framework"
-	"github.com/joblab/joblab/suites/lessons"
+	"github.com/joblab/joblab/pkg/framework"
+	"github.com/joblab/joblab/pkg/specs"
 )
 
 // clusterFlags choose and build the kind cluster.
@@ -648,7 +648,7 @@ func newSpecsCommand() *cobra.Command {
 			reporterConfig.Verbose = true
 			gomega.RegisterFailHandler(ginkgo.Fail)
 			var f failer
-			if !ginkgo.RunSpecs(&f, lessons.SuiteName, suiteConfig, reporterConfig) {
+			if !ginkgo.RunSpecs(&f, specs.SuiteName, suiteConfig, reporterConfig) {
 				return withCode(exitLabFailed, errors.New("the lab differs from the lesson"))
 			}
 			return nil

@@ -1,6 +1,6 @@
 // Command joblab runs the Kubernetes lesson on Jobs and CronJobs on a real
 // cluster and says, lab by lab, what the lesson documents next to what
-// happened. The checks are the suite's own Ginkgo specs (suites/lessons),
+// happened. The checks are the suite's own Ginkgo specs (pkg/specs),
 // run inside this binary: no Go toolchain and no clone are needed to run
 // them. It follows kubectl's conventions: flags anywhere, --kubeconfig,
 // --context and -n read as kubectl reads them, help on stdout, -o json.

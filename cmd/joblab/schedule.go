@@ -7,7 +7,7 @@ import (
 	"sort"
 
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // unit is one lab of one student: a lab process to run.

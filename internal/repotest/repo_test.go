@@ -98,6 +98,53 @@ func TestLayersImportOneWay(t *testing.T) {
 	}
 }
 
+// TestTheCommandImportsNoSuite: the joblab binary links the specs
+// (pkg/specs) and the harness (pkg/framework), never the test tree: what
+// the command shares with the suites lives outside suites/. Followed
+// through every package the command reaches in this module, tests left
+// out.
+func TestTheCommandImportsNoSuite(t *testing.T) {
+	pkgImports := map[string][]string{} // package folder -> module imports
+	for path, f := range goFiles(t) {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		dir := filepath.ToSlash(filepath.Dir(path))
+		for _, imp := range imports(f) {
+			if strings.HasPrefix(imp, module) || imp+"/" == module {
+				pkgImports[dir] = append(pkgImports[dir], strings.TrimPrefix(strings.TrimPrefix(imp, strings.TrimSuffix(module, "/")), "/"))
+			}
+		}
+	}
+	if _, ok := pkgImports["cmd/joblab"]; !ok {
+		t.Fatal("cmd/joblab imports nothing of the module: is it still the command?")
+	}
+	seen := map[string]string{"cmd/joblab": ""} // package -> who imported it
+	queue := []string{"cmd/joblab"}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, imp := range pkgImports[p] {
+			if imp == "" {
+				imp = "."
+			}
+			if _, ok := seen[imp]; ok {
+				continue
+			}
+			seen[imp] = p
+			queue = append(queue, imp)
+		}
+	}
+	for p, by := range seen {
+		if strings.HasPrefix(p, "suites/") {
+			t.Errorf("the joblab command reaches %s (imported by %s): move what the command needs out of the test tree (pkg/framework, pkg/specs)", p, by)
+		}
+	}
+	if _, ok := seen["pkg/specs"]; !ok {
+		t.Errorf("the joblab command does not reach pkg/specs: it runs the lesson's specs in its own process")
+	}
+}
+
 func TestEnvironmentNamesLiveInSettings(t *testing.T) {
 	for path, f := range goFiles(t) {
 		if strings.HasPrefix(path, "internal/settings/") {

@@ -25,7 +25,7 @@ import (
 	"github.com/joblab/joblab/internal/gobuild"
 	labreport "github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/pkg/cluster"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 func TestCLI(t *testing.T) {

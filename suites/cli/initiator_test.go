@@ -18,7 +18,7 @@ import (
 
 	"github.com/joblab/joblab/labs/initiator"
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // The lesson runs its job initiator from the student's machine, against

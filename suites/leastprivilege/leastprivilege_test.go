@@ -29,7 +29,7 @@ import (
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 func TestLeastPrivilege(t *testing.T) {

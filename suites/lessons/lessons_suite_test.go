@@ -1,5 +1,7 @@
 //go:build e2e
 
+// Package lessons runs the lesson's specs (pkg/specs, which register
+// on import) under ginkgo: make e2e and make lab.
 package lessons
 
 import (
@@ -7,9 +9,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/joblab/joblab/pkg/specs"
 )
 
 func TestLessons(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, SuiteName)
+	RunSpecs(t, specs.SuiteName)
 }

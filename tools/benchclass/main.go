@@ -40,7 +40,7 @@ import (
 
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // Size is the measurement of one class size.

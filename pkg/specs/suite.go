@@ -1,9 +1,11 @@
-// Package lessons is the conformance suite of the Jobs and CronJobs lesson:
+// Package specs is the conformance suite of the Jobs and CronJobs lesson:
 // one spec per lab (labelled with the lab's name) and the lesson's general
 // behaviours, each asserting on a real cluster what the lesson documents.
-// The specs register on import; lessons_suite_test.go runs them under
-// ginkgo, and the joblab command runs them in its own process.
-package lessons
+// The specs register on import: suites/lessons runs them under ginkgo
+// (make e2e, make lab), and the joblab command in its own process. They
+// live outside the test tree so that the command imports no suites/
+// package.
+package specs
 
 import (
 	"context"
@@ -16,7 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	labreport "github.com/joblab/joblab/internal/report"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // SuiteName is the suite's description in reports.

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // BehaviourInput is the input of the lesson-behaviour specs.

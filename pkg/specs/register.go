@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 // The lesson's labs, one Describe each, labelled with the lab's name (the
 // label the command, make lab and the reports use): they register on

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 // The labs of lab folders (joblab/v1, internal/labdef): a teacher's
 // exercises, registered from the folder the settings name. Each fact's
@@ -25,7 +25,7 @@ import (
 	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // The lab folders' labs register on import like the lesson's: joblab's

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // NormalJobInput is the input of NormalJobSpec.

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // ModernInput is the input of the modern track's specs.

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // MissingImageSpec checks joblab itself: a Job whose image cannot be pulled

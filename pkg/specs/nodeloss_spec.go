@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // NodeLossInput is the input of NodeLossSpec.

@@ -1,4 +1,4 @@
-package lessons
+package specs
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"github.com/joblab/joblab/internal/grade"
 	"github.com/joblab/joblab/labs/initiator"
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/suites/framework"
+	"github.com/joblab/joblab/pkg/framework"
 )
 
 // BrokerInput is the input of BrokerSpec.
