@@ -275,12 +275,6 @@ var Catalogue = []Mutant{
 		Why: "describe shows Backoff Limit 1, not the lesson's 4 (a successful run looks the same)",
 	},
 	{
-		ID: "pn-range-one-more", Lab: "prime", File: pnGenerator,
-		From: "primes.InRange(start, start+size-1)", To: "primes.InRange(start, start+size)",
-		Why:        "the program checks one candidate more than A_SIZE_NUM (2..100002)",
-		Equivalent: "the extra candidate 100002 = 2 x 50001 is composite, so the log holds exactly the same 9592 primes",
-	},
-	{
 		ID: "pn-skips-start", Lab: "prime", File: pnGenerator,
 		From: "primes.InRange(start, start+size-1)", To: "primes.InRange(start+1, start+size-1)",
 		Why: "the log starts [    3     5 ...: the prime 2 is missing, 9591 primes instead of 9592",
@@ -493,6 +487,15 @@ var Catalogue = []Mutant{
 		ID: "indexed-size-999", Lab: "indexed", File: indexedYAML,
 		From: "          value: \"1000\"\n", To: "          value: \"999\"\n",
 		Why: "each pod checks a block of 999 numbers: the items drift away from 1-1000, 1001-2000, ... and 4000 is never checked",
+	},
+	{
+		// On the prime lab this fault is invisible (the extra candidate
+		// 100002 = 2 x 50001 is composite); the catalogue once counted it
+		// as equivalent. The indexed lab's blocks show it: index 2 checks
+		// 2001-3001 and prints the prime 3001, which is index 3's.
+		ID: "pn-range-one-more", Lab: "indexed", File: pnGenerator,
+		From: "primes.InRange(start, start+size-1)", To: "primes.InRange(start, start+size)",
+		Why: "the program checks one candidate more than A_SIZE_NUM: the indexed blocks overlap, and index 2 prints 3001, a prime of index 3's block",
 	},
 	{
 		ID: "indexed-program-ignores-index", Lab: "indexed", File: pnGenerator,
