@@ -24,6 +24,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/ptr"
 
+	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/lesson"
@@ -150,6 +151,14 @@ A class file is YAML, a student's name to where their labs run:
   carol: {namespace: s3, manifests: ./carol}   # carol's own YAML
   dave: {namespace: s4, nodePort: 31680}       # dave's broker at NodePort 31680
 
+Its long form also names the lab folders the class is verified on:
+
+  apiVersion: joblab/v1
+  kind: Class
+  labs: ./exercises       # relative to the file; as --labs would
+  students:
+    alice: {namespace: s1, manifests: ./alice}
+
 Broker labs of one cluster need its NodePort 31672 in turn; with
 --broker-nodeport auto each student's RabbitMQ takes a NodePort of its own
 (31672, 31673, ... in the class's order; a class file's nodePort wins), a
@@ -158,15 +167,18 @@ side.`,
 		Example:           "  joblab verify --context classroom -n student1\n  joblab verify -n s1,s2,s3 --parallel 14\n  joblab verify --class class.yaml --out class-report\n  KUBECONFIG=a:b joblab verify prime",
 		ValidArgsFunction: completeLabs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			wanted, classLabs, class, err := classTargets(cmd, kube, classFile, selector)
+			if err != nil {
+				return err
+			}
+			if err := lf.takeClassLabs(classFile, classLabs); err != nil {
+				return err
+			}
 			labs, err := lf.chooseLabs(args)
 			if err != nil {
 				return err
 			}
 			if err := lf.validate(); err != nil {
-				return err
-			}
-			wanted, class, err := classTargets(cmd, kube, classFile, selector)
-			if err != nil {
 				return err
 			}
 			if err := distinctStudents(wanted); err != nil {
@@ -200,7 +212,7 @@ side.`,
 	}
 	lf.register(cmd)
 	kube.AddFlags(cmd.Flags())
-	cmd.Flags().StringVar(&classFile, "class", "", "verify a class: a YAML file of student name -> {context, namespace, manifests}")
+	cmd.Flags().StringVar(&classFile, "class", "", "verify a class: a YAML file of student name -> {context, namespace, manifests, nodePort} (or, with apiVersion: joblab/v1 and kind: Class, students: beside labs:)")
 	cmd.Flags().StringVar(&selector, "namespace-selector", "", "verify every namespace of this label selector as a student (needs the right to list namespaces)")
 	// -n and --context take several values, comma-separated.
 	cmd.Flags().Lookup("namespace").Usage = "namespace(s) to work in, comma-separated: several verify a class, one student each"
@@ -221,33 +233,33 @@ type wantedTarget struct {
 // a,b (each with -n's namespace, or its own), or the class file's students.
 // class tells whether the flags ask for a class (a list, a selector or a
 // class file), however many students that makes.
-func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, classFile, selector string) (targets []wantedTarget, class bool, err error) {
+func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, classPath, selector string) (targets []wantedTarget, labs string, class bool, err error) {
 	contexts, err := listFlag("--context", ptrValue(kube.Context))
 	if err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	namespaces, err := listFlag("-n/--namespace", ptrValue(kube.Namespace))
 	if err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
-	if classFile != "" && (len(namespaces) > 0 || len(contexts) > 0 || selector != "") {
-		return nil, false, usageError("--class %s names every student's context and namespace: leave out -n, --context and --namespace-selector", classFile)
+	if classPath != "" && (len(namespaces) > 0 || len(contexts) > 0 || selector != "") {
+		return nil, "", false, usageError("--class %s names every student's context and namespace: leave out -n, --context and --namespace-selector", classPath)
 	}
 	if selector != "" && len(namespaces) > 0 {
-		return nil, false, usageError("give either -n or --namespace-selector, not both")
+		return nil, "", false, usageError("give either -n or --namespace-selector, not both")
 	}
 	if selector != "" && len(contexts) > 1 {
-		return nil, false, usageError("--namespace-selector lists the namespaces of one cluster: give one --context with it (or a class file for several clusters)")
+		return nil, "", false, usageError("--namespace-selector lists the namespaces of one cluster: give one --context with it (or a class file for several clusters)")
 	}
-	if classFile != "" {
-		targets, err := readClassFile(classFile)
-		return targets, true, err
+	if classPath != "" {
+		c, err := readClassFile(classPath)
+		return c.targets, c.labs, true, err
 	}
 	class = selector != "" || len(namespaces) > 1 || len(contexts) > 1
 	if selector != "" {
 		list, err := namespacesBySelector(cmd, kube, firstOr(contexts, ""), selector)
 		if err != nil {
-			return nil, false, err
+			return nil, "", false, err
 		}
 		namespaces = list
 	}
@@ -269,7 +281,7 @@ func classTargets(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, class
 			targets = append(targets, wantedTarget{student: student, context: c, namespace: n})
 		}
 	}
-	return targets, class, nil
+	return targets, "", class, nil
 }
 
 // listFlag splits a comma-separated flag value; a value given but naming
@@ -294,38 +306,107 @@ func listFlag(flag, value string) ([]string, error) {
 	return out, nil
 }
 
-// readClassFile reads a class file: student name -> context, namespace,
-// and maybe the student's own manifests folder (relative to the file), in
-// the file's order. Names are taken as written (a student 0421 stays
-// "0421", not an octal number).
-func readClassFile(path string) ([]wantedTarget, error) {
+// classFile is what a class file says: the students, and maybe the lab
+// folders they are verified on.
+type classFile struct {
+	targets []wantedTarget
+	// labs is the class file's labs: (absolute), "" when it names none.
+	labs string
+}
+
+// classExample shows both forms of a class file in an error.
+const classExample = "write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests, nodePort); " +
+	"to name lab folders too, write 'apiVersion: joblab/v1', 'kind: Class', 'labs: FOLDER' and the students under 'students:'"
+
+// readClassFile reads a class file, in one of two forms. The short one is
+// a map of student name -> context, namespace, and maybe the student's own
+// manifests folder and broker NodePort. The long one (apiVersion:
+// joblab/v1, kind: Class) holds that map under students:, beside labs:, a
+// lab folder or a folder of them that the class is verified on (so that a
+// student may be called "labs"). Folders are relative to the file;
+// students come in the file's order, names taken as written (a student
+// 0421 stays "0421", not an octal number).
+func readClassFile(path string) (classFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usageError("--class: %v", err)
+		return classFile{}, usageError("--class: %v", err)
 	}
-	example := "write one line per student, e.g. 'alice: {namespace: s1}' (keys: context, namespace, manifests, nodePort)"
 	var doc yamlv3.Node
 	if err := yamlv3.Unmarshal(data, &doc); err != nil {
-		return nil, usageError("--class %s: %v; %s", path, err, example)
+		return classFile{}, usageError("--class %s: %v; %s", path, err, classExample)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yamlv3.MappingNode || len(doc.Content[0].Content) == 0 {
-		return nil, usageError("--class %s names no student; %s", path, example)
+		return classFile{}, usageError("--class %s names no student; %s", path, classExample)
 	}
 	root := doc.Content[0]
+	if !hasKey(root, "apiVersion") {
+		targets, err := readStudents(path, root)
+		return classFile{targets: targets}, err
+	}
+	var out classFile
+	var students *yamlv3.Node
+	fields := map[string]string{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "apiVersion", "kind", "labs":
+			if v.Kind != yamlv3.ScalarNode {
+				return classFile{}, usageError("--class %s line %d: %s must be a single value", path, v.Line, k.Value)
+			}
+			fields[k.Value] = v.Value
+		case "students":
+			students = v
+		default:
+			return classFile{}, usageError("--class %s line %d: unknown field %q of a kind: Class file (apiVersion, kind, labs, students)", path, k.Line, k.Value)
+		}
+	}
+	if fields["apiVersion"] != labdef.APIVersion || fields["kind"] != "Class" {
+		return classFile{}, usageError("--class %s: apiVersion %q, kind %q: this joblab reads apiVersion: %s with kind: Class", path, fields["apiVersion"], fields["kind"], labdef.APIVersion)
+	}
+	if students == nil || students.Kind != yamlv3.MappingNode || len(students.Content) == 0 {
+		return classFile{}, usageError("--class %s: students: names no student; %s", path, classExample)
+	}
+	if out.targets, err = readStudents(path, students); err != nil {
+		return classFile{}, err
+	}
+	if labs := fields["labs"]; labs != "" {
+		if !filepath.IsAbs(labs) {
+			labs = filepath.Join(filepath.Dir(path), labs)
+		}
+		if fi, err := os.Stat(labs); err != nil || !fi.IsDir() {
+			return classFile{}, usageError("--class %s: labs %s is not a folder: give a lab folder (holding lab.yaml) or a folder of them, relative to the class file", path, labs)
+		}
+		out.labs = absOrEmpty(labs)
+	}
+	return out, nil
+}
+
+// hasKey tells whether a YAML map has a key.
+func hasKey(m *yamlv3.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// readStudents reads a class file's map of students.
+func readStudents(path string, root *yamlv3.Node) ([]wantedTarget, error) {
 	var out []wantedTarget
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, value := root.Content[i], root.Content[i+1]
 		name := key.Value
 		if key.Kind != yamlv3.ScalarNode || name == "" {
-			return nil, usageError("--class %s line %d: a student's name must be a plain word; %s", path, key.Line, example)
+			return nil, usageError("--class %s line %d: a student's name must be a plain word; %s", path, key.Line, classExample)
 		}
 		if seen[name] {
 			return nil, usageError("--class %s line %d: student %s appears twice", path, key.Line, name)
 		}
 		seen[name] = true
 		if value.Kind != yamlv3.MappingNode {
-			return nil, usageError("--class %s line %d: student %s: %s", path, value.Line, name, example)
+			return nil, usageError("--class %s line %d: student %s: %s", path, value.Line, name, classExample)
 		}
 		w := wantedTarget{student: name}
 		for j := 0; j+1 < len(value.Content); j += 2 {
@@ -347,7 +428,7 @@ func readClassFile(path string) ([]wantedTarget, error) {
 				}
 				w.nodePort = int32(n)
 			default:
-				return nil, usageError("--class %s line %d: student %s: unknown field %q; %s", path, k.Line, name, k.Value, example)
+				return nil, usageError("--class %s line %d: student %s: unknown field %q; %s", path, k.Line, name, k.Value, classExample)
 			}
 		}
 		if w.context == "" && w.namespace == "" {

@@ -77,6 +77,19 @@ func (f *labFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.labsDir, "labs", "", "also run the labs of this lab folder, or folder of lab folders (lab.yaml, joblab/v1; 'joblab lab new' writes one); with no LAB named, only these run")
 }
 
+// takeClassLabs makes a class file's labs: the --labs folder; both given
+// must name the same folder.
+func (f *labFlags) takeClassLabs(classPath, labs string) error {
+	if labs == "" {
+		return nil
+	}
+	if f.labsDir != "" && absOrEmpty(f.labsDir) != labs {
+		return usageError("--labs %s and the class file %s's labs: %s name two lab folders: give one (the class file's, or --labs)", f.labsDir, classPath, labs)
+	}
+	f.labsDir = labs
+	return nil
+}
+
 // loadFolders reads the lab folders of --labs into the catalogue, before
 // the labs named are checked.
 func (f *labFlags) loadFolders() error {

@@ -186,7 +186,7 @@ var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 	})
 })
 
-var _ = Describe("joblab verify --labs", Label("cli", "lab-folder"), Serial, func() {
+var _ = Describe("joblab verify --class with a class file naming lab folders", Label("cli", "lab-folder"), Serial, func() {
 	It("grades a teacher's lab folder both ways: an equivalent answer passes, a wrong one differs by the facts it changes", func(ctx context.Context) {
 		By("writing two students' answers to the example exercise (10 completions, 5 at a time)")
 		dir := GinkgoT().TempDir()
@@ -219,7 +219,9 @@ status: {}
 `
 		bob := strings.Replace(string(reference), "parallelism: 5", "parallelism: 2", 1)
 		Expect(bob).NotTo(Equal(string(reference)))
-		class := "alice: {namespace: NS-alice, manifests: ./alice}\nbob: {namespace: NS-bob, manifests: ./bob}\n"
+		// The class file's long form names the teacher's lab folders
+		// itself (no --labs), beside the students.
+		class := "apiVersion: joblab/v1\nkind: Class\nlabs: " + filepath.Join(root, "examples", "labs") + "\nstudents:\n  alice: {namespace: NS-alice, manifests: ./alice}\n  bob: {namespace: NS-bob, manifests: ./bob}\n"
 		for name, job := range map[string]string{"alice": alice, "bob": bob} {
 			Expect(os.MkdirAll(filepath.Join(dir, name), 0o755)).To(Succeed())
 			Expect(os.WriteFile(filepath.Join(dir, name, "job.yaml"), []byte(job), 0o644)).To(Succeed())
@@ -230,14 +232,14 @@ status: {}
 		}
 		Expect(os.WriteFile(filepath.Join(dir, "class.yaml"), []byte(class), 0o644)).To(Succeed())
 
-		By("joblab lab check, then joblab verify --labs examples/labs --class class.yaml")
+		By("joblab lab check, then joblab verify --class class.yaml (labs: examples/labs)")
 		check := exec.CommandContext(ctx, bin, "lab", "check", "examples/labs")
 		check.Dir = root
 		out, err := check.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(ContainSubstring("ten-by-five: 2 steps, 9 facts"))
 		report := filepath.Join(artifacts, "cli-lab-folder")
-		verify := exec.CommandContext(ctx, bin, "verify", "--kubeconfig", admin.Kubeconfig, "--labs", "examples/labs", "--class", filepath.Join(dir, "class.yaml"), "--out", report)
+		verify := exec.CommandContext(ctx, bin, "verify", "--kubeconfig", admin.Kubeconfig, "--class", filepath.Join(dir, "class.yaml"), "--out", report)
 		verify.Dir = root
 		out, err = verify.CombinedOutput()
 		GinkgoWriter.Printf("%s\n", out)
