@@ -137,6 +137,7 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^(\S+): Service (\S+) nodePort \(a departure the teacher allowed\)$`), "$1: サービス $2 の nodePort(教師が認めたテキストとの違い)"},
 	// The steps of lab folders (pkg/specs/folder_spec.go).
 	{regexp.MustCompile(`^job (\S+) ends (\S+)$`), "ジョブ $1 が $2 で終了する"},
+	{regexp.MustCompile(`^Kubernetes release$`), "Kubernetes のリリース"},
 	{regexp.MustCompile(`^a running pod of job (\S+) deleted$`), "ジョブ $1 の実行中のポッドを削除"},
 	{regexp.MustCompile(`^job (\S+) watched for (\S+)$`), "ジョブ $1 を $2 監視"},
 	{regexp.MustCompile(`^job (\S+) suspended$`), "ジョブ $1 を一時停止"},

@@ -176,7 +176,7 @@ func TestLabNewCheckAndList(t *testing.T) {
 		t.Fatalf("lab check: %d %q %q", code, out, errOut)
 	}
 	code, out, _ = run(t, "list", "--labs", dir, "-o", "name")
-	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), "\nmanaged-by\nfour-by-two") {
+	if last := catalogue[len(catalogue)-1].Name; code != 0 || !strings.HasSuffix(strings.TrimSpace(out), "\n"+last+"\nfour-by-two") {
 		t.Errorf("list --labs: %d %q", code, out)
 	}
 	lab := filepath.Join(dir, "lab.yaml")

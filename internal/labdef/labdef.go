@@ -63,6 +63,10 @@ type Lab struct {
 
 	// Track is "" for a lab of its own, "modern" for the modern track's.
 	Track string `yaml:"track,omitempty"`
+	// Since is the Kubernetes release ("1.36") from which what the lab
+	// shows is on by default: on an older cluster the lab is not
+	// verified, with the reason, and runs nothing.
+	Since string `yaml:"since,omitempty"`
 
 	// Dir is the folder the lab was read from (absolute), or its path in
 	// joblab's own lab folders (Embedded).
@@ -118,11 +122,22 @@ type Watch struct {
 	For time.Duration `yaml:"for"`
 }
 
-// Patch is a merge patch (kubectl patch --type merge) of an object.
+// Patch is a patch of an object: a JSON merge patch (Merge, kubectl
+// patch --type merge) or a strategic merge patch (Strategic, kubectl
+// patch's default: lists of containers merge by name), in JSON or YAML.
 type Patch struct {
-	Kind  string `yaml:"kind"`
-	Name  string `yaml:"name"`
-	Merge string `yaml:"merge"`
+	Kind      string `yaml:"kind"`
+	Name      string `yaml:"name"`
+	Merge     string `yaml:"merge,omitempty"`
+	Strategic string `yaml:"strategic,omitempty"`
+}
+
+// Body is the patch's text, and whether it is a strategic merge patch.
+func (p *Patch) Body() (text string, strategic bool) {
+	if p.Strategic != "" {
+		return p.Strategic, true
+	}
+	return p.Merge, false
 }
 
 // Wait ends a Job can be waited for.
@@ -163,6 +178,7 @@ type Fact struct {
 	Events       *JobRef       `yaml:"events,omitempty"`
 	Log          *LogCheck     `yaml:"log,omitempty"`
 	Field        *FieldRef     `yaml:"field,omitempty"`
+	PodField     *PodFieldRef  `yaml:"podField,omitempty"`
 }
 
 // Hint is a hint in English and Japanese.
@@ -224,11 +240,40 @@ type PrimesRange struct {
 }
 
 // FieldRef is a field of an object as the API server stores it: Path is
-// dotted (spec.parallelism, spec.template.spec.restartPolicy).
+// dotted, with list indices as kubectl's -o jsonpath writes them
+// (spec.parallelism, spec.template.spec.containers[0].image).
 type FieldRef struct {
 	Kind string `yaml:"kind"`
 	Name string `yaml:"name"`
 	Path string `yaml:"path"`
+}
+
+// PodFieldRef is a field of every pod of a Job, as the API server stores
+// it (spec.containers[0].resources.requests.cpu).
+type PodFieldRef struct {
+	Job  string `yaml:"job"`
+	Path string `yaml:"path"`
+}
+
+var sinceRE = regexp.MustCompile(`^1\.([0-9]{1,3})$`)
+
+// SinceMinor is the minor release of Since (36 for "1.36"), 0 without.
+func (l *Lab) SinceMinor() int {
+	m := sinceRE.FindStringSubmatch(l.Since)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// NotBefore says why a cluster of a minor release cannot show the lab
+// ("" when it can): its feature is on by default only since Since.
+func (l *Lab) NotBefore(version string, minor int) string {
+	if since := l.SinceMinor(); since > 0 && minor < since {
+		return fmt.Sprintf("the cluster runs Kubernetes %s: what this lab shows is on by default since %s (lab.yaml since: %s)", version, l.Since, l.Since)
+	}
+	return ""
 }
 
 // RowName is the fact's row name in the report.
@@ -528,6 +573,9 @@ func (l *Lab) validate(path string) Errors {
 	if l.Expected <= 0 {
 		bad(1, "expected: about how long the lab takes, e.g. expected: 2m (joblab schedules the longest labs first)")
 	}
+	if l.Since != "" && !sinceRE.MatchString(l.Since) {
+		bad(1, "since %q: the release from which the lab's feature is on by default, e.g. since: \"1.36\" (quoted)", l.Since)
+	}
 	if l.Track != "" && l.Track != "modern" {
 		bad(1, "track %q: leave it out (a lab of its own), or modern", l.Track)
 	}
@@ -591,8 +639,8 @@ func (l *Lab) validate(path string) Errors {
 			if s.Patch.Kind != "Job" && s.Patch.Kind != "CronJob" {
 				bad(line, "patch kind %q: Job or CronJob", s.Patch.Kind)
 			}
-			if s.Patch.Name == "" || strings.TrimSpace(s.Patch.Merge) == "" {
-				bad(line, "patch: give name and merge (a JSON or YAML merge patch)")
+			if s.Patch.Name == "" || (strings.TrimSpace(s.Patch.Merge) == "") == (strings.TrimSpace(s.Patch.Strategic) == "") {
+				bad(line, "patch: give name, and one of merge (a JSON merge patch, kubectl patch --type merge) or strategic (kubectl patch's default), in JSON or YAML")
 			}
 		}
 		if !applied && s.Apply == "" {

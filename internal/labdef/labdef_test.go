@@ -149,3 +149,61 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+func TestLookupReadsKubectlPaths(t *testing.T) {
+	obj := map[string]any{"spec": map[string]any{
+		"parallelism": 5,
+		"containers": []any{
+			map[string]any{"name": "a", "resources": map[string]any{"requests": map[string]any{"cpu": "200m"}}},
+			map[string]any{"name": "b"},
+		},
+	}}
+	for path, want := range map[string]any{
+		"spec.parallelism":                          5,
+		"spec.containers[0].resources.requests.cpu": "200m",
+		"spec.containers[1].name":                   "b",
+	} {
+		got, found, err := Lookup(obj, path)
+		if err != nil || !found || got != want {
+			t.Errorf("%s: %v, %v, %v; want %v", path, got, found, err, want)
+		}
+	}
+	for _, path := range []string{"spec.containers[2].name", "spec.completions", "status.active"} {
+		if _, found, err := Lookup(obj, path); found || err != nil {
+			t.Errorf("%s: found %v, %v; want not found", path, found, err)
+		}
+	}
+	for path, want := range map[string]string{
+		"spec.parallelism.x":  "spec.parallelism is not an object",
+		"spec[0]":             "spec is not a list",
+		"spec.containers[x]":  "not a field name with optional [N] indices",
+		"spec..parallelism":   "not a field name",
+		"{.spec.parallelism}": "without braces",
+		"":                    "empty",
+	} {
+		if _, _, err := Lookup(obj, path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error saying %q", path, err, want)
+		}
+	}
+}
+
+func TestSince(t *testing.T) {
+	l := &Lab{Since: "1.36"}
+	if l.SinceMinor() != 36 || l.NotBefore("v1.36.3", 36) != "" || l.NotBefore("v1.37.2", 37) != "" {
+		t.Errorf("since 1.36 on 1.36 or 1.37: %d %q", l.SinceMinor(), l.NotBefore("v1.36.3", 36))
+	}
+	if why := l.NotBefore("v1.35.4", 35); !strings.Contains(why, "v1.35.4") || !strings.Contains(why, "since 1.36") {
+		t.Errorf("since 1.36 on 1.35: %q", why)
+	}
+	if (&Lab{}).NotBefore("v1.34.2", 34) != "" {
+		t.Error("a lab without since was refused on 1.34")
+	}
+	starter := Starter("four-by-two")
+	for since, ok := range map[string]bool{`"1.36"`: true, "1.36": true, `"v1.36"`: false, `"1.36.1"`: false, `"2.0"`: false} {
+		files := map[string]string{"lab.yaml": strings.Replace(starter["lab.yaml"], "expected: 1m\n", "expected: 1m\nsince: "+since+"\n", 1), "job.yaml": starter["job.yaml"]}
+		_, err := LoadFolder(write(t, files))
+		if (err == nil) != ok {
+			t.Errorf("since: %s: %v, want ok %v", since, err, ok)
+		}
+	}
+}

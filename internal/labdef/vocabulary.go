@@ -315,10 +315,31 @@ var vocabulary = []check{
 			if f.Field.Name == "" || f.Field.Path == "" {
 				return "field: give kind, name and path (path: spec.parallelism)"
 			}
+			if _, err := pathElems(f.Field.Path); err != nil {
+				return "field " + err.Error()
+			}
 			return ""
 		},
 		hint: Hint{"kubectl get {object} -n {ns} -o yaml shows the field as the API server stores it: write it in the manifest.",
 			"kubectl get {object} -n {ns} -o yaml で API サーバーが保存した項目を確認し、マニフェストに書いてください。"},
+	},
+	{
+		word: "podField",
+		set:  func(f Fact) bool { return f.PodField != nil },
+		job:  func(f Fact) string { return f.PodField.Job },
+		name: func(f Fact) string { return "pods of job " + f.PodField.Job + ": " + f.PodField.Path },
+		ja:   func(f Fact) string { return "ジョブ " + f.PodField.Job + " のポッドの " + f.PodField.Path },
+		args: func(f Fact) string {
+			if m := needJob("podField", func(f Fact) string { return f.PodField.Job })(f); m != "" {
+				return m
+			}
+			if _, err := pathElems(f.PodField.Path); err != nil {
+				return "podField " + err.Error()
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -o yaml shows the field in each pod: the Job's pod template, when the pod was created, decides it.",
+			"kubectl get pods -l job-name={job} -n {ns} -o yaml で各ポッドの項目を確認してください。ポッドが作られた時点のジョブのポッドテンプレートで決まります。"},
 	},
 }
 

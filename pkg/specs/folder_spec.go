@@ -16,7 +16,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
@@ -81,6 +81,16 @@ type folderRun struct {
 // (its id, its Japanese name, its hint).
 func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab.Name)
+	if in.Lab.Since != "" {
+		version, minor, err := in.Env.Kubernetes()
+		Expect(err).NotTo(HaveOccurred(), "the API server's version")
+		if why := in.Lab.NotBefore(version, minor); why != "" {
+			lab.Report.NotObservable("Kubernetes release", "since "+in.Lab.Since, why)
+			lab.NotVerified(why)
+			lab.Verify()
+			return
+		}
+	}
 	run := &folderRun{in: in, lab: lab, waits: map[string]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
@@ -154,14 +164,19 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 		}
 	case s.Patch != nil:
 		p := s.Patch
-		lab.Step(fmt.Sprintf("kubectl patch %s %s --type merge", strings.ToLower(p.Kind), p.Name))
-		data, err := sigsyaml.YAMLToJSON([]byte(p.Merge))
+		body, strategic := p.Body()
+		kind, how := types.MergePatchType, "--type merge"
+		if strategic {
+			kind, how = types.StrategicMergePatchType, "--type strategic"
+		}
+		lab.Step(fmt.Sprintf("kubectl patch %s %s %s", strings.ToLower(p.Kind), p.Name, how))
+		data, err := sigsyaml.YAMLToJSON([]byte(body))
 		if err == nil {
 			switch p.Kind {
 			case "Job":
-				_, err = cs.BatchV1().Jobs(ns).Patch(ctx, p.Name, types.MergePatchType, data, metav1.PatchOptions{})
+				_, err = cs.BatchV1().Jobs(ns).Patch(ctx, p.Name, kind, data, metav1.PatchOptions{})
 			default:
-				_, err = cs.BatchV1().CronJobs(ns).Patch(ctx, p.Name, types.MergePatchType, data, metav1.PatchOptions{})
+				_, err = cs.BatchV1().CronJobs(ns).Patch(ctx, p.Name, kind, data, metav1.PatchOptions{})
 			}
 		}
 		lab.Require(fmt.Sprintf("%s %s patched", p.Kind, p.Name), "done", err)
@@ -320,6 +335,21 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		r.log(ctx, f, add)
 	case f.Field != nil:
 		equal(r.field(ctx, f.Field))
+	case f.PodField != nil:
+		pods, ok := jobPods(f.PodField.Job)
+		if !ok {
+			return
+		}
+		var values []string
+		for _, p := range pods {
+			obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&p)
+			if err != nil {
+				add(err.Error(), false)
+				return
+			}
+			values = append(values, fieldText(obj, f.PodField.Path))
+		}
+		every(values)
 	default:
 		Fail("fact " + f.ID + ": no check (labdef.Parse lets none through)")
 	}
@@ -408,7 +438,13 @@ func (r *folderRun) field(ctx context.Context, ref *labdef.FieldRef) string {
 	if err != nil {
 		return err.Error()
 	}
-	v, found, err := unstructured.NestedFieldNoCopy(obj.Object, strings.Split(ref.Path, ".")...)
+	return fieldText(obj.Object, ref.Path)
+}
+
+// fieldText is a field of an object as a row shows it: a scalar as is, a
+// map or list as JSON, "unset" when it is not there.
+func fieldText(obj map[string]any, path string) string {
+	v, found, err := labdef.Lookup(obj, path)
 	switch {
 	case err != nil:
 		return err.Error()

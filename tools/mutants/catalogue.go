@@ -147,6 +147,7 @@ const (
 	successYAML   = "manifests/modern/success-policy.yaml"
 	tenByFiveYAML = ExampleLabs + "/ten-by-five/job.yaml"
 	managedByYAML = "lessonlabs/managed-by/managed-by.yaml"
+	resizedYAML   = "lessonlabs/suspended-resources/resized.yaml"
 	replaceYAML   = "manifests/modern/replacement.yaml"
 	lifecycleYAML = "manifests/modern/lifecycle.yaml"
 	cronPolYAML   = "manifests/modern/cron-policies.yaml"
@@ -450,6 +451,17 @@ var Catalogue = []Mutant{
 	},
 
 	// A teacher's exercise: the lab folder examples/labs/ten-by-five.
+	// suspended-resources: lessonlabs/suspended-resources/resized.yaml
+	{
+		ID: "resized-not-suspended", Lab: "suspended-resources", File: resizedYAML,
+		From: "  suspend: true\n", To: "  suspend: false\n",
+		Why: "the Job starts at once with its first requests: the API server refuses to change the resources of a Job that is not suspended, and the pod runs with cpu 100m",
+	},
+	{
+		ID: "resized-limit-40mi", Lab: "suspended-resources", File: resizedYAML,
+		From: "            memory: 64Mi\n", To: "            memory: 40Mi\n",
+		Why: "the new request (48Mi) would exceed the memory limit (40Mi): the API server refuses the patch, and the pod keeps 32Mi",
+	},
 	{
 		ID: "ten-by-five-parallelism-2", Lab: "ten-by-five", File: tenByFiveYAML,
 		From: "  parallelism: 5\n", To: "  parallelism: 2\n",

@@ -1,0 +1,89 @@
+package labdef
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// A field path names a field of an object as kubectl's -o jsonpath does,
+// without the braces: dotted names, each maybe followed by list indices
+// (spec.template.spec.containers[0].resources.requests.cpu).
+
+var pathPartRE = regexp.MustCompile(`^([A-Za-z0-9_-]+)((?:\[[0-9]+\])*)$`)
+
+// pathElems reads a field path into names (string) and indices (int).
+func pathElems(path string) ([]any, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, fmt.Errorf("path: empty; write it as kubectl's -o jsonpath does, without braces: spec.template.spec.containers[0].image")
+	}
+	var out []any
+	for _, part := range strings.Split(path, ".") {
+		m := pathPartRE.FindStringSubmatch(part)
+		if m == nil {
+			return nil, fmt.Errorf("path %q: %q is not a field name with optional [N] indices; write it as kubectl's -o jsonpath does, without braces: spec.template.spec.containers[0].image", path, part)
+		}
+		out = append(out, m[1])
+		for _, idx := range regexp.MustCompile(`[0-9]+`).FindAllString(m[2], -1) {
+			n, err := strconv.Atoi(idx)
+			if err != nil {
+				return nil, fmt.Errorf("path %q: index %s: %v", path, idx, err)
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// Lookup finds a field of an object decoded from JSON (maps and lists):
+// found is false when a name is missing or an index is past the list's
+// end; err says where the object does not have the path's shape.
+func Lookup(obj map[string]any, path string) (value any, found bool, err error) {
+	elems, err := pathElems(path)
+	if err != nil {
+		return nil, false, err
+	}
+	var cur any = obj
+	for i, e := range elems {
+		switch k := e.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false, fmt.Errorf("path %q: %s is not an object", path, describePrefix(elems[:i]))
+			}
+			if cur, ok = m[k]; !ok {
+				return nil, false, nil
+			}
+		case int:
+			l, ok := cur.([]any)
+			if !ok {
+				return nil, false, fmt.Errorf("path %q: %s is not a list", path, describePrefix(elems[:i]))
+			}
+			if k >= len(l) {
+				return nil, false, nil
+			}
+			cur = l[k]
+		}
+	}
+	return cur, true, nil
+}
+
+func describePrefix(elems []any) string {
+	var b strings.Builder
+	for _, e := range elems {
+		switch k := e.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(k)
+		case int:
+			fmt.Fprintf(&b, "[%d]", k)
+		}
+	}
+	if b.Len() == 0 {
+		return "the object"
+	}
+	return b.String()
+}
