@@ -296,166 +296,179 @@ type prepared struct {
 // writes each run's reports (merged from its labs') and, for a class, the
 // class page.
 func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
-	out := cmd.OutOrStdout()
-	flags := runs[0].flags
-	outDir, err := filepath.Abs(flags.out)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return err
-	}
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	// A class is runs whose students have names (verify leaves the name
-	// empty for a single target that was not asked for as a class).
-	class := runs[0].student != ""
-	preps := make([]prepared, len(runs))
-	var units []unit
-	var sources []progressSource
-	for i, r := range runs {
-		dir := outDir
-		if class {
-			dir = filepath.Join(outDir, studentFolder(r.student))
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		base := r.settings
-		base.ProgressFile = filepath.Join(dir, "progress.tsv")
-		os.Remove(base.ProgressFile)
-		base.ManifestsDir = absOrEmpty(flags.manifests)
-		if r.manifests != "" {
-			base.ManifestsDir = absOrEmpty(r.manifests)
-		}
-		base.ImageRepo = flags.imageRepo
-		base.LabsDir = absOrEmpty(flags.labsDir)
-		if flags.keep {
-			base.Keep = settings.KeepAlways
-		}
-		if err := base.Validate(); err != nil {
-			return usageError("%v", err)
-		}
-		preps[i] = prepared{dir: dir, base: base}
-		sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
-		for _, lab := range r.labs {
-			info, _ := lesson.FindLab(lab)
-			units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace, base.BrokerNodePort), cluster: r.clusterKey, alone: info.Alone})
-		}
-	}
-	// The longest labs first (the cron lab's four minutes, the broker
-	// lab's turns at the NodePort): the class ends when its longest chain
-	// does. Among labs of one length, the students' order.
-	// Labs that run alone on their cluster (they stop a node) come last:
-	// they wait for every other lab there.
-	sort.SliceStable(units, func(a, b int) bool {
-		if units[a].alone != units[b].alone {
-			return units[b].alone
-		}
-		return expected(units[a].lab) > expected(units[b].lab)
-	})
-	parallel := flags.parallel
-	if parallel == 0 {
-		parallel = len(units)
-	}
+	_, err := runClassRuns(ctx, cmd, runs)
+	return err
+}
 
-	start := time.Now()
-	if class {
-		fmt.Fprintf(out, "==> verifying %d students: %s, %d labs at once (reports: %s)\n", len(runs), strings.Join(runs[0].labs, ", "), min(parallel, len(units)), outDir)
-	} else {
-		fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(runs[0].labs, ", "), min(parallel, len(units)), filepath.Join(outDir, "labs"))
-	}
-	stopProgress := showProgress(out, sources, start)
-	results := make([]labResult, len(units))
-	started := schedule(ctx, units, parallel, func(i int) {
-		p := preps[units[i].run]
-		results[i] = runLabProcess(ctx, self, units[i].lab, p.base, p.dir)
-	})
-	for i, ok := range started {
-		if !ok {
-			results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted"), notStarted: true}
-		} else if results[i].lab == "" {
-			results[i] = labResult{lab: units[i].lab, err: errors.New("stopped on an internal error (see above)")}
-		}
-	}
-	stopProgress()
-
-	classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Lang: flags.lang, Started: start, Labs: runs[0].labs}
-	var problems, notVerified []string
-	allPassed := true
-	for i, r := range runs {
-		var mine []labResult
-		for j, u := range units {
-			if u.run == i {
-				mine = append(mine, results[j])
-			}
-		}
-		run, runProblems, err := writeRun(r, mine, preps[i].dir)
+// runClassRuns is runClass, which also returns each run's report (in the
+// runs' order; nil where a run wrote none): an in-cluster class's index
+// stores its student's.
+func runClassRuns(ctx context.Context, cmd *cobra.Command, runs []labRun) ([]*report.Run, error) {
+	reports := make([]*report.Run, len(runs))
+	err := func() error {
+		out := cmd.OutOrStdout()
+		flags := runs[0].flags
+		outDir, err := filepath.Abs(flags.out)
 		if err != nil {
 			return err
 		}
-		if run.OnlyNotVerified() {
-			for _, l := range run.Labs {
-				if l.Verdict == report.VerdictNotVerified {
-					name := l.Lab
-					if class {
-						name = r.student + " " + name
-					}
-					notVerified = append(notVerified, name)
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return err
+		}
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		// A class is runs whose students have names (verify leaves the name
+		// empty for a single target that was not asked for as a class).
+		class := runs[0].student != ""
+		preps := make([]prepared, len(runs))
+		var units []unit
+		var sources []progressSource
+		for i, r := range runs {
+			dir := outDir
+			if class {
+				dir = filepath.Join(outDir, studentFolder(r.student))
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			base := r.settings
+			base.ProgressFile = filepath.Join(dir, "progress.tsv")
+			os.Remove(base.ProgressFile)
+			base.ManifestsDir = absOrEmpty(flags.manifests)
+			if r.manifests != "" {
+				base.ManifestsDir = absOrEmpty(r.manifests)
+			}
+			base.ImageRepo = flags.imageRepo
+			base.LabsDir = absOrEmpty(flags.labsDir)
+			if flags.keep {
+				base.Keep = settings.KeepAlways
+			}
+			if err := base.Validate(); err != nil {
+				return usageError("%v", err)
+			}
+			preps[i] = prepared{dir: dir, base: base}
+			sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
+			for _, lab := range r.labs {
+				info, _ := lesson.FindLab(lab)
+				units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace, base.BrokerNodePort), cluster: r.clusterKey, alone: info.Alone})
+			}
+		}
+		// The longest labs first (the cron lab's four minutes, the broker
+		// lab's turns at the NodePort): the class ends when its longest chain
+		// does. Among labs of one length, the students' order.
+		// Labs that run alone on their cluster (they stop a node) come last:
+		// they wait for every other lab there.
+		sort.SliceStable(units, func(a, b int) bool {
+			if units[a].alone != units[b].alone {
+				return units[b].alone
+			}
+			return expected(units[a].lab) > expected(units[b].lab)
+		})
+		parallel := flags.parallel
+		if parallel == 0 {
+			parallel = len(units)
+		}
+
+		start := time.Now()
+		if class {
+			fmt.Fprintf(out, "==> verifying %d students: %s, %d labs at once (reports: %s)\n", len(runs), strings.Join(runs[0].labs, ", "), min(parallel, len(units)), outDir)
+		} else {
+			fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(runs[0].labs, ", "), min(parallel, len(units)), filepath.Join(outDir, "labs"))
+		}
+		stopProgress := showProgress(out, sources, start)
+		results := make([]labResult, len(units))
+		started := schedule(ctx, units, parallel, func(i int) {
+			p := preps[units[i].run]
+			results[i] = runLabProcess(ctx, self, units[i].lab, p.base, p.dir)
+		})
+		for i, ok := range started {
+			if !ok {
+				results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted"), notStarted: true}
+			} else if results[i].lab == "" {
+				results[i] = labResult{lab: units[i].lab, err: errors.New("stopped on an internal error (see above)")}
+			}
+		}
+		stopProgress()
+
+		classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Lang: flags.lang, Started: start, Labs: runs[0].labs}
+		var problems, notVerified []string
+		allPassed := true
+		for i, r := range runs {
+			var mine []labResult
+			for j, u := range units {
+				if u.run == i {
+					mine = append(mine, results[j])
 				}
 			}
-		} else {
-			allPassed = allPassed && run.Passed()
-		}
-		for _, p := range runProblems {
-			if class {
-				p = r.student + ": " + p
+			run, runProblems, err := writeRun(r, mine, preps[i].dir)
+			if err != nil {
+				return err
 			}
-			problems = append(problems, p)
+			reports[i] = run
+			if run.OnlyNotVerified() {
+				for _, l := range run.Labs {
+					if l.Verdict == report.VerdictNotVerified {
+						name := l.Lab
+						if class {
+							name = r.student + " " + name
+						}
+						notVerified = append(notVerified, name)
+					}
+				}
+			} else {
+				allPassed = allPassed && run.Passed()
+			}
+			for _, p := range runProblems {
+				if class {
+					p = r.student + ": " + p
+				}
+				problems = append(problems, p)
+			}
+			if !class {
+				switch flags.output {
+				case "json", "yaml":
+					if err := printStructured(out, flags.output, run); err != nil {
+						return err
+					}
+				default:
+					fmt.Fprintf(out, "\n%s\nreports: %s, %s, %s\n", run.Table(), filepath.Join(outDir, "report.html"), filepath.Join(outDir, "report.md"), filepath.Join(outDir, "junit.xml"))
+				}
+			}
+			classReport.Students = append(classReport.Students, report.Student{Name: r.student, Target: r.cluster, Folder: studentFolder(r.student), Run: run})
 		}
-		if !class {
+		if class {
+			classReport.Duration = time.Since(start)
+			if err := writeClass(classReport, outDir); err != nil {
+				return err
+			}
 			switch flags.output {
 			case "json", "yaml":
-				if err := printStructured(out, flags.output, run); err != nil {
+				if err := printStructured(out, flags.output, classReport.View()); err != nil {
 					return err
 				}
 			default:
-				fmt.Fprintf(out, "\n%s\nreports: %s, %s, %s\n", run.Table(), filepath.Join(outDir, "report.html"), filepath.Join(outDir, "report.md"), filepath.Join(outDir, "junit.xml"))
+				fmt.Fprintf(out, "\n%s\nclass reports: %s, %s, %s, %s\n", classReport.Table(), filepath.Join(outDir, "class.html"), filepath.Join(outDir, "class.md"), filepath.Join(outDir, "class.csv"), filepath.Join(outDir, "junit.xml"))
 			}
 		}
-		classReport.Students = append(classReport.Students, report.Student{Name: r.student, Target: r.cluster, Folder: studentFolder(r.student), Run: run})
-	}
-	if class {
-		classReport.Duration = time.Since(start)
-		if err := writeClass(classReport, outDir); err != nil {
-			return err
+		where := filepath.Join(outDir, "report.md")
+		if class {
+			where = filepath.Join(outDir, "class.md")
 		}
-		switch flags.output {
-		case "json", "yaml":
-			if err := printStructured(out, flags.output, classReport.View()); err != nil {
-				return err
-			}
-		default:
-			fmt.Fprintf(out, "\n%s\nclass reports: %s, %s, %s, %s\n", classReport.Table(), filepath.Join(outDir, "class.html"), filepath.Join(outDir, "class.md"), filepath.Join(outDir, "class.csv"), filepath.Join(outDir, "junit.xml"))
+		switch {
+		case ctx.Err() != nil:
+			return withCode(exitInterrupted, fmt.Errorf("interrupted: the labs stopped and removed what they had created (reports: %s)", outDir))
+		case !allPassed:
+			return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson (details: %s)", where))
+		case len(problems) > 0:
+			return withCode(exitLabFailed, fmt.Errorf("some labs could not run: %s", strings.Join(problems, "; ")))
+		case len(notVerified) > 0:
+			return withCode(exitNotVerified, fmt.Errorf("nothing differs from the lesson, but not verified (the cluster could not show what they exist for; the reason is in each lab's row): %s (details: %s)", strings.Join(notVerified, ", "), where))
 		}
-	}
-	where := filepath.Join(outDir, "report.md")
-	if class {
-		where = filepath.Join(outDir, "class.md")
-	}
-	switch {
-	case ctx.Err() != nil:
-		return withCode(exitInterrupted, fmt.Errorf("interrupted: the labs stopped and removed what they had created (reports: %s)", outDir))
-	case !allPassed:
-		return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson (details: %s)", where))
-	case len(problems) > 0:
-		return withCode(exitLabFailed, fmt.Errorf("some labs could not run: %s", strings.Join(problems, "; ")))
-	case len(notVerified) > 0:
-		return withCode(exitNotVerified, fmt.Errorf("nothing differs from the lesson, but not verified (the cluster could not show what they exist for; the reason is in each lab's row): %s (details: %s)", strings.Join(notVerified, ", "), where))
-	}
-	return nil
+		return nil
+	}()
+	return reports, err
 }
 
 // writeRun merges a run's lab reports into its folder (report.json,

@@ -131,7 +131,7 @@ checks, fact by fact, that Kubernetes does what the lesson says.
 	root.SetVersionTemplate("joblab {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
 	root.AddCommand(newListCommand(), newRunCommand(), newVerifyCommand(), newCleanCommand(),
-		newUpCommand(), newDownCommand(), newNodeImageCommand(), newImagesCommand(), newVersionCommand(), newLabCommand(), newSpecsCommand())
+		newUpCommand(), newDownCommand(), newNodeImageCommand(), newImagesCommand(), newVersionCommand(), newLabCommand(), newClassCommand(), newSpecsCommand())
 	return root
 }
 
