@@ -667,13 +667,30 @@ func gradeIndex(cmd *cobra.Command, configPath, credentials, indexValue string) 
 	if runs[0] == nil {
 		return fmt.Errorf("student %s could not be graded: %v", s.Name, runErr)
 	}
+	// A lab that could not run says why in its log: shown here, so that
+	// kubectl logs of the grading pod tells the teacher.
+	for _, l := range runs[0].Labs {
+		if l.Spec == "could not run" || strings.Contains(l.Reason, "could not run") || strings.Contains(l.Reason, "SynchronizedBeforeSuite") {
+			if data, err := os.ReadFile(filepath.Join(lf.out, "labs", l.Lab+".log")); err == nil {
+				lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+				fmt.Fprintf(out, "--- the end of lab %s's log:\n%s\n---\n", l.Lab, strings.Join(lines[max(0, len(lines)-30):], "\n"))
+			}
+		}
+	}
 	runs[0].Title += ": " + s.Name
 	data, err := json.Marshal(runs[0])
 	if err != nil {
 		return err
 	}
-	verdict := "passed"
+	verdict, couldNot := "passed", 0
+	for _, l := range runs[0].Labs {
+		if strings.Contains(l.Reason, "could not run") || strings.Contains(l.Reason, "SynchronizedBeforeSuite") {
+			couldNot++
+		}
+	}
 	switch {
+	case couldNot == len(runs[0].Labs):
+		verdict = "could not run"
 	case runs[0].OnlyNotVerified():
 		verdict = report.VerdictNotVerified
 	case !runs[0].Passed():

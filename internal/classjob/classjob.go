@@ -168,7 +168,9 @@ func Job(in Input) *batchv1.Job {
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
-					RestartPolicy:      corev1.RestartPolicyNever,
+					RestartPolicy: corev1.RestartPolicyNever,
+					// The credentials are readable by the grader's group.
+					SecurityContext:    &corev1.PodSecurityContext{FSGroup: ptr.To[int64](65534)},
 					ServiceAccountName: GraderName(c.Name),
 					Containers: []corev1.Container{{
 						Name:  "grader",
@@ -193,7 +195,7 @@ func Job(in Input) *batchv1.Job {
 					}},
 					Volumes: []corev1.Volume{
 						{Name: "class", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: JobName(c.Name)}}}},
-						{Name: "credentials", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: JobName(c.Name), DefaultMode: ptr.To[int32](0o400)}}},
+						{Name: "credentials", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: JobName(c.Name), DefaultMode: ptr.To[int32](0o440)}}},
 						{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
 					},
 				},

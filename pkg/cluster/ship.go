@@ -3,9 +3,11 @@ package cluster
 import (
 	"context"
 	"io"
+	"path/filepath"
 
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 
+	"github.com/joblab/joblab/internal/cache"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/mirror"
 	"github.com/joblab/joblab/internal/ociimage"
@@ -18,7 +20,7 @@ import (
 // the image's reference (joblab/joblab:<digest>), for the grading Job of
 // an in-cluster class.
 func ShipJoblab(ctx context.Context, name string, out io.Writer) (string, error) {
-	rep := progress.New(out, "", 0)
+	rep := progress.New(out, filepath.Join(cache.Dir(), "logs"), 0)
 	img, err := labimages.JoblabImage(ctx, rep)
 	if err != nil {
 		return "", err
