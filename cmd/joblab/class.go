@@ -664,6 +664,11 @@ func gradeIndex(cmd *cobra.Command, configPath, credentials, indexValue string) 
 	run := labRun{labs: c.Labs, flags: lf, cluster: s.Target, clusterKey: s.ClusterKey, manifests: manifests,
 		settings: settings.Settings{Kubeconfig: filepath.Join(credentials, classjob.KubeconfigKey(i)), Namespace: s.Namespace, BrokerNodePort: s.NodePort}}
 	runs, runErr := runClassRuns(ctx, cmd, []labRun{run})
+	if ctx.Err() != nil {
+		// Stopped (the pod deleted, the node drained): no result, and a
+		// failed pod, so that the index is graded again.
+		return withCode(exitInterrupted, fmt.Errorf("student %s: grading interrupted; no result stored, the index is tried again", s.Name))
+	}
 	if runs[0] == nil {
 		return fmt.Errorf("student %s could not be graded: %v", s.Name, runErr)
 	}

@@ -114,12 +114,16 @@ func TestStates(t *testing.T) {
 		pod("p3a", "3", corev1.PodFailed, 1), pod("p3b", "3", corev1.PodFailed, 1),
 		pod("p4", "4", corev1.PodFailed, 2),
 	}
+	pods[0].Annotations = map[string]string{batchv1.JobIndexFailureCountAnnotation: "1"}
 	got := States(c, job, pods, map[int]string{0: "differs"})
 	want := []string{StateGraded, StateRunning, StateWaiting, StateFailed, StateRetrying}
 	for i, s := range got {
 		if s.State != want[i] {
 			t.Errorf("index %d: %s (%s), want %s", i, s.State, s.Detail, want[i])
 		}
+	}
+	if got[0].Tries != 2 {
+		t.Errorf("index 0 failed once before its graded pod: tries %d, want 2", got[0].Tries)
 	}
 	if got[0].Detail != "differs" || !strings.Contains(got[3].Detail, "p3b Failed: exit 1 Error") || got[3].Tries != 2 {
 		t.Errorf("details: %+v", got)

@@ -50,6 +50,13 @@ func States(c Config, job *batchv1.Job, pods []corev1.Pod, results map[int]strin
 		st := StudentState{Index: i, Student: s.Name, Tries: len(byIndex[i])}
 		mine := byIndex[i]
 		sort.Slice(mine, func(a, b int) bool { return mine[a].CreationTimestamp.Before(&mine[b].CreationTimestamp) })
+		// A deleted pod leaves the API once it ended: the newest pod's
+		// failure count (backoffLimitPerIndex) still counts the tries.
+		if len(mine) > 0 {
+			if n, err := strconv.Atoi(mine[len(mine)-1].Annotations[batchv1.JobIndexFailureCountAnnotation]); err == nil && n+1 > st.Tries {
+				st.Tries = n + 1
+			}
+		}
 		verdict, graded := results[i]
 		switch {
 		case graded:
