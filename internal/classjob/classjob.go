@@ -169,6 +169,9 @@ func Job(in Input) *batchv1.Job {
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
 					RestartPolicy: corev1.RestartPolicyNever,
+					// A deleted grading pod's labs remove what they made
+					// in the student's namespace before it goes.
+					TerminationGracePeriodSeconds: ptr.To[int64](120),
 					// The credentials are readable by the grader's group.
 					SecurityContext:    &corev1.PodSecurityContext{FSGroup: ptr.To[int64](65534)},
 					ServiceAccountName: GraderName(c.Name),
@@ -179,7 +182,9 @@ func Job(in Input) *batchv1.Job {
 						Env:   []corev1.EnvVar{{Name: "HOME", Value: "/tmp"}},
 						Resources: corev1.ResourceRequirements{
 							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("256Mi")},
-							Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")},
+							// Every lab of a student is a process of its
+							// own (about 50 MiB each, measured locally).
+							Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("2Gi")},
 						},
 						VolumeMounts: []corev1.VolumeMount{
 							{Name: "class", MountPath: MountConfig, ReadOnly: true},
