@@ -77,8 +77,8 @@ mutants-list: ## List the mutation catalogue (LAB=<name> for one lab).
 	$(GO) run ./tools/mutants -list $(if $(LAB),-lab $(LAB)) $(MUTANTS)
 
 .PHONY: bench-class
-bench-class: build $(CLUSTER_STEP) ## Measure joblab verify on classes of SIZES namespaces (default 1,5,10) under the shipped Role; writes _artifacts/bench-class/benchmark.json.
-	$(GO) run ./tools/benchclass -sizes $(SIZES) -joblab $(JOBLAB)
+bench-class: build $(CLUSTER_STEP) ## Measure joblab verify on classes of SIZES namespaces (default 1,5,10) under the shipped Role (IN_CLUSTER=1: graded as an Indexed Job in the cluster; LABS="a b" for some labs); writes _artifacts/bench-class/benchmark.json.
+	$(GO) run ./tools/benchclass -sizes $(SIZES) -joblab $(JOBLAB) $(if $(IN_CLUSTER),-in-cluster) $(LABS)
 
 .PHONY: test
 test: prepare-host test-unit test-report e2e mutants-grade ## Run the unit tests, the report's browser test, the suites on a real cluster, then grade the manifest mutants and equivalent answers on it.

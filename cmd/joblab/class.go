@@ -705,10 +705,11 @@ func gradeIndex(cmd *cobra.Command, configPath, credentials, indexValue string) 
 	if err != nil {
 		return err
 	}
+	classjob.AddUsage(result.Data, classjob.OwnUsage())
 	if err := storeResult(ctx, c.Namespace, result); err != nil {
 		return fmt.Errorf("storing student %s's result: %w", s.Name, err)
 	}
-	fmt.Fprintf(out, "==> student %s: %s; result stored in ConfigMap %s\n", s.Name, verdict, result.Name)
+	fmt.Fprintf(out, "==> student %s: %s; result stored in ConfigMap %s (this pod: peak %s bytes, %s s of CPU, from %s)\n", s.Name, verdict, result.Name, result.Data[classjob.PeakBytesKey], result.Data[classjob.CPUSecondsKey], result.Data[classjob.UsageFromKey])
 	return nil
 }
 

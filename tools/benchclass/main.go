@@ -38,6 +38,10 @@ import (
 	"syscall"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/joblab/joblab/internal/classjob"
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/framework"
@@ -60,6 +64,14 @@ type Size struct {
 	PeakRSSBytes int64  `json:"peakRSSBytes"`
 	PeakProcs    int    `json:"peakProcesses"`
 	Report       string `json:"report"`
+	// Mode is "local" (joblab verify) or "in-cluster" (joblab class
+	// submit --wait: PeakRSSBytes is then the teacher's process alone).
+	Mode string `json:"mode"`
+	// Grading pods (in-cluster): each pod's peak memory and CPU time, as
+	// the pod read them from its own cgroup.
+	PodPeakBytes  *Spread `json:"gradingPodPeakBytes,omitempty"`
+	PodCPUSeconds *Spread `json:"gradingPodCPUSeconds,omitempty"`
+	UsageFrom     string  `json:"gradingPodUsageFrom,omitempty"`
 }
 
 // Spread is the largest and the mean of a figure over the students.
@@ -88,6 +100,8 @@ func run() int {
 	sizesFlag := flag.String("sizes", "1,5,10", "class sizes to measure, comma-separated")
 	bin := flag.String("joblab", "bin/joblab", "the joblab binary to measure")
 	out := flag.String("out", filepath.Join(framework.ArtifactsDir(), "bench-class"), "folder for benchmark.json and each size's class report")
+	inCluster := flag.Bool("in-cluster", false, "grade each class in the cluster (joblab class submit --wait) instead of on this machine")
+	parallel := flag.Int("parallel", 0, "in-cluster: students graded at once (default: all)")
 	flag.Parse()
 	var sizes []int
 	for _, s := range strings.Split(*sizesFlag, ",") {
@@ -132,10 +146,17 @@ func run() int {
 	bench := Benchmark{Started: time.Now(), Cluster: admin.Config.Host, Labs: labs, Host: fmt.Sprintf("%s, %d CPUs", host, runtime.NumCPU())}
 	// Sizes measured before and not measured again are kept.
 	benchPath := filepath.Join(*out, "benchmark.json")
+	mode := "local"
+	if *inCluster {
+		mode = "in-cluster"
+	}
 	var earlier Benchmark
 	if data, err := os.ReadFile(benchPath); err == nil && json.Unmarshal(data, &earlier) == nil {
 		for _, s := range earlier.Sizes {
-			if !slices.Contains(sizes, s.Students) {
+			if s.Mode == "" {
+				s.Mode = "local"
+			}
+			if !slices.Contains(sizes, s.Students) || s.Mode != mode {
 				bench.Sizes = append(bench.Sizes, s)
 			}
 		}
@@ -144,7 +165,13 @@ func run() int {
 	code := 0
 	for _, n := range sizes {
 		fmt.Printf("==> class of %d: creating %d namespaces and the teacher's kubeconfig\n", n, n)
-		size, err := measure(ctx, admin, joblab, n, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
+		var size Size
+		var err error
+		if *inCluster {
+			size, err = measureInCluster(ctx, admin, joblab, n, *parallel, labs, filepath.Join(*out, fmt.Sprintf("in-cluster-%d", n)))
+		} else {
+			size, err = measure(ctx, admin, joblab, n, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
+		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "benchclass: class of %d: %v\n", n, err)
 			code = 1
@@ -156,10 +183,18 @@ func run() int {
 		if size.ExitCode != 0 {
 			code = 1
 		}
-		fmt.Printf("==> class of %d: %.0f s, %d/%d labs passed, peak memory %d MiB over %d processes\n", n, size.WallSeconds, size.LabsPassed, size.Labs, size.PeakRSSBytes>>20, size.PeakProcs)
+		fmt.Printf("==> class of %d (%s): %.0f s, %d/%d labs passed, peak memory here %d MiB over %d processes\n", n, size.Mode, size.WallSeconds, size.LabsPassed, size.Labs, size.PeakRSSBytes>>20, size.PeakProcs)
+		if size.PodPeakBytes != nil {
+			fmt.Printf("    grading pods: peak memory %.0f MiB at most, %.0f MiB on average; CPU %.0f s at most, %.0f s on average (%s)\n", size.PodPeakBytes.Max/(1<<20), size.PodPeakBytes.Mean/(1<<20), size.PodCPUSeconds.Max, size.PodCPUSeconds.Mean, size.UsageFrom)
+		}
 		bench.Sizes = append(bench.Sizes, size)
-		sort.Slice(bench.Sizes, func(i, j int) bool { return bench.Sizes[i].Students < bench.Sizes[j].Students })
-		if n == 1 {
+		sort.Slice(bench.Sizes, func(i, j int) bool {
+			if bench.Sizes[i].Mode != bench.Sizes[j].Mode {
+				return bench.Sizes[i].Mode == "local"
+			}
+			return bench.Sizes[i].Students < bench.Sizes[j].Students
+		})
+		if n == 1 && !*inCluster {
 			if cron, ok := size.SecondsPerLab["cron"]; ok && cron.Max > 0 {
 				bench.CronRatio = size.WallSeconds / cron.Max
 			}
@@ -176,7 +211,7 @@ func run() int {
 
 // measure verifies a class of n fresh namespaces and removes them after.
 func measure(ctx context.Context, admin *framework.Env, joblab string, n int, labs []string, dir string) (Size, error) {
-	size := Size{Students: n, Report: dir}
+	size := Size{Students: n, Report: dir, Mode: "local"}
 	var namespaces []string
 	defer func() {
 		// Removed also when interrupted: a context of its own.
@@ -377,4 +412,140 @@ func treeRSS(root int) (int64, int64) {
 		}
 	}
 	return total, procs
+}
+
+// measureInCluster grades a class of n fresh namespaces in the cluster
+// (joblab class submit --wait, the students' labs under the teacher's
+// Role-bound token, the grading Job in a namespace of its own), samples
+// the teacher's process, and reads each grading pod's usage and each
+// student's run from the results before removing everything.
+func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, labs []string, dir string) (Size, error) {
+	size := Size{Students: n, Report: dir, Mode: "in-cluster"}
+	var namespaces []string
+	defer func() {
+		cleanup, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		for _, ns := range namespaces {
+			if err := framework.DeleteNamespace(cleanup, admin.Client, ns); err != nil {
+				fmt.Fprintf(os.Stderr, "benchclass: removing namespace %s: %v\n", ns, err)
+			}
+		}
+	}()
+	for range n {
+		ns, err := framework.CreateNamespace(ctx, admin.Client, "bench")
+		if err != nil {
+			return size, err
+		}
+		namespaces = append(namespaces, ns.Name)
+	}
+	grading, err := framework.CreateNamespace(ctx, admin.Client, "bench-grading")
+	if err != nil {
+		return size, err
+	}
+	students := namespaces
+	namespaces = append(namespaces, grading.Name)
+	if err := os.RemoveAll(dir); err != nil {
+		return size, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return size, err
+	}
+	kubeconfig := filepath.Join(dir, "teacher.kubeconfig")
+	if err := framework.TeacherKubeconfig(ctx, admin, students, kubeconfig); err != nil {
+		return size, err
+	}
+	defer os.Remove(kubeconfig)
+	adminCfg, err := clientcmd.LoadFromFile(admin.Kubeconfig)
+	if err != nil {
+		return size, err
+	}
+	class := fmt.Sprintf("bench-%d", n)
+	args := append([]string{"class", "submit", "--context", "classroom", "-n", strings.Join(students, ","), "--grading-context", adminCfg.CurrentContext,
+		"--grading-namespace", grading.Name, "--name", class, "--parallel", strconv.Itoa(parallel), "--wait", "--out", dir, "-o", "json"}, labs...)
+	cmd := exec.CommandContext(ctx, joblab, args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig+string(os.PathListSeparator)+admin.Kubeconfig)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
+	log, err := os.Create(filepath.Join(dir, "joblab.log"))
+	if err != nil {
+		return size, err
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return size, err
+	}
+	peak := make(chan [2]int64, 1)
+	done := make(chan struct{})
+	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
+	err = cmd.Wait()
+	size.WallSeconds = time.Since(start).Seconds()
+	close(done)
+	p := <-peak
+	size.PeakRSSBytes, size.PeakProcs = p[0], int(p[1])
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		size.ExitCode = exit.ExitCode()
+	default:
+		return size, err
+	}
+	if ctx.Err() != nil {
+		return size, ctx.Err()
+	}
+	results, err := admin.Client.CoreV1().ConfigMaps(grading.Name).List(ctx, metav1.ListOptions{LabelSelector: classjob.ResultSelector(class)})
+	if err != nil {
+		return size, err
+	}
+	var peaks, cpus []float64
+	seconds := map[string][]float64{}
+	requests := map[string][]float64{}
+	for i := range results.Items {
+		r := &results.Items[i]
+		if b, err := strconv.ParseFloat(r.Data[classjob.PeakBytesKey], 64); err == nil {
+			peaks = append(peaks, b)
+		}
+		if c, err := strconv.ParseFloat(r.Data[classjob.CPUSecondsKey], 64); err == nil {
+			cpus = append(cpus, c)
+		}
+		size.UsageFrom = r.Data[classjob.UsageFromKey]
+		data, err := classjob.RunJSON(r)
+		if err != nil {
+			return size, err
+		}
+		var run report.Run
+		if err := json.Unmarshal(data, &run); err != nil {
+			return size, err
+		}
+		perLab := map[string][2]float64{}
+		for _, l := range run.Labs {
+			v := perLab[l.Lab]
+			v[0] += l.Duration.Seconds()
+			v[1] += float64(l.APIRequests)
+			perLab[l.Lab] = v
+		}
+		for lab, v := range perLab {
+			seconds[lab] = append(seconds[lab], v[0])
+			requests[lab] = append(requests[lab], v[1])
+		}
+		size.LabsPassed += report.Student{Run: &run}.Score(labs).LabsPassed
+	}
+	if len(results.Items) != n {
+		return size, fmt.Errorf("%d of %d students were graded (see %s)", len(results.Items), n, filepath.Join(dir, "joblab.log"))
+	}
+	size.Labs = n * len(labs)
+	size.SecondsPerLab = spreads(seconds)
+	size.APIRequestsPerLab = spreads(requests)
+	pp, pc := spreadOf(peaks), spreadOf(cpus)
+	size.PodPeakBytes, size.PodCPUSeconds = &pp, &pc
+	return size, nil
+}
+
+func spreadOf(vs []float64) Spread {
+	if len(vs) == 0 {
+		return Spread{}
+	}
+	return spreads(map[string][]float64{"": vs})[""]
 }
