@@ -180,6 +180,9 @@ func Job(in Input) *batchv1.Job {
 						Image: in.Image,
 						Args:  []string{"class", "grade", "--config", MountConfig + "/" + ConfigFile, "--credentials", MountSecret},
 						Env:   []corev1.EnvVar{{Name: "HOME", Value: "/tmp"}},
+						// A failed grading's last words are its pod's
+						// termination message: joblab class status shows it.
+						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 						Resources: corev1.ResourceRequirements{
 							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("256Mi")},
 							// Every lab of a student is a process of its
