@@ -399,7 +399,7 @@ var classPage = template.Must(template.New("class").Funcs(template.FuncMap{
 <meta charset="utf-8">
 <title>{{.Title}}</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 1rem; color: #222; }
 h1 { font-size: 1.6rem; }
 .scroll { overflow: auto; max-height: 88vh; border: 1px solid #ccc; }
 table { border-collapse: separate; border-spacing: 0; }
@@ -412,8 +412,8 @@ th.sort { cursor: pointer; }
 th.sort::after { content: " \21C5"; color: #888; }
 .name { position: sticky; left: 0; z-index: 1; min-width: 8rem; max-width: 9rem; }
 thead .name { z-index: 3; }
-td.cell { width: 3.6rem; min-width: 3.6rem; max-width: 3.6rem; padding: .25rem; font-weight: 600; }
-td.cell .short, td.cell details { max-width: 3.6rem; }
+td.cell { width: 3.3rem; min-width: 3.3rem; max-width: 3.3rem; padding: .25rem; font-weight: 600; }
+td.cell .short, td.cell details { max-width: 3.3rem; }
 td.passed { background: #e6f4ea; color: #0a6b2d; }
 td.differs { background: #fce8e6; color: #b00020; }
 td.could-not-run { background: #fff4e5; color: #8a4b00; }
