@@ -213,22 +213,9 @@ func run() int {
 func measure(ctx context.Context, admin *framework.Env, joblab string, n int, labs []string, dir string) (Size, error) {
 	size := Size{Students: n, Report: dir, Mode: "local"}
 	var namespaces []string
-	defer func() {
-		// Removed also when interrupted: a context of its own.
-		cleanup, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		for _, ns := range namespaces {
-			if err := framework.DeleteNamespace(cleanup, admin.Client, ns); err != nil {
-				fmt.Fprintf(os.Stderr, "benchclass: removing namespace %s: %v\n", ns, err)
-			}
-		}
-	}()
-	for range n {
-		ns, err := framework.CreateNamespace(ctx, admin.Client, "bench")
-		if err != nil {
-			return size, err
-		}
-		namespaces = append(namespaces, ns.Name)
+	defer removeNamespaces(admin, &namespaces)
+	if err := createNamespaces(ctx, admin, n, "bench", &namespaces); err != nil {
+		return size, err
 	}
 	// The size's folder is this tool's own output: an earlier run's
 	// students must not count in this one.
@@ -249,15 +236,50 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 	// Ctrl-C reaches joblab as an interrupt, so that its labs clean up.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 4 * time.Minute
-	log, err := os.Create(filepath.Join(dir, "joblab.log"))
-	if err != nil {
+	if err := runSampled(ctx, cmd, filepath.Join(dir, "joblab.log"), &size); err != nil {
 		return size, err
+	}
+	return size, readClass(dir, n, labs, &size)
+}
+
+// createNamespaces makes n fresh namespaces, adding each to *made as soon
+// as it exists (so that removeNamespaces finds it, also after an error).
+func createNamespaces(ctx context.Context, admin *framework.Env, n int, prefix string, made *[]string) error {
+	for range n {
+		ns, err := framework.CreateNamespace(ctx, admin.Client, prefix)
+		if err != nil {
+			return err
+		}
+		*made = append(*made, ns.Name)
+	}
+	return nil
+}
+
+// removeNamespaces removes the namespaces a measurement made, also when
+// it was interrupted: with a context of its own.
+func removeNamespaces(admin *framework.Env, made *[]string) {
+	cleanup, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for _, ns := range *made {
+		if err := framework.DeleteNamespace(cleanup, admin.Client, ns); err != nil {
+			fmt.Fprintf(os.Stderr, "benchclass: removing namespace %s: %v\n", ns, err)
+		}
+	}
+}
+
+// runSampled runs cmd, its output to logPath, sampling the memory of its
+// process tree, and records the wall time, the peak and the exit code.
+// An error is one of running it, or the interruption of the measurement.
+func runSampled(ctx context.Context, cmd *exec.Cmd, logPath string, size *Size) error {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return err
 	}
 	defer log.Close()
 	cmd.Stdout, cmd.Stderr = log, log
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return size, err
+		return err
 	}
 	peak := make(chan [2]int64, 1)
 	done := make(chan struct{})
@@ -273,12 +295,35 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 	case errors.As(err, &exit):
 		size.ExitCode = exit.ExitCode()
 	default:
-		return size, err
+		return err
 	}
-	if ctx.Err() != nil {
-		return size, ctx.Err()
+	return ctx.Err()
+}
+
+// tally gathers, over the students, each lab's time and API requests.
+type tally struct{ seconds, requests map[string][]float64 }
+
+func newTally() tally { return tally{map[string][]float64{}, map[string][]float64{}} }
+
+// add counts one student's run (a lab of several specs summed).
+func (t tally) add(run *report.Run) {
+	perLab := map[string][2]float64{}
+	for _, l := range run.Labs {
+		v := perLab[l.Lab]
+		v[0] += l.Duration.Seconds()
+		v[1] += float64(l.APIRequests)
+		perLab[l.Lab] = v
 	}
-	return size, readClass(dir, n, labs, &size)
+	for lab, v := range perLab {
+		t.seconds[lab] = append(t.seconds[lab], v[0])
+		t.requests[lab] = append(t.requests[lab], v[1])
+	}
+}
+
+// fill writes the spreads into size.
+func (t tally) fill(size *Size) {
+	size.SecondsPerLab = spreads(t.seconds)
+	size.APIRequestsPerLab = spreads(t.requests)
 }
 
 // readClass fills the per-lab figures from each student's report.
@@ -298,8 +343,7 @@ func readClass(dir string, n int, labs []string, size *Size) error {
 			}
 		}
 	}
-	seconds := map[string][]float64{}
-	requests := map[string][]float64{}
+	t := newTally()
 	students := 0
 	for _, path := range paths {
 		if _, err := os.Stat(path); err != nil {
@@ -310,17 +354,7 @@ func readClass(dir string, n int, labs []string, size *Size) error {
 			return err
 		}
 		students++
-		perLab := map[string][2]float64{}
-		for _, l := range run.Labs {
-			v := perLab[l.Lab]
-			v[0] += l.Duration.Seconds()
-			v[1] += float64(l.APIRequests)
-			perLab[l.Lab] = v
-		}
-		for lab, v := range perLab {
-			seconds[lab] = append(seconds[lab], v[0])
-			requests[lab] = append(requests[lab], v[1])
-		}
+		t.add(run)
 		// Scored against the labs asked for: one without a report counts
 		// as not passed.
 		size.LabsPassed += report.Student{Run: run}.Score(labs).LabsPassed
@@ -329,8 +363,7 @@ func readClass(dir string, n int, labs []string, size *Size) error {
 		return fmt.Errorf("%d of %d students left a report in %s (see joblab.log there)", students, n, dir)
 	}
 	size.Labs = n * len(labs)
-	size.SecondsPerLab = spreads(seconds)
-	size.APIRequestsPerLab = spreads(requests)
+	t.fill(size)
 	return nil
 }
 
@@ -422,28 +455,15 @@ func treeRSS(root int) (int64, int64) {
 func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, labs []string, dir string) (Size, error) {
 	size := Size{Students: n, Report: dir, Mode: "in-cluster"}
 	var namespaces []string
-	defer func() {
-		cleanup, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		for _, ns := range namespaces {
-			if err := framework.DeleteNamespace(cleanup, admin.Client, ns); err != nil {
-				fmt.Fprintf(os.Stderr, "benchclass: removing namespace %s: %v\n", ns, err)
-			}
-		}
-	}()
-	for range n {
-		ns, err := framework.CreateNamespace(ctx, admin.Client, "bench")
-		if err != nil {
-			return size, err
-		}
-		namespaces = append(namespaces, ns.Name)
-	}
-	grading, err := framework.CreateNamespace(ctx, admin.Client, "bench-grading")
-	if err != nil {
+	defer removeNamespaces(admin, &namespaces)
+	if err := createNamespaces(ctx, admin, n, "bench", &namespaces); err != nil {
 		return size, err
 	}
-	students := namespaces
-	namespaces = append(namespaces, grading.Name)
+	students := slices.Clone(namespaces)
+	if err := createNamespaces(ctx, admin, 1, "bench-grading", &namespaces); err != nil {
+		return size, err
+	}
+	grading := namespaces[n]
 	if err := os.RemoveAll(dir); err != nil {
 		return size, err
 	}
@@ -461,47 +481,20 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 	}
 	class := fmt.Sprintf("bench-%d", n)
 	args := append([]string{"class", "submit", "--context", "classroom", "-n", strings.Join(students, ","), "--grading-context", adminCfg.CurrentContext,
-		"--grading-namespace", grading.Name, "--name", class, "--parallel", strconv.Itoa(parallel), "--wait", "--out", dir, "-o", "json"}, labs...)
+		"--grading-namespace", grading, "--name", class, "--parallel", strconv.Itoa(parallel), "--wait", "--out", dir, "-o", "json"}, labs...)
 	cmd := exec.CommandContext(ctx, joblab, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig+string(os.PathListSeparator)+admin.Kubeconfig)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = time.Minute
-	log, err := os.Create(filepath.Join(dir, "joblab.log"))
-	if err != nil {
+	if err := runSampled(ctx, cmd, filepath.Join(dir, "joblab.log"), &size); err != nil {
 		return size, err
 	}
-	defer log.Close()
-	cmd.Stdout, cmd.Stderr = log, log
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return size, err
-	}
-	peak := make(chan [2]int64, 1)
-	done := make(chan struct{})
-	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
-	err = cmd.Wait()
-	size.WallSeconds = time.Since(start).Seconds()
-	close(done)
-	p := <-peak
-	size.PeakRSSBytes, size.PeakProcs = p[0], int(p[1])
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		size.ExitCode = exit.ExitCode()
-	default:
-		return size, err
-	}
-	if ctx.Err() != nil {
-		return size, ctx.Err()
-	}
-	results, err := admin.Client.CoreV1().ConfigMaps(grading.Name).List(ctx, metav1.ListOptions{LabelSelector: classjob.ResultSelector(class)})
+	results, err := admin.Client.CoreV1().ConfigMaps(grading).List(ctx, metav1.ListOptions{LabelSelector: classjob.ResultSelector(class)})
 	if err != nil {
 		return size, err
 	}
 	var peaks, cpus []float64
-	seconds := map[string][]float64{}
-	requests := map[string][]float64{}
+	t := newTally()
 	for i := range results.Items {
 		r := &results.Items[i]
 		if b, err := strconv.ParseFloat(r.Data[classjob.PeakBytesKey], 64); err == nil {
@@ -519,25 +512,14 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 		if err := json.Unmarshal(data, &run); err != nil {
 			return size, err
 		}
-		perLab := map[string][2]float64{}
-		for _, l := range run.Labs {
-			v := perLab[l.Lab]
-			v[0] += l.Duration.Seconds()
-			v[1] += float64(l.APIRequests)
-			perLab[l.Lab] = v
-		}
-		for lab, v := range perLab {
-			seconds[lab] = append(seconds[lab], v[0])
-			requests[lab] = append(requests[lab], v[1])
-		}
+		t.add(&run)
 		size.LabsPassed += report.Student{Run: &run}.Score(labs).LabsPassed
 	}
 	if len(results.Items) != n {
 		return size, fmt.Errorf("%d of %d students were graded (see %s)", len(results.Items), n, filepath.Join(dir, "joblab.log"))
 	}
 	size.Labs = n * len(labs)
-	size.SecondsPerLab = spreads(seconds)
-	size.APIRequestsPerLab = spreads(requests)
+	t.fill(&size)
 	pp, pc := spreadOf(peaks), spreadOf(cpus)
 	size.PodPeakBytes, size.PodCPUSeconds = &pp, &pc
 	return size, nil
