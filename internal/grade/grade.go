@@ -135,15 +135,63 @@ func comparePair(ctx context.Context, client dynamic.Interface, ns string, p les
 
 // dryRun creates a copy of obj under a temporary name in a server-side dry
 // run and returns what the API server would store.
+//
+// A Service's nodePorts are taken out before the dry run and written back
+// after it, as written: a NodePort is one per cluster, so the API server
+// refuses a dry run of a port another Service holds (another student's
+// broker, or this lab's own running one), and the verdict would then depend
+// on what else runs on the cluster. The API server stores a nodePort as
+// written, so comparing the written value loses nothing; one left out is
+// allocated at random and stays left out here.
 func dryRun(ctx context.Context, client dynamic.Interface, gvr schema.GroupVersionResource, ns string, obj map[string]any, name string) (map[string]any, error) {
 	u := &unstructured.Unstructured{Object: runtimeCopy(obj)}
 	u.SetName(name)
 	u.SetNamespace(ns)
+	written := takeNodePorts(u.Object)
 	out, err := client.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 	if err != nil {
 		return nil, err
 	}
+	putNodePorts(out.Object, written)
 	return out.Object, nil
+}
+
+// takeNodePorts removes every spec.ports[i].nodePort of a Service and
+// returns them by index (nil where none was written); nil for other kinds.
+func takeNodePorts(obj map[string]any) []any {
+	if obj["kind"] != "Service" {
+		return nil
+	}
+	spec, _ := obj["spec"].(map[string]any)
+	ports, _ := spec["ports"].([]any)
+	written := make([]any, len(ports))
+	for i, p := range ports {
+		if m, ok := p.(map[string]any); ok {
+			written[i] = m["nodePort"]
+			delete(m, "nodePort")
+		}
+	}
+	return written
+}
+
+// putNodePorts writes back what takeNodePorts took, port by port (the API
+// server keeps the ports' order), and removes the ones it allocated.
+func putNodePorts(obj map[string]any, written []any) {
+	if written == nil {
+		return
+	}
+	spec, _ := obj["spec"].(map[string]any)
+	ports, _ := spec["ports"].([]any)
+	for i, p := range ports {
+		m, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		delete(m, "nodePort")
+		if i < len(written) && written[i] != nil {
+			m["nodePort"] = written[i]
+		}
+	}
 }
 
 // runtimeCopy deep-copies a decoded YAML tree into the types unstructured

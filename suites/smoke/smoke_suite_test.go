@@ -4,7 +4,8 @@
 // busybox:latest pod, pulled with policy Always (offline: from the registry
 // mirror), runs to completion and its log reads as expected; and that its
 // network spans the nodes: a pod reaches a pod on another node, a Service
-// found through CoreDNS, and a NodePort answers on every node.
+// found through CoreDNS, and a NodePort answers on every node. And that
+// grading a manifest never depends on what else runs there (grade_test.go).
 package smoke
 
 import (
@@ -14,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/joblab/joblab/pkg/framework"
 )
@@ -23,14 +25,17 @@ func TestSmoke(t *testing.T) {
 	RunSpecs(t, "cluster smoke")
 }
 
-var client kubernetes.Interface
+var (
+	client kubernetes.Interface
+	config *rest.Config
+)
 
 var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	kubeconfig, err := framework.EnsureCluster(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	return []byte(kubeconfig)
 }, func(kubeconfig []byte) {
-	cs, _, err := framework.Client(string(kubeconfig))
+	cs, cfg, err := framework.Client(string(kubeconfig))
 	Expect(err).NotTo(HaveOccurred())
-	client = cs
+	client, config = cs, cfg
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
