@@ -207,3 +207,25 @@ func TestSince(t *testing.T) {
 		}
 	}
 }
+
+// A quantity under resources is compared by value, as Kubernetes compares
+// it; any other field by its text, so "1.0" is not "1" for a label.
+func TestSameValue(t *testing.T) {
+	for _, c := range []struct {
+		path, observed, documented string
+		want                       bool
+	}{
+		{"spec.template.spec.containers[0].resources.limits.memory", "64Mi", "67108864", true},
+		{"spec.template.spec.containers[0].resources.limits.memory", "64Mi", "64M", false},
+		{"spec.containers[0].resources.requests.cpu", "100m", "0.1", true},
+		{"spec.containers[0].resources.requests.cpu", "100m", "0.2", false},
+		{"spec.containers[0].resources.requests.cpu", "unset", "100m", false},
+		{"metadata.labels.version", "1", "1.0", false},
+		{"spec.completions", "5", "5", true},
+		{"spec.completions", "5", "05", false},
+	} {
+		if got := SameValue(c.path, c.observed, c.documented); got != c.want {
+			t.Errorf("SameValue(%s, %q, %q) = %v, want %v", c.path, c.observed, c.documented, got, c.want)
+		}
+	}
+}

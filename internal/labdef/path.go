@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // A field path names a field of an object as kubectl's -o jsonpath does,
@@ -86,4 +88,29 @@ func describePrefix(elems []any) string {
 		return "the object"
 	}
 	return b.String()
+}
+
+// SameValue tells whether a field's observed text is its documented value.
+// Under a path through "resources" (limits, requests) both are quantities
+// and compare by value, as Kubernetes does: 64Mi is 67108864, 0.1 is 100m.
+// Everywhere else the text must be equal.
+func SameValue(path, observed, documented string) bool {
+	if observed == documented {
+		return true
+	}
+	if !isQuantityPath(path) {
+		return false
+	}
+	o, err1 := resource.ParseQuantity(observed)
+	d, err2 := resource.ParseQuantity(documented)
+	return err1 == nil && err2 == nil && o.Cmp(d) == 0
+}
+
+func isQuantityPath(path string) bool {
+	for _, part := range strings.Split(path, ".") {
+		if name, _, _ := strings.Cut(part, "["); name == "resources" {
+			return true
+		}
+	}
+	return false
 }

@@ -193,19 +193,28 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		documented += " (" + f.Source + ")"
 	}
 	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
-	equal := func(observed string) { add(observed, observed == f.DocumentedText()) }
+	// same: an object's field compares by value where Kubernetes does
+	// (quantities); everything else by its text.
+	same := func(observed, want string) bool { return observed == want }
+	switch {
+	case f.Field != nil:
+		same = func(o, w string) bool { return labdef.SameValue(f.Field.Path, o, w) }
+	case f.PodField != nil:
+		same = func(o, w string) bool { return labdef.SameValue(f.PodField.Path, o, w) }
+	}
+	equal := func(observed string) { add(observed, same(observed, f.DocumentedText())) }
 	// every: a per-pod value is documented once for every pod (a list:
 	// pod by pod, in name order).
 	every := func(values []string) {
 		if list, ok := f.Documented.([]any); ok {
-			want := make([]string, len(list))
+			ok := len(values) == len(list)
 			for i, x := range list {
-				want[i] = fmt.Sprint(x)
+				ok = ok && same(values[i], fmt.Sprint(x))
 			}
-			add(strings.Join(values, ","), strings.Join(values, ",") == strings.Join(want, ","))
+			add(strings.Join(values, ","), ok)
 			return
 		}
-		add(everyText(values, f.DocumentedText()))
+		add(everyText(values, f.DocumentedText(), same))
 	}
 	timeline := func(job string) (*lesson.Timeline, bool) {
 		jr := r.runs[job]
@@ -397,8 +406,8 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, add func(string, boo
 		n, _ := f.DocumentedInt()
 		ok = ok && n == len(lesson.PrimesBetween(f.Log.Primes.From, f.Log.Primes.To-1))
 	}
-	observed, same := everyText(seen, seen[0])
-	if !same {
+	observed, alike := everyText(seen, seen[0], func(o, w string) bool { return o == w })
+	if !alike {
 		observed = strings.Join(seen, "; ")
 	}
 	add(observed, ok)
@@ -406,12 +415,12 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, add func(string, boo
 
 // everyText reads per-pod values documented once for every pod: "all 10:
 // Succeeded" when each is want, else the values pod by pod.
-func everyText(values []string, want string) (string, bool) {
+func everyText(values []string, want string, same func(observed, want string) bool) (string, bool) {
 	if len(values) == 0 {
 		return "no pods", false
 	}
 	for _, v := range values {
-		if v != want {
+		if !same(v, want) {
 			return strings.Join(values, ","), false
 		}
 	}

@@ -622,6 +622,12 @@ var Catalogue = []Mutant{
 	// manifest is once the API server has stored it, so each must pass: a
 	// difference reported for one is a false alarm.
 	{
+		ID: "eq-resized-memory-in-bytes", Lab: "suspended-resources", File: "lessonlabs/suspended-resources/lab.yaml",
+		From: "    documented: 48Mi\n", To: "    documented: 50331648\n",
+		Why:        "the teacher writes the pod's documented memory request in bytes, as kubectl shows none of it",
+		Equivalent: "a teacher's lab writes the documented request in bytes: 50331648 is 48Mi, and a quantity compares by value as Kubernetes compares it",
+	},
+	{
 		ID: "eq-normal-kubectl-generated", Lab: "normal", File: normalYAML,
 		From:       "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: normal-job\nspec:\n  template:\n    spec:\n      containers:\n        - name: busybox\n          image: busybox:latest\n          command: [\"sh\", \"-c\", \"sleep 5; exit 0\"]\n      restartPolicy: Never\n  completions: 6\n",
 		To:         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: normal-job\nspec:\n  completions: 6\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sh\n        - -c\n        - sleep 5; exit 0\n        image: busybox:latest\n        name: busybox\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n",
