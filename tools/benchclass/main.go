@@ -85,7 +85,9 @@ type Benchmark struct {
 	Started time.Time `json:"started"`
 	Cluster string    `json:"cluster"`
 	Labs    []string  `json:"labs"`
-	Sizes   []Size    `json:"sizes"`
+	// Flags are joblab's flags besides the targets (--broker-nodeport).
+	Flags []string `json:"flags,omitempty"`
+	Sizes []Size   `json:"sizes"`
 	// CronRatio is, for one student, the wall time over the cron lab's
 	// own duration (the lesson's floor: four scheduled minutes).
 	CronRatio float64 `json:"wallOverCronLabForOneStudent,omitempty"`
@@ -102,6 +104,7 @@ func run() int {
 	out := flag.String("out", filepath.Join(framework.ArtifactsDir(), "bench-class"), "folder for benchmark.json and each size's class report")
 	inCluster := flag.Bool("in-cluster", false, "grade each class in the cluster (joblab class submit --wait) instead of on this machine")
 	parallel := flag.Int("parallel", 0, "in-cluster: students graded at once (default: all)")
+	brokerPort := flag.String("broker-nodeport", "auto", "passed to joblab as --broker-nodeport: auto gives each student's broker a NodePort of its own (the class runs its broker labs side by side); empty: the lesson's 31672 for all, taken in turn")
 	flag.Parse()
 	var sizes []int
 	for _, s := range strings.Split(*sizesFlag, ",") {
@@ -126,6 +129,10 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "benchclass: the joblab binary %s: %v (make build makes it)\n", *bin, err)
 		return 2
 	}
+	var flags []string // joblab's flags besides the targets
+	if *brokerPort != "" {
+		flags = append(flags, "--broker-nodeport", *brokerPort)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	kubeconfig, err := framework.EnsureCluster(ctx)
@@ -143,7 +150,7 @@ func run() int {
 		return 1
 	}
 	host, _ := os.Hostname()
-	bench := Benchmark{Started: time.Now(), Cluster: admin.Config.Host, Labs: labs, Host: fmt.Sprintf("%s, %d CPUs", host, runtime.NumCPU())}
+	bench := Benchmark{Started: time.Now(), Cluster: admin.Config.Host, Labs: labs, Flags: flags, Host: fmt.Sprintf("%s, %d CPUs", host, runtime.NumCPU())}
 	// Sizes measured before and not measured again are kept.
 	benchPath := filepath.Join(*out, "benchmark.json")
 	mode := "local"
@@ -168,9 +175,9 @@ func run() int {
 		var size Size
 		var err error
 		if *inCluster {
-			size, err = measureInCluster(ctx, admin, joblab, n, *parallel, labs, filepath.Join(*out, fmt.Sprintf("in-cluster-%d", n)))
+			size, err = measureInCluster(ctx, admin, joblab, n, *parallel, flags, labs, filepath.Join(*out, fmt.Sprintf("in-cluster-%d", n)))
 		} else {
-			size, err = measure(ctx, admin, joblab, n, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
+			size, err = measure(ctx, admin, joblab, n, flags, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
 		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "benchclass: class of %d: %v\n", n, err)
@@ -210,7 +217,7 @@ func run() int {
 }
 
 // measure verifies a class of n fresh namespaces and removes them after.
-func measure(ctx context.Context, admin *framework.Env, joblab string, n int, labs []string, dir string) (Size, error) {
+func measure(ctx context.Context, admin *framework.Env, joblab string, n int, flags, labs []string, dir string) (Size, error) {
 	size := Size{Students: n, Report: dir, Mode: "local"}
 	var namespaces []string
 	defer removeNamespaces(admin, &namespaces)
@@ -231,7 +238,7 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, la
 	}
 	defer os.Remove(kubeconfig) // a token: not left in the report folder
 
-	args := append([]string{"verify", "--kubeconfig", kubeconfig, "-n", strings.Join(namespaces, ","), "--out", dir, "-o", "json"}, labs...)
+	args := append([]string{"verify", "--kubeconfig", kubeconfig, "-n", strings.Join(namespaces, ","), "--out", dir, "-o", "json"}, append(slices.Clone(flags), labs...)...)
 	cmd := exec.CommandContext(ctx, joblab, args...)
 	// Ctrl-C reaches joblab as an interrupt, so that its labs clean up.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -452,7 +459,7 @@ func treeRSS(root int) (int64, int64) {
 // Role-bound token, the grading Job in a namespace of its own), samples
 // the teacher's process, and reads each grading pod's usage and each
 // student's run from the results before removing everything.
-func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, labs []string, dir string) (Size, error) {
+func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, flags, labs []string, dir string) (Size, error) {
 	size := Size{Students: n, Report: dir, Mode: "in-cluster"}
 	var namespaces []string
 	defer removeNamespaces(admin, &namespaces)
@@ -481,7 +488,7 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 	}
 	class := fmt.Sprintf("bench-%d", n)
 	args := append([]string{"class", "submit", "--context", "classroom", "-n", strings.Join(students, ","), "--grading-context", adminCfg.CurrentContext,
-		"--grading-namespace", grading, "--name", class, "--parallel", strconv.Itoa(parallel), "--wait", "--out", dir, "-o", "json"}, labs...)
+		"--grading-namespace", grading, "--name", class, "--parallel", strconv.Itoa(parallel), "--wait", "--out", dir, "-o", "json"}, append(slices.Clone(flags), labs...)...)
 	cmd := exec.CommandContext(ctx, joblab, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig+string(os.PathListSeparator)+admin.Kubeconfig)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
