@@ -33,6 +33,7 @@ import (
 	"github.com/joblab/joblab/internal/classjob"
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/pkg/classrun"
 	"github.com/joblab/joblab/pkg/cluster"
 )
 
@@ -167,7 +168,7 @@ func (o *ClassSubmitOptions) Run(cmd *cobra.Command, args []string) error {
 		Retries:   o.retries,
 		Manifests: map[int][]byte{},
 	}
-	var runs []labRun
+	var runs []classrun.Target
 	for i, w := range wanted {
 		t, err := resolveTarget(cmd, o.kube, w.context, w.namespace)
 		if err != nil {
@@ -178,7 +179,7 @@ func (o *ClassSubmitOptions) Run(cmd *cobra.Command, args []string) error {
 		if err != nil {
 			return err
 		}
-		runs = append(runs, labRun{student: w.student, clusterKey: t.server, settings: settings.Settings{Namespace: t.namespace}})
+		runs = append(runs, classrun.Target{Student: w.student, ClusterKey: t.server, Settings: settings.Settings{Namespace: t.namespace}})
 		kc, err := podKubeconfig(t.kubeconfig, t.server, gradingCfg.Host)
 		if err != nil {
 			return fmt.Errorf("student %s: %w", w.student, err)
@@ -495,7 +496,7 @@ func collectClass(ctx context.Context, cmd *cobra.Command, cs kubernetes.Interfa
 	} else {
 		class.Duration = time.Since(class.Started)
 	}
-	allPassed, finished, notVerified := true, true, false
+	finished := true
 	for _, s := range st.states() {
 		student := c.Students[s.Index]
 		var run *report.Run
@@ -522,41 +523,31 @@ func collectClass(ctx context.Context, cmd *cobra.Command, cs kubernetes.Interfa
 				run.Labs = append(run.Labs, report.Lab{Lab: lab, Spec: "could not run", Verdict: verdict, Reason: why})
 			}
 		}
-		if run.OnlyNotVerified() {
-			notVerified = true
-		} else {
-			allPassed = allPassed && run.Passed()
-		}
-		folder := studentFolder(student.Name)
+		folder := classrun.StudentFolder(student.Name)
 		if err := os.MkdirAll(filepath.Join(dir, folder), 0o755); err != nil {
 			return err
 		}
-		if err := writeReports(run, filepath.Join(dir, folder)); err != nil {
+		if err := classrun.WriteReports(run, filepath.Join(dir, folder)); err != nil {
 			return err
 		}
 		class.Students = append(class.Students, report.Student{Name: student.Name, Target: student.Target, Folder: folder, Run: run})
 	}
-	if err := writeClass(class, dir); err != nil {
+	if err := classrun.WriteClass(class, dir); err != nil {
 		return err
 	}
 	switch output {
 	case "json", "yaml":
-		if err := printStructured(out, output, class.View()); err != nil {
+		if err := classrun.PrintStructured(out, output, class.View()); err != nil {
 			return err
 		}
 	default:
 		fmt.Fprintf(out, "\n%s\nclass reports: %s, %s, %s, %s\n", class.Table(), filepath.Join(dir, "class.html"), filepath.Join(dir, "class.md"), filepath.Join(dir, "class.csv"), filepath.Join(dir, "junit.xml"))
 	}
 	where := filepath.Join(dir, "class.md")
-	switch {
-	case !finished:
+	if !finished {
 		return withCode(exitLabFailed, fmt.Errorf("class %s is not graded yet (joblab class status --name %s); collected what there is (details: %s)", c.Name, c.Name, where))
-	case !allPassed:
-		return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson, or could not run (details: %s)", where))
-	case notVerified:
-		return withCode(exitNotVerified, fmt.Errorf("nothing differs from the lesson, but some labs are not verified (details: %s)", where))
 	}
-	return nil
+	return exitFor(classrun.Verdict(class.Students, where))
 }
 
 func jobEnd(job *batchv1.Job) time.Time {
@@ -661,9 +652,9 @@ func gradeIndex(cmd *cobra.Command, configPath, credentials, indexValue string) 
 			return err
 		}
 	}
-	run := labRun{labs: c.Labs, flags: lf, cluster: s.Target, clusterKey: s.ClusterKey, manifests: manifests,
-		settings: settings.Settings{Kubeconfig: filepath.Join(credentials, classjob.KubeconfigKey(i)), Namespace: s.Namespace, BrokerNodePort: s.NodePort}}
-	runs, runErr := runClassRuns(ctx, cmd, []labRun{run})
+	run := classrun.Target{Labs: c.Labs, Cluster: s.Target, ClusterKey: s.ClusterKey, Manifests: manifests,
+		Settings: settings.Settings{Kubeconfig: filepath.Join(credentials, classjob.KubeconfigKey(i)), Namespace: s.Namespace, BrokerNodePort: s.NodePort}}
+	runs, runErr := runClassRuns(ctx, cmd, lf, []classrun.Target{run})
 	if ctx.Err() != nil {
 		// Stopped (the pod deleted, the node drained): no result, and a
 		// failed pod, so that the index is graded again.

@@ -28,6 +28,7 @@ import (
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/internal/versions"
 	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/pkg/classrun"
 	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/pkg/framework"
 	"github.com/joblab/joblab/pkg/specs"
@@ -114,8 +115,8 @@ func newRunCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runLabs(cmd.Context(), cmd, labRun{labs: labs, flags: lf, cluster: fmt.Sprintf("kind cluster %s (Kubernetes %s)", c.Name, c.Kubernetes), clusterKey: "kind " + c.Name,
-				settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace, BrokerNodePort: port}})
+			return runClass(cmd.Context(), cmd, lf, []classrun.Target{{Labs: labs, Cluster: fmt.Sprintf("kind cluster %s (Kubernetes %s)", c.Name, c.Kubernetes), ClusterKey: "kind " + c.Name,
+				Settings: settings.Settings{Kubeconfig: c.Kubeconfig, Namespace: namespace, BrokerNodePort: port}}})
 		},
 	}
 	cf.register(cmd)
@@ -184,7 +185,7 @@ side.`,
 			if err := distinctStudents(wanted); err != nil {
 				return err
 			}
-			var runs []labRun
+			var runs []classrun.Target
 			for _, w := range wanted {
 				t, err := resolveTarget(cmd, kube, w.context, w.namespace)
 				if err != nil {
@@ -198,16 +199,16 @@ side.`,
 				if err != nil {
 					return err
 				}
-				runs = append(runs, labRun{student: w.student, labs: labs, flags: lf, cluster: t.describe(), clusterKey: t.server, manifests: w.manifests,
-					settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace, BrokerNodePort: port}})
+				runs = append(runs, classrun.Target{Student: w.student, Labs: labs, Cluster: t.describe(), ClusterKey: t.server, Manifests: w.manifests,
+					Settings: settings.Settings{Kubeconfig: t.kubeconfig, Namespace: t.namespace, BrokerNodePort: port}})
 			}
 			if err := distinctPlaces(runs); err != nil {
 				return err
 			}
 			if !class {
-				runs[0].student = ""
+				runs[0].Student = ""
 			}
-			return runClass(cmd.Context(), cmd, runs)
+			return runClass(cmd.Context(), cmd, lf, runs)
 		},
 	}
 	lf.register(cmd)
@@ -491,7 +492,7 @@ func firstOr(list []string, def string) string {
 func distinctStudents(ws []wantedTarget) error {
 	seen := map[string]string{}
 	for _, w := range ws {
-		folder := studentFolder(w.student)
+		folder := classrun.StudentFolder(w.student)
 		if len(ws) > 1 && (folder == "" || folder == "." || folder == "..") {
 			return usageError("student %q cannot name a report folder: rename them", w.student)
 		}
@@ -506,17 +507,17 @@ func distinctStudents(ws []wantedTarget) error {
 
 // distinctPlaces refuses two students in the same namespace of the same
 // cluster: their labs would create, wait for and remove the same objects.
-func distinctPlaces(runs []labRun) error {
+func distinctPlaces(runs []classrun.Target) error {
 	seen := map[string]string{}
 	for _, r := range runs {
-		if r.settings.Namespace == "" {
+		if r.Settings.Namespace == "" {
 			continue // each lab makes a namespace of its own
 		}
-		key := r.clusterKey + " " + r.settings.Namespace
+		key := r.ClusterKey + " " + r.Settings.Namespace
 		if other, ok := seen[key]; ok {
-			return usageError("students %q and %q both work in namespace %s of %s: give each their own namespace", other, r.student, r.settings.Namespace, r.clusterKey)
+			return usageError("students %q and %q both work in namespace %s of %s: give each their own namespace", other, r.Student, r.Settings.Namespace, r.ClusterKey)
 		}
-		seen[key] = r.student
+		seen[key] = r.Student
 	}
 	return nil
 }

@@ -1,30 +1,23 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
-	"github.com/onsi/ginkgo/v2/types"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"sigs.k8s.io/yaml"
 
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/pkg/classrun"
 )
 
 // labFlags are the flags of the commands that run labs.
@@ -261,514 +254,59 @@ func printStructured(w io.Writer, format string, v any) error {
 	return err
 }
 
-// labRun is one run of chosen labs against one cluster (and maybe one
-// namespace): a student's, when a class is verified.
-type labRun struct {
-	// student names the run in a class; empty for one target.
-	student  string
-	labs     []string
-	settings settings.Settings
-	flags    labFlags
-	cluster  string // how the report names the cluster
-	// clusterKey identifies the cluster (its API server), so that labs of
-	// different students on one cluster share its NodePorts in turn.
-	clusterKey string
-	// manifests is the student's own manifests folder (class file); it
-	// takes the place of --manifests.
-	manifests string
+// options are the run's options from the lab flags: what every target
+// of one joblab run or verify shares.
+func (f *labFlags) options(cmd *cobra.Command) (classrun.Options, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return classrun.Options{}, err
+	}
+	return classrun.Options{Out: f.out, Parallel: f.parallel, Lang: f.lang, Output: f.output, Keep: f.keep,
+		ImageRepo: f.imageRepo, LabsDir: f.labsDir, Manifests: f.manifests, Self: self, Stdout: cmd.OutOrStdout()}, nil
 }
 
-// runLabs runs the labs of one target.
-func runLabs(ctx context.Context, cmd *cobra.Command, r labRun) error {
-	return runClass(ctx, cmd, []labRun{r})
-}
-
-// prepared is a run ready to start: its report folder and settings.
-type prepared struct {
-	dir  string
-	base settings.Settings
-}
-
-// runClass runs each chosen lab of each run in a process of its own (this
-// same binary, command __specs): at most --parallel at once, labs that
-// share an object name in a namespace or a NodePort on a cluster one after
-// the other, the rest side by side. It shows each step as it happens, then
-// writes each run's reports (merged from its labs') and, for a class, the
-// class page.
-func runClass(ctx context.Context, cmd *cobra.Command, runs []labRun) error {
-	_, err := runClassRuns(ctx, cmd, runs)
+// runClass runs the chosen labs of each target (pkg/classrun) and turns
+// its verdict into the command's exit code.
+func runClass(ctx context.Context, cmd *cobra.Command, f labFlags, targets []classrun.Target) error {
+	_, err := runClassRuns(ctx, cmd, f, targets)
 	return err
 }
 
-// runClassRuns is runClass, which also returns each run's report (in the
-// runs' order; nil where a run wrote none): an in-cluster class's index
-// stores its student's.
-func runClassRuns(ctx context.Context, cmd *cobra.Command, runs []labRun) ([]*report.Run, error) {
-	reports := make([]*report.Run, len(runs))
-	err := func() error {
-		out := cmd.OutOrStdout()
-		flags := runs[0].flags
-		outDir, err := filepath.Abs(flags.out)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return err
-		}
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		// A class is runs whose students have names (verify leaves the name
-		// empty for a single target that was not asked for as a class).
-		class := runs[0].student != ""
-		preps := make([]prepared, len(runs))
-		var units []unit
-		var sources []progressSource
-		for i, r := range runs {
-			dir := outDir
-			if class {
-				dir = filepath.Join(outDir, studentFolder(r.student))
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			base := r.settings
-			base.ProgressFile = filepath.Join(dir, "progress.tsv")
-			os.Remove(base.ProgressFile)
-			base.ManifestsDir = absOrEmpty(flags.manifests)
-			if r.manifests != "" {
-				base.ManifestsDir = absOrEmpty(r.manifests)
-			}
-			base.ImageRepo = flags.imageRepo
-			base.LabsDir = absOrEmpty(flags.labsDir)
-			if flags.keep {
-				base.Keep = settings.KeepAlways
-			}
-			if err := base.Validate(); err != nil {
-				return usageError("%v", err)
-			}
-			preps[i] = prepared{dir: dir, base: base}
-			sources = append(sources, progressSource{path: base.ProgressFile, prefix: r.student})
-			for _, lab := range r.labs {
-				info, _ := lesson.FindLab(lab)
-				units = append(units, unit{run: i, lab: lab, holds: labHolds(lab, base.ManifestsDir, r.clusterKey, base.Namespace, base.BrokerNodePort), cluster: r.clusterKey, alone: info.Alone})
-			}
-		}
-		// The longest labs first (the cron lab's four minutes, the broker
-		// lab's turns at the NodePort): the class ends when its longest chain
-		// does. Among labs of one length, the students' order.
-		// Labs that run alone on their cluster (they stop a node) come last:
-		// they wait for every other lab there.
-		sort.SliceStable(units, func(a, b int) bool {
-			if units[a].alone != units[b].alone {
-				return units[b].alone
-			}
-			return expected(units[a].lab) > expected(units[b].lab)
-		})
-		parallel := flags.parallel
-		if parallel == 0 {
-			parallel = len(units)
-		}
-
-		start := time.Now()
-		if class {
-			fmt.Fprintf(out, "==> verifying %d students: %s, %d labs at once (reports: %s)\n", len(runs), strings.Join(runs[0].labs, ", "), min(parallel, len(units)), outDir)
-		} else {
-			fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(runs[0].labs, ", "), min(parallel, len(units)), filepath.Join(outDir, "labs"))
-		}
-		stopProgress := showProgress(out, sources, start)
-		results := make([]labResult, len(units))
-		started := schedule(ctx, units, parallel, func(i int) {
-			p := preps[units[i].run]
-			results[i] = runLabProcess(ctx, self, units[i].lab, p.base, p.dir)
-		})
-		for i, ok := range started {
-			if !ok {
-				results[i] = labResult{lab: units[i].lab, err: errors.New("not started: interrupted"), notStarted: true}
-			} else if results[i].lab == "" {
-				results[i] = labResult{lab: units[i].lab, err: errors.New("stopped on an internal error (see above)")}
-			}
-		}
-		stopProgress()
-
-		classReport := report.Class{Title: "joblab: the Jobs and CronJobs lesson, class verification", Lang: flags.lang, Started: start, Labs: runs[0].labs}
-		var problems, notVerified []string
-		allPassed := true
-		for i, r := range runs {
-			var mine []labResult
-			for j, u := range units {
-				if u.run == i {
-					mine = append(mine, results[j])
-				}
-			}
-			run, runProblems, err := writeRun(r, mine, preps[i].dir)
-			if err != nil {
-				return err
-			}
-			reports[i] = run
-			if run.OnlyNotVerified() {
-				for _, l := range run.Labs {
-					if l.Verdict == report.VerdictNotVerified {
-						name := l.Lab
-						if class {
-							name = r.student + " " + name
-						}
-						notVerified = append(notVerified, name)
-					}
-				}
-			} else {
-				allPassed = allPassed && run.Passed()
-			}
-			for _, p := range runProblems {
-				if class {
-					p = r.student + ": " + p
-				}
-				problems = append(problems, p)
-			}
-			if !class {
-				switch flags.output {
-				case "json", "yaml":
-					if err := printStructured(out, flags.output, run); err != nil {
-						return err
-					}
-				default:
-					fmt.Fprintf(out, "\n%s\nreports: %s, %s, %s\n", run.Table(), filepath.Join(outDir, "report.html"), filepath.Join(outDir, "report.md"), filepath.Join(outDir, "junit.xml"))
-				}
-			}
-			classReport.Students = append(classReport.Students, report.Student{Name: r.student, Target: r.cluster, Folder: studentFolder(r.student), Run: run})
-		}
-		if class {
-			classReport.Duration = time.Since(start)
-			if err := writeClass(classReport, outDir); err != nil {
-				return err
-			}
-			switch flags.output {
-			case "json", "yaml":
-				if err := printStructured(out, flags.output, classReport.View()); err != nil {
-					return err
-				}
-			default:
-				fmt.Fprintf(out, "\n%s\nclass reports: %s, %s, %s, %s\n", classReport.Table(), filepath.Join(outDir, "class.html"), filepath.Join(outDir, "class.md"), filepath.Join(outDir, "class.csv"), filepath.Join(outDir, "junit.xml"))
-			}
-		}
-		where := filepath.Join(outDir, "report.md")
-		if class {
-			where = filepath.Join(outDir, "class.md")
-		}
-		switch {
-		case ctx.Err() != nil:
-			return withCode(exitInterrupted, fmt.Errorf("interrupted: the labs stopped and removed what they had created (reports: %s)", outDir))
-		case !allPassed:
-			return withCode(exitLabFailed, fmt.Errorf("some labs differ from the lesson (details: %s)", where))
-		case len(problems) > 0:
-			return withCode(exitLabFailed, fmt.Errorf("some labs could not run: %s", strings.Join(problems, "; ")))
-		case len(notVerified) > 0:
-			return withCode(exitNotVerified, fmt.Errorf("nothing differs from the lesson, but not verified (the cluster could not show what they exist for; the reason is in each lab's row): %s (details: %s)", strings.Join(notVerified, ", "), where))
-		}
-		return nil
-	}()
-	return reports, err
-}
-
-// writeRun merges a run's lab reports into its folder (report.json,
-// junit.xml, report.html, report.md) and returns the run, with every
-// chosen lab in it: one that could not run is a failed row with the
-// reason, never left out.
-func writeRun(r labRun, results []labResult, dir string) (*report.Run, []string, error) {
-	var all []types.Report
-	var problems []string
-	for _, res := range results {
-		switch {
-		case res.notStarted:
-			problems = append(problems, fmt.Sprintf("%s: %v", res.lab, res.err))
-		case res.err != nil:
-			problems = append(problems, fmt.Sprintf("%s: %v (log: %s)", res.lab, res.err, res.log))
-		}
-		all = append(all, res.reports...)
-	}
-	if merged := mergeReports(all); merged != nil {
-		_ = reporters.GenerateJSONReport(*merged, filepath.Join(dir, "report.json"))
-		_ = reporters.GenerateJUnitReport(*merged, filepath.Join(dir, "junit.xml"))
-	}
-	run := report.FromGinkgo(all)
-	run.Cluster = r.cluster
-	for _, res := range results {
-		switch {
-		case run.HasLab(res.lab):
-		case res.notStarted:
-			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "not started", Verdict: "interrupted", Reason: "interrupted before its turn"})
-		default:
-			run.Labs = append(run.Labs, report.Lab{Lab: res.lab, Spec: "could not run", Verdict: "failed", Reason: couldNotRun(res)})
-		}
-	}
-	run.Lang = r.flags.lang
-	if r.student != "" {
-		run.Title += ": " + r.student
-	}
-	return run, problems, writeReports(run, dir)
-}
-
-// writeClass writes the class page (class.html, class.md), the class as
-// data (class.json, class.csv) and JUnit with a suite per student.
-func writeClass(c report.Class, dir string) error {
-	page, err := c.HTML()
+// runClassRuns is runClass, which also returns each target's report (nil
+// where a target wrote none): an in-cluster class's index stores its
+// student's.
+func runClassRuns(ctx context.Context, cmd *cobra.Command, f labFlags, targets []classrun.Target) ([]*report.Run, error) {
+	opts, err := f.options(cmd)
 	if err != nil {
+		return nil, err
+	}
+	runs, err := classrun.Run(ctx, opts, targets)
+	return runs, exitFor(err)
+}
+
+// exitFor gives a run's verdict its exit code.
+func exitFor(err error) error {
+	var e *classrun.Error
+	if !errors.As(err, &e) {
 		return err
 	}
-	data, err := json.MarshalIndent(c.View(), "", "  ")
-	if err != nil {
-		return err
+	switch e.Kind {
+	case classrun.Differs:
+		return withCode(exitLabFailed, e)
+	case classrun.NotVerified:
+		return withCode(exitNotVerified, e)
+	case classrun.Interrupted:
+		return withCode(exitInterrupted, e)
+	case classrun.Invalid:
+		return withCode(exitUsage, e)
 	}
-	table, err := c.CSV()
-	if err != nil {
-		return err
-	}
-	junit, err := c.JUnit()
-	if err != nil {
-		return err
-	}
-	for name, content := range map[string][]byte{
-		"class.html": []byte(page), "class.md": []byte(c.Markdown()), "class.json": append(data, '\n'),
-		"class.csv": []byte(table), "junit.xml": junit,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
-// studentFolder is a student's report folder name: the name, with what a
-// file name cannot hold replaced.
-func studentFolder(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == 0 || r == ':' {
-			return '_'
-		}
-		return r
-	}, name)
-}
-
-// expected is about how long a lab takes (the catalogue's figure).
-func expected(lab string) time.Duration {
-	l, _ := lesson.FindLab(lab)
-	return l.Expected
-}
-
+// absOrEmpty is p made absolute ("" stays "").
 func absOrEmpty(p string) string {
-	if p == "" {
-		return ""
-	}
-	if abs, err := filepath.Abs(p); err == nil {
+	if abs, err := filepath.Abs(p); err == nil && p != "" {
 		return abs
 	}
 	return p
-}
-
-// labResult is what one lab's process left.
-type labResult struct {
-	lab     string
-	log     string
-	reports []types.Report
-	err     error
-	// notStarted: interrupted before its turn came.
-	notStarted bool
-}
-
-// runLabProcess runs one lab's specs in a child process with its own
-// artifacts folder. On interruption the child gets one SIGINT (Ginkgo then
-// runs every clean-up: the lab's objects are removed), and SIGKILL only
-// if it has not ended within three minutes.
-func runLabProcess(ctx context.Context, self, lab string, base settings.Settings, outDir string) labResult {
-	s := base
-	s.ArtifactsDir = filepath.Join(outDir, "labs", lab)
-	res := labResult{lab: lab, log: filepath.Join(outDir, "labs", lab+".log")}
-	if err := os.MkdirAll(s.ArtifactsDir, 0o755); err != nil {
-		res.err = err
-		return res
-	}
-	logFile, err := os.Create(res.log)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	defer logFile.Close()
-	// A report left by an earlier run into the same folder must not stand
-	// in for this one.
-	reportPath := filepath.Join(s.ArtifactsDir, "report.json")
-	if err := os.Remove(reportPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		res.err = err
-		return res
-	}
-	child := exec.Command(self, "__specs", "--label", lab)
-	child.Env = append(os.Environ(), s.ChildEnv())
-	child.Stdout, child.Stderr = logFile, logFile
-	// Its own process group, so that one Ctrl-C reaches it once (through
-	// this process); it gets SIGINT too if this process dies.
-	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGINT}
-	if err := child.Start(); err != nil {
-		res.err = err
-		return res
-	}
-	done := make(chan error, 1)
-	go func() { done <- child.Wait() }()
-	var waitErr error
-	select {
-	case waitErr = <-done:
-	case <-ctx.Done():
-		_ = syscall.Kill(-child.Process.Pid, syscall.SIGINT)
-		select {
-		case waitErr = <-done:
-		case <-time.After(3 * time.Minute):
-			_ = syscall.Kill(-child.Process.Pid, syscall.SIGKILL)
-			waitErr = <-done
-		}
-	}
-	data, err := os.ReadFile(reportPath)
-	if err == nil {
-		err = json.Unmarshal(data, &res.reports)
-	}
-	if err != nil {
-		res.err = fmt.Errorf("no report from the lab's process (exit: %s): %w", exitText(waitErr), err)
-	}
-	return res
-}
-
-// couldNotRun says why a lab left no spec in its report: the suite's
-// set-up failure, or the process's error.
-func couldNotRun(res labResult) string {
-	for _, r := range res.reports {
-		for _, s := range r.SpecReports {
-			if s.LeafNodeType != types.NodeTypeIt && s.Failed() {
-				return fmt.Sprintf("the suite's %s failed: %s (log: %s)", s.LeafNodeType, s.FailureMessage(), res.log)
-			}
-		}
-	}
-	if res.err != nil {
-		return fmt.Sprintf("%v (log: %s)", res.err, res.log)
-	}
-	return "the lab ran no spec (log: " + res.log + ")"
-}
-
-// mergeReports joins the lab processes' suite reports into one, keeping
-// only the specs that ran (each process skips the other labs).
-func mergeReports(all []types.Report) *types.Report {
-	if len(all) == 0 {
-		return nil
-	}
-	merged := all[0]
-	merged.SpecReports = nil
-	merged.SuiteSucceeded = true
-	var end time.Time
-	for _, r := range all {
-		if r.StartTime.Before(merged.StartTime) {
-			merged.StartTime = r.StartTime
-		}
-		if r.EndTime.After(end) {
-			end = r.EndTime
-		}
-		merged.SuiteSucceeded = merged.SuiteSucceeded && r.SuiteSucceeded
-		for _, s := range r.SpecReports {
-			if s.State != types.SpecStateSkipped {
-				merged.SpecReports = append(merged.SpecReports, s)
-			}
-		}
-	}
-	merged.EndTime = end
-	merged.RunTime = end.Sub(merged.StartTime)
-	return &merged
-}
-
-func writeReports(run *report.Run, dir string) error {
-	html, err := run.HTML()
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "report.html"), []byte(html), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(run.Markdown()), 0o644)
-}
-
-// progressSource is a progress file and the student whose it is.
-type progressSource struct {
-	path, prefix string
-}
-
-// showProgress prints each lab step as it happens, with the time elapsed:
-// one line per step, which reads the same in a terminal and in CI logs.
-// In a terminal it also says every 15 s what is still awaited.
-func showProgress(w io.Writer, sources []progressSource, start time.Time) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
-	width := 16
-	for _, s := range sources {
-		if s.prefix != "" {
-			width = max(width, len(s.prefix)+1+len("two-containers"))
-		}
-	}
-	go func() {
-		defer close(finished)
-		offsets := make([]int64, len(sources))
-		last := map[string]string{}
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		quiet := 0
-		for final := false; !final; {
-			select {
-			case <-done:
-				final = true // read what the last steps wrote, then stop
-			case <-tick.C:
-			}
-			printed := false
-			for i, src := range sources {
-				f, err := os.Open(src.path)
-				if err != nil {
-					continue
-				}
-				_, _ = f.Seek(offsets[i], 0)
-				sc := bufio.NewScanner(f)
-				for sc.Scan() {
-					line := sc.Text()
-					offsets[i] += int64(len(line)) + 1
-					parts := strings.SplitN(line, "\t", 3)
-					if len(parts) != 3 {
-						continue
-					}
-					who := parts[1]
-					if src.prefix != "" {
-						who = src.prefix + "/" + who
-					}
-					last[who] = parts[2]
-					fmt.Fprintf(w, "[%8s] %-*s %s\n", time.Since(start).Round(time.Second), width, who, parts[2])
-					printed = true
-				}
-				f.Close()
-			}
-			quiet++
-			if printed {
-				quiet = 0
-			}
-			if tty && quiet >= 15 {
-				quiet = 0
-				for who, step := range last {
-					fmt.Fprintf(w, "[%8s] %-*s still: %s\n", time.Since(start).Round(time.Second), width, who, step)
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
-}
-
-// exitText describes how a lab process ended.
-func exitText(err error) string {
-	if err == nil {
-		return "0"
-	}
-	return err.Error()
 }

@@ -1,0 +1,85 @@
+package classrun
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/joblab/joblab/internal/report"
+)
+
+func run(verdicts ...string) *report.Run {
+	r := &report.Run{}
+	for i, v := range verdicts {
+		r.Labs = append(r.Labs, report.Lab{Lab: []string{"normal", "broker", "node-loss"}[i], Verdict: v})
+	}
+	return r
+}
+
+// The verdict of a class, as the exit code gives it: a difference anywhere
+// wins over "not verified", which wins over a pass; a student without a
+// report is never a pass.
+func TestVerdict(t *testing.T) {
+	kind := func(err error) Kind {
+		var e *Error
+		if errors.As(err, &e) {
+			return e.Kind
+		}
+		if err != nil {
+			t.Fatalf("not an *Error: %v", err)
+		}
+		return 0
+	}
+	p, nv, f := report.VerdictPassed, report.VerdictNotVerified, report.VerdictFailed
+	for _, c := range []struct {
+		name     string
+		students []report.Student
+		want     Kind
+		names    string
+	}{
+		{"every lab passed", []report.Student{{Name: "a", Run: run(p, p)}, {Name: "b", Run: run(p)}}, 0, ""},
+		{"one lab not verified", []report.Student{{Name: "a", Run: run(p, nv)}, {Name: "b", Run: run(p)}}, NotVerified, "a broker"},
+		{"one not verified, one differs", []report.Student{{Name: "a", Run: run(nv)}, {Name: "b", Run: run(p, f)}}, Differs, ""},
+		{"one run alone, not verified", []report.Student{{Run: run(p, p, nv)}}, NotVerified, "node-loss"},
+		{"a student without a report", []report.Student{{Name: "a", Run: run(p)}, {Name: "b"}}, Differs, ""},
+		{"a run without labs", []report.Student{{Name: "a", Run: run()}}, Differs, ""},
+	} {
+		err := Verdict(c.students, "class.md")
+		if got := kind(err); got != c.want {
+			t.Errorf("%s: kind %d, want %d (%v)", c.name, got, c.want, err)
+		}
+		if c.names != "" && !strings.Contains(err.Error(), c.names) {
+			t.Errorf("%s: %q does not name %q", c.name, err, c.names)
+		}
+	}
+}
+
+// A chosen lab is never left out of a run's report: one whose process
+// left no report is a failed row saying why, one not started an
+// interrupted row.
+func TestWriteRunKeepsEveryLab(t *testing.T) {
+	dir := t.TempDir()
+	r, problems, err := writeRun(Target{Student: "s1", Cluster: "kind"}, "en", []labResult{
+		{lab: "normal", err: errors.New("exit status 2"), log: "normal.log"},
+		{lab: "cron", err: errors.New("not started: interrupted"), notStarted: true},
+	}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Labs) != 2 || r.Labs[0].Verdict != report.VerdictFailed || r.Labs[1].Verdict != report.VerdictInterrupted {
+		t.Fatalf("labs %+v, want normal failed and cron interrupted", r.Labs)
+	}
+	if !strings.Contains(r.Labs[0].Reason, "exit status 2") || !strings.Contains(r.Labs[0].Reason, "normal.log") {
+		t.Errorf("the reason %q does not say why nor where the log is", r.Labs[0].Reason)
+	}
+	if len(problems) != 2 || !strings.HasSuffix(r.Title, ": s1") {
+		t.Errorf("problems %v, title %q", problems, r.Title)
+	}
+	for _, name := range []string{"report.html", "report.md"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}
