@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/yaml"
 
 	"github.com/joblab/joblab/internal/report"
 	"github.com/joblab/joblab/internal/settings"
@@ -216,7 +213,7 @@ func newListCommand() *cobra.Command {
 			}
 			switch output {
 			case "json", "yaml":
-				return printStructured(w, output, labs)
+				return classrun.PrintStructured(w, output, labs)
 			case "name":
 				for _, l := range labs {
 					fmt.Fprintln(w, l.Name)
@@ -238,20 +235,6 @@ func newListCommand() *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json, yaml or name (default: a table)")
 	cmd.Flags().StringVar(&labsDir, "labs", "", "also list the labs of this lab folder, or folder of lab folders")
 	return cmd
-}
-
-func printStructured(w io.Writer, format string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if format == "yaml" {
-		if data, err = yaml.JSONToYAML(data); err != nil {
-			return err
-		}
-	}
-	_, err = w.Write(append(data, '\n'))
-	return err
 }
 
 // options are the run's options from the lab flags: what every target

@@ -31,19 +31,12 @@ const inClusterStudents = 5
 var _ = Describe("joblab class: a class graded in the cluster", Label("least-privilege", "in-cluster"), Serial, func() {
 	It("grades five students as an Indexed Job with the shipped Role's credentials, retries a killed grading pod, and collects the class page", func(ctx context.Context) {
 		By("creating five namespaces, the shipped Role in each, bound to the teacher's ServiceAccount")
-		var namespaces []string
-		for range inClusterStudents {
-			ns, err := framework.CreateNamespace(ctx, admin.Client, "inclass")
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
-			namespaces = append(namespaces, ns.Name)
-		}
-		dir := GinkgoT().TempDir()
-		teacher := filepath.Join(dir, "teacher.kubeconfig")
-		Expect(framework.TeacherKubeconfig(ctx, admin, namespaces, teacher)).To(Succeed())
+		namespaces, dir, teacher := classroom(ctx, inClusterStudents, "inclass")
 		grading, err := framework.CreateNamespace(ctx, admin.Client, "grading")
 		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, grading.Name)).To(Succeed()) })
+		DeferCleanup(func(ctx context.Context) {
+			Expect(framework.DeleteNamespace(ctx, admin.Client, grading.Name)).To(Succeed())
+		})
 
 		By("writing the class file: the students' labs run with the teacher's Role-bound token, the second student's answer runs two pods at a time")
 		root, err := gobuild.RepoRoot()

@@ -73,6 +73,23 @@ const equivalentAnswers = "examples/equivalent-answers"
 // classParallel is how many labs of the class run at once.
 const classParallel = 15
 
+// classroom creates n namespaces labelled as joblab's (removed when the
+// spec ends), the shipped Role in each bound to one ServiceAccount, and
+// that ServiceAccount's token kubeconfig: the teacher's, in a temporary
+// folder.
+func classroom(ctx context.Context, n int, prefix string) (namespaces []string, dir, kubeconfig string) {
+	for range n {
+		ns, err := framework.CreateNamespace(ctx, admin.Client, prefix)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
+		namespaces = append(namespaces, ns.Name)
+	}
+	dir = GinkgoT().TempDir()
+	kubeconfig = filepath.Join(dir, "teacher.kubeconfig")
+	Expect(framework.TeacherKubeconfig(ctx, admin, namespaces, kubeconfig)).To(Succeed())
+	return namespaces, dir, kubeconfig
+}
+
 // brokenLab is the lab the third student's manifest makes fail: their
 // two-containers Job gives up after one retry instead of the lesson's two.
 const brokenLab = "two-containers"
@@ -80,16 +97,7 @@ const brokenLab = "two-containers"
 var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 	It("verifies three namespaces at once with only the shipped Role, scores them, and creates nothing outside them", func(ctx context.Context) {
 		By("creating three namespaces, the shipped Role in each, bound to one ServiceAccount, and its kubeconfig")
-		var namespaces []string
-		for range students {
-			ns, err := framework.CreateNamespace(ctx, admin.Client, "classroom")
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
-			namespaces = append(namespaces, ns.Name)
-		}
-		dir := GinkgoT().TempDir()
-		kubeconfig := filepath.Join(dir, "teacher.kubeconfig")
-		Expect(framework.TeacherKubeconfig(ctx, admin, namespaces, kubeconfig)).To(Succeed())
+		namespaces, dir, kubeconfig := classroom(ctx, students, "classroom")
 
 		By("checking that this kubeconfig has no cluster-wide rights")
 		teacher, err := framework.NewEnv(kubeconfig)
