@@ -78,8 +78,8 @@ func newNodeImageCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs are kept")
-	cmd.Flags().StringVar(&kubernetes, "kubernetes", settings.Current().Kubernetes, "Kubernetes release to build (default: "+versions.DefaultKubernetes+")")
-	cmd.Flags().BoolVar(&unverified, "unverified", settings.Current().Unverified, "allow a release joblab has not verified the labs on")
+	cmd.Flags().StringVar(&kubernetes, "kubernetes", settings.FromEnv().Kubernetes, "Kubernetes release to build (default: "+versions.DefaultKubernetes+")")
+	cmd.Flags().BoolVar(&unverified, "unverified", settings.FromEnv().Unverified, "allow a release joblab has not verified the labs on")
 	return cmd
 }
 

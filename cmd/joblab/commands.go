@@ -51,8 +51,8 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
 	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
 	fs.StringVar(&f.logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs and, on failure, the cluster's logs are kept")
-	fs.StringVar(&f.kubernetes, "kubernetes", settings.Current().Kubernetes, "Kubernetes release of the cluster, e.g. v1.37.2 or 1.37 (default: "+versions.DefaultKubernetes+", or $"+settings.KubernetesEnv+"); verified: "+strings.Join(versions.VerifiedNames(), ", "))
-	fs.BoolVar(&f.unverified, "unverified", settings.Current().Unverified, "allow a --kubernetes release joblab knows but has not verified the labs on (to verify it)")
+	fs.StringVar(&f.kubernetes, "kubernetes", settings.FromEnv().Kubernetes, "Kubernetes release of the cluster, e.g. v1.37.2 or 1.37 (default: "+versions.DefaultKubernetes+", or $"+settings.KubernetesEnv+"); verified: "+strings.Join(versions.VerifiedNames(), ", "))
+	fs.BoolVar(&f.unverified, "unverified", settings.FromEnv().Unverified, "allow a --kubernetes release joblab knows but has not verified the labs on (to verify it)")
 	fs.IntVar(&f.nodes, "nodes", 0, "number of nodes: the control plane and N-1 workers (default: the configuration's, the lesson's 3; 1 runs every pod on the control plane)")
 }
 
@@ -721,7 +721,7 @@ func newSpecsCommand() *cobra.Command {
 				return withCode(exitInterrupted, errors.New("interrupted before the lab started"))
 			}
 			s := settings.FromEnv()
-			settings.Set(s)
+			specs.Register(s)
 			suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 			suiteConfig.LabelFilter = label
 			suiteConfig.Timeout = 60 * time.Minute

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 )
 
 // The environment variables a make or ginkgo run reads.
@@ -129,33 +128,10 @@ func (s Settings) Validate() error {
 	return nil
 }
 
-var (
-	mu      sync.Mutex
-	current *Settings
-)
-
-// Current is the settings in force: those Set, else those of the
-// environment.
-func Current() Settings {
-	mu.Lock()
-	defer mu.Unlock()
-	if current == nil {
-		s := FromEnv()
-		current = &s
-	}
-	return *current
-}
-
-// Set makes s the settings in force (the joblab command, before it runs
-// the specs in its own process).
-func Set(s Settings) {
-	mu.Lock()
-	defer mu.Unlock()
-	current = &s
-}
-
 // FromEnv reads the settings of a make or ginkgo run from the
-// environment; a JSON value passed by the joblab command wins.
+// environment; a JSON value passed by the joblab command wins. Only the
+// entry points call it (the command, the suites, the tools): below them
+// the settings are passed as a value (framework.Env.Settings).
 func FromEnv() Settings {
 	if data := os.Getenv(childEnv); data != "" {
 		var s Settings

@@ -32,10 +32,10 @@ import (
 // edited.
 const ManifestsEnv = settings.ManifestsEnv
 
-// ReadManifest returns a lesson manifest: from $JOBLAB_MANIFESTS when set,
-// else the copy in manifests/.
-func ReadManifest(name string) ([]byte, error) {
-	return ReadManifestFrom(settings.Current().ManifestsDir, name)
+// ReadManifest returns a lesson manifest: from the settings' manifests
+// folder when set, else the copy in manifests/.
+func (e *Env) ReadManifest(name string) ([]byte, error) {
+	return ReadManifestFrom(e.Settings.ManifestsDir, name)
 }
 
 // ReadManifestFrom returns a lesson manifest from a manifests folder, or
@@ -61,8 +61,8 @@ const (
 )
 
 // ManifestOrigin says where ReadManifest takes a manifest from.
-func ManifestOrigin(name string) string {
-	_, origin, _ := readManifest(settings.Current().ManifestsDir, name)
+func (e *Env) ManifestOrigin(name string) string {
+	_, origin, _ := readManifest(e.Settings.ManifestsDir, name)
 	return origin
 }
 
@@ -88,23 +88,24 @@ func readManifest(dir, name string) ([]byte, string, error) {
 // Apply creates the objects of a lesson manifest, unmodified but for the
 // namespace they go to, joblab's owner and lab labels on each object and
 // on the pods it makes, and, when the class uses its own registry
-// ($JOBLAB_IMAGE_REPO), the lab programs' images. Removed APIs are refused
-// first with an error that names the fix.
-func Apply(ctx context.Context, cfg *rest.Config, ns, lab, name string) error {
-	data, err := ReadManifest(name)
+// (the settings' ImageRepo), the lab programs' images; the broker's
+// NodePort this student's (the settings' BrokerNodePort). Removed APIs
+// are refused first with an error that names the fix.
+func (e *Env) Apply(ctx context.Context, ns, lab, name string) error {
+	data, err := e.ReadManifest(name)
 	if err != nil {
 		return err
 	}
-	return ApplyData(ctx, cfg, ns, lab, name, data)
+	return e.ApplyData(ctx, ns, lab, name, data)
 }
 
 // ApplyData is Apply of a manifest already read (name names it in
 // errors): a lab folder's file, or a student's in its place.
-func ApplyData(ctx context.Context, cfg *rest.Config, ns, lab, name string, data []byte) error {
+func (e *Env) ApplyData(ctx context.Context, ns, lab, name string, data []byte) error {
 	if _, err := manifests.Decode(data); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	create, err := createHandler(cfg)
+	create, err := createHandler(e.Config)
 	if err != nil {
 		return err
 	}
@@ -112,8 +113,8 @@ func ApplyData(ctx context.Context, cfg *rest.Config, ns, lab, name string, data
 		decoder.MutateNamespace(ns),
 		decoder.MutateLabels(LabLabels(lab)),
 		labelPodTemplates(LabLabels(lab)),
-		rewriteLabImages(),
-		rewriteBrokerNodePort())
+		rewriteLabImages(e.Settings.ImageRepo),
+		rewriteBrokerNodePort(e.BrokerNodePort()))
 	if apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("applying %s in namespace %s: %w: an object of that name is already there; if it carries %s=%s it is another joblab lab's leftover (kept with --keep?): remove it with 'joblab clean -n %s'; otherwise it is not joblab's and joblab leaves it alone: use another namespace or remove it yourself", name, ns, err, OwnerLabelKey, OwnerLabelValue, ns)
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/joblab/joblab/internal/grade"
 	"github.com/joblab/joblab/internal/labdef"
-	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
@@ -26,14 +25,14 @@ import (
 // but still runs, so the student sees what the lesson says, what their
 // manifest says, and what then happened.
 func (l *Lab) Apply(ctx context.Context, name string) {
-	data, err := ReadManifest(name)
+	data, err := l.Env.ReadManifest(name)
 	Expect(err).NotTo(HaveOccurred())
 	l.NoteOrigin(name)
 	l.CompareManifest(ctx, name, data)
 	l.noteNodePort(name, data)
 	// Noted before applying: a manifest applied in part is cleaned too.
 	l.created(manifestKinds(data)...)
-	Expect(Apply(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name)).To(Succeed())
+	Expect(l.Env.Apply(ctx, l.Namespace, l.Report.Lab, name)).To(Succeed())
 }
 
 // ReadFolderFile returns a file a lab folder applies: the student's of
@@ -69,7 +68,7 @@ const FromFolder = "the lab folder"
 // Kubernetes stores both, with the folder's; a differing field is a row
 // that fails the lab, and the lab still runs.
 func (l *Lab) ApplyFile(ctx context.Context, def *labdef.Lab, name string) {
-	dir := settings.Current().ManifestsDir
+	dir := l.Env.Settings.ManifestsDir
 	data, origin, err := ReadFolderFile(def, dir, name)
 	if dir != "" {
 		want := FromStudent
@@ -88,14 +87,14 @@ func (l *Lab) ApplyFile(ctx context.Context, def *labdef.Lab, name string) {
 		l.compare(ctx, name, data, reference)
 	}
 	l.created(manifestKinds(data)...)
-	Expect(ApplyData(ctx, l.Env.Config, l.Namespace, l.Report.Lab, name, data)).To(Succeed())
+	Expect(l.Env.ApplyData(ctx, l.Namespace, l.Report.Lab, name, data)).To(Succeed())
 }
 
 // noteNodePort records, when this student's broker runs at a NodePort of
 // its own (settings.BrokerNodePort), that the manifest's lesson NodePort
 // was given that one: a departure the teacher allowed, not a difference.
 func (l *Lab) noteNodePort(name string, data []byte) {
-	port := BrokerNodePort()
+	port := l.Env.BrokerNodePort()
 	if port == lesson.BrokerNodePort {
 		return
 	}
@@ -121,14 +120,14 @@ func (l *Lab) noteNodePort(name string, data []byte) {
 // manifest was the student's or joblab's copy of the lesson (a file the
 // student was never asked to write).
 func (l *Lab) NoteOrigin(name string) {
-	if settings.Current().ManifestsDir == "" {
+	if l.Env.Settings.ManifestsDir == "" {
 		return
 	}
 	want := FromStudent
 	if !StudentWrites(name) {
 		want = "the student's folder, else " + FromEmbedded
 	}
-	l.Report.Add(name+": written by", want, ManifestOrigin(name), true)
+	l.Report.Add(name+": written by", want, l.Env.ManifestOrigin(name), true)
 }
 
 // CompareManifest adds the manifest's comparison with the lesson to the

@@ -68,20 +68,17 @@ var Timeouts = struct {
 	Namespace:    2 * time.Minute,
 }
 
-// ArtifactsDir is where reports and logs go (settings.Artifacts).
-func ArtifactsDir() string { return settings.Current().Artifacts() }
-
 // EnsureCluster returns the kubeconfig of the cluster to test: the one
 // named by JOBLAB_KUBECONFIG, or the kind cluster that pkg/cluster creates
 // or reuses, with the lab images made available.
-func EnsureCluster(ctx context.Context) (string, error) {
-	if kc := settings.Current().Kubeconfig; kc != "" {
-		return kc, nil
+func EnsureCluster(ctx context.Context, s settings.Settings) (string, error) {
+	if s.Kubeconfig != "" {
+		return s.Kubeconfig, nil
 	}
 	c, err := cluster.UpWithLabImages(ctx, cluster.Options{
-		Kubernetes:   settings.Current().Kubernetes,
-		Unverified:   settings.Current().Unverified,
-		LogDir:       ArtifactsDir() + "/logs",
+		Kubernetes:   s.Kubernetes,
+		Unverified:   s.Unverified,
+		LogDir:       s.Artifacts() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,
 	}, os.Stdout)
 	if err != nil {
@@ -90,11 +87,12 @@ func EnsureCluster(ctx context.Context) (string, error) {
 	return c.Kubeconfig, nil
 }
 
-// Client returns a clientset and REST config for kubeconfig.
-func Client(kubeconfig string) (*kubernetes.Clientset, *rest.Config, error) {
+// Client returns a clientset and REST config for kubeconfig, at context
+// ("" for its current one).
+func Client(kubeconfig, context string) (*kubernetes.Clientset, *rest.Config, error) {
 	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		&clientcmd.ClientConfigLoadingRules{ExplicitPath: kubeconfig},
-		&clientcmd.ConfigOverrides{CurrentContext: settings.Current().Context})
+		&clientcmd.ConfigOverrides{CurrentContext: context})
 	cfg, err := loader.ClientConfig()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)

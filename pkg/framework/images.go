@@ -26,8 +26,8 @@ const labImagePrefix = "joblab/"
 // LabImage returns where a lab program's image is pulled from: ref itself,
 // or the same name and tag under $JOBLAB_IMAGE_REPO. Other images (busybox,
 // rabbitmq) are returned unchanged.
-func LabImage(ref string) string {
-	repo := strings.TrimSuffix(settings.Current().ImageRepo, "/")
+func LabImage(imageRepo, ref string) string {
+	repo := strings.TrimSuffix(imageRepo, "/")
 	if repo == "" || !strings.HasPrefix(ref, labImagePrefix) {
 		return ref
 	}
@@ -49,12 +49,12 @@ func podTemplate(obj k8s.Object) *corev1.PodTemplateSpec {
 }
 
 // rewriteLabImages is a decode option that points the lab programs' images
-// at $JOBLAB_IMAGE_REPO.
-func rewriteLabImages() decoder.DecodeOption {
+// at imageRepo (none: unchanged).
+func rewriteLabImages(imageRepo string) decoder.DecodeOption {
 	return decoder.MutateOption(func(obj k8s.Object) error {
 		if t := podTemplate(obj); t != nil {
 			for i := range t.Spec.Containers {
-				t.Spec.Containers[i].Image = LabImage(t.Spec.Containers[i].Image)
+				t.Spec.Containers[i].Image = LabImage(imageRepo, t.Spec.Containers[i].Image)
 			}
 		}
 		return nil
@@ -63,25 +63,25 @@ func rewriteLabImages() decoder.DecodeOption {
 
 // BrokerNodePort is the NodePort the broker lab's RabbitMQ is reached at:
 // the lesson's 31672, or the one the settings give this student.
-func BrokerNodePort() int32 {
-	if p := settings.Current().BrokerNodePort; p != 0 {
+func (e *Env) BrokerNodePort() int32 {
+	if p := e.Settings.BrokerNodePort; p != 0 {
 		return p
 	}
 	return lesson.BrokerNodePort
 }
 
 // rewriteBrokerNodePort gives a Service port that takes the lesson's
-// NodePort this student's instead (settings.BrokerNodePort), so that the
-// broker labs of a class's students run side by side on one cluster.
-func rewriteBrokerNodePort() decoder.DecodeOption {
+// NodePort port instead (this student's, settings.BrokerNodePort), so that
+// the broker labs of a class's students run side by side on one cluster.
+func rewriteBrokerNodePort(port int32) decoder.DecodeOption {
 	return decoder.MutateOption(func(obj k8s.Object) error {
 		svc, ok := obj.(*corev1.Service)
-		if !ok || BrokerNodePort() == lesson.BrokerNodePort {
+		if !ok || port == lesson.BrokerNodePort {
 			return nil
 		}
 		for i := range svc.Spec.Ports {
 			if svc.Spec.Ports[i].NodePort == lesson.BrokerNodePort {
-				svc.Spec.Ports[i].NodePort = BrokerNodePort()
+				svc.Spec.Ports[i].NodePort = port
 			}
 		}
 		return nil

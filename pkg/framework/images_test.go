@@ -9,14 +9,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/e2e-framework/klient/decoder"
 	"sigs.k8s.io/e2e-framework/klient/k8s"
-
-	"github.com/joblab/joblab/internal/settings"
 )
 
 func TestLabImageRewritesOnlyLabPrograms(t *testing.T) {
-	before := settings.Current()
-	t.Cleanup(func() { settings.Set(before) })
-	settings.Set(settings.Settings{ImageRepo: "registry.school.example/class1/"})
+	repo := "registry.school.example/class1/"
 	cases := map[string]string{
 		"joblab/pn-generator:0.1.0":     "registry.school.example/class1/pn-generator:0.1.0",
 		"joblab/pn-generator-que:0.2.0": "registry.school.example/class1/pn-generator-que:0.2.0",
@@ -24,12 +20,11 @@ func TestLabImageRewritesOnlyLabPrograms(t *testing.T) {
 		"rabbitmq":                      "rabbitmq",
 	}
 	for in, want := range cases {
-		if got := LabImage(in); got != want {
+		if got := LabImage(repo, in); got != want {
 			t.Errorf("LabImage(%q) = %q, want %q", in, got, want)
 		}
 	}
-	settings.Set(settings.Settings{})
-	if got := LabImage("joblab/pn-generator:0.1.0"); got != "joblab/pn-generator:0.1.0" {
+	if got := LabImage("", "joblab/pn-generator:0.1.0"); got != "joblab/pn-generator:0.1.0" {
 		t.Errorf("without a class registry the image changed to %q", got)
 	}
 }

@@ -36,6 +36,9 @@ type Env struct {
 	Kubeconfig string
 	Client     kubernetes.Interface
 	Config     *rest.Config
+	// Settings are the run's: where manifests, images and reports come
+	// from and go, the namespace, the keep policy, the progress file.
+	Settings settings.Settings
 
 	versionOnce sync.Once
 	version     string
@@ -61,13 +64,14 @@ func (e *Env) Kubernetes() (string, int, error) {
 	return e.version, e.minor, e.versionErr
 }
 
-// NewEnv connects to the cluster of kubeconfig.
-func NewEnv(kubeconfig string) (*Env, error) {
-	cs, cfg, err := Client(kubeconfig)
+// NewEnv connects to the cluster of kubeconfig (its context s.Context,
+// or its current one) for a run with settings s.
+func NewEnv(kubeconfig string, s settings.Settings) (*Env, error) {
+	cs, cfg, err := Client(kubeconfig, s.Context)
 	if err != nil {
 		return nil, err
 	}
-	return &Env{Kubeconfig: kubeconfig, Client: cs, Config: cfg}, nil
+	return &Env{Kubeconfig: kubeconfig, Client: cs, Config: cfg, Settings: s}, nil
 }
 
 // Lab is one running lab: its namespace and its documented-versus-observed
@@ -117,7 +121,7 @@ func clearedAll(ns string, refs []ObjectRef) bool {
 // namespace's deletion (kept on failure if asked).
 func StartLab(ctx context.Context, env *Env, name string) *Lab {
 	lab := &Lab{Env: env, Report: &lesson.Report{Lab: name}, kinds: []string{"Job"}}
-	if given := settings.Current().Namespace; given != "" {
+	if given := env.Settings.Namespace; given != "" {
 		// A namespace that is not joblab's, maybe shared with other labs
 		// running at the same time: clear joblab's stale objects of the
 		// names this lab creates, and afterwards remove only what this lab
@@ -129,7 +133,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		// An earlier spec of the same lab in this process that cleared up
 		// after itself leaves nothing to look for: the joblab command holds
 		// the lab's object names in the namespace for the whole process.
-		refs := LabObjects(CurrentSpecReport().Labels())
+		refs := LabObjects(env.Settings.ManifestsDir, CurrentSpecReport().Labels())
 		if len(refs) > 0 && clearedAll(given, refs) {
 			GinkgoWriter.Printf("an earlier spec of this process removed %s's objects %v from namespace %s: no leftovers to look for\n", name, refs, given)
 		} else if len(refs) > 0 {
@@ -138,8 +142,8 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed(), "removing the leftovers of lab %s in namespace %s", name, given)
 		}
 		DeferCleanup(func(ctx context.Context) {
-			if keepNamespace() {
-				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, settings.Current().Keep)
+			if keepNamespace(env.Settings.Keep) {
+				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, env.Settings.Keep)
 				return
 			}
 			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace, lab.kinds...)).To(Succeed())
@@ -152,8 +156,8 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		Expect(err).NotTo(HaveOccurred(), "creating the lab's namespace")
 		lab.Namespace = ns.Name
 		DeferCleanup(func(ctx context.Context) {
-			if keepNamespace() {
-				GinkgoWriter.Printf("keeping namespace %s (keep: %s)\n", ns.Name, settings.Current().Keep)
+			if keepNamespace(env.Settings.Keep) {
+				GinkgoWriter.Printf("keeping namespace %s (keep: %s)\n", ns.Name, env.Settings.Keep)
 				return
 			}
 			Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
@@ -166,7 +170,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		if !CurrentSpecReport().Failed() {
 			return
 		}
-		dir := filepath.Join(ArtifactsDir(), "failures", safeName(CurrentSpecReport().FullText()))
+		dir := filepath.Join(env.Settings.Artifacts(), "failures", safeName(CurrentSpecReport().FullText()))
 		if err := CollectArtifacts(ctx, env.Client, lab.Namespace, dir); err != nil {
 			GinkgoWriter.Printf("collecting artifacts: %v\n", err)
 		}
@@ -181,16 +185,16 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		if data, err := json.Marshal(lab.Report); err == nil {
 			AddReportEntry(LessonJSONEntry, string(data), ReportEntryVisibilityNever)
 		}
-		dir := filepath.Join(ArtifactsDir(), "lessons")
+		dir := filepath.Join(env.Settings.Artifacts(), "lessons")
 		_ = os.MkdirAll(dir, 0o755)
 		_ = os.WriteFile(filepath.Join(dir, safeName(CurrentSpecReport().FullText())+".md"), []byte(lab.Report.Markdown()), 0o644)
 	})
 	return lab
 }
 
-// keepNamespace tells whether to keep what the spec created (KeepEnv).
-func keepNamespace() bool {
-	keep := settings.Current().Keep
+// keepNamespace tells whether to keep what the spec created, by the keep
+// policy (settings.Keep).
+func keepNamespace(keep string) bool {
 	return keep == "always" || (keep == "on-failure" && CurrentSpecReport().Failed())
 }
 
@@ -202,7 +206,7 @@ const ProgressEnv = settings.ProgressEnv
 // progress file when there is one.
 func (l *Lab) Step(text string) {
 	By(text)
-	path := settings.Current().ProgressFile
+	path := l.Env.Settings.ProgressFile
 	if path == "" {
 		return
 	}

@@ -80,7 +80,7 @@ func TestDeleteOwnedLooksOnlyAtTheKindsGiven(t *testing.T) {
 }
 
 func TestManifestKinds(t *testing.T) {
-	data, err := ReadManifest("taskQueue-deploy.yaml")
+	data, err := ReadManifestFrom("", "taskQueue-deploy.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

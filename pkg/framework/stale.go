@@ -13,7 +13,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/joblab/joblab/internal/kube"
-	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 )
@@ -24,11 +23,11 @@ type ObjectRef struct {
 }
 
 // LabObjects lists the objects the labs of labels create by name, from
-// the manifests this process applies (LabObjectsFrom).
-func LabObjects(labels []string) []ObjectRef {
+// the manifests of manifestsDir (LabObjectsFrom).
+func LabObjects(manifestsDir string, labels []string) []ObjectRef {
 	var refs []ObjectRef
 	for _, l := range labels {
-		objs, _ := LabObjectsFrom(settings.Current().ManifestsDir, l)
+		objs, _ := LabObjectsFrom(manifestsDir, l)
 		refs = append(refs, objs...)
 	}
 	return refs

@@ -12,16 +12,16 @@ import (
 )
 
 func TestLabObjectsAreTheNamesTheLabCreates(t *testing.T) {
-	got := LabObjects([]string{"broker"})
+	got := LabObjects("", []string{"broker"})
 	for _, want := range []ObjectRef{{"Deployment", "taskqueue"}, {"Service", "taskqueue"}, {"Job", "pngen"}} {
 		if !slices.Contains(got, want) {
 			t.Errorf("broker objects %v lack %v", got, want)
 		}
 	}
-	if got := LabObjects([]string{"behaviours"}); !slices.Contains(got, ObjectRef{"Job", "prime-number"}) || !slices.Contains(got, ObjectRef{"Job", "normal-job"}) {
+	if got := LabObjects("", []string{"behaviours"}); !slices.Contains(got, ObjectRef{"Job", "prime-number"}) || !slices.Contains(got, ObjectRef{"Job", "normal-job"}) {
 		t.Errorf("behaviours objects %v, want prime-number and normal-job", got)
 	}
-	if got := LabObjects([]string{"harness"}); len(got) != 0 {
+	if got := LabObjects("", []string{"harness"}); len(got) != 0 {
 		t.Errorf("a spec outside the catalogue: %v", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/settings"
 )
 
 // RunState is what the first test process records when the suite starts,
@@ -26,7 +27,9 @@ type RunState struct {
 	Kubernetes string `json:"kubernetes"`
 }
 
-func runStatePath() string { return filepath.Join(ArtifactsDir(), "run-state.json") }
+func runStatePath(s settings.Settings) string {
+	return filepath.Join(s.Artifacts(), "run-state.json")
+}
 
 // SaveRunState records the start of the run.
 func SaveRunState(ctx context.Context, env *Env) error {
@@ -39,10 +42,10 @@ func SaveRunState(ctx context.Context, env *Env) error {
 		version = info.GitVersion
 	}
 	data, _ := json.Marshal(RunState{Kubeconfig: env.Kubeconfig, Started: time.Now(), RequestsServed: served, Kubernetes: version})
-	if err := os.MkdirAll(ArtifactsDir(), 0o755); err != nil {
+	if err := os.MkdirAll(env.Settings.Artifacts(), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(runStatePath(), data, 0o644)
+	return os.WriteFile(runStatePath(env.Settings), data, 0o644)
 }
 
 // SpecResult is one spec's line of the summary and benchmark.
@@ -81,8 +84,9 @@ func pairsMarkdown(r types.Report) string {
 
 // WriteSummary turns the suite report into the summary table (printed and
 // written as summary.md, with every lab's documented-versus-observed table)
-// and benchmark.json.
-func WriteSummary(ctx context.Context, report types.Report) error {
+// and benchmark.json, into the artifacts folder of s.
+func WriteSummary(ctx context.Context, s settings.Settings, report types.Report) error {
+	artifacts := s.Artifacts()
 	var results []SpecResult
 	bench := Benchmark{SecondsPerLab: map[string]float64{}, ParallelProcesses: report.SuiteConfig.ParallelTotal,
 		APIServerNote: "apiserver_request_total delta: every client's requests during the run (controllers, kubelet, the suite)"}
@@ -114,12 +118,12 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Lab < results[j].Lab })
 	bench.Specs = results
 	bench.WallSeconds = report.RunTime.Seconds()
-	if data, err := os.ReadFile(runStatePath()); err == nil {
+	if data, err := os.ReadFile(runStatePath(s)); err == nil {
 		var st RunState
 		if json.Unmarshal(data, &st) == nil {
 			bench.Kubernetes = st.Kubernetes
 			if st.RequestsServed >= 0 {
-				if env, err := NewEnv(st.Kubeconfig); err == nil {
+				if env, err := NewEnv(st.Kubeconfig, s); err == nil {
 					if now, err := APIRequestsServed(ctx, env.Client); err == nil {
 						bench.APIRequestsServed = now - st.RequestsServed
 					}
@@ -137,7 +141,7 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 
 	var md strings.Builder
 	fmt.Fprintf(&md, "# joblab: the Jobs and CronJobs lesson, checked\n\nKubernetes %s\n\n%s\n%s## What the lesson says next to what happened\n\n", orUnknown(bench.Kubernetes), table.String(), pairsMarkdown(report))
-	labDir := filepath.Join(ArtifactsDir(), "lessons")
+	labDir := filepath.Join(artifacts, "lessons")
 	files, _ := filepath.Glob(filepath.Join(labDir, "*.md"))
 	sort.Strings(files)
 	for _, f := range files {
@@ -147,11 +151,11 @@ func WriteSummary(ctx context.Context, report types.Report) error {
 			md.WriteString("\n")
 		}
 	}
-	if err := os.WriteFile(filepath.Join(ArtifactsDir(), "summary.md"), []byte(md.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(artifacts, "summary.md"), []byte(md.String()), 0o644); err != nil {
 		return err
 	}
 	data, _ := json.MarshalIndent(bench, "", "  ")
-	return os.WriteFile(filepath.Join(ArtifactsDir(), "benchmark.json"), data, 0o644)
+	return os.WriteFile(filepath.Join(artifacts, "benchmark.json"), data, 0o644)
 }
 
 func verdict(s types.SpecState) string {
@@ -179,8 +183,8 @@ func firstLineOf(s string) string {
 // ReportSkips prints every skipped spec of a suite with its reason and
 // appends them to skipped.md in the artifacts: a skipped check is shown,
 // never hidden. Suites without a lesson summary call it from their
-// ReportAfterSuite.
-func ReportSkips(report types.Report) error {
+// ReportAfterSuite (artifacts: the folder, settings.Artifacts).
+func ReportSkips(artifacts string, report types.Report) error {
 	var b strings.Builder
 	for _, s := range report.SpecReports {
 		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped {
@@ -191,10 +195,10 @@ func ReportSkips(report types.Report) error {
 		return nil
 	}
 	fmt.Printf("\nSkipped in %s:\n%s", report.SuiteDescription, b.String())
-	if err := os.MkdirAll(ArtifactsDir(), 0o755); err != nil {
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(ArtifactsDir(), "skipped.md"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(artifacts, "skipped.md"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}

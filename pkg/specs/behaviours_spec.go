@@ -141,7 +141,7 @@ func RemovedCronJobAPISpec(ctx context.Context, in BehaviourInput) {
 
 	lab.Step("applying it through joblab")
 	lab.NoteOrigin("legacy/cron-job.v1beta1.yaml")
-	err = framework.Apply(ctx, in.Env.Config, ns, lab.Report.Lab, "legacy/cron-job.v1beta1.yaml")
+	err = in.Env.Apply(ctx, ns, lab.Report.Lab, "legacy/cron-job.v1beta1.yaml")
 	var removed *manifests.RemovedAPIError
 	ok := errors.As(err, &removed) && strings.Contains(err.Error(), kubectlSays) && strings.Contains(err.Error(), "removed in Kubernetes 1.25") && strings.Contains(err.Error(), "write apiVersion: batch/v1")
 	r.Add("joblab's error names the removal and the fix", kubectlSays+"; removed in Kubernetes 1.25; write apiVersion: batch/v1", readable(err), ok)

@@ -35,7 +35,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	lab := framework.StartLab(ctx, in.Env, in.Lab)
 	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
 
-	port := framework.BrokerNodePort()
+	port := in.Env.BrokerNodePort()
 	lab.Step(fmt.Sprintf("waiting until no earlier lab's Service holds NodePort %d", port))
 	Expect(framework.WaitForNodePortFree(ctx, cs, port, framework.Timeouts.Namespace)).To(Succeed())
 	lab.Step("kubectl apply -f taskQueue-deploy.yaml")
@@ -49,7 +49,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	// start and end is seen however fast the workers are.
 	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
 	var said bytes.Buffer
-	workerImage := framework.LabImage(initiator.WorkerImage)
+	workerImage := framework.LabImage(in.Env.Settings.ImageRepo, initiator.WorkerImage)
 	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: workerImage, Out: io.MultiWriter(&said, GinkgoWriter)})
 	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
 	found := ""

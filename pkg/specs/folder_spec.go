@@ -23,18 +23,15 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/joblab/joblab/internal/labdef"
-	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/framework"
 )
 
-// The lab folders' labs register on import like the lesson's: joblab's
-// own (lessonlabs/, in the catalogue already) and those of the folder the
-// settings name. A folder that does not load registers one failing spec
-// that says why: the run reports it, naming the line.
-var _ = registerFolderLabs(settings.Current().LabsDir)
-
-func registerFolderLabs(dir string) bool {
+// registerFolderLabs registers the lab folders' labs like the lesson's:
+// joblab's own (lessonlabs/, in the catalogue already) and those of dir
+// (the settings' LabsDir). A folder that does not load registers one
+// failing spec that says why: the run reports it, naming the line.
+func registerFolderLabs(dir string) {
 	if dir != "" {
 		if _, err := lesson.RegisterFolders(dir); err != nil {
 			Describe("lab folders "+dir, Label(lesson.FolderLabel), func() {
@@ -57,7 +54,6 @@ func registerFolderLabs(dir string) bool {
 			})
 		})
 	}
-	return true
 }
 
 // FolderLabInput is the input of FolderLabSpec.

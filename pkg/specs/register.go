@@ -1,8 +1,8 @@
 package specs
 
 // The lesson's labs, one Describe each, labelled with the lab's name (the
-// label the command, make lab and the reports use): they register on
-// import, so the joblab command and the ginkgo suite run the same specs.
+// label the command, make lab and the reports use): Register registers
+// them, so the joblab command and the ginkgo suite run the same specs.
 
 import (
 	"context"
@@ -12,113 +12,116 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 )
 
-var _ = Describe(lesson.Describe("normal"), Label("normal"), func() {
-	It("runs six pods one at a time to 6/6", func(ctx context.Context) {
-		NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal", Manifest: "job-normal-end.yaml", Parallelism: 1})
+// registerLessonLabs registers the specs of the labs written in Go.
+func registerLessonLabs() {
+	Describe(lesson.Describe("normal"), Label("normal"), func() {
+		It("runs six pods one at a time to 6/6", func(ctx context.Context) {
+			NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal", Manifest: "job-normal-end.yaml", Parallelism: 1})
+		})
+		It("runs six pods two at a time with parallelism 2", func(ctx context.Context) {
+			NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal-parallel", Manifest: "job-normal-end-parallelism2.yaml", Parallelism: 2})
+		})
 	})
-	It("runs six pods two at a time with parallelism 2", func(ctx context.Context) {
-		NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal-parallel", Manifest: "job-normal-end-parallelism2.yaml", Parallelism: 2})
-	})
-})
 
-var _ = Describe(lesson.Describe("abnormal"), Label("abnormal"), func() {
-	It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
-		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
-			BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlReady: "0/1", KubectlStatus: "Error", GrowingBackoff: true})
+	Describe(lesson.Describe("abnormal"), Label("abnormal"), func() {
+		It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
+			FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
+				BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlReady: "0/1", KubectlStatus: "Error", GrowingBackoff: true})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("two-containers"), Label("two-containers"), func() {
-	It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
-		FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
-			BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatusFor: lesson.TwoContainersKubectlStatus})
+	Describe(lesson.Describe("two-containers"), Label("two-containers"), func() {
+		It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
+			FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
+				BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatusFor: lesson.TwoContainersKubectlStatus})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("prime"), Label("prime"), func() {
-	It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
-		PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
+	Describe(lesson.Describe("prime"), Label("prime"), func() {
+		It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
+			PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("broker"), Label("broker"), func() {
-	It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
-		BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
+	Describe(lesson.Describe("broker"), Label("broker"), func() {
+		It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
+			BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("cron"), Label("cron"), func() {
-	It("makes a Job a minute and keeps only the last three", func(ctx context.Context) {
-		CronSpec(ctx, CronInput{Env: env, Lab: "cron", Runs: 4})
+	Describe(lesson.Describe("cron"), Label("cron"), func() {
+		It("makes a Job a minute and keeps only the last three", func(ctx context.Context) {
+			CronSpec(ctx, CronInput{Env: env, Lab: "cron", Runs: 4})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
-	It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
-		PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
+	Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
+		It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
+			PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
+		})
+		It("replaces a pod lost while running, and the Job still completes", func(ctx context.Context) {
+			LostPodReplacedSpec(ctx, BehaviourInput{Env: env, Lab: "lost-pod"})
+		})
+		It("refuses the notes' batch/v1beta1 CronJob with an error that names the fix", func(ctx context.Context) {
+			RemovedCronJobAPISpec(ctx, BehaviourInput{Env: env, Lab: "removed-api"})
+		})
 	})
-	It("replaces a pod lost while running, and the Job still completes", func(ctx context.Context) {
-		LostPodReplacedSpec(ctx, BehaviourInput{Env: env, Lab: "lost-pod"})
-	})
-	It("refuses the notes' batch/v1beta1 CronJob with an error that names the fix", func(ctx context.Context) {
-		RemovedCronJobAPISpec(ctx, BehaviourInput{Env: env, Lab: "removed-api"})
-	})
-})
 
-// node-loss stops a worker: Serial, so that no other spec of the suite
-// has pods on it meanwhile (the joblab command runs it alone likewise).
-var _ = Describe(lesson.Describe("node-loss"), Label("node-loss"), Serial, func() {
-	It("starts the pod of a crashed worker again on another node, and the Job completes", func(ctx context.Context) {
-		NodeLossSpec(ctx, NodeLossInput{Env: env, Lab: "node-loss"})
+	// node-loss stops a worker: Serial, so that no other spec of the suite
+	// has pods on it meanwhile (the joblab command runs it alone likewise).
+	Describe(lesson.Describe("node-loss"), Label("node-loss"), Serial, func() {
+		It("starts the pod of a crashed worker again on another node, and the Job completes", func(ctx context.Context) {
+			NodeLossSpec(ctx, NodeLossInput{Env: env, Lab: "node-loss"})
+		})
 	})
-})
 
-// The modern track: labelled with the track and the lab.
+	// The modern track: labelled with the track and the lab.
 
-var _ = Describe(lesson.Describe("indexed"), Label(lesson.ModernTrack, "indexed"), func() {
-	It("splits the broker lab's four items by completion index, without a broker", func(ctx context.Context) {
-		IndexedSpec(ctx, ModernInput{Env: env, Lab: "indexed"})
+	Describe(lesson.Describe("indexed"), Label(lesson.ModernTrack, "indexed"), func() {
+		It("splits the broker lab's four items by completion index, without a broker", func(ctx context.Context) {
+			IndexedSpec(ctx, ModernInput{Env: env, Lab: "indexed"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("pod-failure-policy"), Label(lesson.ModernTrack, "pod-failure-policy"), func() {
-	It("fails the Job at the first pod whose busybox2 exits 1, and does not count an evicted pod", func(ctx context.Context) {
-		PodFailurePolicySpec(ctx, ModernInput{Env: env, Lab: "pod-failure-policy"})
+	Describe(lesson.Describe("pod-failure-policy"), Label(lesson.ModernTrack, "pod-failure-policy"), func() {
+		It("fails the Job at the first pod whose busybox2 exits 1, and does not count an evicted pod", func(ctx context.Context) {
+			PodFailurePolicySpec(ctx, ModernInput{Env: env, Lab: "pod-failure-policy"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("per-index"), Label(lesson.ModernTrack, "per-index"), func() {
-	It("retries each index on its own and ends Failed with failedIndexes 1,2", func(ctx context.Context) {
-		PerIndexSpec(ctx, ModernInput{Env: env, Lab: "per-index"})
+	Describe(lesson.Describe("per-index"), Label(lesson.ModernTrack, "per-index"), func() {
+		It("retries each index on its own and ends Failed with failedIndexes 1,2", func(ctx context.Context) {
+			PerIndexSpec(ctx, ModernInput{Env: env, Lab: "per-index"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("success-policy"), Label(lesson.ModernTrack, "success-policy"), func() {
-	It("completes when index 1 succeeds and stops the other pods", func(ctx context.Context) {
-		SuccessPolicySpec(ctx, ModernInput{Env: env, Lab: "success-policy"})
+	Describe(lesson.Describe("success-policy"), Label(lesson.ModernTrack, "success-policy"), func() {
+		It("completes when index 1 succeeds and stops the other pods", func(ctx context.Context) {
+			SuccessPolicySpec(ctx, ModernInput{Env: env, Lab: "success-policy"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
-	It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
-		ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
+	Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
+		It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
+			ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("lifecycle"), Label(lesson.ModernTrack, "lifecycle"), func() {
-	It("runs no pod while suspended, fails past its deadline, and deletes a finished Job after its TTL", func(ctx context.Context) {
-		LifecycleSpec(ctx, ModernInput{Env: env, Lab: "lifecycle"})
+	Describe(lesson.Describe("lifecycle"), Label(lesson.ModernTrack, "lifecycle"), func() {
+		It("runs no pod while suspended, fails past its deadline, and deletes a finished Job after its TTL", func(ctx context.Context) {
+			LifecycleSpec(ctx, ModernInput{Env: env, Lab: "lifecycle"})
+		})
 	})
-})
 
-var _ = Describe(lesson.Describe("cron-policies"), Label(lesson.ModernTrack, "cron-policies"), func() {
-	It("overlaps, skips or replaces a run that outlives its minute, and keeps one failed Job", func(ctx context.Context) {
-		CronPoliciesSpec(ctx, ModernInput{Env: env, Lab: "cron-policies"})
+	Describe(lesson.Describe("cron-policies"), Label(lesson.ModernTrack, "cron-policies"), func() {
+		It("overlaps, skips or replaces a run that outlives its minute, and keeps one failed Job", func(ctx context.Context) {
+			CronPoliciesSpec(ctx, ModernInput{Env: env, Lab: "cron-policies"})
+		})
 	})
-})
 
-var _ = Describe("joblab itself", Label("harness"), func() {
-	It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
-		MissingImageSpec(ctx, env)
+	Describe("joblab itself", Label("harness"), func() {
+		It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
+			MissingImageSpec(ctx, env)
+		})
 	})
-})
+}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/joblab/joblab/internal/gobuild"
 	labreport "github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/cluster"
 	"github.com/joblab/joblab/pkg/framework"
 )
@@ -40,12 +41,16 @@ var (
 	artifacts string
 )
 
+// suiteSettings are the run's settings, from the environment (make e2e,
+// ginkgo): the suite is where they are read, and passed on as a value.
+var suiteSettings = settings.FromEnv()
+
 // setup is what the first process prepares for all: the cluster and the
 // joblab binary.
 type setup struct{ Kubeconfig, Bin string }
 
 var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
-	kubeconfig, err := framework.EnsureCluster(ctx)
+	kubeconfig, err := framework.EnsureCluster(ctx, suiteSettings)
 	Expect(err).NotTo(HaveOccurred())
 	repo, err := gobuild.RepoRoot()
 	Expect(err).NotTo(HaveOccurred())
@@ -64,17 +69,17 @@ var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
 	var s setup
 	Expect(json.Unmarshal(data, &s)).To(Succeed())
 	var err error
-	admin, err = framework.NewEnv(s.Kubeconfig)
+	admin, err = framework.NewEnv(s.Kubeconfig, suiteSettings)
 	Expect(err).NotTo(HaveOccurred())
 	bin = s.Bin
 	root, err = gobuild.RepoRoot()
 	Expect(err).NotTo(HaveOccurred())
-	artifacts, err = filepath.Abs(framework.ArtifactsDir())
+	artifacts, err = filepath.Abs(suiteSettings.Artifacts())
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
 var _ = ReportAfterSuite("skipped specs, with their reasons", func(report Report) {
-	Expect(framework.ReportSkips(report)).To(Succeed())
+	Expect(framework.ReportSkips(suiteSettings.Artifacts(), report)).To(Succeed())
 })
 
 // labNamespaces lists joblab's namespaces of one lab that are not yet gone.

@@ -50,10 +50,10 @@ var _ = Describe("the job-initiator command", Label("cli", "broker"), Serial, fu
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
 		Expect(framework.WaitForNodePortFree(ctx, admin.Client, lesson.BrokerNodePort, framework.Timeouts.Namespace)).To(Succeed())
-		Expect(framework.Apply(ctx, admin.Config, ns.Name, "broker", "taskQueue-deploy.yaml")).To(Succeed())
+		Expect(admin.Apply(ctx, ns.Name, "broker", "taskQueue-deploy.yaml")).To(Succeed())
 		Expect(framework.WaitForDeploymentAvailable(ctx, admin.Client, ns.Name, "taskqueue", framework.LabTimeouts.BrokerReady)).To(Succeed())
 
-		args := []string{"--kubeconfig", kubeconfig, "--namespace", ns.Name, "--image", framework.LabImage(initiator.WorkerImage)}
+		args := []string{"--kubeconfig", kubeconfig, "--namespace", ns.Name, "--image", framework.LabImage(suiteSettings.ImageRepo, initiator.WorkerImage)}
 		By("without --context: the current context's cluster does not answer, and the command says so")
 		run := exec.CommandContext(ctx, cmdBin, args...)
 		out, err = run.CombinedOutput()

@@ -128,7 +128,7 @@ var _ = Describe("joblab class: a class graded in the cluster", Label("least-pri
 		Expect(status).To(MatchRegexp(`(?m)^0\s+s1\s+graded\s+2\s+passed`), "s1 graded on its second try")
 
 		By("joblab class collect: the class page, as a local class run writes it")
-		reportDir := filepath.Join(framework.ArtifactsDir(), "in-cluster")
+		reportDir := filepath.Join(suiteSettings.Artifacts(), "in-cluster")
 		out3, code := joblab(append([]string{"class", "collect", "--out", reportDir}, grade...)...)
 		Expect(code).To(Equal(1), "s2's answer differs:\n%s", out3)
 		md, err := os.ReadFile(filepath.Join(reportDir, "s2", "report.md"))

@@ -27,6 +27,7 @@ import (
 
 	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/manifests"
 	"github.com/joblab/joblab/pkg/framework"
@@ -37,15 +38,19 @@ func TestLeastPrivilege(t *testing.T) {
 	RunSpecs(t, "joblab verify under the shipped Role")
 }
 
+// suiteSettings are the run's settings, from the environment (make e2e,
+// ginkgo): the suite is where they are read, and passed on as a value.
+var suiteSettings = settings.FromEnv()
+
 var admin *framework.Env
 
 var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
-	kubeconfig, err := framework.EnsureCluster(ctx)
+	kubeconfig, err := framework.EnsureCluster(ctx, suiteSettings)
 	Expect(err).NotTo(HaveOccurred())
 	return []byte(kubeconfig)
 }, func(kubeconfig []byte) {
 	var err error
-	admin, err = framework.NewEnv(string(kubeconfig))
+	admin, err = framework.NewEnv(string(kubeconfig), suiteSettings)
 	Expect(err).NotTo(HaveOccurred())
 }, NodeTimeout(framework.Timeouts.ClusterBuild))
 
@@ -100,7 +105,7 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		namespaces, dir, kubeconfig := classroom(ctx, students, "classroom")
 
 		By("checking that this kubeconfig has no cluster-wide rights")
-		teacher, err := framework.NewEnv(kubeconfig)
+		teacher, err := framework.NewEnv(kubeconfig, settings.Settings{ImageRepo: suiteSettings.ImageRepo})
 		Expect(err).NotTo(HaveOccurred())
 		_, err = teacher.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "listing namespaces: %v", err)
@@ -145,7 +150,7 @@ var _ = Describe("joblab verify as a class", Label("least-privilege"), func() {
 		build.Dir = root
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
-		artifacts, err := filepath.Abs(framework.ArtifactsDir())
+		artifacts, err := filepath.Abs(suiteSettings.Artifacts())
 		Expect(err).NotTo(HaveOccurred())
 		reportDir := filepath.Join(artifacts, "least-privilege")
 		// At most classParallel labs at once, as a teacher on a small

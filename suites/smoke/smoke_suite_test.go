@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/framework"
 )
 
@@ -25,17 +26,21 @@ func TestSmoke(t *testing.T) {
 	RunSpecs(t, "cluster smoke")
 }
 
+// suiteSettings are the run's settings, from the environment (make e2e,
+// ginkgo): the suite is where they are read, and passed on as a value.
+var suiteSettings = settings.FromEnv()
+
 var (
 	client kubernetes.Interface
 	config *rest.Config
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx context.Context) []byte {
-	kubeconfig, err := framework.EnsureCluster(ctx)
+	kubeconfig, err := framework.EnsureCluster(ctx, suiteSettings)
 	Expect(err).NotTo(HaveOccurred())
 	return []byte(kubeconfig)
 }, func(kubeconfig []byte) {
-	cs, cfg, err := framework.Client(string(kubeconfig))
+	cs, cfg, err := framework.Client(string(kubeconfig), suiteSettings.Context)
 	Expect(err).NotTo(HaveOccurred())
 	client, config = cs, cfg
 }, NodeTimeout(framework.Timeouts.ClusterBuild))

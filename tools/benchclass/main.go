@@ -43,6 +43,7 @@ import (
 
 	"github.com/joblab/joblab/internal/classjob"
 	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/framework"
 )
@@ -101,7 +102,7 @@ func main() {
 func run() int {
 	sizesFlag := flag.String("sizes", "1,5,10", "class sizes to measure, comma-separated")
 	bin := flag.String("joblab", "bin/joblab", "the joblab binary to measure")
-	out := flag.String("out", filepath.Join(framework.ArtifactsDir(), "bench-class"), "folder for benchmark.json and each size's class report")
+	out := flag.String("out", filepath.Join(settings.FromEnv().Artifacts(), "bench-class"), "folder for benchmark.json and each size's class report")
 	inCluster := flag.Bool("in-cluster", false, "grade each class in the cluster (joblab class submit --wait) instead of on this machine")
 	parallel := flag.Int("parallel", 0, "in-cluster: students graded at once (default: all)")
 	brokerPort := flag.String("broker-nodeport", "auto", "passed to joblab as --broker-nodeport: auto gives each student's broker a NodePort of its own (the class runs its broker labs side by side); empty: the lesson's 31672 for all, taken in turn")
@@ -135,12 +136,12 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	kubeconfig, err := framework.EnsureCluster(ctx)
+	kubeconfig, err := framework.EnsureCluster(ctx, settings.FromEnv())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
 		return 1
 	}
-	admin, err := framework.NewEnv(kubeconfig)
+	admin, err := framework.NewEnv(kubeconfig, settings.FromEnv())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "benchclass: %v\n", err)
 		return 1

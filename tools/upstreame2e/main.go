@@ -51,7 +51,7 @@ const (
 )
 
 func main() {
-	s := settings.Current()
+	s := settings.FromEnv()
 	kubernetes := flag.String("kubernetes", s.Kubernetes, "the release whose e2e suite to build (default: "+versions.DefaultKubernetes+")")
 	kubeconfig := flag.String("kubeconfig", orDefault(s.Kubeconfig, cluster.DefaultKubeconfig(cluster.DefaultName)), "the cluster to test")
 	out := flag.String("out", filepath.Join(s.Artifacts(), "upstream-e2e"), "where the JUnit report and the summary go")
