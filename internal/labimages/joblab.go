@@ -53,11 +53,7 @@ func JoblabImage(ctx context.Context, rep *progress.Reporter) (ociimage.Archive,
 	}
 	ref := JoblabRepository + ":" + sum[:12]
 	path, err := cached(rep, ref+" (this joblab)", "joblab-"+sum[:32], ref, func(log io.Writer) (v1.Image, error) {
-		data, err := os.ReadFile(bin)
-		if err != nil {
-			return nil, err
-		}
-		layer, err := ociimage.LayerFromFiles([]ociimage.File{{Path: JoblabBinary, Data: data, Mode: 0o755}, {Path: "/tmp", Dir: true, Mode: 0o1777}})
+		layer, err := ociimage.LayerFromFiles([]ociimage.File{{Path: JoblabBinary, Source: bin, Mode: 0o755}, {Path: "/tmp", Dir: true, Mode: 0o1777}})
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,6 @@ package ociimage
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -132,13 +131,22 @@ func clean(p string) string {
 
 // LayerFromFiles packs files as a layer, in memory.
 func LayerFromFiles(files []File) (v1.Layer, error) {
-	var buf bytes.Buffer
-	if err := WriteTar(&buf, files); err != nil {
-		return nil, err
+	// The tar stream is made anew each time the layer is read (its digest,
+	// its compressed form, the push), from Data and the Source files,
+	// never held whole in memory: the grader's image is a 70 MB binary,
+	// and the teacher's process stays small. A Source that cannot be read
+	// is said now, not at the first read.
+	for _, f := range files {
+		if f.Source != "" {
+			if _, err := os.Stat(f.Source); err != nil {
+				return nil, fmt.Errorf("adding %s: %w", f.Path, err)
+			}
+		}
 	}
-	data := buf.Bytes()
 	return tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(data)), nil
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(WriteTar(pw, files)) }()
+		return pr, nil
 	}, tarball.WithCompressionLevel(gzip.BestSpeed))
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +69,38 @@ func TestSameFilesGiveSameLayerDigest(t *testing.T) {
 	d2, _ := l2.DiffID()
 	if d1 != d2 {
 		t.Errorf("layer digests differ for the same files: %s vs %s", d1, d2)
+	}
+}
+
+// A file copied from the host (Source, streamed) gives the layer its
+// content given in memory gives; a Source that cannot be read is said at
+// once.
+func TestSourceFilesStreamIntoTheSameLayer(t *testing.T) {
+	data := bytes.Repeat([]byte("joblab "), 200000)
+	src := filepath.Join(t.TempDir(), "bin")
+	if err := os.WriteFile(src, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fromData, err := LayerFromFiles([]File{{Path: "/joblab", Data: data, Mode: 0o755}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromSource, err := LayerFromFiles([]File{{Path: "/joblab", Source: src, Mode: 0o755}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []v1.Layer{fromData, fromSource} {
+		if _, err := l.Digest(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d1, _ := fromData.Digest()
+	d2, _ := fromSource.Digest()
+	if d1 != d2 {
+		t.Errorf("digest from memory %s, from the file %s", d1, d2)
+	}
+	if _, err := LayerFromFiles([]File{{Path: "/x", Source: filepath.Join(t.TempDir(), "missing")}}); err == nil {
+		t.Error("a missing Source was accepted")
 	}
 }
 
