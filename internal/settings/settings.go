@@ -28,6 +28,9 @@ const (
 	// BrokerNodePortEnv: the NodePort the broker lab's Service takes
 	// instead of the lesson's 31672 (a class's students side by side).
 	BrokerNodePortEnv = "JOBLAB_BROKER_NODEPORT"
+	// SlownessEnv: how much slower than a lab alone the cluster runs
+	// (Settings.Slowness), e.g. 3 for a class of ten on one small cluster.
+	SlownessEnv = "JOBLAB_SLOWNESS"
 	// LabsEnv: a lab folder, or a folder of lab folders (joblab/v1), whose
 	// labs run beside the lesson's.
 	LabsEnv = "JOBLAB_LABS"
@@ -98,6 +101,13 @@ type Settings struct {
 	BrokerNodePort int32 `json:"brokerNodePort,omitempty"`
 	// Keep is the keep policy: KeepNothing, KeepOnFailure or KeepAlways.
 	Keep string `json:"keep,omitempty"`
+	// Slowness is how much slower than one lab alone the cluster is
+	// expected to run (0 or 1: as fast): the bounds of the waits for an
+	// end state (a Job's end, a pod running, a Deployment available) are
+	// multiplied by it, so that a class sharing one small cluster is not
+	// graded "differs" for its own load. Tolerances that decide a fact
+	// (the back-off's and controllers' lag, node loss's bound) are not.
+	Slowness float64 `json:"slowness,omitempty"`
 	// ProgressFile receives one line per lab step.
 	ProgressFile string `json:"progressFile,omitempty"`
 	// ArtifactsDir is where reports go; empty means _artifacts at the
@@ -119,6 +129,9 @@ func (s Settings) Validate() error {
 	}
 	if s.BrokerNodePort != 0 && (s.BrokerNodePort < MinNodePort || s.BrokerNodePort > MaxNodePort) {
 		return fmt.Errorf("broker NodePort %d: give one of Kubernetes' NodePort range, %d-%d", s.BrokerNodePort, MinNodePort, MaxNodePort)
+	}
+	if s.Slowness != 0 && (s.Slowness < 1 || s.Slowness > MaxSlowness) {
+		return fmt.Errorf("slowness %g: give a factor from 1 (a lab alone) to %d ($%s)", s.Slowness, MaxSlowness, SlownessEnv)
 	}
 	if s.ManifestsDir != "" {
 		if st, err := os.Stat(s.ManifestsDir); err != nil || !st.IsDir() {
@@ -147,6 +160,7 @@ func FromEnv() Settings {
 		ManifestsDir:   os.Getenv(ManifestsEnv),
 		LabsDir:        os.Getenv(LabsEnv),
 		BrokerNodePort: brokerNodePortFromEnv(),
+		Slowness:       slownessFromEnv(),
 		Keep:           os.Getenv(KeepEnv),
 		ProgressFile:   os.Getenv(ProgressEnv),
 		ArtifactsDir:   os.Getenv(ArtifactsEnv),
@@ -173,6 +187,32 @@ func brokerNodePortFromEnv() int32 {
 		return -1
 	}
 	return int32(n)
+}
+
+// slownessFromEnv reads SlownessEnv; a value that is not a number is
+// kept as -1, which Validate refuses with the fix.
+func slownessFromEnv() float64 {
+	v := os.Getenv(SlownessEnv)
+	if v == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return -1
+	}
+	return f
+}
+
+// MaxSlowness is the largest Slowness taken: beyond it a wait for a
+// broken cluster's end state would last hours.
+const MaxSlowness = 20
+
+// SlownessFor is the Slowness of a lab run while n students' labs share
+// its cluster: 1 alone, a quarter more for each other student (measured
+// here: ten students' labs on one 2-core kind cluster ran 2.4 times
+// slower than one's, and pods waited up to 4 min to start).
+func SlownessFor(n int) float64 {
+	return min(MaxSlowness, 1+float64(max(n-1, 0))/4)
 }
 
 // ChildEnv is the environment entry that hands s to a child process.

@@ -50,3 +50,23 @@ func TestArtifactsDefaultToTheRepositoryRoot(t *testing.T) {
 		t.Errorf("%s is not beside go.mod: a package test would write into its own folder", got)
 	}
 }
+
+// A class's waits are bounded for the load its students put on one
+// cluster together: 1 alone, more with each student, never past the cap;
+// a factor below 1 or past it is refused with the fix.
+func TestSlowness(t *testing.T) {
+	for n, want := range map[int]float64{0: 1, 1: 1, 5: 2, 10: 3.25, 1000: MaxSlowness} {
+		if got := SlownessFor(n); got != want {
+			t.Errorf("SlownessFor(%d) = %g, want %g", n, got, want)
+		}
+	}
+	for _, s := range []float64{0.5, -1, MaxSlowness + 1} {
+		if err := (Settings{Slowness: s}).Validate(); err == nil || !strings.Contains(err.Error(), SlownessEnv) {
+			t.Errorf("slowness %g: %v, want a refusal naming %s", s, err, SlownessEnv)
+		}
+	}
+	t.Setenv(SlownessEnv, "3")
+	if s := FromEnv(); s.Slowness != 3 || s.Validate() != nil {
+		t.Errorf("from the environment: %+v", s)
+	}
+}

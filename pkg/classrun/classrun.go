@@ -130,6 +130,12 @@ func Run(ctx context.Context, opts Options, runs []Target) ([]*report.Run, error
 		// A class is runs whose students have names (verify leaves the name
 		// empty for a single target that was not asked for as a class).
 		class := runs[0].Student != ""
+		// Students whose labs share a cluster load it together: their waits
+		// are bounded accordingly (settings.SlownessFor), unless given.
+		sharing := map[string]int{}
+		for _, r := range runs {
+			sharing[r.ClusterKey]++
+		}
 		preps := make([]prepared, len(runs))
 		var units []unit
 		var sources []progressSource
@@ -150,6 +156,9 @@ func Run(ctx context.Context, opts Options, runs []Target) ([]*report.Run, error
 			}
 			base.ImageRepo = opts.ImageRepo
 			base.LabsDir = absOrEmpty(opts.LabsDir)
+			if base.Slowness == 0 {
+				base.Slowness = settings.SlownessFor(sharing[r.ClusterKey])
+			}
 			if opts.Keep {
 				base.Keep = settings.KeepAlways
 			}
@@ -182,6 +191,9 @@ func Run(ctx context.Context, opts Options, runs []Target) ([]*report.Run, error
 		start := time.Now()
 		if class {
 			fmt.Fprintf(out, "==> verifying %d students: %s, %d labs at once (reports: %s)\n", len(runs), strings.Join(runs[0].Labs, ", "), min(parallel, len(units)), outDir)
+			if s := preps[0].base.Slowness; s > 1 {
+				fmt.Fprintf(out, "    waits allow %.3g times a lab's time alone: %d students' labs share %s\n", s, sharing[runs[0].ClusterKey], runs[0].Cluster)
+			}
 		} else {
 			fmt.Fprintf(out, "==> running %s (%d at once; logs: %s)\n", strings.Join(runs[0].Labs, ", "), min(parallel, len(units)), filepath.Join(outDir, "labs"))
 		}

@@ -2,7 +2,9 @@ package framework
 
 import (
 	"testing"
+	"time"
 
+	"github.com/joblab/joblab/internal/settings"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -55,5 +57,14 @@ func TestLabelPodTemplatesReachesEveryKindThatMakesPods(t *testing.T) {
 	}
 	if len(svc.Labels) != 0 {
 		t.Errorf("a Service got labels %v: it has no pod template", svc.Labels)
+	}
+}
+
+func TestBoundScalesBySlowness(t *testing.T) {
+	for slowness, want := range map[float64]time.Duration{0: 4 * time.Minute, 1: 4 * time.Minute, 3.25: 13 * time.Minute} {
+		e := &Env{Settings: settings.Settings{Slowness: slowness}}
+		if got := e.Bound(4 * time.Minute); got != want {
+			t.Errorf("slowness %g: bound %s, want %s", slowness, got, want)
+		}
 	}
 }

@@ -64,6 +64,15 @@ func (e *Env) Kubernetes() (string, int, error) {
 	return e.version, e.minor, e.versionErr
 }
 
+// Bound is a wait's bound t on this run's cluster: t times the settings'
+// Slowness (a class sharing one small cluster waits longer, never less).
+func (e *Env) Bound(t time.Duration) time.Duration {
+	if e == nil || e.Settings.Slowness <= 1 {
+		return t
+	}
+	return time.Duration(float64(t) * e.Settings.Slowness).Round(time.Second)
+}
+
 // NewEnv connects to the cluster of kubeconfig (its context s.Context,
 // or its current one) for a run with settings s.
 func NewEnv(kubeconfig string, s settings.Settings) (*Env, error) {
@@ -247,13 +256,14 @@ func (l *Lab) GoOn(fact, documented string, err error, seen bool) {
 	GinkgoWriter.Printf("the wait %q failed; going on to read every fact that can be read: %v\n", fact, err)
 }
 
-// Within is the timeout of a later wait: t, or LabTimeouts.AfterFailedWait
+// Within is the bound of a wait for an end state: t on this run's cluster
+// (Env.Bound: times the settings' Slowness), or LabTimeouts.AfterFailedWait
 // once a wait the lab depends on has failed (GoOn).
 func (l *Lab) Within(t time.Duration) time.Duration {
 	if l.failedWait != "" {
 		return min(t, LabTimeouts.AfterFailedWait)
 	}
-	return t
+	return l.Env.Bound(t)
 }
 
 // NotVerifiedPrefix starts the skip message of a lab that could not

@@ -36,7 +36,7 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 
 	lab.Step("kubectl apply -f pn_job.yaml and waiting until it completes")
 	lab.Apply(ctx, "pn_job.yaml")
-	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
+	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, lab.Within(framework.LabTimeouts.PrimeJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	r.Equal("the Job sets no TTL after finishing (ttlSecondsAfterFinished)", "unset", ttl(run.Job.Spec.TTLSecondsAfterFinished))
 
@@ -111,9 +111,9 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 		r.Add("a pod of normal-job that has just started running", "found", "found", true)
 		victim := pod.Name
 		Expect(cs.CoreV1().Pods(ns).Delete(ctx, victim, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})).To(Succeed())
-		_, err = framework.WaitForPodGone(ctx, cs, ns, victim, framework.LabTimeouts.PodsGone)
+		_, err = framework.WaitForPodGone(ctx, cs, ns, victim, lab.Within(framework.LabTimeouts.PodsGone))
 		Expect(err).NotTo(HaveOccurred())
-		counted, err := framework.JobCountedPod(ctx, cs, ns, "normal-job", pod.UID, framework.LabTimeouts.Events)
+		counted, err := framework.JobCountedPod(ctx, cs, ns, "normal-job", pod.UID, lab.Within(framework.LabTimeouts.Events))
 		Expect(err).NotTo(HaveOccurred())
 		if counted == corev1.PodSucceeded {
 			GinkgoWriter.Printf("pod %s succeeded before its deletion took effect: it was not lost; losing another\n", victim)
@@ -125,7 +125,7 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 	r.Equal("a running pod lost (counted failed by the Job controller)", 1, len(lost))
 
 	lab.Step("waiting until the job still completes")
-	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
+	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, lab.Within(framework.LabTimeouts.NormalJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	n := lesson.NormalCompletions
 	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", n, n), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))

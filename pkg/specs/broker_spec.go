@@ -42,12 +42,12 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	began := time.Now()
 	lab.Apply(ctx, "taskQueue-deploy.yaml")
 	lab.Step("waiting until the broker's Deployment is available")
-	lab.Require("Deployment taskqueue available", "Available", framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", framework.LabTimeouts.BrokerReady))
+	lab.Require("Deployment taskqueue available", "Available", framework.WaitForDeploymentAvailable(ctx, cs, ns, "taskqueue", lab.Within(framework.LabTimeouts.BrokerReady)))
 
 	lab.Step("running the job initiator from outside the cluster")
 	// Job pngen is watched from before it exists, so that every pod's
 	// start and end is seen however fast the workers are.
-	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob)
+	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, lab.Within(framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob))
 	var said bytes.Buffer
 	workerImage := framework.LabImage(in.Env.Settings.ImageRepo, initiator.WorkerImage)
 	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: workerImage, Out: io.MultiWriter(&said, GinkgoWriter)})
@@ -75,7 +75,7 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 		lab.Step(fmt.Sprintf("probing NodePort %d from a pod of the lab (the nodes cannot be read here): at each node the namespace's pods ran on", port))
 		hosts, err := framework.PodHosts(ctx, cs, ns, framework.OwnedBy(lab.Report.Lab))
 		Expect(err).NotTo(HaveOccurred())
-		answered, err := framework.ProbeAMQPFromPod(ctx, cs, ns, lab.Report.Lab, hosts, port, framework.Timeouts.PodStart+time.Minute)
+		answered, err := framework.ProbeAMQPFromPod(ctx, cs, ns, lab.Report.Lab, hosts, port, lab.Within(framework.Timeouts.PodStart+time.Minute))
 		fact := fmt.Sprintf("RabbitMQ answers at <node IP>:%d (from a pod: the nodes cannot be read here)", port)
 		if err != nil || len(hosts) == 0 {
 			// The lab exists for a work queue reached at the lesson's

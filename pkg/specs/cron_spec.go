@@ -39,7 +39,7 @@ func CronSpec(ctx context.Context, in CronInput) {
 	r.Equal("kubectl get cronjobs: SUSPEND", "False", strings.Title(framework.KubectlCell(table, "hello", "Suspend"))) //nolint:staticcheck // one ASCII word
 
 	lab.Step(fmt.Sprintf("watching %d runs, one a minute, and the history clean-up", in.Runs))
-	hist, err := framework.WatchCronRuns(ctx, cs, ns, "hello", in.Runs, framework.LabTimeouts.CronRuns)
+	hist, err := framework.WatchCronRuns(ctx, cs, ns, "hello", in.Runs, lab.Within(framework.LabTimeouts.CronRuns))
 	lab.GoOn(fmt.Sprintf("%d runs finished, then the oldest removed by the history clean-up", in.Runs), "yes", err, hist != nil && len(hist.Runs) > 0)
 
 	var names, badNames, badLogs, lostLogs, notDone, late []string

@@ -93,7 +93,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 	// facts of its pods (created, active, waves, back-off) see them all.
 	for _, s := range in.Lab.Steps {
 		if w := s.Wait; w != nil {
-			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), w.Within)
+			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), lab.Within(w.Within))
 		}
 		if w := s.Watch; w != nil {
 			// Watched until the time is up, whatever the Job does.

@@ -30,7 +30,7 @@ func MissingImageSpec(ctx context.Context, env *framework.Env) {
 	Expect(err).NotTo(HaveOccurred())
 
 	lab.Step("waiting for it as for any lab")
-	_, err = framework.WatchJob(ctx, env.Client, lab.Namespace, "missing-image", framework.JobComplete, framework.LabTimeouts.NormalJob)
+	_, err = framework.WatchJob(ctx, env.Client, lab.Namespace, "missing-image", framework.JobComplete, lab.Within(framework.LabTimeouts.NormalJob))
 	var we *framework.WaitError
 	Expect(errors.As(err, &we)).To(BeTrue(), "want a WaitError, got %v", err)
 	Expect(we.Reason).To(ContainSubstring(image))

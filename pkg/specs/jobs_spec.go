@@ -36,7 +36,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	lab.Apply(ctx, in.Manifest)
 
 	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
-	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, framework.LabTimeouts.NormalJob)
+	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, lab.Within(framework.LabTimeouts.NormalJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	job, tl := run.Job, run.Timeline
 
@@ -110,7 +110,7 @@ func FailingJobSpec(ctx context.Context, in FailingJobInput) {
 	lab.Apply(ctx, in.Manifest)
 
 	lab.Step("waiting until the job fails")
-	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, framework.LabTimeouts.AbnormalJob)
+	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, lab.Within(framework.LabTimeouts.AbnormalJob))
 	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
 	job, tl := run.Job, run.Timeline
 	pods := in.BackoffLimit + 1
@@ -184,7 +184,7 @@ func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
 	lab.Apply(ctx, "pn_job.yaml")
 
 	lab.Step("waiting until the job completes")
-	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, framework.LabTimeouts.PrimeJob)
+	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, lab.Within(framework.LabTimeouts.PrimeJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", kubectlJobCell(ctx, in.Env, ns, "prime-number", "Completions"))
 

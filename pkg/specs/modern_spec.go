@@ -74,7 +74,7 @@ func IndexedSpec(ctx context.Context, in ModernInput) {
 	lab.Apply(ctx, "modern/indexed.yaml")
 
 	lab.Step("waiting until the Indexed Job completes")
-	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	j, tl := run.Job, run.Timeline
 	r.Equal("status.completedIndexes (the indexes that succeeded)", lesson.IndexedAllDone, j.Status.CompletedIndexes)
@@ -148,7 +148,7 @@ func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
 	const failing, evicted = "two-containers-policy", "evicted-not-counted"
 
 	lab.Step("kubectl apply -f modern/pod-failure-policy.yaml")
-	waitEvicted := framework.WatchJobInBackground(ctx, cs, ns, evicted, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	waitEvicted := framework.WatchJobInBackground(ctx, cs, ns, evicted, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.Apply(ctx, "modern/pod-failure-policy.yaml")
 
 	lab.Step("evicting the pod of Job " + evicted + " while it runs (as kubectl drain does)")
@@ -158,7 +158,7 @@ func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
 	r.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
 
 	lab.Step("waiting until Job " + failing + " fails")
-	run, err := framework.WatchJob(ctx, cs, ns, failing, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	run, err := framework.WatchJob(ctx, cs, ns, failing, framework.JobFailed, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
 	j, tl := run.Job, run.Timeline
 	failed := framework.JobCondition(j, batchv1.JobFailed)
@@ -197,7 +197,7 @@ func PerIndexSpec(ctx context.Context, in ModernInput) {
 	lab.Apply(ctx, "modern/per-index.yaml")
 
 	lab.Step("waiting until the Job ends Failed with failed indexes")
-	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobFailed, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
 	j := run.Job
 	r.Equal("job condition Failed, reason", lesson.FailedIndexesReason, reasonOf(framework.JobCondition(j, batchv1.JobFailed)))
@@ -238,7 +238,7 @@ func SuccessPolicySpec(ctx context.Context, in ModernInput) {
 	lab.Apply(ctx, "modern/success-policy.yaml")
 
 	lab.Step("waiting until the Job completes by its success policy")
-	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	j := run.Job
 	r.Equal("job condition SuccessCriteriaMet, reason", lesson.SuccessPolicyReason, reasonOf(framework.JobCondition(j, batchv1.JobSuccessCriteriaMet)))
@@ -279,7 +279,7 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 	const job = "replaced-when-failed"
 
 	lab.Step("kubectl apply -f modern/replacement.yaml")
-	waitJob := framework.WatchJobInBackground(ctx, cs, ns, job, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	waitJob := framework.WatchJobInBackground(ctx, cs, ns, job, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.Apply(ctx, "modern/replacement.yaml")
 	pod, err := framework.WaitForRunningPod(ctx, cs, ns, jobSelector(job), lab.Within(framework.LabTimeouts.ModernJob))
 	lab.Require("a running pod of the Job", "running", err)
@@ -347,7 +347,7 @@ func LifecycleSpec(ctx context.Context, in ModernInput) {
 	const suspended, deadline, cleaned = "suspended", "deadline", "cleaned-after-ttl"
 
 	lab.Step("kubectl apply -f modern/lifecycle.yaml")
-	waitDeadline := framework.WatchJobInBackground(ctx, cs, ns, deadline, framework.JobFailed, framework.LabTimeouts.ModernJob)
+	waitDeadline := framework.WatchJobInBackground(ctx, cs, ns, deadline, framework.JobFailed, lab.Within(framework.LabTimeouts.ModernJob))
 	// The TTL Job finishes and goes while the suspended one is watched:
 	// its end and its removal are awaited from the start, in order.
 	type ttlRun struct {
@@ -357,13 +357,13 @@ func LifecycleSpec(ctx context.Context, in ModernInput) {
 		gone   error
 	}
 	ttlDone := make(chan ttlRun, 1)
-	waitCleaned := framework.WatchJobInBackground(ctx, cs, ns, cleaned, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	waitCleaned := framework.WatchJobInBackground(ctx, cs, ns, cleaned, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	go func() {
 		defer GinkgoRecover()
 		var t ttlRun
 		t.run, t.err = waitCleaned()
 		if t.err == nil {
-			t.goneAt, t.gone = framework.WaitForJobGone(ctx, cs, ns, cleaned, framework.LabTimeouts.PodsGone)
+			t.goneAt, t.gone = framework.WaitForJobGone(ctx, cs, ns, cleaned, lab.Within(framework.LabTimeouts.PodsGone))
 		}
 		ttlDone <- t
 	}()
@@ -380,7 +380,7 @@ func LifecycleSpec(ctx context.Context, in ModernInput) {
 
 	lab.Step("kubectl patch job suspended -p '{\"spec\":{\"suspend\":false}}' and waiting until it completes")
 	Expect(framework.ResumeJob(ctx, cs, ns, suspended)).To(Succeed())
-	run, err := framework.WatchJob(ctx, cs, ns, suspended, framework.JobComplete, framework.LabTimeouts.ModernJob)
+	run, err := framework.WatchJob(ctx, cs, ns, suspended, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
 	lab.GoOn("the resumed Job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	r.Equal("resumed Job: pods created", lesson.SuspendCompletions, len(run.Timeline.Pods))
 	r.Equal("resumed Job: condition Suspended", "False ("+lesson.ResumedReason+")", framework.ConditionSummary(framework.JobCondition(run.Job, batchv1.JobSuspended)))
