@@ -724,7 +724,8 @@ func newSpecsCommand() *cobra.Command {
 			specs.Register(s)
 			suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 			suiteConfig.LabelFilter = label
-			suiteConfig.Timeout = 60 * time.Minute
+			// An hour for a lab alone, longer where its waits are (Slowness).
+			suiteConfig.Timeout = time.Duration(float64(60*time.Minute) * min(max(1, s.Slowness), settings.MaxSlowness))
 			reporterConfig.JSONReport = filepath.Join(s.Artifacts(), "report.json")
 			reporterConfig.NoColor = true
 			reporterConfig.Verbose = true

@@ -167,7 +167,10 @@ func takeNodePorts(obj map[string]any) []any {
 	written := make([]any, len(ports))
 	for i, p := range ports {
 		if m, ok := p.(map[string]any); ok {
-			written[i] = m["nodePort"]
+			// 0 is how an unset nodePort reads: no port written.
+			if n, isInt := m["nodePort"].(int64); !isInt || n != 0 {
+				written[i] = m["nodePort"]
+			}
 			delete(m, "nodePort")
 		}
 	}

@@ -38,6 +38,17 @@ func TestNodePortsAreComparedAsWritten(t *testing.T) {
 	}
 }
 
+// nodePort: 0 is the API server's "unset": no port written.
+func TestANodePortOfZeroIsNoneWritten(t *testing.T) {
+	obj := service(map[string]any{"port": int64(5672), "nodePort": int64(0)})
+	written := takeNodePorts(obj)
+	stored := service(map[string]any{"port": int64(5672), "nodePort": int64(30001)})
+	putNodePorts(stored, written)
+	if got := nodePorts(stored); !reflect.DeepEqual(got, []any{nil}) {
+		t.Fatalf("nodePort 0 came back as %v, want none", got)
+	}
+}
+
 func TestOtherKindsKeepTheirFields(t *testing.T) {
 	job := map[string]any{"apiVersion": "batch/v1", "kind": "Job", "spec": map[string]any{"ports": []any{map[string]any{"nodePort": int64(1)}}}}
 	if w := takeNodePorts(job); w != nil {

@@ -70,7 +70,7 @@ func (e *Env) Bound(t time.Duration) time.Duration {
 	if e == nil || e.Settings.Slowness <= 1 {
 		return t
 	}
-	return time.Duration(float64(t) * e.Settings.Slowness).Round(time.Second)
+	return time.Duration(float64(t) * min(e.Settings.Slowness, settings.MaxSlowness)).Round(time.Second)
 }
 
 // NewEnv connects to the cluster of kubeconfig (its context s.Context,
@@ -264,6 +264,18 @@ func (l *Lab) Within(t time.Duration) time.Duration {
 		return min(t, LabTimeouts.AfterFailedWait)
 	}
 	return l.Env.Bound(t)
+}
+
+// Window is the length of an observation window (pods watched to stay,
+// a suspended Job watched to start none): t as the lesson's check has
+// it, whatever the cluster's Slowness (its length is part of the fact),
+// or LabTimeouts.AfterFailedWait once a wait the lab depends on has
+// failed.
+func (l *Lab) Window(t time.Duration) time.Duration {
+	if l.failedWait != "" {
+		return min(t, LabTimeouts.AfterFailedWait)
+	}
+	return t
 }
 
 // NotVerifiedPrefix starts the skip message of a lab that could not

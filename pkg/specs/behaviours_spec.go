@@ -40,7 +40,7 @@ func PodsStayUntilJobDeletedSpec(ctx context.Context, in BehaviourInput) {
 	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
 	r.Equal("the Job sets no TTL after finishing (ttlSecondsAfterFinished)", "unset", ttl(run.Job.Spec.TTLSecondsAfterFinished))
 
-	watch := lab.Within(framework.LabTimeouts.PodsKept)
+	watch := lab.Window(framework.LabTimeouts.PodsKept)
 	lab.Step(fmt.Sprintf("watching the finished pod for %s: it must stay", watch))
 	// The watch's first list: the pods there once the Job finished.
 	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=prime-number", watch)
@@ -108,7 +108,6 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 			lab.Verify()
 			return
 		}
-		r.Add("a pod of normal-job that has just started running", "found", "found", true)
 		victim := pod.Name
 		Expect(cs.CoreV1().Pods(ns).Delete(ctx, victim, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})).To(Succeed())
 		_, err = framework.WaitForPodGone(ctx, cs, ns, victim, lab.Within(framework.LabTimeouts.PodsGone))
@@ -122,6 +121,7 @@ func LostPodReplacedSpec(ctx context.Context, in BehaviourInput) {
 		}
 		lost = append(lost, victim)
 	}
+	r.Add("a pod of normal-job that has just started running", "found", "found", true)
 	r.Equal("a running pod lost (counted failed by the Job controller)", 1, len(lost))
 
 	lab.Step("waiting until the job still completes")

@@ -117,7 +117,7 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 		lab.ApplyFile(ctx, r.in.Lab, s.Apply)
 	case s.Wait != nil:
 		w := s.Wait
-		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, w.Within))
+		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, lab.Within(w.Within)))
 		jr, err := r.waits[w.Job]()
 		r.runs[w.Job] = jr
 		lab.GoOn(fmt.Sprintf("job %s ends %s", w.Job, w.For), w.For, err, jr != nil && jr.Job != nil)

@@ -66,7 +66,7 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	// deleted. Every one of them, through one pass of the control plane's
 	// pod garbage collector (a --terminated-pod-gc-threshold below the
 	// lesson's six pods shows here).
-	window := lab.Within(framework.LabTimeouts.PodGC)
+	window := lab.Window(framework.LabTimeouts.PodGC)
 	lab.Step(fmt.Sprintf("watching the %d finished pods for %s: the lesson keeps them until the Job is deleted", lesson.NormalCompletions, window))
 	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=normal-job", window)
 	kept := fmt.Sprintf("all %d kept", present)

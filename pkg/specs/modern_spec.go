@@ -369,7 +369,7 @@ func LifecycleSpec(ctx context.Context, in ModernInput) {
 	}()
 	lab.Apply(ctx, "modern/lifecycle.yaml")
 
-	window := lab.Within(framework.LabTimeouts.SuspendWindow)
+	window := lab.Window(framework.LabTimeouts.SuspendWindow)
 	lab.Step(fmt.Sprintf("watching the suspended Job's pods for %s: there must be none", window))
 	created, err := framework.PodsCreatedWithin(ctx, cs, ns, jobSelector(suspended), window)
 	Expect(err).NotTo(HaveOccurred())
