@@ -184,9 +184,17 @@ func Job(in Input) *batchv1.Job {
 						// termination message: joblab class status shows it.
 						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 						Resources: corev1.ResourceRequirements{
-							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("256Mi")},
+							// What a grading pod uses, measured (make
+							// bench-class IN_CLUSTER=1, every lesson lab):
+							// 59-67 MiB at its peak as its cgroup counts it,
+							// 2-4 s of CPU over 4-10 min: it mostly watches.
+							// A larger request starved the labs it grades
+							// of the cluster's CPU: 30 pods at 100m held 3
+							// of a kind cluster's 4 worker cores, and the
+							// students' RabbitMQs stayed Pending.
+							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("20m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
 							// Every lab of a student is a process of its
-							// own (about 50 MiB each, measured locally).
+							// own; the limit leaves room for all of them.
 							Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("2Gi")},
 						},
 						VolumeMounts: []corev1.VolumeMount{
