@@ -158,3 +158,17 @@ func TestTarRoundTrip(t *testing.T) {
 		t.Error("ValidName")
 	}
 }
+
+func TestOwnUsageNamesTheLargestProcess(t *testing.T) {
+	// This test's process holds a few MiB at least: a usage without its
+	// resident set would say a grading pod used nothing.
+	u := OwnUsage()
+	if u.LargestProcessBytes < 1<<20 {
+		t.Errorf("largest process %d bytes: want this process's resident set", u.LargestProcessBytes)
+	}
+	data := map[string]string{}
+	AddUsage(data, u)
+	if data[LargestProcessKey] == "" || data[UsageFromKey] == "" {
+		t.Errorf("result data %v lacks the usage", data)
+	}
+}

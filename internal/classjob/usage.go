@@ -13,12 +13,26 @@ import (
 type Usage struct {
 	PeakBytes  int64
 	CPUSeconds float64
+	// LargestProcessBytes is the peak resident set of the pod's largest
+	// process (getrusage: itself or a child it waited for). A cgroup's
+	// peak also counts the page cache of what the pod wrote and read;
+	// this does not.
+	LargestProcessBytes int64
 	// Source says where the figures come from.
 	Source string
 }
 
 // OwnUsage measures the grading pod from inside.
 func OwnUsage() Usage {
+	u := cgroupUsage()
+	var self, children syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	u.LargestProcessBytes = max(self.Maxrss, children.Maxrss) * 1024
+	return u
+}
+
+func cgroupUsage() Usage {
 	if peak, ok := readInt("/sys/fs/cgroup/memory/memory.max_usage_in_bytes"); ok {
 		u := Usage{PeakBytes: peak, Source: "cgroup v1"}
 		if ns, ok := readInt("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage"); ok {
@@ -64,6 +78,8 @@ const (
 	PeakBytesKey  = "peakBytes"
 	CPUSecondsKey = "cpuSeconds"
 	UsageFromKey  = "usageFrom"
+	// LargestProcessKey holds Usage.LargestProcessBytes.
+	LargestProcessKey = "largestProcessBytes"
 )
 
 // AddUsage records u in a result.
@@ -71,4 +87,7 @@ func AddUsage(data map[string]string, u Usage) {
 	data[PeakBytesKey] = strconv.FormatInt(u.PeakBytes, 10)
 	data[CPUSecondsKey] = strconv.FormatFloat(u.CPUSeconds, 'f', 1, 64)
 	data[UsageFromKey] = u.Source
+	if u.LargestProcessBytes > 0 {
+		data[LargestProcessKey] = strconv.FormatInt(u.LargestProcessBytes, 10)
+	}
 }

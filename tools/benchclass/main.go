@@ -62,9 +62,13 @@ type Size struct {
 	APIRequestsPerLab map[string]Spread `json:"apiRequestsPerLabPerStudent"`
 	// PeakRSSBytes is the largest sum, over one sample, of the resident
 	// sets of joblab and its lab processes (sampled every 250 ms).
-	PeakRSSBytes int64  `json:"peakRSSBytes"`
-	PeakProcs    int    `json:"peakProcesses"`
-	Report       string `json:"report"`
+	PeakRSSBytes int64 `json:"peakRSSBytes"`
+	PeakProcs    int   `json:"peakProcesses"`
+	// PeakBy is, at the sample of PeakRSSBytes, the resident set of
+	// each program of the tree (by its command name, summed over its
+	// processes): which part of joblab held the memory.
+	PeakBy map[string]int64 `json:"peakRSSBytesByCommand,omitempty"`
+	Report string           `json:"report"`
 	// Mode is "local" (joblab verify) or "in-cluster" (joblab class
 	// submit --wait: PeakRSSBytes is then the teacher's process alone).
 	Mode string `json:"mode"`
@@ -72,7 +76,11 @@ type Size struct {
 	// the pod read them from its own cgroup.
 	PodPeakBytes  *Spread `json:"gradingPodPeakBytes,omitempty"`
 	PodCPUSeconds *Spread `json:"gradingPodCPUSeconds,omitempty"`
-	UsageFrom     string  `json:"gradingPodUsageFrom,omitempty"`
+	// PodLargestProcessBytes is each pod's largest process's peak
+	// resident set (getrusage): the cgroup's peak above also counts the
+	// page cache of the files the pod wrote and read.
+	PodLargestProcessBytes *Spread `json:"gradingPodLargestProcessBytes,omitempty"`
+	UsageFrom              string  `json:"gradingPodUsageFrom,omitempty"`
 }
 
 // Spread is the largest and the mean of a figure over the students.
@@ -192,8 +200,14 @@ func run() int {
 			code = 1
 		}
 		fmt.Printf("==> class of %d (%s): %.0f s, %d/%d labs passed, peak memory here %d MiB over %d processes\n", n, size.Mode, size.WallSeconds, size.LabsPassed, size.Labs, size.PeakRSSBytes>>20, size.PeakProcs)
+		if len(size.PeakBy) > 1 {
+			fmt.Printf("    at that peak: %s\n", byCommandText(size.PeakBy))
+		}
 		if size.PodPeakBytes != nil {
 			fmt.Printf("    grading pods: peak memory %.0f MiB at most, %.0f MiB on average; CPU %.0f s at most, %.0f s on average (%s)\n", size.PodPeakBytes.Max/(1<<20), size.PodPeakBytes.Mean/(1<<20), size.PodCPUSeconds.Max, size.PodCPUSeconds.Mean, size.UsageFrom)
+			if l := size.PodLargestProcessBytes; l != nil {
+				fmt.Printf("    grading pods' largest process: %.0f MiB at most, %.0f MiB on average (the cgroup's peak also counts page cache)\n", l.Max/(1<<20), l.Mean/(1<<20))
+			}
 		}
 		bench.Sizes = append(bench.Sizes, size)
 		sort.Slice(bench.Sizes, func(i, j int) bool {
@@ -289,14 +303,14 @@ func runSampled(ctx context.Context, cmd *exec.Cmd, logPath string, size *Size) 
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	peak := make(chan [2]int64, 1)
+	peak := make(chan treeSample, 1)
 	done := make(chan struct{})
 	go func() { peak <- samplePeak(cmd.Process.Pid, done) }()
 	err = cmd.Wait()
 	size.WallSeconds = time.Since(start).Seconds()
 	close(done)
 	p := <-peak
-	size.PeakRSSBytes, size.PeakProcs = p[0], int(p[1])
+	size.PeakRSSBytes, size.PeakProcs, size.PeakBy = p.rss, p.procs, p.byCommand
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -389,16 +403,43 @@ func spreads(m map[string][]float64) map[string]Spread {
 	return out
 }
 
+// byCommandText is a sample's memory per command, the largest first.
+func byCommandText(by map[string]int64) string {
+	names := make([]string, 0, len(by))
+	for n := range by {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return by[names[i]] > by[names[j]] })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d MiB", n, by[n]>>20)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// treeSample is one sample of a process tree: the sum of its resident
+// sets, how many processes, and the sum per command name.
+type treeSample struct {
+	rss       int64
+	procs     int
+	byCommand map[string]int64
+}
+
 // samplePeak samples, until done, the resident sets of pid and its
-// descendants, and returns the largest sum seen and the most processes.
-func samplePeak(pid int, done <-chan struct{}) [2]int64 {
-	var best [2]int64
+// descendants, and returns the sample of the largest sum (with the most
+// processes seen in any sample).
+func samplePeak(pid int, done <-chan struct{}) treeSample {
+	var best treeSample
+	procs := 0
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		rss, procs := treeRSS(pid)
-		best[0] = max(best[0], rss)
-		best[1] = max(best[1], procs)
+		s := treeRSS(pid)
+		if s.rss > best.rss {
+			best = s
+		}
+		procs = max(procs, s.procs)
+		best.procs = procs
 		select {
 		case <-done:
 			return best
@@ -407,14 +448,16 @@ func samplePeak(pid int, done <-chan struct{}) [2]int64 {
 	}
 }
 
-// treeRSS sums VmRSS over pid and every process descended from it.
-func treeRSS(root int) (int64, int64) {
+// treeRSS sums VmRSS over pid and every process descended from it, also
+// per command name.
+func treeRSS(root int) treeSample {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0, 0
+		return treeSample{}
 	}
 	parent := map[int]int{}
 	rss := map[int]int64{}
+	name := map[int]string{}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -434,6 +477,8 @@ func treeRSS(root int) (int64, int64) {
 				continue
 			}
 			switch k {
+			case "Name":
+				name[pid] = fields[0]
 			case "PPid":
 				parent[pid], _ = strconv.Atoi(fields[0])
 			case "VmRSS":
@@ -442,17 +487,18 @@ func treeRSS(root int) (int64, int64) {
 			}
 		}
 	}
-	var total, procs int64
+	s := treeSample{byCommand: map[string]int64{}}
 	for pid := range parent {
 		for p := pid; p > 1; p = parent[p] {
 			if p == root {
-				total += rss[pid]
-				procs++
+				s.rss += rss[pid]
+				s.procs++
+				s.byCommand[name[pid]] += rss[pid]
 				break
 			}
 		}
 	}
-	return total, procs
+	return s
 }
 
 // measureInCluster grades a class of n fresh namespaces in the cluster
@@ -501,7 +547,7 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 	if err != nil {
 		return size, err
 	}
-	var peaks, cpus []float64
+	var peaks, cpus, largest []float64
 	t := newTally()
 	for i := range results.Items {
 		r := &results.Items[i]
@@ -510,6 +556,9 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 		}
 		if c, err := strconv.ParseFloat(r.Data[classjob.CPUSecondsKey], 64); err == nil {
 			cpus = append(cpus, c)
+		}
+		if b, err := strconv.ParseFloat(r.Data[classjob.LargestProcessKey], 64); err == nil {
+			largest = append(largest, b)
 		}
 		size.UsageFrom = r.Data[classjob.UsageFromKey]
 		data, err := classjob.RunJSON(r)
@@ -530,6 +579,10 @@ func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, 
 	t.fill(&size)
 	pp, pc := spreadOf(peaks), spreadOf(cpus)
 	size.PodPeakBytes, size.PodCPUSeconds = &pp, &pc
+	if len(largest) > 0 {
+		pl := spreadOf(largest)
+		size.PodLargestProcessBytes = &pl
+	}
 	return size, nil
 }
 

@@ -14,7 +14,8 @@ func TestSpreadsAreMaxAndMean(t *testing.T) {
 }
 
 func TestTreeRSSCountsChildren(t *testing.T) {
-	alone, procs := treeRSS(os.Getpid())
+	a := treeRSS(os.Getpid())
+	alone, procs := a.rss, a.procs
 	if alone <= 0 || procs != 1 {
 		t.Fatalf("this process alone: %d bytes in %d processes", alone, procs)
 	}
@@ -23,8 +24,16 @@ func TestTreeRSSCountsChildren(t *testing.T) {
 		t.Skip("no sleep command: ", err)
 	}
 	defer func() { _ = child.Process.Kill(); _ = child.Wait() }()
-	with, procs := treeRSS(os.Getpid())
-	if procs != 2 || with <= alone {
-		t.Errorf("with a child: %d bytes in %d processes, want more than %d in 2", with, procs, alone)
+	w := treeRSS(os.Getpid())
+	if w.procs != 2 || w.rss <= alone {
+		t.Errorf("with a child: %d bytes in %d processes, want more than %d in 2", w.rss, w.procs, alone)
+	}
+	// Each program's share is named: the child's under its command name.
+	var sum int64
+	for _, b := range w.byCommand {
+		sum += b
+	}
+	if w.byCommand["sleep"] <= 0 || sum != w.rss {
+		t.Errorf("by command: %v, summing to %d, not the total %d", w.byCommand, sum, w.rss)
 	}
 }
