@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/joblab/joblab"
@@ -71,11 +72,26 @@ func RegisterFolders(dir string) ([]string, error) {
 
 func init() {
 	for _, l := range embeddedLabs {
+		// A lesson lab written as a folder takes its place in the
+		// lesson's order (its entry in Labs names it alone).
+		if i := slices.IndexFunc(Labs, func(x LabInfo) bool { return x.Name == l.Name && x.placeholder() }); i >= 0 {
+			Labs[i] = FolderInfo(l)
+			continue
+		}
 		if err := AddLab(FolderInfo(l)); err != nil {
 			panic(err)
 		}
 	}
+	for _, l := range Labs {
+		if l.placeholder() {
+			panic("lab " + l.Name + " is in the lesson's order (lesson.Labs) but lessonlabs/ has no folder of that name")
+		}
+	}
 }
+
+// placeholder tells an entry of Labs that only holds the place, in the
+// lesson's order, of a lab folder of lessonlabs/.
+func (l LabInfo) placeholder() bool { return l.Def == nil && l.Title == "" }
 
 // AddLab adds a lab folder's lab to the catalogue; a name the catalogue
 // already holds is refused, naming the lab that has it.
@@ -106,11 +122,13 @@ const FolderLabel = "lab-folder"
 const ModernTrack = "modern"
 
 // Labs are the lesson's labs, in the lesson's order, then the modern
-// track's.
+// track's. A lab written as a folder of lessonlabs/ has an entry naming it
+// alone, which the folder fills; those of the folders not named here come
+// after.
 var Labs = []LabInfo{
 	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
-	{"abnormal", "10.3", "Job abnormal-end: every pod fails, back-off, BackoffLimitExceeded after 4 pods", 2 * time.Minute, "backoffLimit", []string{"job-abnormal-end.yaml"}, false, "", "", nil},
-	{"two-containers", "10.4", "one failing container fails the pod; 3 pods, BackoffLimitExceeded", time.Minute, "one failing container fails the pod", []string{"job-container-failed.yaml"}, false, "", "", nil},
+	{Name: "abnormal"},       // lessonlabs/abnormal
+	{Name: "two-containers"}, // lessonlabs/two-containers
 	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, "", "", nil},
 	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
 	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, "", "", nil},

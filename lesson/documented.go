@@ -43,29 +43,3 @@ func NormalEvents(n int) []Step {
 	}
 }
 
-// AbnormalEvents is the event sequence of a Job whose pods all fail, with
-// the given backoffLimit: the first try and backoffLimit retries, then the
-// warning.
-func AbnormalEvents(backoffLimit int) []Step {
-	return []Step{
-		{Type: "Normal", Reason: "SuccessfulCreate", Times: backoffLimit + 1, MessagePrefix: createdPodMessagePrefix},
-		{Type: "Warning", Reason: BackoffLimitExceeded, Times: 1, MessagePrefix: BackoffLimitMessage},
-	}
-}
-
-// TwoContainersKubectlStatus is kubectl get pod's STATUS for a pod of the
-// two-containers lab (busybox1 exits 0, busybox2 exits 1) on a cluster of
-// Kubernetes 1.<minor>, and where that comes from. The column is the API
-// server's table printer's, so it follows the cluster, not kubectl: the
-// notes print Completed, as every release up to 1.34 does (the first
-// container's reason is shown: kubernetes/kubernetes#107713); from 1.35 a
-// failed container's reason wins, so the pod reads Error
-// (kubernetes/kubernetes#124766, pkg/printers/internalversion printPod).
-// The lesson's remark that the pod "looks like a normal end" holds up to
-// 1.34 only; the phase (Failed) and the exit codes say the same on all.
-func TwoContainersKubectlStatus(minor int) (status, source string) {
-	if minor >= 35 {
-		return "Error", "Kubernetes 1.35 and later: a failed container's reason is shown (kubernetes/kubernetes#124766); the notes' Completed held up to 1.34"
-	}
-	return "Completed", "the notes, and Kubernetes up to 1.34: the first container's reason is shown"
-}

@@ -34,7 +34,12 @@ func TestMatchSequenceAbnormalAsMeasured(t *testing.T) {
 		ev("SuccessfulCreate", "Created pod: abnormal-end-d", 1, 86),
 		ev("BackoffLimitExceeded", "Job has reached the specified backoff limit", 1, 93),
 	}
-	steps := AbnormalEvents(3)
+	// As lessonlabs/abnormal documents it: the first try and 3 retries,
+	// then the warning.
+	steps := []Step{
+		{Type: "Normal", Reason: "SuccessfulCreate", Times: 4, MessagePrefix: "Created pod: "},
+		{Type: "Warning", Reason: BackoffLimitExceeded, Times: 1, MessagePrefix: BackoffLimitMessage},
+	}
 	if diff := MatchSequence(events, steps); diff != "" {
 		t.Fatalf("measured sequence does not match: %s", diff)
 	}

@@ -54,6 +54,9 @@ type Lab struct {
 	Title string `yaml:"title"`
 	// Summary is one line on what the lab shows (joblab list).
 	Summary string `yaml:"summary"`
+	// Spec is the sentence the lab's spec is named by (its It: reports
+	// and artifacts name it); the summary when empty.
+	Spec string `yaml:"spec,omitempty"`
 	// Expected is about how long the lab takes on a small cluster.
 	Expected time.Duration `yaml:"expected"`
 	// Steps are done in order.
@@ -86,6 +89,10 @@ type Step struct {
 	// Apply creates the objects of a file of the folder (kubectl apply
 	// -f), labelled as joblab's.
 	Apply string `yaml:"apply,omitempty"`
+	// ApplyLesson applies one of the lesson's manifests (manifests/, or
+	// the student's of that name): compared with the lesson's field by
+	// field first, each difference a row, as the lesson's labs do.
+	ApplyLesson string `yaml:"applyLesson,omitempty"`
 	// Wait waits until a Job ends.
 	Wait *Wait `yaml:"wait,omitempty"`
 	// Watch watches a Job and its pods for a while, whatever they do (a
@@ -113,6 +120,19 @@ type Wait struct {
 	Job    string        `yaml:"job"`
 	For    string        `yaml:"for"`
 	Within time.Duration `yaml:"within"`
+	// Name is the wait's row ("job NAME ends FOR" when empty).
+	Name string `yaml:"name,omitempty"`
+	// Measure, when set, names the lab's timing: from the Job's start to
+	// its end (the old-way / new-way comparison reads it).
+	Measure string `yaml:"measure,omitempty"`
+}
+
+// RowName is the wait's row name.
+func (w *Wait) RowName() string {
+	if w.Name != "" {
+		return w.Name
+	}
+	return fmt.Sprintf("job %s ends %s", w.Job, w.For)
 }
 
 // Watch watches a Job and its pods For a while: the pod facts then read
@@ -163,6 +183,14 @@ type Fact struct {
 	// Hint helps a student whose value differs; empty means the
 	// vocabulary's own.
 	Hint *Hint `yaml:"hint,omitempty"`
+	// Shown, when set, is the report's "the lesson says" text as is
+	// (without it: the documented value, then the source in brackets).
+	Shown string `yaml:"shown,omitempty"`
+	// ByRelease documents a value that Kubernetes changed: the first
+	// entry whose From the cluster's release reaches (an entry without
+	// From: any release) replaces Documented, Shown and Source, and the
+	// report names the release and the source.
+	ByRelease []Documented `yaml:"byRelease,omitempty"`
 
 	// The vocabulary: exactly one is set.
 	Kubectl      *KubectlCheck `yaml:"kubectl,omitempty"`
@@ -171,14 +199,82 @@ type Fact struct {
 	PodsCreated  *JobRef       `yaml:"podsCreated,omitempty"`
 	PodPhases    *JobRef       `yaml:"podPhases,omitempty"`
 	ExitCode     *ContainerRef `yaml:"exitCode,omitempty"`
+	ExitCodes    *ExitCodes    `yaml:"exitCodes,omitempty"`
 	MaxActive    *JobRef       `yaml:"maxActive,omitempty"`
 	Waves        *JobRef       `yaml:"waves,omitempty"`
 	OneAtATime   *JobRef       `yaml:"oneAtATime,omitempty"`
 	Backoff      *BackoffCheck `yaml:"backoff,omitempty"`
-	Events       *JobRef       `yaml:"events,omitempty"`
+	Events       *EventsCheck  `yaml:"events,omitempty"`
 	Log          *LogCheck     `yaml:"log,omitempty"`
 	Field        *FieldRef     `yaml:"field,omitempty"`
 	PodField     *PodFieldRef  `yaml:"podField,omitempty"`
+}
+
+// Documented is a documented value of some releases (Fact.ByRelease).
+type Documented struct {
+	// From is the first release ("1.35") the value holds for; empty:
+	// every release (the last entry, for the older ones).
+	From       string `yaml:"from,omitempty"`
+	Documented any    `yaml:"documented"`
+	Shown      string `yaml:"shown,omitempty"`
+	Source     string `yaml:"source"`
+}
+
+// ForRelease is the fact as documented for a cluster of minor release
+// 1.<minor>: its ByRelease entry for it replacing the documented value,
+// and the report's text of it (naming version, the cluster's release).
+// A fact without ByRelease is itself.
+func (f Fact) ForRelease(version string, minor int) (Fact, bool) {
+	for _, d := range f.ByRelease {
+		if from := releaseMinor(d.From); d.From == "" || minor >= from {
+			g := f
+			g.ByRelease = nil
+			g.Documented, g.Source = d.Documented, version+": "+d.Source
+			g.Shown = ""
+			if d.Shown != "" {
+				g.Shown = d.Shown + " (" + version + ": " + d.Source + ")"
+			}
+			return g, true
+		}
+	}
+	return f, len(f.ByRelease) == 0
+}
+
+func releaseMinor(s string) int {
+	m := sinceRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// ShownText is the report's "the lesson says" text: Shown, else the
+// documented value and its source.
+func (f Fact) ShownText() string {
+	if f.Shown != "" {
+		return f.Shown
+	}
+	if f.Source == "" {
+		return f.DocumentedText()
+	}
+	return f.DocumentedText() + " (" + f.Source + ")"
+}
+
+// ExitCodes are the exit codes of every terminated container of every pod
+// of a Job, as "name=code" in the pods' and containers' order: the
+// documented value is one pod's ("busybox1=0,busybox2=1"), Pods of them.
+type ExitCodes struct {
+	Job  string `yaml:"job"`
+	Pods int    `yaml:"pods"`
+}
+
+// EventsCheck is the event sequence of a Job (kubectl describe job's
+// Events): the documented value lists the steps; Messages, by reason,
+// how each such event's message begins.
+type EventsCheck struct {
+	Job      string            `yaml:"job"`
+	Messages map[string]string `yaml:"messages,omitempty"`
 }
 
 // Hint is a hint in English and Japanese.
@@ -221,6 +317,9 @@ type BackoffCheck struct {
 	Job   string        `yaml:"job"`
 	First time.Duration `yaml:"first"`
 	Lag   time.Duration `yaml:"lag,omitempty"`
+	// Count, when set, is how many waits there must be (the Job's
+	// retries: its pods less one).
+	Count int `yaml:"count,omitempty"`
 }
 
 // LogCheck is the log of every pod of a Job (of its first container, or
@@ -258,13 +357,14 @@ type PodFieldRef struct {
 var sinceRE = regexp.MustCompile(`^1\.([0-9]{1,3})$`)
 
 // SinceMinor is the minor release of Since (36 for "1.36"), 0 without.
-func (l *Lab) SinceMinor() int {
-	m := sinceRE.FindStringSubmatch(l.Since)
-	if m == nil {
-		return 0
+func (l *Lab) SinceMinor() int { return releaseMinor(l.Since) }
+
+// SpecText is the sentence the lab's spec is named by.
+func (l *Lab) SpecText() string {
+	if l.Spec != "" {
+		return l.Spec
 	}
-	n, _ := strconv.Atoi(m[1])
-	return n
+	return l.Summary
 }
 
 // NotBefore says why a cluster of a minor release cannot show the lab
@@ -353,15 +453,29 @@ func (f Fact) EventSteps() ([]EventStep, error) {
 	return out, nil
 }
 
-// Manifests are the files the lab applies, in order.
+// Manifests are the files the lab applies, in order: its folder's and
+// the lesson's (LessonFile tells which).
 func (l *Lab) Manifests() []string {
 	var out []string
 	for _, s := range l.Steps {
-		if s.Apply != "" && !slices.Contains(out, s.Apply) {
-			out = append(out, s.Apply)
+		for _, f := range []string{s.Apply, s.ApplyLesson} {
+			if f != "" && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
 		}
 	}
 	return out
+}
+
+// LessonFile tells whether the lab applies name as one of the lesson's
+// manifests (applyLesson), not as a file of its folder.
+func (l *Lab) LessonFile(name string) bool {
+	for _, s := range l.Steps {
+		if s.ApplyLesson == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Error is a problem of a lab folder: the file, the line, what is wrong
@@ -587,13 +701,13 @@ func (l *Lab) validate(path string) Errors {
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, wait, watch, deletePod, suspend, resume, patch (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, suspend, resume, patch (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -601,6 +715,11 @@ func (l *Lab) validate(path string) Errors {
 			applied = true
 			if filepath.IsAbs(s.Apply) || strings.Contains(s.Apply, "..") {
 				bad(line, "apply %q: a file of the lab folder, named relative to it", s.Apply)
+			}
+		case s.ApplyLesson != "":
+			applied = true
+			if _, err := manifests.Read(s.ApplyLesson); err != nil {
+				bad(line, "applyLesson %q: not one of the lesson's manifests (joblab manifests lists them)", s.ApplyLesson)
 			}
 		case s.Wait != nil:
 			if s.Wait.Job == "" {
@@ -643,7 +762,7 @@ func (l *Lab) validate(path string) Errors {
 				bad(line, "patch: give name, and one of merge (a JSON merge patch, kubectl patch --type merge) or strategic (kubectl patch's default), in JSON or YAML")
 			}
 		}
-		if !applied && s.Apply == "" {
+		if !applied {
 			bad(line, "step %d comes before any apply: apply the lab's file first", i+1)
 		}
 	}
@@ -664,10 +783,28 @@ func (l *Lab) validate(path string) Errors {
 			bad(line, "fact %s: give exactly one check of %s (found %d: %s)", f.ID, strings.Join(Vocabulary, ", "), len(words), strings.Join(words, ", "))
 			continue
 		}
-		if f.Source == "" {
+		if f.Source == "" && len(f.ByRelease) == 0 {
 			bad(line, "fact %s: source: say where the documented value comes from (the lesson's section, the exercise)", f.ID)
 		}
-		if f.Documented == nil && f.OneAtATime == nil {
+		if len(f.ByRelease) > 0 {
+			if f.Documented != nil || f.Shown != "" {
+				bad(line, "fact %s: byRelease documents the value: leave documented and shown out", f.ID)
+			}
+			for j, d := range f.ByRelease {
+				last := j == len(f.ByRelease)-1
+				switch {
+				case d.From != "" && !sinceRE.MatchString(d.From):
+					bad(line, "fact %s: byRelease from %q: a release, quoted (from: \"1.35\")", f.ID, d.From)
+				case (d.From == "") != last:
+					bad(line, "fact %s: byRelease: every entry but the last names the release it holds from (from: \"1.35\"), newest first; the last, for the older ones, none", f.ID)
+				case d.Documented == nil || d.Source == "":
+					bad(line, "fact %s: byRelease entry %d: documented and source", f.ID, j+1)
+				}
+				if j > 0 && d.From != "" && releaseMinor(d.From) >= releaseMinor(f.ByRelease[j-1].From) {
+					bad(line, "fact %s: byRelease: newest release first", f.ID)
+				}
+			}
+		} else if f.Documented == nil && f.OneAtATime == nil {
 			bad(line, "fact %s: documented: the value the lesson documents", f.ID)
 		}
 		if msg := f.checkArgs(); msg != "" {
@@ -704,7 +841,7 @@ func WavesOf(s string) ([]int, error) {
 func (l *Lab) validateFiles(folder fs.FS, path string) Errors {
 	var errs Errors
 	for i, s := range l.Steps {
-		if s.Apply == "" {
+		if s.Apply == "" { // applyLesson's files are checked by validate
 			continue
 		}
 		if _, err := fs.Stat(folder, filepath.ToSlash(s.Apply)); err != nil {
@@ -723,7 +860,11 @@ func (l *Lab) ReadManifest(name string) ([]byte, error) {
 func (l *Lab) Objects() ([]string, error) {
 	var out []string
 	for _, name := range l.Manifests() {
-		data, err := l.ReadManifest(name)
+		read := l.ReadManifest
+		if l.LessonFile(name) {
+			read = manifests.Read
+		}
+		data, err := read(name)
 		if err != nil {
 			return nil, err
 		}

@@ -229,3 +229,98 @@ func TestSameValue(t *testing.T) {
 		}
 	}
 }
+
+// lessonLab is a lab.yaml that applies one of the lesson's manifests.
+const lessonLab = `apiVersion: joblab/v1
+kind: Lab
+name: two-again
+section: "10.4"
+title: "t"
+summary: "s"
+expected: 1m
+steps:
+  - applyLesson: job-container-failed.yaml
+  - wait: {job: two-containers, for: Failed, within: 5m, name: "the job ends Failed"}
+facts:
+  - id: status
+    kubectl: {get: pods, job: two-containers, column: STATUS}
+    byRelease:
+      - from: "1.35"
+        documented: [Error, Error, Error]
+        shown: "Error,Error,Error"
+        source: "new"
+      - documented: [Completed, Completed, Completed]
+        source: "old"
+  - id: exit-codes
+    exitCodes: {job: two-containers, pods: 3}
+    documented: "busybox1=0,busybox2=1"
+    source: "the manifest"
+  - id: events
+    events: {job: two-containers, messages: {BackoffLimitExceeded: "Job has reached"}}
+    documented: ["SuccessfulCreate x3", "Warning BackoffLimitExceeded"]
+    shown: "3 x SuccessfulCreate, then Warning BackoffLimitExceeded"
+    source: "describe"
+`
+
+func TestALabAppliesTheLessonsManifests(t *testing.T) {
+	l, err := LoadFolder(write(t, map[string]string{FileName: lessonLab}))
+	if err != nil {
+		t.Fatalf("a lab of the lesson's manifest does not load: %v", err)
+	}
+	if !l.LessonFile("job-container-failed.yaml") || strings.Join(l.Manifests(), ",") != "job-container-failed.yaml" {
+		t.Errorf("manifests %v", l.Manifests())
+	}
+	if objs, err := l.Objects(); err != nil || strings.Join(objs, ",") != "Job/two-containers" {
+		t.Errorf("objects %v, %v: read from the lesson's manifests", objs, err)
+	}
+	if got := l.Steps[1].Wait.RowName(); got != "the job ends Failed" {
+		t.Errorf("wait row %q", got)
+	}
+	bad := strings.Replace(lessonLab, "applyLesson: job-container-failed.yaml", "applyLesson: job-containers-failed.yaml", 1)
+	if _, err := LoadFolder(write(t, map[string]string{FileName: bad})); err == nil || !strings.Contains(err.Error(), "lab.yaml:9") || !strings.Contains(err.Error(), "not one of the lesson's manifests") {
+		t.Errorf("a manifest the lesson lacks: %v", err)
+	}
+}
+
+func TestByReleaseAndShown(t *testing.T) {
+	l, err := Parse("lab.yaml", []byte(lessonLab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := l.Facts[0]
+	for _, c := range []struct {
+		minor      int
+		shown, doc string
+	}{
+		{37, "Error,Error,Error (v1.37.2: new)", "Error, Error, Error"},
+		{35, "Error,Error,Error (v1.37.2: new)", "Error, Error, Error"},
+		{34, "Completed, Completed, Completed (v1.37.2: old)", "Completed, Completed, Completed"},
+	} {
+		f, ok := status.ForRelease("v1.37.2", c.minor)
+		if !ok || f.ShownText() != c.shown || f.DocumentedText() != c.doc {
+			t.Errorf("1.%d: %q / %q (%v), want %q / %q", c.minor, f.ShownText(), f.DocumentedText(), ok, c.shown, c.doc)
+		}
+	}
+	if got := l.Facts[2].ShownText(); got != "3 x SuccessfulCreate, then Warning BackoffLimitExceeded" {
+		t.Errorf("shown %q", got)
+	}
+	if got := l.Facts[1].ShownText(); got != "busybox1=0,busybox2=1 (the manifest)" {
+		t.Errorf("documented and source %q", got)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`      - documented: [Completed, Completed, Completed]`, `      - from: "1.30"
+        documented: [Completed, Completed, Completed]`, "the last, for the older ones, none"},
+		{`from: "1.35"`, `from: "1.35.0"`, `byRelease from "1.35.0"`},
+		{`        source: "old"`, ``, "byRelease entry 2: documented and source"},
+		{`    byRelease:`, `    documented: [Error]
+    byRelease:`, "leave documented and shown out"},
+		{`pods: 3}`, `pods: 0}`, "exitCodes: pods"},
+		{`documented: "busybox1=0,busybox2=1"`, `documented: "busybox1 0"`, "name=code"},
+		{`messages: {BackoffLimitExceeded:`, `messages: {Completed:`, "Completed is not one of the documented events' reasons"},
+	} {
+		_, err := Parse("lab.yaml", []byte(strings.Replace(lessonLab, c.from, c.to, 1)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s -> %s: %v, want %q", c.from, c.to, err, c.want)
+		}
+	}
+}

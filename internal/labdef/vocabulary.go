@@ -2,8 +2,13 @@ package labdef
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 )
+
+// exitCodesRE is one pod's exit codes: name=code, comma-separated.
+var exitCodesRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?=[0-9]+(,[a-z0-9]([-a-z0-9]*[a-z0-9])?=[0-9]+)*$`)
 
 // check is one word of the vocabulary: everything this package knows of
 // it, in one place. A new word is one entry of vocabulary (and its field
@@ -191,6 +196,27 @@ var vocabulary = []check{
 			"kubectl describe pod -l job-name={job} -n {ns} でコンテナごとの終了コードを確認できます。コマンドで決まります。"},
 	},
 	{
+		word: "exitCodes",
+		set:  func(f Fact) bool { return f.ExitCodes != nil },
+		job:  func(f Fact) string { return f.ExitCodes.Job },
+		name: fixed("container exit codes"),
+		ja:   fixed("コンテナの終了コード"),
+		args: func(f Fact) string {
+			if m := needJob("exitCodes", func(f Fact) string { return f.ExitCodes.Job })(f); m != "" {
+				return m
+			}
+			if f.ExitCodes.Pods < 1 {
+				return "exitCodes: pods, how many pods the Job makes (pods: 4)"
+			}
+			if !exitCodesRE.MatchString(f.DocumentedText()) {
+				return fmt.Sprintf("exitCodes: documented %q: one pod's containers, name=code in name order (documented: \"busybox1=0,busybox2=1\")", f.DocumentedText())
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get pods -n {ns} and kubectl describe pod -n {ns} show each container's state and exit code: the containers' commands decide them.",
+			"kubectl get pods -n {ns} と kubectl describe pod -n {ns} でコンテナごとの状態と終了コードを確認できます。コンテナのコマンドで決まります。"},
+	},
+	{
 		word:  "maxActive",
 		set:   func(f Fact) bool { return f.MaxActive != nil },
 		job:   jobOf(func(f Fact) *JobRef { return f.MaxActive }),
@@ -244,6 +270,9 @@ var vocabulary = []check{
 			if f.Backoff.First <= 0 {
 				return "backoff: first, the first wait (first: 10s, the Job controller's)"
 			}
+			if f.Backoff.Count < 0 {
+				return "backoff: count, how many waits (the retries), at least 1 when given"
+			}
 			return ""
 		},
 		watch: true,
@@ -253,15 +282,21 @@ var vocabulary = []check{
 	{
 		word: "events",
 		set:  func(f Fact) bool { return f.Events != nil },
-		job:  jobOf(func(f Fact) *JobRef { return f.Events }),
+		job:  func(f Fact) string { return f.Events.Job },
 		name: fixed("describe: events"),
 		ja:   fixed("describe: イベント"),
 		args: func(f Fact) string {
-			if m := needJob("events", jobOf(func(f Fact) *JobRef { return f.Events }))(f); m != "" {
+			if m := needJob("events", func(f Fact) string { return f.Events.Job })(f); m != "" {
 				return m
 			}
-			if _, err := f.EventSteps(); err != nil {
+			steps, err := f.EventSteps()
+			if err != nil {
 				return err.Error()
+			}
+			for reason := range f.Events.Messages {
+				if !slices.ContainsFunc(steps, func(s EventStep) bool { return s.Reason == reason }) {
+					return fmt.Sprintf("events: messages: %s is not one of the documented events' reasons", reason)
+				}
 			}
 			return ""
 		},

@@ -45,7 +45,7 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 	}
 	for _, name := range info.Manifests {
 		data, err := ReadManifestFrom(dir, name)
-		if info.Def != nil {
+		if info.Def != nil && !info.Def.LessonFile(name) {
 			data, _, err = ReadFolderFile(info.Def, dir, name)
 		}
 		if err != nil {

@@ -49,7 +49,7 @@ func registerFolderLabs(dir string) {
 			labels = append(labels, lesson.ModernTrack)
 		}
 		Describe(lesson.Describe(l.Name), labels, func() {
-			It(l.Summary, func(ctx context.Context) {
+			It(l.SpecText(), func(ctx context.Context) {
 				FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: l})
 			})
 		})
@@ -115,12 +115,18 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 	case s.Apply != "":
 		lab.Step("kubectl apply -f " + s.Apply)
 		lab.ApplyFile(ctx, r.in.Lab, s.Apply)
+	case s.ApplyLesson != "":
+		lab.Step("kubectl apply -f " + s.ApplyLesson)
+		lab.Apply(ctx, s.ApplyLesson)
 	case s.Wait != nil:
 		w := s.Wait
 		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, lab.Within(w.Within)))
 		jr, err := r.waits[w.Job]()
 		r.runs[w.Job] = jr
-		lab.GoOn(fmt.Sprintf("job %s ends %s", w.Job, w.For), w.For, err, jr != nil && jr.Job != nil)
+		lab.GoOn(w.RowName(), w.For, err, jr != nil && jr.Job != nil)
+		if w.Measure != "" {
+			lab.Report.Measure(w.Measure, jobTook(jr.Job))
+		}
 	case s.Watch != nil:
 		w := s.Watch
 		lab.Step(fmt.Sprintf("watching job %s and its pods (%s from the lab's start)", w.Job, w.For))
@@ -182,12 +188,14 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 // fact checks one fact and records its row.
 func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	if len(f.ByRelease) > 0 {
+		version, minor, err := r.in.Env.Kubernetes()
+		Expect(err).NotTo(HaveOccurred(), "the API server's version")
+		f, _ = f.ForRelease(version, minor)
+	}
 	hint := f.HintFor(ns)
 	ref := lesson.FactRef{ID: r.in.Lab.Name + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
-	documented := f.DocumentedText()
-	if f.Source != "" {
-		documented += " (" + f.Source + ")"
-	}
+	documented := f.ShownText()
 	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
 	// same: an object's field compares by value where Kubernetes does
 	// (quantities); everything else by its text.
@@ -296,7 +304,8 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 				lag = framework.LabTimeouts.BackoffLag
 			}
 			waits := tl.BackoffWaits()
-			add(seconds(waits), len(waits) > 0 && lesson.BackoffWithin(waits, f.Backoff.First, lag))
+			count := f.Backoff.Count == 0 || len(waits) == f.Backoff.Count
+			add(seconds(waits), count && len(waits) > 0 && lesson.BackoffWithin(waits, f.Backoff.First, lag))
 		}
 	case f.PodPhases != nil:
 		pods, ok := jobPods(f.PodPhases.Job)
@@ -324,6 +333,25 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			codes = append(codes, code)
 		}
 		every(codes)
+	case f.ExitCodes != nil:
+		pods, ok := jobPods(f.ExitCodes.Job)
+		if !ok {
+			return
+		}
+		var exits []string
+		for _, p := range pods {
+			for _, c := range p.Status.ContainerStatuses {
+				if t := c.State.Terminated; t != nil {
+					exits = append(exits, fmt.Sprintf("%s=%d", c.Name, t.ExitCode))
+				}
+			}
+		}
+		want := make([]string, f.ExitCodes.Pods)
+		for i := range want {
+			want[i] = f.DocumentedText()
+		}
+		got := strings.Join(exits, ",")
+		add(got, got == strings.Join(want, ","))
 	case f.Events != nil:
 		j := job(f.Events.Job)
 		if j == nil {
@@ -332,7 +360,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		want, _ := f.EventSteps()
 		var steps []lesson.Step
 		for _, s := range want {
-			steps = append(steps, lesson.Step{Type: s.Type, Reason: s.Reason, Times: s.Times})
+			steps = append(steps, lesson.Step{Type: s.Type, Reason: s.Reason, Times: s.Times, MessagePrefix: f.Events.Messages[s.Reason]})
 		}
 		events, err := framework.WaitForEvents(ctx, cs, ns, "Job", j.Name, j.UID, steps, lab.Within(framework.LabTimeouts.Events))
 		add(lesson.Summary(events), err == nil)

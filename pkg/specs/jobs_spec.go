@@ -3,14 +3,12 @@ package specs
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/joblab/joblab/lesson"
@@ -74,97 +72,6 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 		kept = fmt.Sprintf("%d of %d there when the watch began; %s", present, lesson.NormalCompletions, keptOrGone(gone))
 	}
 	r.Add(fmt.Sprintf("finished pods kept until the Job is deleted (watched %s)", window), fmt.Sprintf("all %d kept", lesson.NormalCompletions), kept, gone == "" && present == lesson.NormalCompletions)
-	lab.Verify()
-}
-
-// FailingJobInput is the input of FailingJobSpec.
-type FailingJobInput struct {
-	Env      *framework.Env
-	Lab      string
-	Manifest string
-	JobName  string
-	// BackoffLimit is the documented retry limit: pods = BackoffLimit + 1.
-	BackoffLimit int
-	// Containers maps each container to its documented exit code.
-	Containers map[string]int32
-	// KubectlReady and KubectlStatus are the pod READY and STATUS columns
-	// the notes print.
-	KubectlReady, KubectlStatus string
-	// KubectlStatusFor, when set, gives the STATUS column per Kubernetes
-	// release instead of KubectlStatus, with its source: Kubernetes
-	// changed it (lesson.TwoContainersKubectlStatus).
-	KubectlStatusFor func(minor int) (status, source string)
-	// GrowingBackoff asserts that the waits from a pod's failure to the
-	// next pod grow.
-	GrowingBackoff bool
-}
-
-// FailingJobSpec is lessons 10.3 and 10.4: every pod fails (one failing
-// container is enough), the job retries backoffLimit times with a growing
-// back-off, then stops with BackoffLimitExceeded.
-func FailingJobSpec(ctx context.Context, in FailingJobInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-
-	lab.Step("kubectl apply -f " + in.Manifest)
-	lab.Apply(ctx, in.Manifest)
-
-	lab.Step("waiting until the job fails")
-	run, err := framework.WatchJob(ctx, cs, ns, in.JobName, framework.JobFailed, lab.Within(framework.LabTimeouts.AbnormalJob))
-	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
-	job, tl := run.Job, run.Timeline
-	pods := in.BackoffLimit + 1
-	r.Measure("Job started → Failed", jobTook(job))
-
-	reason := ""
-	for _, c := range job.Status.Conditions {
-		if c.Type == "Failed" && c.Status == corev1.ConditionTrue {
-			reason = c.Reason
-		}
-	}
-	r.Equal("job condition Failed, reason", lesson.BackoffLimitExceeded, reason)
-	r.Equal("kubectl get jobs: COMPLETIONS", "0/1", kubectlJobCell(ctx, in.Env, ns, in.JobName, "Completions"))
-	r.Equal("describe: Pods Statuses", fmt.Sprintf("0 Running / 0 Succeeded / %d Failed", pods), podsStatuses(job))
-	r.Equal("pods created (first try + backoffLimit retries)", pods, len(tl.Pods))
-
-	lab.Step("checking every pod and container state (kubectl get pod)")
-	podList, table, err := framework.JobPodsTable(ctx, cs, ns, in.JobName)
-	Expect(err).NotTo(HaveOccurred())
-	var phases, exits []string
-	for i := range podList {
-		p := &podList[i]
-		phases = append(phases, string(p.Status.Phase))
-		for _, c := range p.Status.ContainerStatuses {
-			if t := c.State.Terminated; t != nil {
-				exits = append(exits, fmt.Sprintf("%s=%d", c.Name, t.ExitCode))
-			}
-		}
-	}
-	r.Equal("pod phases", repeat("Failed", pods), strings.Join(phases, ","))
-	r.Equal("container exit codes", repeat(exitCodes(in.Containers), pods), strings.Join(exits, ","))
-	r.Equal("kubectl get pod: READY", repeat(in.KubectlReady, pods), strings.Join(framework.KubectlColumn(table, "Ready"), ","))
-	status, source := in.KubectlStatus, ""
-	if in.KubectlStatusFor != nil {
-		version, minor, err := in.Env.Kubernetes()
-		Expect(err).NotTo(HaveOccurred())
-		status, source = in.KubectlStatusFor(minor)
-		source = version + ": " + source
-	}
-	statuses := strings.Join(framework.KubectlColumn(table, "Status"), ",")
-	documented := repeat(status, pods)
-	if source != "" {
-		documented += " (" + source + ")"
-	}
-	r.Add("kubectl get pod: STATUS", documented, statuses, statuses == repeat(status, pods))
-	if in.GrowingBackoff {
-		waits := tl.BackoffWaits()
-		lag := framework.LabTimeouts.BackoffLag
-		r.Add("waits from a pod's failure to the next pod grow (back-off)", fmt.Sprintf("doubling: %s, %s, %s (at least; the later two at most %s more)", lesson.BackoffFirst, 2*lesson.BackoffFirst, 4*lesson.BackoffFirst, lag), seconds(waits), len(waits) == pods-1 && lesson.BackoffWithin(waits, lesson.BackoffFirst, lag))
-	}
-
-	lab.Step("reading the events of kubectl describe job " + in.JobName)
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", in.JobName, job.UID, lesson.AbnormalEvents(in.BackoffLimit), lab.Within(framework.LabTimeouts.Events))
-	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Warning BackoffLimitExceeded", pods), lesson.Summary(events), err == nil)
 	lab.Verify()
 }
 
@@ -343,19 +250,6 @@ func repeat(s string, n int) string {
 	parts := make([]string, n)
 	for i := range parts {
 		parts[i] = s
-	}
-	return strings.Join(parts, ",")
-}
-
-func exitCodes(m map[string]int32) string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = fmt.Sprintf("%s=%d", n, m[n])
 	}
 	return strings.Join(parts, ",")
 }

@@ -23,20 +23,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("abnormal"), Label("abnormal"), func() {
-		It("retries three times with a growing back-off, then fails with BackoffLimitExceeded", func(ctx context.Context) {
-			FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "abnormal", Manifest: "job-abnormal-end.yaml", JobName: "abnormal-end",
-				BackoffLimit: 3, Containers: map[string]int32{"busybox": 1}, KubectlReady: "0/1", KubectlStatus: "Error", GrowingBackoff: true})
-		})
-	})
-
-	Describe(lesson.Describe("two-containers"), Label("two-containers"), func() {
-		It("fails every pod although one container succeeded, and gives up after backoffLimit 2", func(ctx context.Context) {
-			FailingJobSpec(ctx, FailingJobInput{Env: env, Lab: "two-containers", Manifest: "job-container-failed.yaml", JobName: "two-containers",
-				BackoffLimit: 2, Containers: map[string]int32{"busybox1": 0, "busybox2": 1}, KubectlReady: "0/2", KubectlStatusFor: lesson.TwoContainersKubectlStatus})
-		})
-	})
-
 	Describe(lesson.Describe("prime"), Label("prime"), func() {
 		It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
 			PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
