@@ -42,4 +42,3 @@ func NormalEvents(n int) []Step {
 		{Type: "Normal", Reason: "Completed", Times: 1, MessagePrefix: JobCompletedMessage},
 	}
 }
-
