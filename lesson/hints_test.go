@@ -139,3 +139,29 @@ func TestBrokerHintNamesTheStudentsNodePort(t *testing.T) {
 		t.Errorf("the lesson's NodePort: %+v", lessons)
 	}
 }
+
+// TestLessonFoldersKeepTheirWording: a lesson lab written as a folder
+// (lessonlabs/) keeps each row's Japanese name and hint as the tables of
+// the Go labs gave them, keyed now by its fact in the folder. (While the
+// tables still serve the Go labs.)
+func TestLessonFoldersKeepTheirWording(t *testing.T) {
+	n := 0
+	for _, l := range embeddedLabs {
+		if l.Track != "" {
+			continue // the modern track's folders were never Go labs
+		}
+		for _, f := range l.Facts {
+			n++
+			if got, want := f.JaName(), FactIn("ja", f.RowName()); got != want {
+				t.Errorf("%s/%s: ja %q, the Go lab's %q", l.Name, f.ID, got, want)
+			}
+			h, want := f.HintFor("ns1"), HintFor(l.Name, f.RowName(), "ns1")
+			if want == nil || h.En != want.En || h.Ja != want.Ja {
+				t.Errorf("%s/%s: hint %+v, the Go lab's %+v", l.Name, f.ID, h, want)
+			}
+		}
+	}
+	if n < 19 {
+		t.Errorf("%d facts in the lesson's folders: abnormal and two-containers hold 19", n)
+	}
+}
