@@ -377,7 +377,7 @@ func readClassFile(path string) (classFile, error) {
 		if fi, err := os.Stat(labs); err != nil || !fi.IsDir() {
 			return classFile{}, usageError("--class %s: labs %s is not a folder: give a lab folder (holding lab.yaml) or a folder of them, relative to the class file", path, labs)
 		}
-		out.labs = absOrEmpty(labs)
+		out.labs = classrun.AbsOrEmpty(labs)
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -73,7 +72,7 @@ func (f *labFlags) takeClassLabs(classPath, labs string) error {
 	if labs == "" {
 		return nil
 	}
-	if f.labsDir != "" && absOrEmpty(f.labsDir) != labs {
+	if f.labsDir != "" && classrun.AbsOrEmpty(f.labsDir) != labs {
 		return usageError("--labs %s and the class file %s's labs: %s name two lab folders: give one (the class file's, or --labs)", f.labsDir, classPath, labs)
 	}
 	f.labsDir = labs
@@ -284,12 +283,4 @@ func exitFor(err error) error {
 		return withCode(exitUsage, e)
 	}
 	return err
-}
-
-// absOrEmpty is p made absolute ("" stays "").
-func absOrEmpty(p string) string {
-	if abs, err := filepath.Abs(p); err == nil && p != "" {
-		return abs
-	}
-	return p
 }

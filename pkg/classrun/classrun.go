@@ -150,12 +150,12 @@ func Run(ctx context.Context, opts Options, runs []Target) ([]*report.Run, error
 			base := r.Settings
 			base.ProgressFile = filepath.Join(dir, "progress.tsv")
 			os.Remove(base.ProgressFile)
-			base.ManifestsDir = absOrEmpty(opts.Manifests)
+			base.ManifestsDir = AbsOrEmpty(opts.Manifests)
 			if r.Manifests != "" {
-				base.ManifestsDir = absOrEmpty(r.Manifests)
+				base.ManifestsDir = AbsOrEmpty(r.Manifests)
 			}
 			base.ImageRepo = opts.ImageRepo
-			base.LabsDir = absOrEmpty(opts.LabsDir)
+			base.LabsDir = AbsOrEmpty(opts.LabsDir)
 			if base.Slowness == 0 {
 				base.Slowness = settings.SlownessFor(sharing[r.ClusterKey])
 			}
@@ -395,7 +395,9 @@ func expected(lab string) time.Duration {
 	return l.Expected
 }
 
-func absOrEmpty(p string) string {
+// AbsOrEmpty is p made absolute ("" stays "": no folder given; a path
+// that cannot be made absolute stays as written).
+func AbsOrEmpty(p string) string {
 	if p == "" {
 		return ""
 	}
