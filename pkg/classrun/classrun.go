@@ -493,7 +493,9 @@ func couldNotRun(res labResult) string {
 }
 
 // mergeReports joins the lab processes' suite reports into one, keeping
-// only the specs that ran (each process skips the other labs).
+// only the specs that ran (each process skips the other labs), and those
+// that could not verify their fact (skipped, saying why: report.json and
+// junit.xml name them as the reports do).
 func mergeReports(all []types.Report) *types.Report {
 	if len(all) == 0 {
 		return nil
@@ -511,7 +513,7 @@ func mergeReports(all []types.Report) *types.Report {
 		}
 		merged.SuiteSucceeded = merged.SuiteSucceeded && r.SuiteSucceeded
 		for _, s := range r.SpecReports {
-			if s.State != types.SpecStateSkipped {
+			if s.State != types.SpecStateSkipped || strings.HasPrefix(s.Failure.Message, report.NotVerifiedPrefix) {
 				merged.SpecReports = append(merged.SpecReports, s)
 			}
 		}

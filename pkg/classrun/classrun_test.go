@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/joblab/joblab/internal/report"
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 func run(verdicts ...string) *report.Run {
@@ -81,5 +82,22 @@ func TestWriteRunKeepsEveryLab(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// A lab that could not verify its fact is skipped with the reason: the
+// merged report.json keeps it (the matrix and the benchmark read it), and
+// drops only the specs a lab's process skipped for being another lab's.
+func TestMergedReportKeepsNotVerifiedLabs(t *testing.T) {
+	spec := func(lab string, state types.SpecState, msg string) types.SpecReport {
+		return types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: lab + " spec", LeafNodeLabels: []string{lab}, State: state, Failure: types.Failure{Message: msg}}
+	}
+	merged := mergeReports([]types.Report{
+		{SpecReports: types.SpecReports{spec("managed-by", types.SpecStatePassed, ""), spec("suspended-resources", types.SpecStateSkipped, "")}},
+		{SpecReports: types.SpecReports{spec("managed-by", types.SpecStateSkipped, ""), spec("suspended-resources", types.SpecStateSkipped, report.NotVerifiedPrefix+"the cluster runs Kubernetes v1.34.2")}},
+	})
+	run := report.FromGinkgo([]types.Report{*merged})
+	if len(run.Labs) != 2 || run.Labs[1].Lab != "suspended-resources" || run.Labs[1].Verdict != report.VerdictNotVerified || !strings.Contains(run.Labs[1].Reason, "v1.34.2") {
+		t.Fatalf("merged report's labs: %+v, want managed-by passed and suspended-resources not verified with its reason", run.Labs)
 	}
 }
