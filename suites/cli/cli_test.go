@@ -115,7 +115,7 @@ var _ = Describe("joblab run", Label("cli"), Serial, func() {
 		for sc.Scan() {
 			line := sc.Text()
 			GinkgoWriter.Println(line)
-			if strings.Contains(line, "abnormal") && strings.Contains(line, "waiting until the job fails") {
+			if strings.Contains(line, "abnormal") && strings.Contains(line, "waiting until job abnormal-end ends Failed") {
 				waiting = true
 				break
 			}
