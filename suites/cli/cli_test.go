@@ -95,11 +95,32 @@ func labNamespaces(ctx context.Context, lab string) []string {
 	return out
 }
 
+// activeOwnedNamespaces are the namespaces labelled as joblab's that are
+// not being deleted: what joblab clean would remove.
+func activeOwnedNamespaces(ctx context.Context) []string {
+	list, err := admin.Client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: framework.OwnerLabelKey + "=" + framework.OwnerLabelValue})
+	Expect(err).NotTo(HaveOccurred())
+	var out []string
+	for _, ns := range list.Items {
+		if ns.DeletionTimestamp == nil {
+			out = append(out, ns.Name)
+		}
+	}
+	return out
+}
+
 var _ = Describe("joblab run", Label("cli"), Serial, func() {
 	It("removes what it created when interrupted mid-lab, and joblab clean finds nothing left", func(ctx context.Context) {
 		// An earlier suite's abnormal namespace may still be terminating.
 		Eventually(func() []string { return labNamespaces(ctx, "abnormal") }).WithContext(ctx).
 			WithTimeout(framework.Timeouts.Namespace).WithPolling(2*time.Second).Should(BeEmpty(), "leftovers from an earlier run")
+
+		// Other suites' namespaces may be there, still Active, when this
+		// spec begins: joblab clean may remove those, never one of this run.
+		before := map[string]bool{}
+		for _, ns := range activeOwnedNamespaces(ctx) {
+			before[ns] = true
+		}
 
 		By("starting joblab run abnormal")
 		cmd := exec.Command(bin, "run", "--out", filepath.Join(artifacts, "cli-interrupted"), "abnormal")
@@ -141,7 +162,21 @@ var _ = Describe("joblab run", Label("cli"), Serial, func() {
 		clean := exec.CommandContext(ctx, bin, "clean", "--kubeconfig", admin.Kubeconfig)
 		out, err := clean.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
-		Expect(string(out)).To(ContainSubstring("0 leftovers removed"))
+		Expect(string(out)).To(MatchRegexp(`(?m)^\d+ leftovers removed`))
+		var removed, earlier []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if ns, ok := strings.CutPrefix(line, "deleted namespace "); ok {
+				if before[ns] {
+					earlier = append(earlier, ns)
+				} else {
+					removed = append(removed, ns)
+				}
+			}
+		}
+		if len(earlier) > 0 {
+			AddReportEntry("joblab clean removed namespaces that were there before this run began", earlier)
+		}
+		Expect(removed).To(BeEmpty(), "namespaces the interrupted run left behind, found by joblab clean:\n%s", out)
 	})
 })
 
