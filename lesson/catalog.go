@@ -129,7 +129,7 @@ var Labs = []LabInfo{
 	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
 	{Name: "abnormal"},       // lessonlabs/abnormal
 	{Name: "two-containers"}, // lessonlabs/two-containers
-	{"prime", "10.5", "Job prime-number prints the 9592 primes of 2..100001", 30 * time.Second, "a prime-number Job", []string{"pn_job.yaml"}, false, "", "", nil},
+	{Name: "prime"},          // lessonlabs/prime
 	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
 	{"cron", "10.9", "CronJob hello every minute; only the last 3 finished Jobs are kept", 5 * time.Minute, "a CronJob every minute", []string{"cron-job.yaml"}, false, "", "", nil},
 	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},

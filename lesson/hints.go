@@ -47,8 +47,9 @@ type hintRule struct {
 	en, ja string
 }
 
-// hintRules are tried in order; {obj} is the lab's object (job normal-job)
-// and {ns} the namespace. The first rule that matches gives the hint.
+// hintRules are tried in order; {obj} is the lab's object (job normal-job),
+// {kind/name} the same as kubectl logs writes it (job/normal-job), and {ns}
+// the namespace. The first rule that matches gives the hint.
 var hintRules = []hintRule{
 	{[]string{"(this project departs"}, "", ""},
 	{[]string{".yaml: the manifest", "manifest "}, "Compare your manifest with the lesson's, field by field (the rows above name each difference).",
@@ -71,8 +72,8 @@ var hintRules = []hintRule{
 		"kubectl get service taskqueue -n {ns} を確認してください。type NodePort、nodePort 31672 で、デプロイメント taskqueue の RabbitMQ ポッドを選択します。"},
 	{[]string{"queue", "item", "pod log", "four pods"}, "kubectl logs -l job-name=pngen -n {ns}: each worker pod takes one item from the queue the initiator filled, prints its primes, then acknowledges it.",
 		"kubectl logs -l job-name=pngen -n {ns} でログを確認してください。ワーカーのポッドはイニシエーターが入れたキューから1項目ずつ受け取り、素数を出力してから確認応答します。"},
-	{[]string{"prime", "log", "numpy", "numbers in brackets"}, "kubectl logs {obj} -n {ns}: the env A_START_NUM and A_SIZE_NUM decide the range, the image's program the output.",
-		"kubectl logs {obj} -n {ns} でログを確認してください。範囲は環境変数 A_START_NUM と A_SIZE_NUM、出力はイメージのプログラムで決まります。"},
+	{[]string{"prime", "log", "numpy", "numbers in brackets"}, "kubectl logs {kind/name} -n {ns}: the env A_START_NUM and A_SIZE_NUM decide the range, the image's program the output.",
+		"kubectl logs {kind/name} -n {ns} でログを確認してください。範囲は環境変数 A_START_NUM と A_SIZE_NUM、出力はイメージのプログラムで決まります。"},
 	{[]string{"SCHEDULE", "SUSPEND", "per minute", "Job names hello", "appeared in the minute"}, "spec.schedule \"*/1 * * * *\" makes a Job every minute; kubectl get {obj} -n {ns} and kubectl get jobs -n {ns} -w show them.",
 		"spec.schedule \"*/1 * * * *\" で毎分ジョブが作られます。kubectl get {obj} -n {ns} と kubectl get jobs -n {ns} -w で確認できます。"},
 	{[]string{"kept when the oldest", "oldest Job", "SuccessfulDelete"}, "spec.successfulJobsHistoryLimit (3 when unset) decides how many finished Jobs the CronJob keeps; kubectl describe {obj} -n {ns} shows SuccessfulDelete under Events.",
@@ -103,7 +104,8 @@ func HintFor(lab, fact, namespace string) *Hint {
 	if namespace == "" {
 		namespace = "<namespace>"
 	}
-	pairs := []string{"{obj}", obj, "{ns}", namespace}
+	// kubectl logs names its object as kind/name (job/prime-number).
+	pairs := []string{"{obj}", obj, "{kind/name}", strings.Replace(obj, " ", "/", 1), "{ns}", namespace}
 	// A student whose broker has a NodePort of its own (the fact names it:
 	// "<node IP>:31673") is pointed at that one, not the lesson's.
 	if m := nodePortInFact.FindStringSubmatch(fact); m != nil && m[1] != fmt.Sprint(BrokerNodePort) {

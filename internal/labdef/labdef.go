@@ -291,7 +291,7 @@ type KubectlCheck struct {
 	// Name is the Job or CronJob (get jobs, cronjobs).
 	Name string `yaml:"name,omitempty"`
 	// Job is the Job whose pods are shown (get pods): the documented
-	// value is every pod's.
+	// value is every pod's; without a Column, how many pods are listed.
 	Job    string `yaml:"job,omitempty"`
 	Column string `yaml:"column"`
 }
@@ -325,12 +325,39 @@ type BackoffCheck struct {
 // LogCheck is the log of every pod of a Job (of its first container, or
 // Container): equal to the documented text, or, with Primes, to the
 // primes of a range computed by the checker in numpy's layout (the
-// documented value is then how many there are).
+// documented value is then how many there are). Line or Numbers check
+// one part of it instead.
 type LogCheck struct {
 	Job       string       `yaml:"job"`
 	Container string       `yaml:"container,omitempty"`
 	Primes    *PrimesRange `yaml:"primes,omitempty"`
+	// Line (from 1) is one line of the log, equal to the documented text.
+	Line int `yaml:"line,omitempty"`
+	// Numbers reads the log as one array of whole numbers in brackets
+	// (numpy's print of an array): one of LogNumbers.
+	Numbers string `yaml:"numbers,omitempty"`
 }
+
+// What a log's numbers can be checked for (LogCheck.Numbers).
+const (
+	// NumbersOnly: the log holds nothing but numbers in brackets
+	// (documented: yes).
+	NumbersOnly = "only"
+	// NumbersCount: how many numbers (documented: a whole number).
+	NumbersCount = "count"
+	// NumbersEnds: the first and the last ("2 .. 99991").
+	NumbersEnds = "ends"
+	// NumbersPrimes: exactly the primes of the Primes range, none missing
+	// and none extra, computed by the checker (documented: the lesson's
+	// words for it).
+	NumbersPrimes = "primes"
+)
+
+// LogNumbers are the values of LogCheck.Numbers.
+var LogNumbers = []string{NumbersOnly, NumbersCount, NumbersEnds, NumbersPrimes}
+
+// endsRE is a documented first and last number: "2 .. 99991".
+var endsRE = regexp.MustCompile(`^-?[0-9]+ \.\. -?[0-9]+$`)
 
 // PrimesRange is the range [From, To) whose primes a log prints.
 type PrimesRange struct {

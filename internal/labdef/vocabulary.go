@@ -81,9 +81,48 @@ func kubectlJob(f Fact) string {
 func kubectlName(f Fact) string {
 	k := f.Kubectl
 	if k.Get == "pods" {
+		if k.Column == "" {
+			return "kubectl get pod: pods of the Job"
+		}
 		return "kubectl get pod: " + strings.ToUpper(k.Column)
 	}
 	return "kubectl get " + k.Get + ": " + strings.ToUpper(k.Column)
+}
+
+// logName is a log fact's default row name: what part of the log it
+// reads.
+func logName(f Fact) string {
+	l := f.Log
+	switch {
+	case l.Line > 0:
+		return fmt.Sprintf("kubectl logs: line %d", l.Line)
+	case l.Numbers == NumbersOnly:
+		return "kubectl logs: only numbers in brackets"
+	case l.Numbers == NumbersCount:
+		return "kubectl logs: how many numbers"
+	case l.Numbers == NumbersEnds:
+		return "kubectl logs: the first and the last number"
+	case l.Numbers == NumbersPrimes:
+		return fmt.Sprintf("kubectl logs: exactly the primes of [%d, %d)", l.Primes.From, l.Primes.To)
+	}
+	return "kubectl logs"
+}
+
+func logJa(f Fact) string {
+	l := f.Log
+	switch {
+	case l.Line > 0:
+		return fmt.Sprintf("kubectl logs: %d 行目", l.Line)
+	case l.Numbers == NumbersOnly:
+		return "kubectl logs: 括弧の中の数だけ"
+	case l.Numbers == NumbersCount:
+		return "kubectl logs: 数の個数"
+	case l.Numbers == NumbersEnds:
+		return "kubectl logs: 最初と最後の数"
+	case l.Numbers == NumbersPrimes:
+		return fmt.Sprintf("kubectl logs: [%d, %d) の素数だけ", l.Primes.From, l.Primes.To)
+	}
+	return "kubectl logs(ログ)"
 }
 
 // vocabulary is every check, in the order docs/labs.md gives them.
@@ -119,6 +158,13 @@ var vocabulary = []check{
 			case "pods":
 				if k.Job == "" {
 					return "kubectl get pods: name the Job whose pods are shown (job: NAME)"
+				}
+				if k.Column == "" {
+					// No column: how many pods it lists.
+					if _, err := f.DocumentedInt(); err != nil {
+						return "kubectl get pods without a column counts the Job's pods: " + err.Error()
+					}
+					return ""
 				}
 			default:
 				return fmt.Sprintf("kubectl get %q: jobs, cronjobs or pods", k.Get)
@@ -307,21 +353,37 @@ var vocabulary = []check{
 		word: "log",
 		set:  func(f Fact) bool { return f.Log != nil },
 		job:  func(f Fact) string { return f.Log.Job },
-		name: fixed("kubectl logs"),
-		ja:   fixed("kubectl logs(ログ)"),
+		name: logName,
+		ja:   logJa,
 		args: func(f Fact) string {
 			if m := needJob("log", func(f Fact) string { return f.Log.Job })(f); m != "" {
 				return m
 			}
-			p := f.Log.Primes
-			if p == nil {
-				return ""
-			}
-			if p.From < 0 || p.To <= p.From || p.To > 10_000_000 {
+			l, p := f.Log, f.Log.Primes
+			if p != nil && (p.From < 0 || p.To <= p.From || p.To > 10_000_000) {
 				return fmt.Sprintf("log primes: from %d to %d: 0 <= from < to <= 10000000", p.From, p.To)
 			}
-			if _, err := f.DocumentedInt(); err != nil {
-				return err.Error()
+			switch {
+			case l.Line < 0:
+				return fmt.Sprintf("log line %d: lines count from 1", l.Line)
+			case l.Line > 0 && (l.Numbers != "" || p != nil):
+				return "log: line reads one line as text; write numbers or primes in a fact of their own"
+			case l.Numbers != "" && !slices.Contains(LogNumbers, l.Numbers):
+				return fmt.Sprintf("log numbers %q: one of %s", l.Numbers, strings.Join(LogNumbers, ", "))
+			case l.Numbers == NumbersPrimes && p == nil:
+				return "log numbers primes: name the range (primes: {from: 2, to: 100002})"
+			case l.Numbers == NumbersCount, l.Numbers == "" && p != nil:
+				if _, err := f.DocumentedInt(); err != nil {
+					return err.Error()
+				}
+			case l.Numbers == NumbersEnds:
+				if !endsRE.MatchString(f.DocumentedText()) {
+					return fmt.Sprintf("log numbers ends: documented %q: write the first and the last as \"2 .. 99991\"", f.DocumentedText())
+				}
+			case l.Numbers == NumbersOnly:
+				if f.DocumentedText() != "yes" {
+					return fmt.Sprintf("log numbers only: documented %q: write yes", f.DocumentedText())
+				}
 			}
 			return ""
 		},

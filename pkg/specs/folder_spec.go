@@ -70,6 +70,8 @@ type folderRun struct {
 	runs  map[string]*framework.JobRun
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
+	// logs are the pods' logs read so far, by pod/container.
+	logs map[string]podLog
 }
 
 // FolderLabSpec runs a lab folder: its Jobs are watched from the start,
@@ -252,9 +254,13 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	case f.Kubectl != nil:
 		k := f.Kubectl
 		if k.Get == "pods" {
-			_, table, err := framework.JobPodsTable(ctx, cs, ns, k.Job)
+			pods, table, err := framework.JobPodsTable(ctx, cs, ns, k.Job)
 			if err != nil {
 				add(err.Error(), false)
+				return
+			}
+			if k.Column == "" {
+				equal(strconv.Itoa(len(pods)))
 				return
 			}
 			every(columnFold(table, k.Column))
@@ -365,7 +371,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		events, err := framework.WaitForEvents(ctx, cs, ns, "Job", j.Name, j.UID, steps, lab.Within(framework.LabTimeouts.Events))
 		add(lesson.Summary(events), err == nil)
 	case f.Log != nil:
-		r.log(ctx, f, add)
+		r.log(ctx, f, ref, documented, add)
 	case f.Field != nil:
 		equal(r.field(ctx, f.Field))
 	case f.PodField != nil:
@@ -388,18 +394,14 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	}
 }
 
-// log checks the log of every pod of a Job.
-func (r *folderRun) log(ctx context.Context, f labdef.Fact, add func(string, bool)) {
+// log checks the log of every pod of a Job: all of it, one line, or the
+// numbers in it. A log the node no longer has is not observed.
+func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, documented string, add func(string, bool)) {
 	cs, ns := r.in.Env.Client, r.lab.Namespace
 	pods, err := framework.JobPods(ctx, cs, ns, f.Log.Job)
 	if err != nil || len(pods) == 0 {
 		add(fmt.Sprintf("no pod of job %s to read (%v)", f.Log.Job, err), false)
 		return
-	}
-	want := strings.TrimRight(f.DocumentedText(), "\n")
-	if p := f.Log.Primes; p != nil {
-		// The checker's own trial division, in numpy's layout.
-		want = strings.TrimRight(lesson.NumpyText(lesson.PrimesBetween(p.From, p.To-1)), "\n")
 	}
 	ok := true
 	var seen []string
@@ -408,33 +410,96 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, add func(string, boo
 		if container == "" {
 			container = p.Spec.Containers[0].Name
 		}
-		log, err := framework.PodLog(ctx, cs, ns, p.Name, container)
+		log, err := r.podLog(ctx, p.Name, container)
+		if framework.IsLogLost(err) {
+			r.lab.Report.NotObservableFact(ref, documented, err.Error())
+			return
+		}
+		value, good := logValue(f, log)
 		if err != nil {
-			ok = false
-			seen = append(seen, p.Name+": "+err.Error())
-			continue
+			value, good = err.Error(), false
 		}
-		got := strings.TrimRight(log, "\n")
-		switch {
-		case got == want && f.Log.Primes != nil:
-			nums, _ := lesson.Numbers(got)
-			seen = append(seen, strconv.Itoa(len(nums)))
-		case got == want:
-			seen = append(seen, oneLineOf(got))
-		default:
-			ok = false
-			seen = append(seen, p.Name+": "+firstDifference(want, got))
+		if !good && len(pods) > 1 {
+			value = p.Name + ": " + value
 		}
+		ok = ok && good
+		seen = append(seen, value)
 	}
-	if f.Log.Primes != nil {
+	if p := f.Log.Primes; p != nil && f.Log.Numbers == "" {
+		// The documented count agrees with the checker's own.
 		n, _ := f.DocumentedInt()
-		ok = ok && n == len(lesson.PrimesBetween(f.Log.Primes.From, f.Log.Primes.To-1))
+		ok = ok && n == len(lesson.PrimesBetween(p.From, p.To-1))
 	}
 	observed, alike := everyText(seen, seen[0], func(o, w string) bool { return o == w })
 	if !alike {
 		observed = strings.Join(seen, "; ")
 	}
 	add(observed, ok)
+}
+
+// logValue is what one pod's log shows for a log fact, and whether that
+// is what the fact documents.
+func logValue(f labdef.Fact, log string) (string, bool) {
+	l, want := f.Log, f.DocumentedText()
+	var primes []int
+	if p := l.Primes; p != nil {
+		// The checker's own trial division.
+		primes = lesson.PrimesBetween(p.From, p.To-1)
+	}
+	if l.Line > 0 {
+		lines := strings.SplitN(log, "\n", l.Line+1)
+		got := ""
+		if l.Line <= len(lines) {
+			got = lines[l.Line-1]
+		}
+		return got, got == want
+	}
+	numbers, err := lesson.Numbers(log)
+	switch l.Numbers {
+	case labdef.NumbersOnly:
+		return yesOr(err), err == nil
+	case labdef.NumbersCount:
+		n, _ := f.DocumentedInt()
+		return strconv.Itoa(len(numbers)), len(numbers) == n
+	case labdef.NumbersEnds:
+		if len(numbers) == 0 {
+			return "no numbers", false
+		}
+		got := fmt.Sprintf("%d .. %d", numbers[0], numbers[len(numbers)-1])
+		return got, got == want
+	case labdef.NumbersPrimes:
+		return differences(primes, numbers), equalInts(numbers, primes)
+	}
+	got := strings.TrimRight(log, "\n")
+	if l.Primes != nil {
+		layout := strings.TrimRight(lesson.NumpyText(primes), "\n")
+		return firstDifferentLine(layout, got), got == layout
+	}
+	want = strings.TrimRight(want, "\n")
+	if got == want {
+		return oneLineOf(got), true
+	}
+	return firstDifference(want, got), false
+}
+
+// podLog is a container's log, read once a run.
+func (r *folderRun) podLog(ctx context.Context, pod, container string) (string, error) {
+	key := pod + "/" + container
+	if l, ok := r.logs[key]; ok {
+		return l.text, l.err
+	}
+	text, err := framework.PodLog(ctx, r.in.Env.Client, r.lab.Namespace, pod, container)
+	if r.logs == nil {
+		r.logs = map[string]podLog{}
+	}
+	r.logs[key] = podLog{text, err}
+	return text, err
+}
+
+// podLog is a log as read, or why it could not be.
+type podLog struct {
+	text string
+	err  error
 }
 
 // everyText reads per-pod values documented once for every pod: "all 10:

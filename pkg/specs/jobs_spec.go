@@ -75,69 +75,6 @@ func NormalJobSpec(ctx context.Context, in NormalJobInput) {
 	lab.Verify()
 }
 
-// PrimeJobInput is the input of PrimeJobSpec.
-type PrimeJobInput struct {
-	Env *framework.Env
-	Lab string
-}
-
-// PrimeJobSpec is lesson 10.5: Job prime-number prints the primes from 2
-// to 100001 in one bracketed array.
-func PrimeJobSpec(ctx context.Context, in PrimeJobInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-
-	lab.Step("kubectl apply -f pn_job.yaml")
-	lab.Apply(ctx, "pn_job.yaml")
-
-	lab.Step("waiting until the job completes")
-	run, err := framework.WatchJob(ctx, cs, ns, "prime-number", framework.JobComplete, lab.Within(framework.LabTimeouts.PrimeJob))
-	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
-	r.Equal("kubectl get jobs: COMPLETIONS", "1/1", kubectlJobCell(ctx, in.Env, ns, "prime-number", "Completions"))
-
-	lab.Step("kubectl logs of the pod")
-	pods, table, err := framework.JobPodsTable(ctx, cs, ns, "prime-number")
-	Expect(err).NotTo(HaveOccurred())
-	r.Equal("kubectl get pod: pods of the Job", 1, len(pods))
-	if len(pods) == 0 {
-		lab.Verify() // nothing more to read
-		return
-	}
-	r.Equal("kubectl get pod: STATUS", "Completed", framework.KubectlCell(table, pods[0].Name, "Status"))
-	log, err := framework.PodLog(ctx, cs, ns, pods[0].Name, pods[0].Spec.Containers[0].Name)
-	if framework.IsLogLost(err) {
-		r.NotObservable("kubectl logs of the pod", "the primes", err.Error())
-		lab.Verify()
-		return
-	}
-	if err != nil {
-		r.Add("kubectl logs of the pod", "the primes", err.Error(), false)
-		lab.Verify()
-		return
-	}
-	lines := strings.SplitN(log, "\n", len(lesson.PrimeLogHead)+1)
-	for i, want := range lesson.PrimeLogHead {
-		got := ""
-		if i < len(lines) {
-			got = lines[i]
-		}
-		r.Equal(fmt.Sprintf("kubectl logs: line %d as the notes print it", i+1), want, got)
-	}
-	// The expected primes come from the checker's own arithmetic and the
-	// published count, never from the program's code.
-	want := lesson.PrimesBetween(lesson.PrimeStart, lesson.PrimeEnd)
-	got, err := lesson.Numbers(log)
-	r.Add("the log holds only numbers in brackets", "yes", yesOr(err), err == nil)
-	r.Equal("primes printed", lesson.PrimeCount, len(got))
-	if len(got) > 0 {
-		r.Equal("first and last prime", fmt.Sprintf("2 .. %d", lesson.PrimeLast), fmt.Sprintf("%d .. %d", got[0], got[len(got)-1]))
-	}
-	r.Add("exactly the primes of 2..100001 (A_START_NUM=2, A_SIZE_NUM=10**5)", "9592 primes, none missing, none extra", differences(want, got), equalInts(got, want))
-	layout := lesson.NumpyText(want)
-	r.Add("the whole log in numpy's layout (12 a line, width 5, as the notes)", fmt.Sprintf("%d lines", strings.Count(layout, "\n")), firstDifferentLine(layout, log), log == layout)
-	lab.Verify()
-}
-
 // podsStatuses is a Job's counts as kubectl describe job prints them
 // (Pods Statuses).
 func podsStatuses(j *batchv1.Job) string {

@@ -23,12 +23,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("prime"), Label("prime"), func() {
-		It("prints the 9592 primes of 2..100001", func(ctx context.Context) {
-			PrimeJobSpec(ctx, PrimeJobInput{Env: env, Lab: "prime"})
-		})
-	})
-
 	Describe(lesson.Describe("broker"), Label("broker"), func() {
 		It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
 			BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
