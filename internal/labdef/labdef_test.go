@@ -324,3 +324,45 @@ func TestByReleaseAndShown(t *testing.T) {
 		}
 	}
 }
+
+// TestLogAndPodCountWords: the log fact's parts and kubectl get pods
+// without a column load when written right, and are refused with the fix
+// otherwise.
+func TestLogAndPodCountWords(t *testing.T) {
+	starter := Starter("four-by-two")
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	cases := []struct {
+		name, fact string
+		want       string // "" loads
+	}{
+		{"line", fact("log: {job: four-by-two, line: 1}", `"done"`), ""},
+		{"count", fact("log: {job: four-by-two, numbers: count}", "8"), ""},
+		{"ends", fact("log: {job: four-by-two, numbers: ends}", `"2 .. 99991"`), ""},
+		{"only", fact("log: {job: four-by-two, numbers: only}", "yes"), ""},
+		{"primes", fact("log: {job: four-by-two, numbers: primes, primes: {from: 2, to: 100}}", `"25 primes"`), ""},
+		{"pods", fact("kubectl: {get: pods, job: four-by-two}", "8"), ""},
+		{"bad numbers", fact("log: {job: four-by-two, numbers: sum}", "8"), `log numbers "sum": one of only, count, ends, primes`},
+		{"primes without range", fact("log: {job: four-by-two, numbers: primes}", "x"), "name the range"},
+		{"ends written otherwise", fact("log: {job: four-by-two, numbers: ends}", `"2-99991"`), `write the first and the last as "2 .. 99991"`},
+		{"count not a number", fact("log: {job: four-by-two, numbers: count}", "many"), "not a whole number"},
+		{"line and numbers", fact("log: {job: four-by-two, line: 2, numbers: count}", "8"), "a fact of their own"},
+		{"line 0 and below", fact("log: {job: four-by-two, line: -1}", "x"), "lines count from 1"},
+		{"pods not counted", fact("kubectl: {get: pods, job: four-by-two}", "all"), "counts the Job's pods"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(starter[FileName], "\n") + "\n" + c.fact}
+			_, err := LoadFolder(write(t, files))
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && err == nil:
+				t.Error("loaded")
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Errorf("error %q lacks %q", err, c.want)
+			}
+		})
+	}
+}
