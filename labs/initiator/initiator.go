@@ -52,6 +52,11 @@ type Options struct {
 	Items []queue.Item
 	// Out receives a line per step; default io.Discard.
 	Out io.Writer
+	// BrokerWait bounds the wait for RabbitMQ to answer (a broker just
+	// deployed is still starting); default 4 minutes. The lesson's 100m
+	// CPU limit makes it start in 1-2 minutes alone on 2 cores, and in 3-4
+	// or more beside a class's other labs.
+	BrokerWait time.Duration
 }
 
 // withDefaults fills the unset fields.
@@ -71,6 +76,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Out == nil {
 		o.Out = io.Discard
+	}
+	if o.BrokerWait <= 0 {
+		o.BrokerWait = publishDialTimeout
 	}
 	return o
 }
@@ -95,8 +103,8 @@ const (
 // it says the broker listens (or after forwardLogWait), the first one
 // included: the API server sees a forward or two, not one every few
 // seconds. It returns the forward that works.
-func waitThroughForward(ctx context.Context, b *broker, out io.Writer) (*broker, error) {
-	deadline := time.Now().Add(publishDialTimeout)
+func waitThroughForward(ctx context.Context, b *broker, out io.Writer, within time.Duration) (*broker, error) {
+	deadline := time.Now().Add(within)
 	backoff := forwardFirstWait
 	// Each is used once, then set to nil: a broker that logged it listens
 	// but still does not answer is retried on the clock alone.
@@ -143,7 +151,7 @@ func waitThroughForward(ctx context.Context, b *broker, out io.Writer) (*broker,
 		}
 		b.Close()
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return b, fmt.Errorf("RabbitMQ did not answer through a port-forward within %s: %w", publishDialTimeout, err)
+			return b, fmt.Errorf("RabbitMQ did not answer through a port-forward within %s: %w", within, err)
 		}
 		fmt.Fprintf(out, "broker not answering yet (%v)\n", err)
 	}
@@ -202,7 +210,7 @@ func Run(ctx context.Context, o Options) (*batchv1.Job, error) {
 		defer func() { b.Close() }()
 		fmt.Fprintf(o.Out, "broker found at %s (%s)\n", b.Addr, b.How)
 		if b.reopen != nil {
-			if b, err = waitThroughForward(ctx, b, o.Out); err != nil {
+			if b, err = waitThroughForward(ctx, b, o.Out, o.BrokerWait); err != nil {
 				return nil, err
 			}
 		}
@@ -211,7 +219,7 @@ func Run(ctx context.Context, o Options) (*batchv1.Job, error) {
 		fmt.Fprintf(o.Out, "broker at %s (given)\n", queue.RedactURL(brokerURL))
 	}
 
-	if err := Publish(ctx, brokerURL, o.Queue, o.Items); err != nil {
+	if err := PublishWithin(ctx, brokerURL, o.Queue, o.Items, o.BrokerWait); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "published %d items to queue %s\n", len(o.Items), o.Queue)

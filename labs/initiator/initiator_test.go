@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -206,5 +207,26 @@ func TestContainerServing(t *testing.T) {
 	}
 	if got := containerServing(pod, 1234); got != "sidecar" {
 		t.Errorf("containerServing(1234) = %q, want the first container, sidecar", got)
+	}
+}
+
+// TestFailedForwardClosesOnce: a port-forward the broker never answered
+// through is closed where the wait gives up, and again by Run's deferred
+// Close; the second must not close its stop channel again (a panic that
+// once turned "RabbitMQ did not answer" into a crashed lab).
+func TestFailedForwardClosesOnce(t *testing.T) {
+	stop := make(chan struct{})
+	closes := 0
+	b := &broker{Addr: closedAddr(t), How: "a port-forward", close: func() { closes++; close(stop) }}
+	b.reopen = func() (*broker, error) { return nil, errors.New("no second forward in this test") }
+	var out bytes.Buffer
+	got, err := waitThroughForward(context.Background(), b, &out, time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "did not answer through a port-forward within 1ms") {
+		t.Fatalf("err %v", err)
+	}
+	got.Close() // as Run's deferred Close does
+	b.Close()
+	if closes != 1 {
+		t.Errorf("closed %d times", closes)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,18 +25,21 @@ type broker struct {
 	Addr string
 	// How says how it was found, for the step's message.
 	How string
-	// close ends a port-forward; nil for a NodePort.
-	close func()
+	// close ends a port-forward; nil for a NodePort. Close calls it once.
+	close     func()
+	closeOnce sync.Once
 	// reopen opens a new port-forward; nil for a NodePort.
 	reopen func() (*broker, error)
 	// brokerLog follows the broker pod's log; nil for a NodePort.
 	brokerLog *logSignal
 }
 
-// Close ends the port-forward, if any.
+// Close ends the port-forward, if any; once, however often it is called
+// (a forward that failed is closed where it failed, and again by whoever
+// holds it last).
 func (b *broker) Close() {
 	if b.close != nil {
-		b.close()
+		b.closeOnce.Do(b.close)
 	}
 }
 

@@ -24,7 +24,12 @@ const (
 // waits until the broker has confirmed every item (publisher confirms),
 // so that an item is never lost unnoticed.
 func Publish(ctx context.Context, brokerURL, queueName string, items []queue.Item) error {
-	conn, err := queue.Dial(ctx, brokerURL, publishDialTimeout)
+	return PublishWithin(ctx, brokerURL, queueName, items, publishDialTimeout)
+}
+
+// PublishWithin is Publish waiting at most wait for the broker to answer.
+func PublishWithin(ctx context.Context, brokerURL, queueName string, items []queue.Item, wait time.Duration) error {
+	conn, err := queue.Dial(ctx, brokerURL, wait)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,11 @@ func BrokerSpec(ctx context.Context, in BrokerInput) {
 	waitJob := framework.WatchJobInBackground(ctx, cs, ns, "pngen", framework.JobComplete, lab.Within(framework.LabTimeouts.BrokerReady+framework.LabTimeouts.BrokerJob))
 	var said bytes.Buffer
 	workerImage := framework.LabImage(in.Env.Settings.ImageRepo, initiator.WorkerImage)
-	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: workerImage, Out: io.MultiWriter(&said, GinkgoWriter)})
+	// RabbitMQ under the lesson's 100m CPU limit starts slowly beside a
+	// class's other labs: the initiator waits for it as long as the lab
+	// waits for the broker (scaled with the run's slowness).
+	_, err := initiator.Run(ctx, initiator.Options{Kube: cs, RESTConfig: in.Env.Config, Namespace: ns, Image: workerImage, Out: io.MultiWriter(&said, GinkgoWriter),
+		BrokerWait: lab.Within(framework.LabTimeouts.BrokerReady)})
 	lab.Require("the job initiator fills the queue and creates Job pngen", "done", err)
 	found := ""
 	for _, line := range strings.Split(said.String(), "\n") {

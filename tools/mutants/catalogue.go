@@ -377,7 +377,7 @@ var Catalogue = []Mutant{
 	},
 	{
 		ID: "initiator-three-items", Lab: "broker", File: initiatorMain,
-		From: "Publish(ctx, brokerURL, o.Queue, o.Items)", To: "Publish(ctx, brokerURL, o.Queue, o.Items[:3])",
+		From: "PublishWithin(ctx, brokerURL, o.Queue, o.Items, o.BrokerWait)", To: "PublishWithin(ctx, brokerURL, o.Queue, o.Items[:3], o.BrokerWait)",
 		Why: "only three items reach the queue: the fourth worker waits for an item, fails, and the Job does not reach 4/4",
 	},
 	// cron (10.9)
