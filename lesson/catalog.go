@@ -126,7 +126,7 @@ const ModernTrack = "modern"
 // alone, which the folder fills; those of the folders not named here come
 // after.
 var Labs = []LabInfo{
-	{"normal", "10.2", "Job normal-job: 6 completions, one pod at a time, then two at a time", 90 * time.Second, "completions and parallelism", []string{"job-normal-end.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
+	{Name: "normal"},         // lessonlabs/normal
 	{Name: "abnormal"},       // lessonlabs/abnormal
 	{Name: "two-containers"}, // lessonlabs/two-containers
 	{Name: "prime"},          // lessonlabs/prime

@@ -150,14 +150,16 @@ func TestLessonFoldersKeepTheirWording(t *testing.T) {
 		if l.Track != "" {
 			continue // the modern track's folders were never Go labs
 		}
-		for _, f := range l.Facts {
-			n++
-			if got, want := f.JaName(), FactIn("ja", f.RowName()); got != want {
-				t.Errorf("%s/%s: ja %q, the Go lab's %q", l.Name, f.ID, got, want)
-			}
-			h, want := f.HintFor("ns1"), HintFor(l.Name, f.RowName(), "ns1")
-			if want == nil || h.En != want.En || h.Ja != want.Ja {
-				t.Errorf("%s/%s: hint %+v, the Go lab's %+v", l.Name, f.ID, h, want)
+		for _, run := range l.Parts() {
+			for _, f := range run.Facts {
+				n++
+				if got, want := f.JaName(), FactIn("ja", f.RowName()); got != want {
+					t.Errorf("%s/%s: ja %q, the Go lab's %q", run.ReportName(), f.ID, got, want)
+				}
+				h, want := f.HintFor("ns1"), HintFor(run.ReportName(), f.RowName(), "ns1")
+				if want == nil || h.En != want.En || h.Ja != want.Ja {
+					t.Errorf("%s/%s: hint %+v, the Go lab's %+v", run.ReportName(), f.ID, h, want)
+				}
 			}
 		}
 	}

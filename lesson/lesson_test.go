@@ -244,16 +244,23 @@ func TestOverlapSaysWhichPodsRanTogether(t *testing.T) {
 func TestRegisterFoldersRefusesATakenName(t *testing.T) {
 	catalogue := slices.Clone(Labs)
 	t.Cleanup(func() { Labs = catalogue })
-	dir := t.TempDir()
-	for name, content := range labdef.Starter("normal") {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+	// broker is a lab written in Go, normal one of joblab's own folders.
+	for lab, says := range map[string]string{"broker": "one of the lesson's labs has that name", "normal": "the lab of lessonlabs/normal has that name already"} {
+		before, ok := FindLab(lab)
+		if !ok {
+			t.Fatalf("no lab %s in the catalogue", lab)
 		}
-	}
-	if _, err := RegisterFolders(dir); err == nil || !strings.Contains(err.Error(), "one of the lesson's labs has that name") {
-		t.Errorf("a lab folder named normal: %v", err)
-	}
-	if l, ok := FindLab("normal"); !ok || l.Folder != "" {
-		t.Fatal("the lesson's normal lab is gone")
+		dir := t.TempDir()
+		for name, content := range labdef.Starter(lab) {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := RegisterFolders(dir); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("a lab folder named %s: %v", lab, err)
+		}
+		if l, ok := FindLab(lab); !ok || l.Folder != before.Folder || l.Summary != before.Summary {
+			t.Fatalf("the lesson's %s lab is gone", lab)
+		}
 	}
 }

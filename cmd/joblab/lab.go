@@ -96,7 +96,12 @@ func (o *labCheckOptions) run(cmd *cobra.Command) error {
 	w := cmd.OutOrStdout()
 	for _, l := range labs {
 		objs, _ := l.Objects()
-		fmt.Fprintf(w, "%s: %d steps, %d facts, applies %s (%s)\n", l.Name, len(l.Steps), len(l.Facts), strings.Join(l.Manifests(), ", "), strings.Join(objs, ", "))
+		steps, facts := l.StepsAndFacts()
+		runs := ""
+		if n := len(l.Runs); n > 0 {
+			runs = fmt.Sprintf("%d runs, ", n)
+		}
+		fmt.Fprintf(w, "%s: %s%d steps, %d facts, applies %s (%s)\n", l.Name, runs, steps, facts, strings.Join(l.Manifests(), ", "), strings.Join(objs, ", "))
 	}
 	fmt.Fprintf(w, "ok: %d lab(s); run with joblab run --labs %s\n", len(labs), o.dir)
 	return nil

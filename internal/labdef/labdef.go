@@ -60,9 +60,17 @@ type Lab struct {
 	// Expected is about how long the lab takes on a small cluster.
 	Expected time.Duration `yaml:"expected"`
 	// Steps are done in order.
-	Steps []Step `yaml:"steps"`
+	Steps []Step `yaml:"steps,omitempty"`
 	// Facts are checked in order once the steps are done.
-	Facts []Fact `yaml:"facts"`
+	Facts []Fact `yaml:"facts,omitempty"`
+	// Runs, instead of Steps and Facts, are a lab's several runs: each
+	// its own spec, report and namespace, run one after the other or at
+	// once as the labs are (the lesson's normal lab: one pod at a time,
+	// then two).
+	Runs []Run `yaml:"runs,omitempty"`
+	// Report is a run's report name (Runs): "" for a lab of one run,
+	// which reports as Name.
+	Report string `yaml:"-"`
 
 	// Track is "" for a lab of its own, "modern" for the modern track's.
 	Track string `yaml:"track,omitempty"`
@@ -82,6 +90,45 @@ type Lab struct {
 	Embedded bool `yaml:"-"`
 	// lines are the lines of the steps and facts, for errors.
 	stepLines, factLines []int
+}
+
+// Run is one run of a lab of several (Lab.Runs).
+type Run struct {
+	// Name is the run's report name (lower-case letters, digits and
+	// dashes; the lab's name for one of them, if you like).
+	Name string `yaml:"name"`
+	// Spec is the sentence its spec is named by.
+	Spec  string `yaml:"spec"`
+	Steps []Step `yaml:"steps"`
+	Facts []Fact `yaml:"facts"`
+	// lines of its steps and facts, for errors.
+	stepLines, factLines []int
+}
+
+// Parts are what runs of the lab: its runs, each as a lab of its own
+// (the lab's name, title and files, the run's spec, steps and facts, its
+// Report the run's name), or the lab itself when it has one run.
+func (l *Lab) Parts() []*Lab {
+	if len(l.Runs) == 0 {
+		return []*Lab{l}
+	}
+	out := make([]*Lab, len(l.Runs))
+	for i, r := range l.Runs {
+		part := *l
+		part.Runs = nil
+		part.Report, part.Spec, part.Steps, part.Facts = r.Name, r.Spec, r.Steps, r.Facts
+		part.stepLines, part.factLines = r.stepLines, r.factLines
+		out[i] = &part
+	}
+	return out
+}
+
+// ReportName is the name the lab's (or run's) report carries.
+func (l *Lab) ReportName() string {
+	if l.Report != "" {
+		return l.Report
+	}
+	return l.Name
 }
 
 // Step is one thing a lab does: exactly one of its fields is set.
@@ -205,6 +252,8 @@ type Fact struct {
 	OneAtATime   *JobRef       `yaml:"oneAtATime,omitempty"`
 	Backoff      *BackoffCheck `yaml:"backoff,omitempty"`
 	Events       *EventsCheck  `yaml:"events,omitempty"`
+	EventPods    *JobRef       `yaml:"eventPods,omitempty"`
+	PodsKept     *PodsKept     `yaml:"podsKept,omitempty"`
 	Log          *LogCheck     `yaml:"log,omitempty"`
 	Field        *FieldRef     `yaml:"field,omitempty"`
 	PodField     *PodFieldRef  `yaml:"podField,omitempty"`
@@ -275,6 +324,15 @@ type ExitCodes struct {
 type EventsCheck struct {
 	Job      string            `yaml:"job"`
 	Messages map[string]string `yaml:"messages,omitempty"`
+}
+
+// PodsKept watches a finished Job's pods For a while: the documented
+// value is how many stay (none deleted, none marked for deletion), as
+// they do until the Job is deleted unless a TTL or a clean-up removes
+// them. For is at least one pass of the pod garbage collector (20 s).
+type PodsKept struct {
+	Job string        `yaml:"job"`
+	For time.Duration `yaml:"for"`
 }
 
 // Hint is a hint in English and Japanese.
@@ -481,13 +539,15 @@ func (f Fact) EventSteps() ([]EventStep, error) {
 }
 
 // Manifests are the files the lab applies, in order: its folder's and
-// the lesson's (LessonFile tells which).
+// the lesson's (LessonFile tells which), of every run.
 func (l *Lab) Manifests() []string {
 	var out []string
-	for _, s := range l.Steps {
-		for _, f := range []string{s.Apply, s.ApplyLesson} {
-			if f != "" && !slices.Contains(out, f) {
-				out = append(out, f)
+	for _, p := range l.Parts() {
+		for _, s := range p.Steps {
+			for _, f := range []string{s.Apply, s.ApplyLesson} {
+				if f != "" && !slices.Contains(out, f) {
+					out = append(out, f)
+				}
 			}
 		}
 	}
@@ -497,12 +557,22 @@ func (l *Lab) Manifests() []string {
 // LessonFile tells whether the lab applies name as one of the lesson's
 // manifests (applyLesson), not as a file of its folder.
 func (l *Lab) LessonFile(name string) bool {
-	for _, s := range l.Steps {
-		if s.ApplyLesson == name {
-			return true
+	for _, p := range l.Parts() {
+		for _, s := range p.Steps {
+			if s.ApplyLesson == name {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// StepsAndFacts counts the steps and facts of every run.
+func (l *Lab) StepsAndFacts() (steps, facts int) {
+	for _, p := range l.Parts() {
+		steps, facts = steps+len(p.Steps), facts+len(p.Facts)
+	}
+	return steps, facts
 }
 
 // Error is a problem of a lab folder: the file, the line, what is wrong
@@ -654,16 +724,29 @@ func Parse(path string, data []byte) (*Lab, error) {
 		return nil, &Error{File: path, Msg: yamlProblem(err)}
 	}
 	// The lines of each step and fact, for the errors below.
-	var lines struct {
+	type body struct {
 		Steps []yaml.Node `yaml:"steps"`
 		Facts []yaml.Node `yaml:"facts"`
 	}
-	_ = yaml.Unmarshal(data, &lines)
-	for _, n := range lines.Steps {
-		l.stepLines = append(l.stepLines, n.Line)
+	var lines struct {
+		body `yaml:",inline"`
+		Runs []body `yaml:"runs"`
 	}
-	for _, n := range lines.Facts {
-		l.factLines = append(l.factLines, n.Line)
+	_ = yaml.Unmarshal(data, &lines)
+	nodeLines := func(b body) (steps, facts []int) {
+		for _, n := range b.Steps {
+			steps = append(steps, n.Line)
+		}
+		for _, n := range b.Facts {
+			facts = append(facts, n.Line)
+		}
+		return steps, facts
+	}
+	l.stepLines, l.factLines = nodeLines(lines.body)
+	for i := range l.Runs {
+		if i < len(lines.Runs) {
+			l.Runs[i].stepLines, l.Runs[i].factLines = nodeLines(lines.Runs[i])
+		}
 	}
 	if errs := l.validate(path); len(errs) > 0 {
 		return nil, errs
@@ -719,6 +802,47 @@ func (l *Lab) validate(path string) Errors {
 	}
 	if l.Track != "" && l.Track != "modern" {
 		bad(1, "track %q: leave it out (a lab of its own), or modern", l.Track)
+	}
+	if len(l.Runs) > 0 {
+		if len(l.Steps) > 0 || len(l.Facts) > 0 {
+			bad(1, "runs: a lab of several runs gives each its steps and facts: move the lab's steps and facts into its runs")
+		}
+		if l.Spec != "" {
+			bad(1, "runs: each run names its spec (spec: under each run): leave the lab's spec out")
+		}
+		names := map[string]bool{}
+		for i, r := range l.Runs {
+			if !nameRE.MatchString(r.Name) || len(r.Name) > 40 {
+				bad(l.runLine(i), "run %d: name %q: lower-case letters, digits and dashes, at most 40 (the run's report name)", i+1, r.Name)
+			} else if names[r.Name] {
+				bad(l.runLine(i), "run name %q is used twice", r.Name)
+			}
+			names[r.Name] = true
+			if r.Spec == "" {
+				bad(l.runLine(i), "run %s: spec: the sentence its spec is named by", r.Name)
+			}
+		}
+		for _, p := range l.Parts() {
+			errs = append(errs, p.validateBody(path)...)
+		}
+		return errs
+	}
+	return append(errs, l.validateBody(path)...)
+}
+
+// runLine is the line of a run: its first step's, near enough.
+func (l *Lab) runLine(i int) int {
+	if i < len(l.Runs) && len(l.Runs[i].stepLines) > 0 {
+		return l.Runs[i].stepLines[0]
+	}
+	return 1
+}
+
+// validateBody checks the steps and the facts of a lab (or a run).
+func (l *Lab) validateBody(path string) Errors {
+	var errs Errors
+	bad := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: path, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(l.Steps) == 0 {
 		bad(1, "steps: none; a lab applies a file at least (steps: [{apply: job.yaml}])")
@@ -837,6 +961,9 @@ func (l *Lab) validate(path string) Errors {
 		if msg := f.checkArgs(); msg != "" {
 			bad(line, "fact %s: %s", f.ID, msg)
 		}
+		if f.EventPods != nil && !slices.ContainsFunc(l.Facts[:i], func(g Fact) bool { return g.Events != nil && g.Events.Job == f.EventPods.Job }) {
+			bad(line, "fact %s: eventPods reads the events an events fact waited for: add a fact events: {job: %s} before it", f.ID, orName(f.EventPods.Job))
+		}
 		if job := f.Job(); f.needsWatch() && !waited[job] {
 			bad(line, "fact %s: %s reads the pods a wait or watch saw: add a step wait: {job: %s, for: ...} (or watch: {job: %s, for: 20s})", f.ID, words[0], orName(job), orName(job))
 		}
@@ -866,6 +993,13 @@ func WavesOf(s string) ([]int, error) {
 
 // validateFiles checks that the files the steps apply are in the folder.
 func (l *Lab) validateFiles(folder fs.FS, path string) Errors {
+	if len(l.Runs) > 0 {
+		var errs Errors
+		for _, p := range l.Parts() {
+			errs = append(errs, p.validateFiles(folder, path)...)
+		}
+		return errs
+	}
 	var errs Errors
 	for i, s := range l.Steps {
 		if s.Apply == "" { // applyLesson's files are checked by validate
@@ -913,6 +1047,13 @@ func (l *Lab) Objects() ([]string, error) {
 // validateObjects checks that the files decode, and that every Job a step
 // or fact names is one of theirs.
 func (l *Lab) validateObjects(path string) Errors {
+	if len(l.Runs) > 0 {
+		var errs Errors
+		for _, p := range l.Parts() {
+			errs = append(errs, p.validateObjects(path)...)
+		}
+		return errs
+	}
 	objs, err := l.Objects()
 	if err != nil {
 		return Errors{{File: path, Msg: "a file the lab applies: " + err.Error()}}

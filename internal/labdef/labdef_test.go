@@ -3,6 +3,8 @@ package labdef
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,6 +61,7 @@ func TestErrorsNameTheLineAndTheFix(t *testing.T) {
 		{"no source", "    source: \"the exercise\"\n    ja:", "    ja:", []string{"lab.yaml:12", "source: say where"}},
 		{"duplicate id", "id: pods-created", "id: completions", []string{"lab.yaml:17", `"completions" is used twice`}},
 		{"count", "documented: 4\n", "documented: four\n", []string{"lab.yaml:17", "not a whole number"}},
+		{"event pods first", "facts:\n", "facts:\n  - id: early\n    eventPods: {job: four-by-two}\n    documented: 8\n    source: \"the exercise\"\n", []string{"lab.yaml:12", "add a fact events: {job: four-by-two} before it"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -350,6 +353,9 @@ func TestLogAndPodCountWords(t *testing.T) {
 		{"line and numbers", fact("log: {job: four-by-two, line: 2, numbers: count}", "8"), "a fact of their own"},
 		{"line 0 and below", fact("log: {job: four-by-two, line: -1}", "x"), "lines count from 1"},
 		{"pods not counted", fact("kubectl: {get: pods, job: four-by-two}", "all"), "counts the Job's pods"},
+		{"event pods", fact("eventPods: {job: four-by-two}", "8"), ""},
+		{"pods kept", fact("podsKept: {job: four-by-two, for: 25s}", "8"), ""},
+		{"pods kept too briefly", fact("podsKept: {job: four-by-two, for: 5s}", "8"), "at least one pass of the pod garbage collector"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -362,6 +368,81 @@ func TestLogAndPodCountWords(t *testing.T) {
 				t.Error("loaded")
 			case c.want != "" && !strings.Contains(err.Error(), c.want):
 				t.Errorf("error %q lacks %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestRuns: a lab of several runs is its runs, each with its report name,
+// spec, steps and facts; a run is checked as a lab is, naming its line.
+func TestRuns(t *testing.T) {
+	starter := Starter("four-by-two")
+	body := starter[FileName]
+	i := strings.Index(body, "steps:")
+	if i < 0 {
+		t.Fatal("the starter has no steps")
+	}
+	head, rest := body[:i], body[i:]
+	// The starter's steps and facts, indented as one run's.
+	indent := func(s string) string {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		for j, l := range lines {
+			lines[j] = "    " + l
+		}
+		return strings.Join(lines, "\n") + "\n"
+	}
+	runs := head + "runs:\n  - name: first\n    spec: \"runs it\"\n" + indent(rest) + "  - name: second\n    spec: \"runs it again\"\n" + indent(rest)
+	l, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: runs}))
+	if err != nil {
+		t.Fatalf("refused: %v\n%s", err, runs)
+	}
+	parts := l.Parts()
+	if len(parts) != 2 || parts[0].ReportName() != "first" || parts[1].SpecText() != "runs it again" || parts[1].Name != "four-by-two" {
+		t.Fatalf("parts %+v", parts)
+	}
+	steps, facts := l.StepsAndFacts()
+	if want := 2 * len(parts[0].Steps); steps != want || facts != 2*len(parts[0].Facts) || len(parts[0].Facts) == 0 {
+		t.Errorf("%d steps, %d facts", steps, facts)
+	}
+	if got := strings.Join(l.Manifests(), ","); got != "job.yaml" {
+		t.Errorf("manifests %s", got)
+	}
+	cases := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"steps beside runs", "runs:\n", "steps: [{apply: job.yaml}]\nruns:\n", []string{"lab.yaml:1", "move the lab's steps and facts into its runs"}},
+		{"a name twice", "name: second", "name: first", []string{`run name "first" is used twice`}},
+		{"no spec", "    spec: \"runs it again\"\n", "", []string{"run second: spec:"}},
+		{"a run's fact at fault", "kubectl: {get: jobs, name: four-by-two,", "kubectl: {get: jobs, name: other,", []string{"no Job other", "Job/four-by-two"}},
+		{"a run's fact's line", "podsCreated: {job: four-by-two}", "podsCreated: {job: other}", []string{"add a step wait: {job: other"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(runs, c.from) {
+				t.Fatalf("no %q", c.from)
+			}
+			changed := strings.Replace(runs, c.from, c.to, 1)
+			_, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: changed}))
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			if strings.Contains(c.name, "fact") {
+				// The error names the line of the run's fact: where its
+				// list item begins, at or just above the change.
+				line := strings.Count(changed[:strings.Index(changed, c.to)], "\n") + 1
+				m := regexp.MustCompile(`lab\.yaml:(\d+)`).FindStringSubmatch(err.Error())
+				if m == nil {
+					t.Fatalf("error %q names no line", err)
+				}
+				if n, _ := strconv.Atoi(m[1]); n > line || n < line-3 {
+					t.Errorf("error %q: not near line %d", err, line)
+				}
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
 			}
 		})
 	}

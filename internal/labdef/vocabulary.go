@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // exitCodesRE is one pod's exit codes: name=code, comma-separated.
@@ -348,6 +349,38 @@ var vocabulary = []check{
 		},
 		hint: Hint{"kubectl describe job {job} -n {ns} lists the Events in order.",
 			"kubectl describe job {job} -n {ns} の Events を順に見てください。"},
+	},
+	{
+		word: "eventPods",
+		set:  func(f Fact) bool { return f.EventPods != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.EventPods }),
+		name: fixed("events name distinct pods"),
+		ja:   fixed("イベントが別々のポッドを示す"),
+		args: needJobAndInt("eventPods", jobOf(func(f Fact) *JobRef { return f.EventPods })),
+		hint: Hint{"kubectl describe job {job} -n {ns}: each SuccessfulCreate event names the pod it created.",
+			"kubectl describe job {job} -n {ns} の SuccessfulCreate イベントが作成したポッドを示します。"},
+	},
+	{
+		word: "podsKept",
+		set:  func(f Fact) bool { return f.PodsKept != nil },
+		job:  func(f Fact) string { return f.PodsKept.Job },
+		name: func(f Fact) string {
+			return fmt.Sprintf("finished pods kept until the Job is deleted (watched %s)", f.PodsKept.For)
+		},
+		ja: func(f Fact) string {
+			return fmt.Sprintf("終了したポッドはジョブの削除まで保持される(%s 監視)", f.PodsKept.For)
+		},
+		args: func(f Fact) string {
+			if m := needJobAndInt("podsKept", func(f Fact) string { return f.PodsKept.Job })(f); m != "" {
+				return m
+			}
+			if f.PodsKept.For < 20*time.Second {
+				return fmt.Sprintf("podsKept for %s: at least one pass of the pod garbage collector (for: 25s)", f.PodsKept.For)
+			}
+			return ""
+		},
+		hint: Hint{"A finished Job's pods stay until the Job is deleted, unless spec.ttlSecondsAfterFinished removes it: kubectl get job {job} -n {ns} -o yaml.",
+			"ジョブが削除されるまでポッドは保持されます。spec.ttlSecondsAfterFinished があると自動で削除されます。kubectl get job {job} -n {ns} -o yaml で確認してください。"},
 	},
 	{
 		word: "log",

@@ -49,9 +49,11 @@ func registerFolderLabs(dir string) {
 			labels = append(labels, lesson.ModernTrack)
 		}
 		Describe(lesson.Describe(l.Name), labels, func() {
-			It(l.SpecText(), func(ctx context.Context) {
-				FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: l})
-			})
+			for _, run := range l.Parts() {
+				It(run.SpecText(), func(ctx context.Context) {
+					FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: run})
+				})
+			}
 		})
 	}
 }
@@ -72,13 +74,15 @@ type folderRun struct {
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
 	logs map[string]podLog
+	// events are what each events fact waited for, by Job.
+	events map[string][]lesson.Event
 }
 
 // FolderLabSpec runs a lab folder: its Jobs are watched from the start,
 // its steps done in order, then each fact checked and reported as a row
 // (its id, its Japanese name, its hint).
 func FolderLabSpec(ctx context.Context, in FolderLabInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab.Name)
+	lab := framework.StartLab(ctx, in.Env, in.Lab.ReportName())
 	if in.Lab.Since != "" {
 		version, minor, err := in.Env.Kubernetes()
 		Expect(err).NotTo(HaveOccurred(), "the API server's version")
@@ -89,7 +93,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			return
 		}
 	}
-	run := &folderRun{in: in, lab: lab, waits: map[string]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{}}
+	run := &folderRun{in: in, lab: lab, waits: map[string]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
 	// facts of its pods (created, active, waves, back-off) see them all.
@@ -196,7 +200,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		f, _ = f.ForRelease(version, minor)
 	}
 	hint := f.HintFor(ns)
-	ref := lesson.FactRef{ID: r.in.Lab.Name + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
+	ref := lesson.FactRef{ID: r.in.Lab.ReportName() + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
 	documented := f.ShownText()
 	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
 	// same: an object's field compares by value where Kubernetes does
@@ -369,7 +373,30 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			steps = append(steps, lesson.Step{Type: s.Type, Reason: s.Reason, Times: s.Times, MessagePrefix: f.Events.Messages[s.Reason]})
 		}
 		events, err := framework.WaitForEvents(ctx, cs, ns, "Job", j.Name, j.UID, steps, lab.Within(framework.LabTimeouts.Events))
+		r.events[f.Events.Job] = events
 		add(lesson.Summary(events), err == nil)
+	case f.EventPods != nil:
+		// The events the events fact before it waited for (labdef
+		// checks there is one).
+		n := len(distinct(lesson.CreatedPods(r.events[f.EventPods.Job])))
+		equal(strconv.Itoa(n))
+	case f.PodsKept != nil:
+		job := f.PodsKept.Job
+		window := lab.Window(f.PodsKept.For)
+		if window != f.PodsKept.For {
+			// A wait failed: the watch is cut short, and its row says so.
+			g := f
+			g.PodsKept = &labdef.PodsKept{Job: job, For: window}
+			ref.Name, ref.Ja = g.RowName(), g.JaName()
+		}
+		want, _ := f.DocumentedInt()
+		lab.Step(fmt.Sprintf("watching the %d finished pods of job %s for %s: they stay until the Job is deleted", want, job, window))
+		present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, window)
+		kept := fmt.Sprintf("all %d kept", present)
+		if gone != "" || present != want {
+			kept = fmt.Sprintf("%d of %d there when the watch began; %s", present, want, keptOrGone(gone))
+		}
+		add(kept, gone == "" && present == want)
 	case f.Log != nil:
 		r.log(ctx, f, ref, documented, add)
 	case f.Field != nil:

@@ -9,71 +9,9 @@ import (
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
-	"k8s.io/utils/ptr"
 
-	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/framework"
 )
-
-// NormalJobInput is the input of NormalJobSpec.
-type NormalJobInput struct {
-	Env      *framework.Env
-	Lab      string
-	Manifest string
-	// Parallelism is what the lesson documents for this run: 1 (unset) or 2.
-	Parallelism int
-}
-
-// NormalJobSpec is lesson 10.2: Job normal-job runs six pods to completion,
-// one at a time, or two at a time with parallelism 2.
-func NormalJobSpec(ctx context.Context, in NormalJobInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-
-	lab.Step("kubectl apply -f " + in.Manifest)
-	lab.Apply(ctx, in.Manifest)
-
-	lab.Step("waiting until the job completes (kubectl get jobs shows 6/6)")
-	run, err := framework.WatchJob(ctx, cs, ns, "normal-job", framework.JobComplete, lab.Within(framework.LabTimeouts.NormalJob))
-	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
-	job, tl := run.Job, run.Timeline
-
-	r.Equal("kubectl get jobs: COMPLETIONS", fmt.Sprintf("%d/%d", lesson.NormalCompletions, lesson.NormalCompletions), kubectlJobCell(ctx, in.Env, ns, "normal-job", "Completions"))
-	r.Equal("describe: Parallelism", in.Parallelism, ptr.Deref(job.Spec.Parallelism, 1))
-	r.Equal("describe: Completions", lesson.NormalCompletions, ptr.Deref(job.Spec.Completions, 1))
-	r.Equal("pods created", lesson.NormalCompletions, len(tl.Pods))
-	r.Equal("most pods active at once", in.Parallelism, tl.MaxActive)
-	waves := tl.Waves()
-	if in.Parallelism == 1 {
-		r.Add("pods run one after another", "each pod starts after the previous one ended", tl.Overlap(), tl.OneAtATime())
-	} else {
-		pairs := len(waves) == lesson.NormalCompletions/2
-		for _, w := range waves {
-			pairs = pairs && w == 2
-		}
-		r.Add("pods created two at a time (SuccessfulCreate in pairs)", "2, 2, 2", joinInts(waves), pairs)
-	}
-
-	lab.Step("reading the events of kubectl describe job normal-job")
-	events, err := framework.WaitForEvents(ctx, cs, ns, "Job", "normal-job", job.UID, lesson.NormalEvents(lesson.NormalCompletions), lab.Within(framework.LabTimeouts.Events))
-	r.Add("describe: events", fmt.Sprintf("%d x SuccessfulCreate, then Completed", lesson.NormalCompletions), lesson.Summary(events), err == nil)
-	created := lesson.CreatedPods(events)
-	r.Equal("events name distinct pods", lesson.NormalCompletions, len(distinct(created)))
-
-	// Point 5 of the notes: a finished Job's pods are kept until the Job is
-	// deleted. Every one of them, through one pass of the control plane's
-	// pod garbage collector (a --terminated-pod-gc-threshold below the
-	// lesson's six pods shows here).
-	window := lab.Window(framework.LabTimeouts.PodGC)
-	lab.Step(fmt.Sprintf("watching the %d finished pods for %s: the lesson keeps them until the Job is deleted", lesson.NormalCompletions, window))
-	present, gone := framework.WatchForPodsGoing(ctx, cs, ns, "batch.kubernetes.io/job-name=normal-job", window)
-	kept := fmt.Sprintf("all %d kept", present)
-	if gone != "" || present != lesson.NormalCompletions {
-		kept = fmt.Sprintf("%d of %d there when the watch began; %s", present, lesson.NormalCompletions, keptOrGone(gone))
-	}
-	r.Add(fmt.Sprintf("finished pods kept until the Job is deleted (watched %s)", window), fmt.Sprintf("all %d kept", lesson.NormalCompletions), kept, gone == "" && present == lesson.NormalCompletions)
-	lab.Verify()
-}
 
 // podsStatuses is a Job's counts as kubectl describe job prints them
 // (Pods Statuses).

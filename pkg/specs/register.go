@@ -14,15 +14,6 @@ import (
 
 // registerLessonLabs registers the specs of the labs written in Go.
 func registerLessonLabs() {
-	Describe(lesson.Describe("normal"), Label("normal"), func() {
-		It("runs six pods one at a time to 6/6", func(ctx context.Context) {
-			NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal", Manifest: "job-normal-end.yaml", Parallelism: 1})
-		})
-		It("runs six pods two at a time with parallelism 2", func(ctx context.Context) {
-			NormalJobSpec(ctx, NormalJobInput{Env: env, Lab: "normal-parallel", Manifest: "job-normal-end-parallelism2.yaml", Parallelism: 2})
-		})
-	})
-
 	Describe(lesson.Describe("broker"), Label("broker"), func() {
 		It("runs four workers, two at a time, each printing exactly the primes of its item", func(ctx context.Context) {
 			BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
