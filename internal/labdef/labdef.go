@@ -1038,7 +1038,11 @@ func (l *Lab) Objects() ([]string, error) {
 			if err != nil {
 				continue
 			}
-			out = append(out, o.GetObjectKind().GroupVersionKind().Kind+"/"+m.GetName())
+			// Runs may apply files of the same objects (normal-job, one
+			// pod at a time, then two): each once.
+			if ref := o.GetObjectKind().GroupVersionKind().Kind + "/" + m.GetName(); !slices.Contains(out, ref) {
+				out = append(out, ref)
+			}
 		}
 	}
 	return out, nil
