@@ -90,41 +90,28 @@ func kubectlName(f Fact) string {
 	return "kubectl get " + k.Get + ": " + strings.ToUpper(k.Column)
 }
 
-// logName is a log fact's default row name: what part of the log it
-// reads.
-func logName(f Fact) string {
+// logNames are a log fact's default row names, in English and in
+// Japanese: what part of the log it reads.
+func logNames(f Fact) (en, ja string) {
 	l := f.Log
 	switch {
 	case l.Line > 0:
-		return fmt.Sprintf("kubectl logs: line %d", l.Line)
+		return fmt.Sprintf("kubectl logs: line %d", l.Line), fmt.Sprintf("kubectl logs: %d 行目", l.Line)
 	case l.Numbers == NumbersOnly:
-		return "kubectl logs: only numbers in brackets"
+		return "kubectl logs: only numbers in brackets", "kubectl logs: 括弧の中の数だけ"
 	case l.Numbers == NumbersCount:
-		return "kubectl logs: how many numbers"
+		return "kubectl logs: how many numbers", "kubectl logs: 数の個数"
 	case l.Numbers == NumbersEnds:
-		return "kubectl logs: the first and the last number"
+		return "kubectl logs: the first and the last number", "kubectl logs: 最初と最後の数"
 	case l.Numbers == NumbersPrimes:
-		return fmt.Sprintf("kubectl logs: exactly the primes of [%d, %d)", l.Primes.From, l.Primes.To)
+		return fmt.Sprintf("kubectl logs: exactly the primes of [%d, %d)", l.Primes.From, l.Primes.To),
+			fmt.Sprintf("kubectl logs: [%d, %d) の素数だけ", l.Primes.From, l.Primes.To)
 	}
-	return "kubectl logs"
+	return "kubectl logs", "kubectl logs(ログ)"
 }
 
-func logJa(f Fact) string {
-	l := f.Log
-	switch {
-	case l.Line > 0:
-		return fmt.Sprintf("kubectl logs: %d 行目", l.Line)
-	case l.Numbers == NumbersOnly:
-		return "kubectl logs: 括弧の中の数だけ"
-	case l.Numbers == NumbersCount:
-		return "kubectl logs: 数の個数"
-	case l.Numbers == NumbersEnds:
-		return "kubectl logs: 最初と最後の数"
-	case l.Numbers == NumbersPrimes:
-		return fmt.Sprintf("kubectl logs: [%d, %d) の素数だけ", l.Primes.From, l.Primes.To)
-	}
-	return "kubectl logs(ログ)"
-}
+func logName(f Fact) string { en, _ := logNames(f); return en }
+func logJa(f Fact) string   { _, ja := logNames(f); return ja }
 
 // vocabulary is every check, in the order docs/labs.md gives them.
 var vocabulary = []check{
