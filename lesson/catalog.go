@@ -138,8 +138,8 @@ var Labs = []LabInfo{
 	// The modern track.
 	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, "", nil},
 	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack, "", nil},
-	{"per-index", "GA 1.33", "backoffLimitPerIndex, maxFailedIndexes and FailIndex: failedIndexes 1,2, completedIndexes 0,3", time.Minute, "a backoff limit per index", []string{"modern/per-index.yaml"}, false, ModernTrack, "", nil},
-	{"success-policy", "GA 1.33", "an Indexed Job done when one of indexes 1-2 succeeds: Complete (SuccessPolicy), the other pods stopped", 40 * time.Second, "a success policy", []string{"modern/success-policy.yaml"}, false, ModernTrack, "", nil},
+	{Name: "per-index"},      // lessonlabs/per-index
+	{Name: "success-policy"}, // lessonlabs/success-policy
 	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, "", nil},
 	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, "", nil},
 	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack, "", nil},

@@ -82,12 +82,6 @@ var factsJa = map[string]string{
 	"the eviction is accepted":                                                                                          "退避(eviction)が受け付けられる",
 	"pods created (the first pod ends it)":                                                                              "作成されたポッド数(最初のポッドで終わる)",
 	"job condition Failed, message":                                                                                     "ジョブの状態 Failed のメッセージ",
-	"status.completedIndexes":                                                                                           "status.completedIndexes(成功したインデックス)",
-	"status.failedIndexes":                                                                                              "status.failedIndexes(失敗したインデックス)",
-	"status.succeeded":                                                                                                  "status.succeeded(成功したポッド)",
-	"job condition SuccessCriteriaMet, reason":                                                                          "ジョブの状態 SuccessCriteriaMet の理由",
-	"job condition Complete, reason":                                                                                    "ジョブの状態 Complete の理由",
-	"pods of the other indexes still running":                                                                           "実行中のままの他のインデックスのポッド",
 	"a running pod of the Job":                                                                                          "実行中のジョブのポッド",
 	"the deleted pod ends":                                                                                              "削除したポッドの終わり方",
 	"Job status after the delete: terminating 1 with active 0, then the replacement":                                    "削除後のジョブの状態: 終了中 1・実行中 0、その後に代わりのポッド",
@@ -110,7 +104,6 @@ var factsJa = map[string]string{
 	"suspend: true: Jobs of the suspended CronJob":                                                                      "suspend: true: 一時停止したクーロンジョブのジョブ",
 	"timeZone Asia/Tokyo: scheduled every minute all the same":                                                          "timeZone Asia/Tokyo: 同じく毎分スケジュールされる",
 	"timeZone: a schedule in Tokyo's wall time runs in Asia/Tokyo, not in Etc/UTC":                                      "timeZone: 東京の時刻で書いたスケジュールは Asia/Tokyo で実行され、Etc/UTC では実行されない",
-	"pods per index, with annotation batch.kubernetes.io/job-index-failure-count":                                       "インデックスごとのポッド(アノテーション batch.kubernetes.io/job-index-failure-count)",
 }
 
 // factPatternsJa translate the facts whose names carry values.
@@ -130,7 +123,6 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^pods of the suspended Job \(watched (.+)\)$`), "一時停止したジョブのポッド($1 監視)"},
 	{regexp.MustCompile(`^Job deadline: started → (\S+) \(activeDeadlineSeconds (\d+)\)$`), "ジョブ deadline: 開始から $1 まで(activeDeadlineSeconds $2)"},
 	{regexp.MustCompile(`^finished → deletion asked \(ttlSecondsAfterFinished (\d+)\)$`), "終了から削除の開始まで(ttlSecondsAfterFinished $1)"},
-	{regexp.MustCompile(`^the Job succeeds when index 1 does, not when every pod ends \(started → (\S+)\)$`), "インデックス 1 の成功でジョブが成功する(全ポッドの終了を待たない、開始から $1 まで)"},
 	// The broker lab at a student's own NodePort (settings.BrokerNodePort).
 	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) from outside the cluster$`), "クラスタの外から <ノードIP>:$1 の RabbitMQ に接続できる"},
 	{regexp.MustCompile(`^RabbitMQ answers at <node IP>:(\d+) \(from a pod: the nodes cannot be read here\)$`), "<ノードIP>:$1 の RabbitMQ に接続できる(ポッドから: ここではノードを読めない)"},

@@ -257,6 +257,9 @@ type Fact struct {
 	Log          *LogCheck     `yaml:"log,omitempty"`
 	Field        *FieldRef     `yaml:"field,omitempty"`
 	PodField     *PodFieldRef  `yaml:"podField,omitempty"`
+	PodsPerIndex *PodsPerIndex `yaml:"podsPerIndex,omitempty"`
+	Decided      *Decided      `yaml:"decided,omitempty"`
+	StillRunning *StillRunning `yaml:"stillRunning,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -439,6 +442,77 @@ type PodFieldRef struct {
 	Path string `yaml:"path"`
 }
 
+// PodsPerIndex is one annotation of every pod of an Indexed Job, by
+// completion index: documented as "0: 0; 1: 0 1; 2: 0" (each index, then
+// its pods' values in order; batch.kubernetes.io/job-index-failure-count
+// counts the failures of an index before each of its pods).
+type PodsPerIndex struct {
+	Job        string `yaml:"job"`
+	Annotation string `yaml:"annotation"`
+}
+
+// Decided is how long after a Job's start the Job controller set one of
+// its conditions (SuccessCriteriaMet, FailureTarget: its decision, made
+// before the pods have stopped), from the Job's status: at least the
+// documented duration, and less than By (default: the documented
+// duration and the controller's lag, 15 s).
+type Decided struct {
+	Job       string        `yaml:"job"`
+	Condition string        `yaml:"condition"`
+	By        time.Duration `yaml:"by,omitempty"`
+}
+
+// decidedConditions are the conditions a Decided fact can time.
+var decidedConditions = []string{"SuccessCriteriaMet", "FailureTarget", "Complete", "Failed"}
+
+// StillRunning counts the pods of a Job still running (or pending) once
+// its end has stopped them: the Job's pods, but for those of
+// ExceptIndexes (completion indexes), are waited for to go, and those
+// left counted. Documented: how many (0).
+type StillRunning struct {
+	Job           string `yaml:"job"`
+	ExceptIndexes []int  `yaml:"exceptIndexes,omitempty"`
+}
+
+// perIndexRE is a documented podsPerIndex value: "0: 0; 1: 0 1".
+var perIndexRE = regexp.MustCompile(`^[0-9]+:( [^ ;]+)*(; [0-9]+:( [^ ;]+)*)*$`)
+
+// PerIndexOf reads a podsPerIndex value ("0: 0; 1: 0 1") by index.
+func PerIndexOf(s string) (map[int][]string, error) {
+	if !perIndexRE.MatchString(s) {
+		return nil, fmt.Errorf("documented: %q: each index, a colon, its pods' values, separated by semicolons (\"0: 0; 1: 0 1\")", s)
+	}
+	out := map[int][]string{}
+	last := -1
+	for _, part := range strings.Split(s, "; ") {
+		index, values, _ := strings.Cut(part, ":")
+		n, _ := strconv.Atoi(index)
+		if n <= last {
+			return nil, fmt.Errorf("documented: %q: the indexes in increasing order, each once", s)
+		}
+		last = n
+		out[n] = strings.Fields(values)
+	}
+	return out, nil
+}
+
+// PerIndexText writes values by index as a podsPerIndex value does: the
+// indexes in order, each its values sorted.
+func PerIndexText(byIndex map[int][]string) string {
+	indexes := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		indexes = append(indexes, i)
+	}
+	slices.Sort(indexes)
+	var parts []string
+	for _, i := range indexes {
+		values := slices.Clone(byIndex[i])
+		slices.Sort(values)
+		parts = append(parts, strings.TrimSpace(fmt.Sprintf("%d: %s", i, strings.Join(values, " "))))
+	}
+	return strings.Join(parts, "; ")
+}
+
 var sinceRE = regexp.MustCompile(`^1\.([0-9]{1,3})$`)
 
 // SinceMinor is the minor release of Since (36 for "1.36"), 0 without.
@@ -497,6 +571,15 @@ func (f Fact) DocumentedInt() (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("documented: %v is not a whole number", f.Documented)
+}
+
+// DocumentedDuration reads the documented value as a duration ("5s").
+func (f Fact) DocumentedDuration() (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(f.DocumentedText()))
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("documented: %v is not a duration (documented: 5s)", f.Documented)
+	}
+	return d, nil
 }
 
 // EventStep is one step of a documented event sequence: Times events of

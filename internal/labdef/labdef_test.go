@@ -447,3 +447,62 @@ func TestRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexAndDecisionWords: podsPerIndex, decided and stillRunning load
+// with their documented values, and refuse what they cannot read.
+func TestIndexAndDecisionWords(t *testing.T) {
+	starter := Starter("four-by-two")
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	const key = "batch.kubernetes.io/job-index-failure-count"
+	cases := []struct {
+		name, fact string
+		want       string // "" loads
+	}{
+		{"per index", fact("podsPerIndex: {job: four-by-two, annotation: "+key+"}", `"0: 0; 1: 0 1; 2: 0"`), ""},
+		{"per index, an index without pods", fact("podsPerIndex: {job: four-by-two, annotation: "+key+"}", `"0: 0; 1:"`), ""},
+		{"per index without annotation", fact("podsPerIndex: {job: four-by-two}", `"0: 0"`), "the annotation each pod shows"},
+		{"per index written otherwise", fact("podsPerIndex: {job: four-by-two, annotation: "+key+"}", `"0=0, 1=0 1"`), "each index, a colon"},
+		{"per index out of order", fact("podsPerIndex: {job: four-by-two, annotation: "+key+"}", `"1: 0; 0: 0"`), "increasing order"},
+		{"decided", fact("decided: {job: four-by-two, condition: SuccessCriteriaMet, by: 2m}", "5s"), ""},
+		{"decided, default by", fact("decided: {job: four-by-two, condition: FailureTarget}", "5s"), ""},
+		{"decided on another condition", fact("decided: {job: four-by-two, condition: Suspended}", "5s"), `condition "Suspended": one of SuccessCriteriaMet, FailureTarget, Complete, Failed`},
+		{"decided, not a duration", fact("decided: {job: four-by-two, condition: Failed}", "soon"), "not a duration"},
+		{"decided by before documented", fact("decided: {job: four-by-two, condition: Failed, by: 5s}", "10s"), "must come after the documented 10s"},
+		{"still running", fact("stillRunning: {job: four-by-two, exceptIndexes: [1]}", "0"), ""},
+		{"still running, not a count", fact("stillRunning: {job: four-by-two}", "none"), "not a whole number"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(starter[FileName], "\n") + "\n" + c.fact}
+			_, err := LoadFolder(write(t, files))
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && err == nil:
+				t.Error("loaded")
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Errorf("error %q lacks %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestPerIndexText: a podsPerIndex value read and written back, the
+// values of an index sorted, an index without pods kept.
+func TestPerIndexText(t *testing.T) {
+	got, err := PerIndexOf("0: 0; 1: 1 0; 3:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || len(got[1]) != 2 || len(got[3]) != 0 {
+		t.Errorf("read %v", got)
+	}
+	if s := PerIndexText(got); s != "0: 0; 1: 0 1; 3:" {
+		t.Errorf("written back as %q", s)
+	}
+	if s := PerIndexText(map[int][]string{10: {"0"}, 2: {"1", "0"}}); s != "2: 0 1; 10: 0" {
+		t.Errorf("indexes in numeric order: %q", s)
+	}
+}

@@ -3,6 +3,7 @@ package labdef
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -458,6 +459,82 @@ var vocabulary = []check{
 		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -o yaml shows the field in each pod: the Job's pod template, when the pod was created, decides it.",
 			"kubectl get pods -l job-name={job} -n {ns} -o yaml で各ポッドの項目を確認してください。ポッドが作られた時点のジョブのポッドテンプレートで決まります。"},
 	},
+	{
+		word: "podsPerIndex",
+		set:  func(f Fact) bool { return f.PodsPerIndex != nil },
+		job:  func(f Fact) string { return f.PodsPerIndex.Job },
+		name: func(f Fact) string { return "pods per index, with annotation " + f.PodsPerIndex.Annotation },
+		ja:   func(f Fact) string { return "インデックスごとのポッド(アノテーション " + f.PodsPerIndex.Annotation + ")" },
+		args: func(f Fact) string {
+			if m := needJob("podsPerIndex", func(f Fact) string { return f.PodsPerIndex.Job })(f); m != "" {
+				return m
+			}
+			if f.PodsPerIndex.Annotation == "" {
+				return "podsPerIndex: the annotation each pod shows (annotation: batch.kubernetes.io/job-index-failure-count)"
+			}
+			if _, err := PerIndexOf(f.DocumentedText()); err != nil {
+				return "podsPerIndex " + err.Error()
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -L batch.kubernetes.io/job-completion-index shows each pod's index; kubectl get pods -n {ns} -o yaml its annotations. spec.backoffLimitPerIndex, spec.maxFailedIndexes and spec.podFailurePolicy decide how often an index is tried.",
+			"kubectl get pods -l job-name={job} -n {ns} -L batch.kubernetes.io/job-completion-index で各ポッドのインデックスを、-o yaml でアノテーションを確認できます。インデックスごとの再試行は spec.backoffLimitPerIndex、spec.maxFailedIndexes、spec.podFailurePolicy で決まります。"},
+	},
+	{
+		word: "decided",
+		set:  func(f Fact) bool { return f.Decided != nil },
+		job:  func(f Fact) string { return f.Decided.Job },
+		name: func(f Fact) string { return "job " + f.Decided.Job + ": started → " + f.Decided.Condition },
+		ja:   func(f Fact) string { return "ジョブ " + f.Decided.Job + ": 開始から " + f.Decided.Condition + " まで" },
+		args: func(f Fact) string {
+			d := f.Decided
+			if m := needJob("decided", func(f Fact) string { return d.Job })(f); m != "" {
+				return m
+			}
+			if !slices.Contains(decidedConditions, d.Condition) {
+				return fmt.Sprintf("decided: condition %q: one of %s", d.Condition, strings.Join(decidedConditions, ", "))
+			}
+			at, err := f.DocumentedDuration()
+			if err != nil {
+				return "decided: " + err.Error()
+			}
+			if d.By != 0 && d.By <= at {
+				return fmt.Sprintf("decided: by %s must come after the documented %s", d.By, at)
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get job {job} -n {ns} -o yaml: status.startTime and each condition's lastTransitionTime. The Job's spec decides when the controller acts (successPolicy, activeDeadlineSeconds, backoffLimit).",
+			"kubectl get job {job} -n {ns} -o yaml で status.startTime と各 condition の lastTransitionTime を確認してください。コントローラが判断する時点はジョブの spec(successPolicy、activeDeadlineSeconds、backoffLimit)で決まります。"},
+	},
+	{
+		word: "stillRunning",
+		set:  func(f Fact) bool { return f.StillRunning != nil },
+		job:  func(f Fact) string { return f.StillRunning.Job },
+		name: func(f Fact) string {
+			if ex := f.StillRunning.ExceptIndexes; len(ex) > 0 {
+				return fmt.Sprintf("pods of job %s still running (but indexes %s)", f.StillRunning.Job, joinInts(ex))
+			}
+			return "pods of job " + f.StillRunning.Job + " still running"
+		},
+		ja: func(f Fact) string {
+			if ex := f.StillRunning.ExceptIndexes; len(ex) > 0 {
+				return fmt.Sprintf("実行中のままのジョブ %s のポッド(インデックス %s 以外)", f.StillRunning.Job, joinInts(ex))
+			}
+			return "実行中のままのジョブ " + f.StillRunning.Job + " のポッド"
+		},
+		args: needJobAndInt("stillRunning", func(f Fact) string { return f.StillRunning.Job }),
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: once the Job has ended (its successPolicy met, its deadline passed) the Job controller stops its other pods.",
+			"kubectl get pods -l job-name={job} -n {ns} で確認してください。ジョブが終了すると(successPolicy を満たす、期限を過ぎる)ジョブコントローラは残りのポッドを止めます。"},
+	},
+}
+
+// joinInts writes whole numbers separated by commas.
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }
 
 // Vocabulary is every check a fact can use, in the order the

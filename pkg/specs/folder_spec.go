@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -416,9 +417,100 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			values = append(values, fieldText(obj, f.PodField.Path))
 		}
 		every(values)
+	case f.PodsPerIndex != nil:
+		pods, ok := jobPods(f.PodsPerIndex.Job)
+		if !ok {
+			return
+		}
+		want, _ := labdef.PerIndexOf(f.DocumentedText())
+		got := podsPerIndex(pods, f.PodsPerIndex.Annotation, want)
+		add(got, got == labdef.PerIndexText(want))
+	case f.Decided != nil:
+		d := f.Decided
+		j := job(d.Job)
+		if j == nil {
+			return
+		}
+		at, _ := f.DocumentedDuration()
+		by := d.By
+		if by == 0 {
+			by = at + framework.LabTimeouts.ControllerLag
+		}
+		add(decided(j, d.Condition, at, by))
+	case f.StillRunning != nil:
+		want, _ := f.DocumentedInt()
+		r.stillRunning(ctx, f.StillRunning, want, add)
 	default:
 		Fail("fact " + f.ID + ": no check (labdef.Parse lets none through)")
 	}
+}
+
+// decided is how long after its start a Job's condition was set, and
+// whether that is in [at, by).
+func decided(j *batchv1.Job, condition string, at, by time.Duration) (string, bool) {
+	c := framework.JobCondition(j, batchv1.JobConditionType(condition))
+	switch {
+	case c == nil || c.Status != corev1.ConditionTrue:
+		return fmt.Sprintf("no True %s condition (%s)", condition, framework.DescribeJob(j)), false
+	case j.Status.StartTime == nil:
+		return "the Job has no status.startTime", false
+	}
+	// Both times are the API server's, to the second.
+	took := c.LastTransitionTime.Sub(j.Status.StartTime.Time).Round(time.Second)
+	return took.String(), took >= at && took < by
+}
+
+// podsPerIndex is an annotation of each pod by its completion index, as
+// labdef.PerIndexText writes it; the indexes documented are listed even
+// when no pod has them.
+func podsPerIndex(pods []corev1.Pod, annotation string, documented map[int][]string) string {
+	byIndex := map[int][]string{}
+	for i := range documented {
+		byIndex[i] = nil
+	}
+	var other []string
+	for _, p := range pods {
+		value, ok := p.Annotations[annotation]
+		if !ok {
+			value = "unset"
+		}
+		index, err := strconv.Atoi(p.Annotations[lesson.CompletionIndexKey])
+		if err != nil {
+			other = append(other, p.Name+" has no completion index")
+			continue
+		}
+		byIndex[index] = append(byIndex[index], value)
+	}
+	return strings.Join(append([]string{labdef.PerIndexText(byIndex)}, other...), "; ")
+}
+
+// stillRunning waits for a Job's pods (but those of the excepted
+// indexes) to go; those that have not gone are counted if still running
+// or pending.
+func (r *folderRun) stillRunning(ctx context.Context, s *labdef.StillRunning, want int, add func(string, bool)) {
+	cs, ns := r.in.Env.Client, r.lab.Namespace
+	selector := "batch.kubernetes.io/job-name=" + s.Job
+	if len(s.ExceptIndexes) > 0 {
+		selector += fmt.Sprintf(",%s notin (%s)", lesson.CompletionIndexKey, joinInts(s.ExceptIndexes))
+	}
+	r.lab.Step("waiting until the pods of job " + s.Job + " are stopped")
+	if err := framework.WaitForPodsGone(ctx, cs, ns, selector, r.lab.Within(framework.LabTimeouts.PodsGone)); err == nil {
+		add("0 (removed)", want == 0)
+		return
+	}
+	// Stopped pods may be kept, Failed: count the ones still running.
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		add(err.Error(), false)
+		return
+	}
+	running := 0
+	for _, p := range pods.Items {
+		if p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending {
+			running++
+		}
+	}
+	add(strconv.Itoa(running), running == want)
 }
 
 // log checks the log of every pod of a Job: all of it, one line, or the

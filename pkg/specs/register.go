@@ -60,18 +60,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("per-index"), Label(lesson.ModernTrack, "per-index"), func() {
-		It("retries each index on its own and ends Failed with failedIndexes 1,2", func(ctx context.Context) {
-			PerIndexSpec(ctx, ModernInput{Env: env, Lab: "per-index"})
-		})
-	})
-
-	Describe(lesson.Describe("success-policy"), Label(lesson.ModernTrack, "success-policy"), func() {
-		It("completes when index 1 succeeds and stops the other pods", func(ctx context.Context) {
-			SuccessPolicySpec(ctx, ModernInput{Env: env, Lab: "success-policy"})
-		})
-	})
-
 	Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
 		It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
 			ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})

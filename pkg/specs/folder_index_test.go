@@ -1,0 +1,109 @@
+package specs
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/joblab/joblab/internal/labdef"
+	"github.com/joblab/joblab/lesson"
+)
+
+// TestPodsPerIndex reads the per-index lab's failure counts from pods as
+// the Job controller annotates them: the lesson's run is the documented
+// value; a retry missing, an index retried, a pod without an index or an
+// annotation, an extra index, each differs.
+func TestPodsPerIndex(t *testing.T) {
+	const key = "batch.kubernetes.io/job-index-failure-count"
+	l, ok := lesson.FindLab("per-index")
+	if !ok || l.Def == nil {
+		t.Fatal("the per-index lab is not a lab folder")
+	}
+	var fact *labdef.Fact
+	for i := range l.Def.Facts {
+		if l.Def.Facts[i].PodsPerIndex != nil {
+			fact = &l.Def.Facts[i]
+		}
+	}
+	if fact == nil {
+		t.Fatal("lessonlabs/per-index has no podsPerIndex fact")
+	}
+	want, err := labdef.PerIndexOf(fact.DocumentedText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod := func(name, index, count string) corev1.Pod {
+		a := map[string]string{}
+		if index != "" {
+			a[lesson.CompletionIndexKey] = index
+		}
+		if count != "" {
+			a[key] = count
+		}
+		return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: a}}
+	}
+	// What the Job controller makes of the lab's manifest: index 1 tried
+	// twice, the second pod counting one failure before it.
+	lessons := []corev1.Pod{pod("a", "0", "0"), pod("b", "1", "1"), pod("c", "1", "0"), pod("d", "2", "0"), pod("e", "3", "0")}
+	cases := []struct {
+		name string
+		pods []corev1.Pod
+		same bool
+	}{
+		{"the lesson's", lessons, true},
+		{"the lesson's, listed otherwise", []corev1.Pod{lessons[4], lessons[2], lessons[0], lessons[3], lessons[1]}, true},
+		{"index 1 not retried", []corev1.Pod{lessons[0], lessons[2], lessons[3], lessons[4]}, false},
+		{"index 2 retried", append(append([]corev1.Pod{}, lessons...), pod("f", "2", "1")), false},
+		{"an extra index", append(append([]corev1.Pod{}, lessons...), pod("f", "4", "0")), false},
+		{"a pod without an index", append(append([]corev1.Pod{}, lessons...), pod("f", "", "0")), false},
+		{"a pod without the annotation", []corev1.Pod{lessons[0], lessons[1], pod("c", "1", ""), lessons[3], lessons[4]}, false},
+		{"no pods", nil, false},
+	}
+	for _, c := range cases {
+		got := podsPerIndex(c.pods, key, want)
+		if same := got == labdef.PerIndexText(want); same != c.same {
+			t.Errorf("%s: %q, the same as documented: %t, want %t", c.name, got, same, c.same)
+		}
+	}
+}
+
+// TestDecided times a condition from the Job's start: within [at, by),
+// not before at, not at by or later, and never without the condition
+// (False, or missing) or a start.
+func TestDecided(t *testing.T) {
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	job := func(after time.Duration, status corev1.ConditionStatus, started bool) *batchv1.Job {
+		j := &batchv1.Job{}
+		if started {
+			j.Status.StartTime = &metav1.Time{Time: start}
+		}
+		if status != "" {
+			j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobSuccessCriteriaMet, Status: status, LastTransitionTime: metav1.Time{Time: start.Add(after)}}}
+		}
+		return j
+	}
+	cases := []struct {
+		name string
+		job  *batchv1.Job
+		want string
+		ok   bool
+	}{
+		{"12 s after the start", job(12*time.Second, corev1.ConditionTrue, true), "12s", true},
+		{"at the documented 5 s", job(5*time.Second, corev1.ConditionTrue, true), "5s", true},
+		{"before the documented 5 s", job(4*time.Second, corev1.ConditionTrue, true), "4s", false},
+		{"at by", job(2*time.Minute, corev1.ConditionTrue, true), "2m0s", false},
+		{"the condition False", job(12*time.Second, corev1.ConditionFalse, true), "no True SuccessCriteriaMet condition", false},
+		{"no condition", job(0, "", true), "no True SuccessCriteriaMet condition", false},
+		{"no start", job(12*time.Second, corev1.ConditionTrue, false), "no status.startTime", false},
+	}
+	for _, c := range cases {
+		got, ok := decided(c.job, "SuccessCriteriaMet", 5*time.Second, 2*time.Minute)
+		if ok != c.ok || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q %t, want %q %t", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
