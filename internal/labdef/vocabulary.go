@@ -3,8 +3,8 @@ package labdef
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -464,7 +464,9 @@ var vocabulary = []check{
 		set:  func(f Fact) bool { return f.PodsPerIndex != nil },
 		job:  func(f Fact) string { return f.PodsPerIndex.Job },
 		name: func(f Fact) string { return "pods per index, with annotation " + f.PodsPerIndex.Annotation },
-		ja:   func(f Fact) string { return "インデックスごとのポッド(アノテーション " + f.PodsPerIndex.Annotation + ")" },
+		ja: func(f Fact) string {
+			return "インデックスごとのポッド(アノテーション " + f.PodsPerIndex.Annotation + ")"
+		},
 		args: func(f Fact) string {
 			if m := needJob("podsPerIndex", func(f Fact) string { return f.PodsPerIndex.Job })(f); m != "" {
 				return m
@@ -485,7 +487,9 @@ var vocabulary = []check{
 		set:  func(f Fact) bool { return f.Decided != nil },
 		job:  func(f Fact) string { return f.Decided.Job },
 		name: func(f Fact) string { return "job " + f.Decided.Job + ": started → " + f.Decided.Condition },
-		ja:   func(f Fact) string { return "ジョブ " + f.Decided.Job + ": 開始から " + f.Decided.Condition + " まで" },
+		ja: func(f Fact) string {
+			return "ジョブ " + f.Decided.Job + ": 開始から " + f.Decided.Condition + " まで"
+		},
 		args: func(f Fact) string {
 			d := f.Decided
 			if m := needJob("decided", func(f Fact) string { return d.Job })(f); m != "" {
