@@ -137,7 +137,7 @@ var Labs = []LabInfo{
 
 	// The modern track.
 	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, "", nil},
-	{"pod-failure-policy", "GA 1.31", "the two-containers lab with a pod failure policy: Failed after one pod; an evicted pod not counted", 90 * time.Second, "a pod failure policy", []string{"modern/pod-failure-policy.yaml"}, false, ModernTrack, "", nil},
+	{Name: "pod-failure-policy"}, // lessonlabs/pod-failure-policy
 	{Name: "per-index"},      // lessonlabs/per-index
 	{Name: "success-policy"}, // lessonlabs/success-policy
 	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, "", nil},

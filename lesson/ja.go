@@ -80,8 +80,6 @@ var factsJa = map[string]string{
 	"each pod log: exactly the primes of its index's item (1-1000, 1001-2000, 2001-3000, 3001-4000), in numpy's layout": "各ポッドのログ: インデックスの項目の素数だけ(1-1000, 1001-2000, 2001-3000, 3001-4000)、numpy の形式",
 	"each pod log's primes in numpy's layout (as the notes print an array)":                                             "各ポッドのログの素数が numpy の形式(テキストの配列の表示の通り)",
 	"the eviction is accepted":                                                                                          "退避(eviction)が受け付けられる",
-	"pods created (the first pod ends it)":                                                                              "作成されたポッド数(最初のポッドで終わる)",
-	"job condition Failed, message":                                                                                     "ジョブの状態 Failed のメッセージ",
 	"a running pod of the Job":                                                                                          "実行中のジョブのポッド",
 	"the deleted pod ends":                                                                                              "削除したポッドの終わり方",
 	"Job status after the delete: terminating 1 with active 0, then the replacement":                                    "削除後のジョブの状態: 終了中 1・実行中 0、その後に代わりのポッド",
@@ -139,8 +137,6 @@ var factPatternsJa = []struct {
 	{regexp.MustCompile(`^a running pod of (.+)$`), "実行中の $1 のポッド"},
 	{regexp.MustCompile(`^failedJobsHistoryLimit (\d+): failed Jobs kept after two failed runs$`), "failedJobsHistoryLimit $1: 2回の異常終了の後に残る失敗したジョブ"},
 	{regexp.MustCompile(`^Job evicted-not-counted ends Complete although backoffLimit is 0$`), "ジョブ evicted-not-counted が backoffLimit 0 でも正常終了(Complete)する"},
-	{regexp.MustCompile(`^Job evicted-not-counted: Pods Statuses \(the evicted pod not counted failed\)$`), "ジョブ evicted-not-counted: Pods Statuses(退避したポッドは異常終了と数えない)"},
-	{regexp.MustCompile(`^Job evicted-not-counted: pods created \(the evicted one and its replacement\)$`), "ジョブ evicted-not-counted: 作成されたポッド数(退避したポッドとその代わり)"},
 }
 
 // FactIn returns a fact's name in a language: "ja" for the notes' terms,

@@ -29,34 +29,15 @@ const (
 	IndexedParallelism = 2
 	IndexedAllDone     = "0-3"
 
-	// Pod failure policy (DocPodFailurePolicy, E2EJob "should allow to
-	// use a pod failure policy to fail the job early"): a FailJob rule
-	// fails the Job at once with reason PodFailurePolicy; the condition's
-	// message names the container and the exit code.
-	PodFailurePolicyReason = "PodFailurePolicy"
-	// FailJobMessage is the Failed condition's message for a container's
-	// exit code matching rule index 0 (the Job controller's wording):
-	// "Container <name> for pod <ns>/<pod> failed with exit code <n>
-	// matching FailJob rule at index 0".
-	FailJobMessageFormat = "Container %s for pod %s/%s failed with exit code %d matching FailJob rule at index 0"
+	// Pod failure policy, backoff limit per index and success policy:
+	// their facts are the lab folders' (lessonlabs/pod-failure-policy,
+	// per-index, success-policy).
+
 	// DisruptionTarget is the pod condition an evicted pod gets (DocJobs
 	// "Pod disruption conditions"); an Ignore rule on it keeps the pod
 	// out of the failure count (E2EJob "should allow to use a pod failure
 	// policy to ignore failure matching on DisruptionTarget condition").
 	DisruptionTarget = "DisruptionTarget"
-
-	// Backoff limit per index (DocJobs "Backoff limit per index"): a
-	// failed index gets its own retries; status.failedIndexes lists the
-	// indexes that used them up; a Job with failed indexes ends Failed
-	// with reason FailedIndexes; the pod annotation counts the index's
-	// earlier failures. FailIndex fails an index at once.
-	FailedIndexesReason  = "FailedIndexes"
-	IndexFailureCountKey = "batch.kubernetes.io/job-index-failure-count"
-
-	// Success policy (DocJobs "Success policy"): when a rule is met the
-	// Job gets SuccessCriteriaMet, then Complete, both with reason
-	// SuccessPolicy, and its remaining pods are terminated.
-	SuccessPolicyReason = "SuccessPolicy"
 
 	// Lifecycle (DocJobs "Suspending a Job", "Job termination and
 	// cleanup", "Clean up finished jobs automatically"): a suspended Job
@@ -97,19 +78,9 @@ const (
 // set, for the labs' rows; the manifests themselves are compared with
 // modernManifests field by field.
 const (
-	SuspendCompletions  = 2
-	DeadlineSeconds     = 10
-	TTLSeconds          = 15
-	PerIndexCompletions = 4
-	// PerIndexCompleted and PerIndexFailed are what the per-index Job's
-	// command makes of its indexes: 1 exits 1 (retried once:
-	// backoffLimitPerIndex 1), 2 exits 42 (FailIndex), 0 and 3 succeed.
-	PerIndexCompleted = "0,3"
-	PerIndexFailed    = "1,2"
-	// PerIndexPods: two tries of index 1, one of each other index.
-	PerIndexPods         = 5
-	PerIndexFailedPods   = 3
-	SuccessPolicyIndexes = "1"
+	SuspendCompletions = 2
+	DeadlineSeconds    = 10
+	TTLSeconds         = 15
 )
 
 // Pair is a situation the lesson shows the old way and the modern track

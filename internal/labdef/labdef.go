@@ -147,6 +147,9 @@ type Step struct {
 	Watch *Watch `yaml:"watch,omitempty"`
 	// DeletePod deletes a running pod of a Job (kubectl delete pod).
 	DeletePod *JobRef `yaml:"deletePod,omitempty"`
+	// EvictPod evicts a running pod of a Job through the Eviction API, as
+	// kubectl drain does: the pod gets the condition DisruptionTarget.
+	EvictPod *JobRef `yaml:"evictPod,omitempty"`
 	// Suspend and Resume set a Job's spec.suspend.
 	Suspend *JobRef `yaml:"suspend,omitempty"`
 	Resume  *JobRef `yaml:"resume,omitempty"`
@@ -358,10 +361,23 @@ type KubectlCheck struct {
 }
 
 // ConditionRef is a Job's condition of a type: the documented value is
-// its reason, the condition True.
+// its reason (or, with Of message, its message), the condition True.
 type ConditionRef struct {
 	Job  string `yaml:"job"`
 	Type string `yaml:"type"`
+	// Of is what of the condition is documented: reason (when empty) or
+	// message. A documented message may name {ns}, the lab's namespace,
+	// and {pod}, the Job's first pod.
+	Of string `yaml:"of,omitempty"`
+}
+
+// ConditionMessage is ConditionRef.Of for a documented message.
+const ConditionMessage = "message"
+
+// MessageText is a documented condition message in a namespace, {pod}
+// the name of the Job's first pod.
+func MessageText(documented, namespace, pod string) string {
+	return strings.NewReplacer("{ns}", namespace, "{pod}", pod).Replace(documented)
 }
 
 // ContainerRef is a container of every pod of a Job: the documented value
@@ -935,13 +951,13 @@ func (l *Lab) validateBody(path string) Errors {
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, suspend, resume, patch (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -977,8 +993,11 @@ func (l *Lab) validateBody(path string) Errors {
 				bad(line, "watch: job %s is waited for or watched twice; one a Job", s.Watch.Job)
 			}
 			waited[s.Watch.Job] = true
-		case s.DeletePod != nil, s.Suspend != nil, s.Resume != nil:
+		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil:
 			ref := s.DeletePod
+			if ref == nil {
+				ref = s.EvictPod
+			}
 			if ref == nil {
 				ref = s.Suspend
 			}
@@ -1157,6 +1176,8 @@ func (l *Lab) validateObjects(path string) Errors {
 			job = s.Watch.Job
 		case s.DeletePod != nil:
 			job = s.DeletePod.Job
+		case s.EvictPod != nil:
+			job = s.EvictPod.Job
 		case s.Suspend != nil:
 			job = s.Suspend.Job
 		case s.Resume != nil:

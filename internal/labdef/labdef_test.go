@@ -472,6 +472,8 @@ func TestIndexAndDecisionWords(t *testing.T) {
 		{"decided by before documented", fact("decided: {job: four-by-two, condition: Failed, by: 5s}", "10s"), "must come after the documented 10s"},
 		{"still running", fact("stillRunning: {job: four-by-two, exceptIndexes: [1]}", "0"), ""},
 		{"still running, not a count", fact("stillRunning: {job: four-by-two}", "none"), "not a whole number"},
+		{"condition message", fact("condition: {job: four-by-two, type: Failed, of: message}", `"Container busybox2 for pod {ns}/{pod} failed"`), ""},
+		{"condition of another part", fact("condition: {job: four-by-two, type: Failed, of: status}", "True"), `condition of "status": reason (the default) or message`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -504,5 +506,29 @@ func TestPerIndexText(t *testing.T) {
 	}
 	if s := PerIndexText(map[int][]string{10: {"0"}, 2: {"1", "0"}}); s != "2: 0 1; 10: 0" {
 		t.Errorf("indexes in numeric order: %q", s)
+	}
+}
+
+// TestEvictPodStep: an evictPod step names a Job of the lab's files, like
+// deletePod; a documented condition message is filled with the namespace
+// and the Job's first pod.
+func TestEvictPodStep(t *testing.T) {
+	starter := Starter("four-by-two")
+	for _, c := range []struct{ job, want string }{
+		{"four-by-two", ""},
+		{"four-by-three", "no Job four-by-three in the lab's files"},
+		{"", "name the Job"},
+	} {
+		body := strings.Replace(starter[FileName], "facts:", "  - evictPod: {job: "+c.job+"}\nfacts:", 1)
+		_, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: body}))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("evictPod %q refused: %v", c.job, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("evictPod %q: error %v, want one saying %q", c.job, err, c.want)
+		}
+	}
+	if got := MessageText("for pod {ns}/{pod} failed", "student1-x", "policy-abcde"); got != "for pod student1-x/policy-abcde failed" {
+		t.Errorf("MessageText: %q", got)
 	}
 }

@@ -170,14 +170,27 @@ var vocabulary = []check{
 		word: "condition",
 		set:  func(f Fact) bool { return f.Condition != nil },
 		job:  func(f Fact) string { return f.Condition.Job },
-		name: func(f Fact) string { return "job condition " + f.Condition.Type + ", reason" },
-		ja:   func(f Fact) string { return "ジョブの状態 " + f.Condition.Type + " の理由" },
+		name: func(f Fact) string {
+			if f.Condition.Of == ConditionMessage {
+				return "job condition " + f.Condition.Type + ", message"
+			}
+			return "job condition " + f.Condition.Type + ", reason"
+		},
+		ja: func(f Fact) string {
+			if f.Condition.Of == ConditionMessage {
+				return "ジョブの状態 " + f.Condition.Type + " のメッセージ"
+			}
+			return "ジョブの状態 " + f.Condition.Type + " の理由"
+		},
 		args: func(f Fact) string {
 			if m := needJob("condition", func(f Fact) string { return f.Condition.Job })(f); m != "" {
 				return m
 			}
 			if f.Condition.Type == "" {
 				return "condition: its type (type: Failed)"
+			}
+			if of := f.Condition.Of; of != "" && of != "reason" && of != ConditionMessage {
+				return fmt.Sprintf("condition of %q: reason (the default) or message", of)
 			}
 			return ""
 		},

@@ -157,6 +157,13 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 			err = cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})
 		}
 		lab.Require("a running pod of job "+job+" deleted", "deleted", err)
+	case s.EvictPod != nil:
+		job := s.EvictPod.Job
+		lab.Step("evicting a running pod of job " + job + " (as kubectl drain does)")
+		pod, err := framework.WaitForRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, lab.Within(framework.LabTimeouts.ModernJob))
+		lab.Require("a running pod of "+job, "running", err)
+		err = framework.EvictPod(ctx, cs, ns, pod.Name)
+		lab.Report.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
 	case s.Suspend != nil, s.Resume != nil:
 		ref, suspend := s.Suspend, true
 		if ref == nil {
@@ -284,7 +291,19 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 				add(fmt.Sprintf("no True %s condition (%s)", f.Condition.Type, framework.DescribeJob(j)), false)
 				return
 			}
-			equal(c.Reason)
+			if f.Condition.Of != labdef.ConditionMessage {
+				equal(c.Reason)
+				return
+			}
+			pod := "(no pod)"
+			if pods, ok := jobPods(f.Condition.Job); !ok {
+				return
+			} else if len(pods) > 0 {
+				pod = firstCreated(pods).Name
+			}
+			want := labdef.MessageText(f.DocumentedText(), ns, pod)
+			documented = labdef.MessageText(documented, ns, pod)
+			add(c.Message, c.Message == want)
 		}
 	case f.PodsStatuses != nil:
 		if j := job(f.PodsStatuses.Job); j != nil {
@@ -443,6 +462,18 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	default:
 		Fail("fact " + f.ID + ": no check (labdef.Parse lets none through)")
 	}
+}
+
+// firstCreated is the pod created first (by name when at the same second).
+func firstCreated(pods []corev1.Pod) *corev1.Pod {
+	first := &pods[0]
+	for i := range pods {
+		p := &pods[i]
+		if p.CreationTimestamp.Before(&first.CreationTimestamp) || (p.CreationTimestamp.Equal(&first.CreationTimestamp) && p.Name < first.Name) {
+			first = p
+		}
+	}
+	return first
 }
 
 // decided is how long after its start a Job's condition was set, and

@@ -138,54 +138,6 @@ func IndexedSpec(ctx context.Context, in ModernInput) {
 	lab.Verify()
 }
 
-// PodFailurePolicySpec is the two-containers lab with a pod failure
-// policy: FailJob on busybox2's exit code ends the Job after one pod; and
-// a Job that allows no failure still completes when its pod is evicted,
-// because Ignore keeps a DisruptionTarget pod out of the count.
-func PodFailurePolicySpec(ctx context.Context, in ModernInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-	const failing, evicted = "two-containers-policy", "evicted-not-counted"
-
-	lab.Step("kubectl apply -f modern/pod-failure-policy.yaml")
-	waitEvicted := framework.WatchJobInBackground(ctx, cs, ns, evicted, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
-	lab.Apply(ctx, "modern/pod-failure-policy.yaml")
-
-	lab.Step("evicting the pod of Job " + evicted + " while it runs (as kubectl drain does)")
-	pod, err := framework.WaitForRunningPod(ctx, cs, ns, jobSelector(evicted), lab.Within(framework.LabTimeouts.ModernJob))
-	lab.Require("a running pod of "+evicted, "running", err)
-	err = framework.EvictPod(ctx, cs, ns, pod.Name)
-	r.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
-
-	lab.Step("waiting until Job " + failing + " fails")
-	run, err := framework.WatchJob(ctx, cs, ns, failing, framework.JobFailed, lab.Within(framework.LabTimeouts.ModernJob))
-	lab.GoOn("the job ends Failed", "Failed", err, run != nil && run.Job != nil)
-	j, tl := run.Job, run.Timeline
-	failed := framework.JobCondition(j, batchv1.JobFailed)
-	r.Equal("job condition Failed, reason", lesson.PodFailurePolicyReason, reasonOf(failed))
-	r.Equal("pods created (the first pod ends it)", 1, len(tl.Pods))
-	if len(tl.Pods) > 0 {
-		r.Equal("job condition Failed, message", fmt.Sprintf(lesson.FailJobMessageFormat, "busybox2", ns, tl.Pods[0].Name, 1), messageOf(failed))
-	}
-	r.Equal("describe: Pods Statuses", "0 Running / 0 Succeeded / 1 Failed", podsStatuses(j))
-	r.Measure("Job started → Failed", jobTook(j))
-
-	lab.Step("waiting until Job " + evicted + " completes with its evicted pod not counted")
-	erun, err := waitEvicted()
-	lab.GoOn("Job "+evicted+" ends Complete although backoffLimit is 0", "Complete", err, erun != nil && erun.Job != nil)
-	ej := erun.Job
-	r.Equal("Job "+evicted+": Pods Statuses (the evicted pod not counted failed)", "0 Running / 1 Succeeded / 0 Failed", podsStatuses(ej))
-	const created = "Job " + evicted + ": pods created (the evicted one and its replacement)"
-	if erun.Timeline.WatchedFromStart {
-		r.Equal(created, 2, len(erun.Timeline.Pods))
-	} else {
-		// Its pods were already there when the watch first listed: one
-		// gone before that is not seen, and counting them would guess.
-		r.NotObservable(created, "2", fmt.Sprintf("the pod watch began after the job's first pod (%d seen)", len(erun.Timeline.Pods)))
-	}
-	lab.Verify()
-}
-
 // ReplacementSpec is podReplacementPolicy Failed: a deleted pod is
 // replaced only once it has terminated.
 func ReplacementSpec(ctx context.Context, in ModernInput) {

@@ -54,12 +54,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("pod-failure-policy"), Label(lesson.ModernTrack, "pod-failure-policy"), func() {
-		It("fails the Job at the first pod whose busybox2 exits 1, and does not count an evicted pod", func(ctx context.Context) {
-			PodFailurePolicySpec(ctx, ModernInput{Env: env, Lab: "pod-failure-policy"})
-		})
-	})
-
 	Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
 		It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
 			ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
