@@ -138,11 +138,11 @@ var Labs = []LabInfo{
 	// The modern track.
 	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, "", nil},
 	{Name: "pod-failure-policy"}, // lessonlabs/pod-failure-policy
-	{Name: "per-index"},      // lessonlabs/per-index
-	{Name: "success-policy"}, // lessonlabs/success-policy
+	{Name: "per-index"},          // lessonlabs/per-index
+	{Name: "success-policy"},     // lessonlabs/success-policy
 	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, "", nil},
 	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, "", nil},
-	{"lifecycle", "GA 1.24", "suspend and resume, activeDeadlineSeconds, ttlSecondsAfterFinished (the Job deleted after it finished)", 90 * time.Second, "suspend, deadline and TTL", []string{"modern/lifecycle.yaml"}, false, ModernTrack, "", nil},
+	{Name: "lifecycle"}, // lessonlabs/lifecycle
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

@@ -21,14 +21,18 @@ func TestPairsNameLabsThatRun(t *testing.T) {
 		reported[m[1]] = true
 	}
 	n := len(reported)
-	// A lab folder reports under its own name.
+	// A lab folder reports under its own name, or its runs' names.
 	for _, l := range Labs {
 		if l.Def != nil {
-			reported[l.Name] = true
+			for _, run := range l.Def.Parts() {
+				reported[run.ReportName()] = true
+			}
 		}
 	}
-	if n < 10 {
-		t.Fatalf("found only %d report lab names in register.go: has the way specs name their lab changed?", n)
+	if n == 0 {
+		// The Go specs left are still reported under names of their own
+		// (behaviours: pods-kept); once they are folders, this goes.
+		t.Fatalf("found no report lab names in register.go: has the way specs name their lab changed?")
 	}
 	for _, p := range Pairs {
 		for _, name := range []string{p.Old, p.New} {

@@ -155,6 +155,31 @@ type Step struct {
 	Resume  *JobRef `yaml:"resume,omitempty"`
 	// Patch applies a merge patch to a Job or CronJob.
 	Patch *Patch `yaml:"patch,omitempty"`
+	// WaitGone waits until a Job is removed (by its TTL, or a CronJob's
+	// history limit): watched from the lab's start, so that the time its
+	// deletion was asked is known (the fact deletedAfter reads it).
+	WaitGone *WaitGone `yaml:"waitGone,omitempty"`
+	// Check checks these facts (by id) at this point of the lab, in this
+	// order: what a Job shows between two steps (suspended, then
+	// resumed). Facts no check step names are checked after the last
+	// step, in their order.
+	Check []string `yaml:"check,omitempty"`
+}
+
+// WaitGone waits until a Job is removed, at most Within (from the lab's
+// start); Name is its row ("job NAME removed" when empty).
+type WaitGone struct {
+	Job    string        `yaml:"job"`
+	Within time.Duration `yaml:"within"`
+	Name   string        `yaml:"name,omitempty"`
+}
+
+// RowName is the row of a WaitGone step.
+func (w *WaitGone) RowName() string {
+	if w.Name != "" {
+		return w.Name
+	}
+	return "job " + w.Job + " removed"
 }
 
 // JobRef names a Job of the lab.
@@ -241,6 +266,10 @@ type Fact struct {
 	// From: any release) replaces Documented, Shown and Source, and the
 	// report names the release and the source.
 	ByRelease []Documented `yaml:"byRelease,omitempty"`
+	// Measure, on a fact that times something (decided, deletedAfter),
+	// names the lab's timing, as a wait's does: the old way / new way
+	// comparison reads it.
+	Measure string `yaml:"measure,omitempty"`
 
 	// The vocabulary: exactly one is set.
 	Kubectl      *KubectlCheck `yaml:"kubectl,omitempty"`
@@ -263,6 +292,8 @@ type Fact struct {
 	PodsPerIndex *PodsPerIndex `yaml:"podsPerIndex,omitempty"`
 	Decided      *Decided      `yaml:"decided,omitempty"`
 	StillRunning *StillRunning `yaml:"stillRunning,omitempty"`
+	DeletedAfter *DeletedAfter `yaml:"deletedAfter,omitempty"`
+	PodsLeft     *JobRef       `yaml:"podsLeft,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -365,14 +396,19 @@ type KubectlCheck struct {
 type ConditionRef struct {
 	Job  string `yaml:"job"`
 	Type string `yaml:"type"`
-	// Of is what of the condition is documented: reason (when empty) or
-	// message. A documented message may name {ns}, the lab's namespace,
-	// and {pod}, the Job's first pod.
+	// Of is what of the condition is documented: reason (when empty),
+	// message, or status. A documented message may name {ns}, the lab's
+	// namespace, and {pod}, the Job's first pod; a status is the
+	// condition's status and reason, "True (JobSuspended)", and need not
+	// be True.
 	Of string `yaml:"of,omitempty"`
 }
 
-// ConditionMessage is ConditionRef.Of for a documented message.
-const ConditionMessage = "message"
+// What of a condition a fact documents (ConditionRef.Of).
+const (
+	ConditionMessage = "message"
+	ConditionStatus  = "status"
+)
 
 // MessageText is a documented condition message in a namespace, {pod}
 // the name of the Job's first pod.
@@ -488,6 +524,17 @@ var decidedConditions = []string{"SuccessCriteriaMet", "FailureTarget", "Complet
 type StillRunning struct {
 	Job           string `yaml:"job"`
 	ExceptIndexes []int  `yaml:"exceptIndexes,omitempty"`
+}
+
+// DeletedAfter is how long after a Job finished (status.completionTime,
+// or its Failed condition) its deletion was asked (its
+// metadata.deletionTimestamp, as a waitGone step saw it): at least the
+// documented duration (ttlSecondsAfterFinished) less a second, the times
+// being to the second, and less than By (default: the documented duration
+// and the controller's lag, 15 s).
+type DeletedAfter struct {
+	Job string        `yaml:"job"`
+	By  time.Duration `yaml:"by,omitempty"`
 }
 
 // perIndexRE is a documented podsPerIndex value: "0: 0; 1: 0 1".
@@ -946,18 +993,21 @@ func (l *Lab) validateBody(path string) Errors {
 	if len(l.Steps) == 0 {
 		bad(1, "steps: none; a lab applies a file at least (steps: [{apply: job.yaml}])")
 	}
-	waited := map[string]bool{}
+	// waited: the Jobs a wait or watch step has watched so far; gone,
+	// those a waitGone waits for; checkedAt, the step (from 1) checking a
+	// fact; watchedBefore, the fact and Job pairs watched before it.
+	waited, gone, checkedAt, watchedBefore := map[string]bool{}, map[string]bool{}, map[string]int{}, map[string]bool{}
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.Check != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch, waitGone, check (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -981,18 +1031,37 @@ func (l *Lab) validateBody(path string) Errors {
 			if s.Wait.Within <= 0 {
 				bad(line, "wait: within, how long at most, e.g. within: 3m")
 			}
-			if waited[s.Wait.Job] {
-				bad(line, "wait: job %s is waited for or watched twice; one a Job", s.Wait.Job)
-			}
 			waited[s.Wait.Job] = true
 		case s.Watch != nil:
 			if s.Watch.Job == "" || s.Watch.For <= 0 {
 				bad(line, "watch: name the Job and how long (watch: {job: NAME, for: 20s})")
 			}
-			if waited[s.Watch.Job] {
-				bad(line, "watch: job %s is waited for or watched twice; one a Job", s.Watch.Job)
-			}
 			waited[s.Watch.Job] = true
+		case s.WaitGone != nil:
+			if s.WaitGone.Job == "" || s.WaitGone.Within <= 0 {
+				bad(line, "waitGone: name the Job and how long at most (waitGone: {job: NAME, within: 2m})")
+			}
+			if gone[s.WaitGone.Job] {
+				bad(line, "waitGone: job %s is waited for twice; once is enough", s.WaitGone.Job)
+			}
+			gone[s.WaitGone.Job] = true
+		case s.Check != nil:
+			if len(s.Check) == 0 {
+				bad(line, "check: name the facts to check here by id (check: [suspended-pods])")
+			}
+			for _, id := range s.Check {
+				switch j := slices.IndexFunc(l.Facts, func(f Fact) bool { return f.ID == id }); {
+				case j < 0:
+					bad(line, "check: no fact %q in the lab's facts", id)
+				case checkedAt[id] != 0:
+					bad(line, "check: fact %q is checked twice; a fact once", id)
+				default:
+					checkedAt[id] = i + 1
+					for job := range waited {
+						watchedBefore[id+"\x00"+job] = true
+					}
+				}
+			}
 		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil:
 			ref := s.DeletePod
 			if ref == nil {
@@ -1060,14 +1129,24 @@ func (l *Lab) validateBody(path string) Errors {
 		} else if f.Documented == nil && f.OneAtATime == nil {
 			bad(line, "fact %s: documented: the value the lesson documents", f.ID)
 		}
+		if f.Measure != "" && f.Decided == nil && f.DeletedAfter == nil {
+			bad(line, "fact %s: measure names a timing: only a decided or deletedAfter fact times something", f.ID)
+		}
 		if msg := f.checkArgs(); msg != "" {
 			bad(line, "fact %s: %s", f.ID, msg)
 		}
 		if f.EventPods != nil && !slices.ContainsFunc(l.Facts[:i], func(g Fact) bool { return g.Events != nil && g.Events.Job == f.EventPods.Job }) {
 			bad(line, "fact %s: eventPods reads the events an events fact waited for: add a fact events: {job: %s} before it", f.ID, orName(f.EventPods.Job))
 		}
-		if job := f.Job(); f.needsWatch() && !waited[job] {
-			bad(line, "fact %s: %s reads the pods a wait or watch saw: add a step wait: {job: %s, for: ...} (or watch: {job: %s, for: 20s})", f.ID, words[0], orName(job), orName(job))
+		if job := f.Job(); f.needsWatch() && (checkedAt[f.ID] == 0 && !waited[job] || checkedAt[f.ID] != 0 && !watchedBefore[f.ID+"\x00"+job]) {
+			where := ""
+			if checkedAt[f.ID] != 0 {
+				where = fmt.Sprintf(" before the check step (step %d) that checks it", checkedAt[f.ID])
+			}
+			bad(line, "fact %s: %s reads the pods a wait or watch saw: add a step wait: {job: %s, for: ...} (or watch: {job: %s, for: 20s})%s", f.ID, words[0], orName(job), orName(job), where)
+		}
+		if d := f.DeletedAfter; d != nil && (!gone[d.Job] || !waited[d.Job]) {
+			bad(line, "fact %s: deletedAfter reads when job %s finished and when its removal was asked: add the steps wait: {job: %s, for: Complete, ...} and waitGone: {job: %s, within: 2m}", f.ID, orName(d.Job), orName(d.Job), orName(d.Job))
 		}
 	}
 	return errs
@@ -1178,6 +1257,8 @@ func (l *Lab) validateObjects(path string) Errors {
 			job = s.DeletePod.Job
 		case s.EvictPod != nil:
 			job = s.EvictPod.Job
+		case s.WaitGone != nil:
+			job = s.WaitGone.Job
 		case s.Suspend != nil:
 			job = s.Suspend.Job
 		case s.Resume != nil:

@@ -473,7 +473,10 @@ func TestIndexAndDecisionWords(t *testing.T) {
 		{"still running", fact("stillRunning: {job: four-by-two, exceptIndexes: [1]}", "0"), ""},
 		{"still running, not a count", fact("stillRunning: {job: four-by-two}", "none"), "not a whole number"},
 		{"condition message", fact("condition: {job: four-by-two, type: Failed, of: message}", `"Container busybox2 for pod {ns}/{pod} failed"`), ""},
-		{"condition of another part", fact("condition: {job: four-by-two, type: Failed, of: status}", "True"), `condition of "status": reason (the default) or message`},
+		{"condition status", fact("condition: {job: four-by-two, type: Suspended, of: status}", `"True (JobSuspended)"`), ""},
+		{"condition of another part", fact("condition: {job: four-by-two, type: Failed, of: type}", "Failed"), `condition of "type": reason (the default), message or status`},
+		{"deleted after", fact("deletedAfter: {job: four-by-two}", "15s"), "add the steps wait: {job: four-by-two, for: Complete, ...} and waitGone"},
+		{"pods left", fact("podsLeft: {job: four-by-two}", "0"), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -530,5 +533,53 @@ func TestEvictPodStep(t *testing.T) {
 	}
 	if got := MessageText("for pod {ns}/{pod} failed", "student1-x", "policy-abcde"); got != "for pod student1-x/policy-abcde failed" {
 		t.Errorf("MessageText: %q", got)
+	}
+}
+
+// TestCheckStep: a check step names facts of the lab, each once; a pod
+// fact it checks needs a wait or watch of its Job before it, not only
+// after.
+func TestCheckStep(t *testing.T) {
+	starter := Starter("four-by-two")
+	base := starter[FileName]
+	i, j := strings.Index(base, "steps:\n"), strings.Index(base, "facts:")
+	if i < 0 || j < 0 {
+		t.Fatal("the starter has no steps or facts")
+	}
+	// The starter's facts, with their ids.
+	var ids []string
+	for _, line := range strings.Split(base[j:], "\n") {
+		if id, ok := strings.CutPrefix(strings.TrimSpace(line), "- id: "); ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatalf("the starter has %d facts", len(ids))
+	}
+	load := func(steps string) error {
+		body := base[:i] + "steps:\n" + steps + base[j:]
+		_, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: body}))
+		return err
+	}
+	apply := "  - apply: job.yaml\n"
+	wait := "  - wait: {job: four-by-two, for: Complete, within: 3m}\n"
+	check := func(ids ...string) string { return "  - check: [" + strings.Join(ids, ", ") + "]\n" }
+	for _, c := range []struct {
+		name, steps, want string
+	}{
+		{"facts checked after the wait", apply + wait + check(ids[0], ids[1]), ""},
+		{"an unknown fact", apply + wait + check("no-such-fact"), `check: no fact "no-such-fact"`},
+		{"a fact checked twice", apply + wait + check(ids[0]) + check(ids[0]), "is checked twice"},
+		{"nothing to check", apply + wait + "  - check: []\n", "name the facts to check here"},
+		{"a pod fact checked before its wait", apply + check(ids...) + wait, "before the check step (step 2)"},
+		{"a Job watched, then waited for", apply + "  - watch: {job: four-by-two, for: 10s}\n" + wait, ""},
+	} {
+		err := load(c.steps)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
 	}
 }

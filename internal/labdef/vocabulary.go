@@ -171,14 +171,20 @@ var vocabulary = []check{
 		set:  func(f Fact) bool { return f.Condition != nil },
 		job:  func(f Fact) string { return f.Condition.Job },
 		name: func(f Fact) string {
-			if f.Condition.Of == ConditionMessage {
+			switch f.Condition.Of {
+			case ConditionMessage:
 				return "job condition " + f.Condition.Type + ", message"
+			case ConditionStatus:
+				return "job condition " + f.Condition.Type
 			}
 			return "job condition " + f.Condition.Type + ", reason"
 		},
 		ja: func(f Fact) string {
-			if f.Condition.Of == ConditionMessage {
+			switch f.Condition.Of {
+			case ConditionMessage:
 				return "ジョブの状態 " + f.Condition.Type + " のメッセージ"
+			case ConditionStatus:
+				return "ジョブの状態 " + f.Condition.Type
 			}
 			return "ジョブの状態 " + f.Condition.Type + " の理由"
 		},
@@ -189,8 +195,8 @@ var vocabulary = []check{
 			if f.Condition.Type == "" {
 				return "condition: its type (type: Failed)"
 			}
-			if of := f.Condition.Of; of != "" && of != "reason" && of != ConditionMessage {
-				return fmt.Sprintf("condition of %q: reason (the default) or message", of)
+			if of := f.Condition.Of; of != "" && of != "reason" && of != ConditionMessage && of != ConditionStatus {
+				return fmt.Sprintf("condition of %q: reason (the default), message or status", of)
 			}
 			return ""
 		},
@@ -542,6 +548,39 @@ var vocabulary = []check{
 		args: needJobAndInt("stillRunning", func(f Fact) string { return f.StillRunning.Job }),
 		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: once the Job has ended (its successPolicy met, its deadline passed) the Job controller stops its other pods.",
 			"kubectl get pods -l job-name={job} -n {ns} で確認してください。ジョブが終了すると(successPolicy を満たす、期限を過ぎる)ジョブコントローラは残りのポッドを止めます。"},
+	},
+	{
+		word: "deletedAfter",
+		set:  func(f Fact) bool { return f.DeletedAfter != nil },
+		job:  func(f Fact) string { return f.DeletedAfter.Job },
+		name: func(f Fact) string { return "job " + f.DeletedAfter.Job + ": finished → deletion asked" },
+		ja:   func(f Fact) string { return "ジョブ " + f.DeletedAfter.Job + ": 終了から削除の要求まで" },
+		args: func(f Fact) string {
+			d := f.DeletedAfter
+			if m := needJob("deletedAfter", func(f Fact) string { return d.Job })(f); m != "" {
+				return m
+			}
+			at, err := f.DocumentedDuration()
+			if err != nil {
+				return "deletedAfter: " + err.Error()
+			}
+			if d.By != 0 && d.By <= at {
+				return fmt.Sprintf("deletedAfter: by %s must come after the documented %s", d.By, at)
+			}
+			return ""
+		},
+		hint: Hint{"spec.ttlSecondsAfterFinished decides how long after it finished the TTL controller deletes a Job; kubectl get job {job} -n {ns} -w shows it go.",
+			"ジョブが終了してから TTL コントローラが削除するまでの時間は spec.ttlSecondsAfterFinished で決まります。kubectl get job {job} -n {ns} -w で削除を確認できます。"},
+	},
+	{
+		word: "podsLeft",
+		set:  func(f Fact) bool { return f.PodsLeft != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.PodsLeft }),
+		name: func(f Fact) string { return "pods of job " + f.PodsLeft.Job + " left" },
+		ja:   func(f Fact) string { return "残ったジョブ " + f.PodsLeft.Job + " のポッド" },
+		args: needJobAndInt("podsLeft", jobOf(func(f Fact) *JobRef { return f.PodsLeft })),
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: a Job deleted in the foreground (as the TTL controller does) takes its pods with it.",
+			"kubectl get pods -l job-name={job} -n {ns} で確認してください。フォアグラウンドで削除されたジョブ(TTL コントローラの削除)はポッドも一緒に削除されます。"},
 	},
 }
 

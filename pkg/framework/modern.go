@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"github.com/onsi/ginkgo/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -90,6 +91,52 @@ func WaitForJobGone(ctx context.Context, cs kubernetes.Interface, ns, name strin
 		asked = time.Now()
 	}
 	return asked, err
+}
+
+// WatchJobGoneInBackground watches, from now, for the removal of a Job
+// that may not be there yet: seen, then gone (the TTL controller's or a
+// CronJob's doing). wait returns when its deletion was asked (its
+// deletionTimestamp, else when it was seen gone), or why it was not seen
+// go within timeout.
+func WatchJobGoneInBackground(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (wait func() (time.Time, error)) {
+	type result struct {
+		asked time.Time
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer ginkgo.GinkgoRecover()
+		sel := fields.OneTermEqualSelector("metadata.name", name).String()
+		lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
+		var asked time.Time
+		seen := false
+		mark := func(j *batchv1.Job) {
+			seen = true
+			if asked.IsZero() && j.DeletionTimestamp != nil {
+				asked = j.DeletionTimestamp.Time
+			}
+		}
+		gone := func(store cache.Store) (bool, error) {
+			for _, o := range store.List() {
+				if j, ok := o.(*batchv1.Job); ok {
+					mark(j)
+				}
+			}
+			return seen && len(store.List()) == 0, nil
+		}
+		_, err := WatchUntil(ctx, lw, fmt.Sprintf("job %s/%s to be created, then removed", ns, name), timeout, gone, func(t watch.EventType, j *batchv1.Job) (bool, error) {
+			mark(j)
+			return t == watch.Deleted, nil
+		}, DescribeJob)
+		if asked.IsZero() && err == nil {
+			asked = time.Now()
+		}
+		done <- result{asked, err}
+	}()
+	return func() (time.Time, error) {
+		r := <-done
+		return r.asked, r.err
+	}
 }
 
 // PodsCreatedWithin watches the pods of selector for window and returns

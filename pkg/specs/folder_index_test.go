@@ -101,7 +101,38 @@ func TestDecided(t *testing.T) {
 		{"no start", job(12*time.Second, corev1.ConditionTrue, false), "no status.startTime", false},
 	}
 	for _, c := range cases {
-		got, ok := decided(c.job, "SuccessCriteriaMet", 5*time.Second, 2*time.Minute)
+		_, got, ok := decided(c.job, "SuccessCriteriaMet", 5*time.Second, 2*time.Minute)
+		if ok != c.ok || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q %t, want %q %t", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestDeletedAfter times a Job's deletion from its end: the TTL (15 s)
+// kept, or a second early (the times are to the second), passes; too
+// early, too late, or a Job that never finished, does not. A failed Job
+// ends at its Failed condition.
+func TestDeletedAfter(t *testing.T) {
+	end := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	completed := &batchv1.Job{Status: batchv1.JobStatus{CompletionTime: &metav1.Time{Time: end}}}
+	failed := &batchv1.Job{Status: batchv1.JobStatus{Conditions: []batchv1.JobCondition{{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Time{Time: end}}}}}
+	cases := []struct {
+		name  string
+		job   *batchv1.Job
+		after time.Duration
+		want  string
+		ok    bool
+	}{
+		{"on time", completed, 15 * time.Second, "15s", true},
+		{"a second early, to the second", completed, 14 * time.Second, "14s", true},
+		{"14 s late", completed, 29 * time.Second, "29s", true},
+		{"15 s late", completed, 30 * time.Second, "30s", false},
+		{"too early", completed, 10 * time.Second, "10s", false},
+		{"a failed Job", failed, 16 * time.Second, "16s", true},
+		{"never finished", &batchv1.Job{}, 15 * time.Second, "had not finished", false},
+	}
+	for _, c := range cases {
+		_, got, ok := deletedAfter(c.job, end.Add(c.after), 15*time.Second, 30*time.Second)
 		if ok != c.ok || !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q %t, want %q %t", c.name, got, ok, c.want, c.ok)
 		}

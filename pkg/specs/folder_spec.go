@@ -67,10 +67,16 @@ type FolderLabInput struct {
 
 // folderRun is a lab folder's run: what its waits saw, by Job.
 type folderRun struct {
-	in    FolderLabInput
-	lab   *framework.Lab
-	waits map[string]func() (*framework.JobRun, error)
+	in  FolderLabInput
+	lab *framework.Lab
+	// waits are the watches of the wait and watch steps, by step (from
+	// 0); runs what the latest of them done saw, by Job.
+	waits map[int]func() (*framework.JobRun, error)
 	runs  map[string]*framework.JobRun
+	// gone are the watches of the waitGone steps, by Job; asked when
+	// each Job's deletion was asked.
+	gone  map[string]func() (time.Time, error)
+	asked map[string]time.Time
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
@@ -94,29 +100,57 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			return
 		}
 	}
-	run := &folderRun{in: in, lab: lab, waits: map[string]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{}, events: map[string][]lesson.Event{}}
+	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{},
+		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
-	// facts of its pods (created, active, waves, back-off) see them all.
-	for _, s := range in.Lab.Steps {
-		if w := s.Wait; w != nil {
-			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), lab.Within(w.Within))
-		}
-		if w := s.Watch; w != nil {
+	// facts of its pods (created, active, waves, back-off) see them all,
+	// and its removal is seen whenever it comes.
+	for i, s := range in.Lab.Steps {
+		switch {
+		case s.Wait != nil:
+			w := s.Wait
+			run.waits[i] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), lab.Within(w.Within))
+		case s.Watch != nil:
 			// Watched until the time is up, whatever the Job does.
-			run.waits[w.Job] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobComplete, w.For)
+			w := s.Watch
+			run.waits[i] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobComplete, lab.Window(w.For))
+		case s.WaitGone != nil:
+			w := s.WaitGone
+			run.gone[w.Job] = framework.WatchJobGoneInBackground(ctx, cs, ns, w.Job, lab.Within(w.Within))
 		}
 	}
-	for _, s := range in.Lab.Steps {
-		run.step(ctx, s)
+	checked := map[string]bool{}
+	for i, s := range in.Lab.Steps {
+		if s.Check != nil {
+			for _, id := range s.Check {
+				run.factByID(ctx, id)
+				checked[id] = true
+			}
+			continue
+		}
+		run.step(ctx, i, s)
 	}
 	for _, f := range in.Lab.Facts {
-		run.fact(ctx, f)
+		if !checked[f.ID] {
+			run.fact(ctx, f)
+		}
 	}
 	lab.Verify()
 }
 
-func (r *folderRun) step(ctx context.Context, s labdef.Step) {
+// factByID checks the fact of that id (labdef checked there is one).
+func (r *folderRun) factByID(ctx context.Context, id string) {
+	for _, f := range r.in.Lab.Facts {
+		if f.ID == id {
+			r.fact(ctx, f)
+			return
+		}
+	}
+	Fail("lab " + r.in.Lab.Name + ": no fact " + id + " (labdef.Parse lets none through)")
+}
+
+func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
 	switch {
 	case s.Apply != "":
@@ -128,7 +162,7 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 	case s.Wait != nil:
 		w := s.Wait
 		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, lab.Within(w.Within)))
-		jr, err := r.waits[w.Job]()
+		jr, err := r.waits[i]()
 		r.runs[w.Job] = jr
 		lab.GoOn(w.RowName(), w.For, err, jr != nil && jr.Job != nil)
 		if w.Measure != "" {
@@ -136,19 +170,27 @@ func (r *folderRun) step(ctx context.Context, s labdef.Step) {
 		}
 	case s.Watch != nil:
 		w := s.Watch
-		lab.Step(fmt.Sprintf("watching job %s and its pods (%s from the lab's start)", w.Job, w.For))
-		jr, err := r.waits[w.Job]()
+		lab.Step(fmt.Sprintf("watching job %s and its pods (%s from the lab's start)", w.Job, lab.Window(w.For)))
+		jr, err := r.waits[i]()
 		r.runs[w.Job] = jr
-		observed := "no job seen"
-		if jr != nil {
-			observed = framework.DescribeJob(jr.Job)
-		}
+		// A watch is a row only when it could not watch: what it saw is
+		// read by the facts.
+		row := fmt.Sprintf("job %s watched for %s", w.Job, lab.Window(w.For))
 		switch {
+		case (err == nil || framework.TimedOut(err)) && jr != nil && jr.Job != nil:
 		case err == nil, framework.TimedOut(err):
-			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, w.For), "watched", observed, jr != nil && jr.Job != nil)
+			lab.Report.Add(row, "watched", "no job seen", false)
 		default:
-			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, w.For), "watched", err.Error(), false)
+			lab.Report.Add(row, "watched", err.Error(), false)
 		}
+	case s.WaitGone != nil:
+		w := s.WaitGone
+		lab.Step(fmt.Sprintf("waiting until job %s is removed (at most %s from the lab's start)", w.Job, lab.Within(w.Within)))
+		asked, err := r.gone[w.Job]()
+		if err == nil {
+			r.asked[w.Job] = asked
+		}
+		lab.Report.Add(w.RowName(), "removed", outcome("removed", err), err == nil)
 	case s.DeletePod != nil:
 		job := s.DeletePod.Job
 		lab.Step("kubectl delete pod: a running pod of job " + job)
@@ -211,6 +253,12 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	ref := lesson.FactRef{ID: r.in.Lab.ReportName() + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
 	documented := f.ShownText()
 	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
+	// measure: a timing fact's duration, when it names the lab's timing.
+	measure := func(took time.Duration) {
+		if f.Measure != "" {
+			lab.Report.Measure(f.Measure, took)
+		}
+	}
 	// same: an object's field compares by value where Kubernetes does
 	// (quantities); everything else by its text.
 	same := func(observed, want string) bool { return observed == want }
@@ -287,6 +335,11 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	case f.Condition != nil:
 		if j := job(f.Condition.Job); j != nil {
 			c := framework.JobCondition(j, batchv1.JobConditionType(f.Condition.Type))
+			if f.Condition.Of == labdef.ConditionStatus {
+				// "True (JobSuspended)"; "no such condition" without one.
+				equal(framework.ConditionSummary(c))
+				return
+			}
 			if c == nil || c.Status != corev1.ConditionTrue {
 				add(fmt.Sprintf("no True %s condition (%s)", f.Condition.Type, framework.DescribeJob(j)), false)
 				return
@@ -455,13 +508,71 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		if by == 0 {
 			by = at + framework.LabTimeouts.ControllerLag
 		}
-		add(decided(j, d.Condition, at, by))
+		took, text, ok := decided(j, d.Condition, at, by)
+		add(text, ok)
+		if took > 0 {
+			measure(took)
+		}
+	case f.DeletedAfter != nil:
+		d := f.DeletedAfter
+		at, _ := f.DocumentedDuration()
+		by := d.By
+		if by == 0 {
+			by = at + framework.LabTimeouts.ControllerLag
+		}
+		jr, asked := r.runs[d.Job], r.asked[d.Job]
+		switch {
+		case jr == nil || jr.Job == nil:
+			add("the wait for job "+d.Job+" saw nothing", false)
+		case asked.IsZero():
+			add("its removal was not seen", false)
+		default:
+			took, text, ok := deletedAfter(jr.Job, asked, at, by)
+			add(text, ok)
+			if took > 0 {
+				measure(took)
+			}
+		}
+	case f.PodsLeft != nil:
+		job := f.PodsLeft.Job
+		want, _ := f.DocumentedInt()
+		selector := "batch.kubernetes.io/job-name=" + job
+		err := framework.WaitForPodsGone(ctx, cs, ns, selector, lab.Within(framework.LabTimeouts.PodsGone))
+		if err == nil {
+			add("0", want == 0)
+			return
+		}
+		pods, lerr := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+		if lerr != nil {
+			add(lerr.Error(), false)
+			return
+		}
+		var names []string
+		for _, p := range pods.Items {
+			names = append(names, p.Name)
+		}
+		add(fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", ")), len(names) == want)
 	case f.StillRunning != nil:
 		want, _ := f.DocumentedInt()
 		r.stillRunning(ctx, f.StillRunning, want, add)
 	default:
 		Fail("fact " + f.ID + ": no check (labdef.Parse lets none through)")
 	}
+}
+
+// deletedAfter is how long after a Job finished its deletion was asked,
+// and whether that is in [at - 1 s, by): both times are the API server's,
+// to the second.
+func deletedAfter(j *batchv1.Job, asked time.Time, at, by time.Duration) (time.Duration, string, bool) {
+	finished := j.Status.CompletionTime
+	if c := framework.JobCondition(j, batchv1.JobFailed); finished == nil && c != nil && c.Status == corev1.ConditionTrue {
+		finished = &c.LastTransitionTime
+	}
+	if finished == nil {
+		return 0, "the Job had not finished (" + framework.DescribeJob(j) + ")", false
+	}
+	after := asked.Sub(finished.Time).Round(time.Second)
+	return after, after.String(), after >= at-time.Second && after < by
 }
 
 // firstCreated is the pod created first (by name when at the same second).
@@ -478,17 +589,17 @@ func firstCreated(pods []corev1.Pod) *corev1.Pod {
 
 // decided is how long after its start a Job's condition was set, and
 // whether that is in [at, by).
-func decided(j *batchv1.Job, condition string, at, by time.Duration) (string, bool) {
+func decided(j *batchv1.Job, condition string, at, by time.Duration) (time.Duration, string, bool) {
 	c := framework.JobCondition(j, batchv1.JobConditionType(condition))
 	switch {
 	case c == nil || c.Status != corev1.ConditionTrue:
-		return fmt.Sprintf("no True %s condition (%s)", condition, framework.DescribeJob(j)), false
+		return 0, fmt.Sprintf("no True %s condition (%s)", condition, framework.DescribeJob(j)), false
 	case j.Status.StartTime == nil:
-		return "the Job has no status.startTime", false
+		return 0, "the Job has no status.startTime", false
 	}
 	// Both times are the API server's, to the second.
 	took := c.LastTransitionTime.Sub(j.Status.StartTime.Time).Round(time.Second)
-	return took.String(), took >= at && took < by
+	return took, took.String(), took >= at && took < by
 }
 
 // podsPerIndex is an annotation of each pod by its completion index, as

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -203,89 +202,6 @@ func ReplacementSpec(ctx context.Context, in ModernInput) {
 		r.Add("the replacement pod is created after the deleted pod has terminated", "after", fmt.Sprintf("deleted pod seen %s at event %d, replacement first seen at event %d", old.Phase, old.FinishedSeq, replacement.SeenSeq), replacement.SeenSeq > old.FinishedSeq)
 	}
 	r.Equal("pods created (the deleted one and its replacement)", 2, len(run.Timeline.Pods))
-	lab.Verify()
-}
-
-// LifecycleSpec is suspend and resume, activeDeadlineSeconds and
-// ttlSecondsAfterFinished.
-func LifecycleSpec(ctx context.Context, in ModernInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-	const suspended, deadline, cleaned = "suspended", "deadline", "cleaned-after-ttl"
-
-	lab.Step("kubectl apply -f modern/lifecycle.yaml")
-	waitDeadline := framework.WatchJobInBackground(ctx, cs, ns, deadline, framework.JobFailed, lab.Within(framework.LabTimeouts.ModernJob))
-	// The TTL Job finishes and goes while the suspended one is watched:
-	// its end and its removal are awaited from the start, in order.
-	type ttlRun struct {
-		run    *framework.JobRun
-		err    error
-		goneAt time.Time
-		gone   error
-	}
-	ttlDone := make(chan ttlRun, 1)
-	waitCleaned := framework.WatchJobInBackground(ctx, cs, ns, cleaned, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
-	go func() {
-		defer GinkgoRecover()
-		var t ttlRun
-		t.run, t.err = waitCleaned()
-		if t.err == nil {
-			t.goneAt, t.gone = framework.WaitForJobGone(ctx, cs, ns, cleaned, lab.Within(framework.LabTimeouts.PodsGone))
-		}
-		ttlDone <- t
-	}()
-	lab.Apply(ctx, "modern/lifecycle.yaml")
-
-	window := lab.Window(framework.LabTimeouts.SuspendWindow)
-	lab.Step(fmt.Sprintf("watching the suspended Job's pods for %s: there must be none", window))
-	created, err := framework.PodsCreatedWithin(ctx, cs, ns, jobSelector(suspended), window)
-	Expect(err).NotTo(HaveOccurred())
-	r.Add(fmt.Sprintf("pods of the suspended Job (watched %s)", window), "none", noneOr(created), len(created) == 0)
-	j, err := cs.BatchV1().Jobs(ns).Get(ctx, suspended, metav1.GetOptions{})
-	Expect(err).NotTo(HaveOccurred())
-	r.Equal("suspended Job: condition Suspended", "True ("+lesson.SuspendedReason+")", framework.ConditionSummary(framework.JobCondition(j, batchv1.JobSuspended)))
-
-	lab.Step("kubectl patch job suspended -p '{\"spec\":{\"suspend\":false}}' and waiting until it completes")
-	Expect(framework.ResumeJob(ctx, cs, ns, suspended)).To(Succeed())
-	run, err := framework.WatchJob(ctx, cs, ns, suspended, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
-	lab.GoOn("the resumed Job ends Complete", "Complete", err, run != nil && run.Job != nil)
-	r.Equal("resumed Job: pods created", lesson.SuspendCompletions, len(run.Timeline.Pods))
-	r.Equal("resumed Job: condition Suspended", "False ("+lesson.ResumedReason+")", framework.ConditionSummary(framework.JobCondition(run.Job, batchv1.JobSuspended)))
-
-	lab.Step("Job deadline: Failed once active longer than activeDeadlineSeconds")
-	drun, err := waitDeadline()
-	lab.GoOn("Job deadline ends Failed", "Failed", err, drun != nil && drun.Job != nil)
-	failed := framework.JobCondition(drun.Job, batchv1.JobFailed)
-	r.Equal("Job deadline: condition Failed, reason", lesson.DeadlineExceededReason, reasonOf(failed))
-	r.Equal("Job deadline: condition Failed, message", lesson.DeadlineMessage, messageOf(failed))
-	// activeDeadlineSeconds is kept by the controller's decision, the
-	// FailureTarget condition it sets before stopping the pods; Failed
-	// follows once they have ended, which is the kubelet's pace.
-	decided, by := jobDecided(drun.Job, batchv1.JobFailureTarget)
-	lag := framework.LabTimeouts.ControllerLag
-	r.Add(fmt.Sprintf("Job deadline: started → %s (activeDeadlineSeconds %d)", by, lesson.DeadlineSeconds),
-		fmt.Sprintf("%d s, or up to %s later", lesson.DeadlineSeconds, lag), decided.String(),
-		decided >= time.Duration(lesson.DeadlineSeconds)*time.Second && decided < time.Duration(lesson.DeadlineSeconds)*time.Second+lag)
-	r.Measure("Job deadline: started → Failed", jobTook(drun.Job))
-
-	lab.Step("Job cleaned-after-ttl: deleted, with its pods, after ttlSecondsAfterFinished")
-	t := <-ttlDone
-	crun := t.run
-	lab.GoOn("Job cleaned-after-ttl ends Complete", "Complete", t.err, crun != nil && crun.Job != nil)
-	finished := crun.Job.Status.CompletionTime
-	r.Add("Job cleaned-after-ttl removed by the TTL controller", "removed", outcome("removed", t.gone), t.err == nil && t.gone == nil)
-	if t.err == nil && t.gone == nil && finished != nil {
-		after := t.goneAt.Sub(finished.Time)
-		// Both times are the API server's, to the second; the TTL
-		// controller deletes the Job (foreground: the Job is marked, its
-		// pods go, then it goes) once finished + TTL has passed.
-		r.Add(fmt.Sprintf("finished → deletion asked (ttlSecondsAfterFinished %d)", lesson.TTLSeconds),
-			fmt.Sprintf("%d s, or up to %s later", lesson.TTLSeconds, framework.LabTimeouts.ControllerLag), after.Round(time.Second).String(),
-			after >= time.Duration(lesson.TTLSeconds-1)*time.Second && after < time.Duration(lesson.TTLSeconds)*time.Second+framework.LabTimeouts.ControllerLag)
-		r.Measure("finished → deletion asked (TTL)", after)
-	}
-	err = framework.WaitForPodsGone(ctx, cs, ns, jobSelector(cleaned), lab.Within(framework.LabTimeouts.PodsGone))
-	r.Add("pods deleted with the Job", "deleted", outcome("deleted", err), err == nil)
 	lab.Verify()
 }
 

@@ -60,12 +60,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("lifecycle"), Label(lesson.ModernTrack, "lifecycle"), func() {
-		It("runs no pod while suspended, fails past its deadline, and deletes a finished Job after its TTL", func(ctx context.Context) {
-			LifecycleSpec(ctx, ModernInput{Env: env, Lab: "lifecycle"})
-		})
-	})
-
 	Describe(lesson.Describe("cron-policies"), Label(lesson.ModernTrack, "cron-policies"), func() {
 		It("overlaps, skips or replaces a run that outlives its minute, and keeps one failed Job", func(ctx context.Context) {
 			CronPoliciesSpec(ctx, ModernInput{Env: env, Lab: "cron-policies"})
