@@ -136,7 +136,7 @@ var Labs = []LabInfo{
 	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", "", nil},
 
 	// The modern track.
-	{"indexed", "GA 1.24", "the broker lab's work without a broker: an Indexed Job, each pod the primes of its index's item", time.Minute, "an Indexed Job instead of a work queue", []string{"modern/indexed.yaml"}, false, ModernTrack, "", nil},
+	{Name: "indexed"},            // lessonlabs/indexed
 	{Name: "pod-failure-policy"}, // lessonlabs/pod-failure-policy
 	{Name: "per-index"},          // lessonlabs/per-index
 	{Name: "success-policy"},     // lessonlabs/success-policy

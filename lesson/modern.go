@@ -25,9 +25,6 @@ const (
 	// the pod's hostname is <job name>-<index>; status.completedIndexes
 	// lists the succeeded indexes as ranges.
 	CompletionIndexKey = "batch.kubernetes.io/job-completion-index"
-	IndexedCompletions = 4 // the broker lab's four items, one index each
-	IndexedParallelism = 2
-	IndexedAllDone     = "0-3"
 
 	// Pod failure policy, backoff limit per index and success policy:
 	// their facts are the lab folders' (lessonlabs/pod-failure-policy,

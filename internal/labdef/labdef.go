@@ -294,6 +294,7 @@ type Fact struct {
 	StillRunning *StillRunning `yaml:"stillRunning,omitempty"`
 	DeletedAfter *DeletedAfter `yaml:"deletedAfter,omitempty"`
 	PodsLeft     *JobRef       `yaml:"podsLeft,omitempty"`
+	IndexNames   *JobRef       `yaml:"indexNames,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -464,18 +465,31 @@ const (
 	// and none extra, computed by the checker (documented: the lesson's
 	// words for it).
 	NumbersPrimes = "primes"
+	// NumbersTotal: how many numbers the Job's pods print together
+	// (documented: a whole number).
+	NumbersTotal = "total"
 )
 
 // LogNumbers are the values of LogCheck.Numbers.
-var LogNumbers = []string{NumbersOnly, NumbersCount, NumbersEnds, NumbersPrimes}
+var LogNumbers = []string{NumbersOnly, NumbersCount, NumbersEnds, NumbersPrimes, NumbersTotal}
 
 // endsRE is a documented first and last number: "2 .. 99991".
 var endsRE = regexp.MustCompile(`^-?[0-9]+ \.\. -?[0-9]+$`)
 
-// PrimesRange is the range [From, To) whose primes a log prints.
+// PrimesRange is the range [From, To) whose primes a log prints. With
+// PerIndex, each pod of an Indexed Job prints its own range: its
+// completion index times PerIndex later ([From + i*PerIndex, To +
+// i*PerIndex)); a whole-log fact then documents how many primes the
+// Job's pods print together.
 type PrimesRange struct {
-	From int `yaml:"from"`
-	To   int `yaml:"to"`
+	From     int `yaml:"from"`
+	To       int `yaml:"to"`
+	PerIndex int `yaml:"perIndex,omitempty"`
+}
+
+// For is the range a pod of completion index i prints.
+func (p *PrimesRange) For(i int) (from, to int) {
+	return p.From + i*p.PerIndex, p.To + i*p.PerIndex
 }
 
 // FieldRef is a field of an object as the API server stores it: Path is

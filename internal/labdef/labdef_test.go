@@ -154,7 +154,7 @@ func mustRead(t *testing.T, path string) []byte {
 }
 
 func TestLookupReadsKubectlPaths(t *testing.T) {
-	obj := map[string]any{"spec": map[string]any{
+	obj := map[string]any{"metadata": map[string]any{"annotations": map[string]any{"batch.kubernetes.io/job-completion-index": "2"}}, "spec": map[string]any{
 		"parallelism": 5,
 		"containers": []any{
 			map[string]any{"name": "a", "resources": map[string]any{"requests": map[string]any{"cpu": "200m"}}},
@@ -162,9 +162,11 @@ func TestLookupReadsKubectlPaths(t *testing.T) {
 		},
 	}}
 	for path, want := range map[string]any{
-		"spec.parallelism":                          5,
-		"spec.containers[0].resources.requests.cpu": "200m",
-		"spec.containers[1].name":                   "b",
+		"spec.parallelism":                                                 5,
+		"spec.containers[0].resources.requests.cpu":                        "200m",
+		"spec.containers[1].name":                                          "b",
+		"metadata.annotations['batch.kubernetes.io/job-completion-index']": "2",
+		"spec['containers'][1]['name']":                                    "b",
 	} {
 		got, found, err := Lookup(obj, path)
 		if err != nil || !found || got != want {
@@ -177,12 +179,13 @@ func TestLookupReadsKubectlPaths(t *testing.T) {
 		}
 	}
 	for path, want := range map[string]string{
-		"spec.parallelism.x":  "spec.parallelism is not an object",
-		"spec[0]":             "spec is not a list",
-		"spec.containers[x]":  "not a field name with optional [N] indices",
-		"spec..parallelism":   "not a field name",
-		"{.spec.parallelism}": "without braces",
-		"":                    "empty",
+		"spec.parallelism.x":      "spec.parallelism is not an object",
+		"spec[0]":                 "spec is not a list",
+		"spec.containers[x]":      "not an index [N] or a key ['key']",
+		"metadata.annotations['a": "not an index [N] or a key ['key']",
+		"spec..parallelism":       "not a field name",
+		"{.spec.parallelism}":     "without braces",
+		"":                        "empty",
 	} {
 		if _, _, err := Lookup(obj, path); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want an error saying %q", path, err, want)

@@ -11,28 +11,53 @@ import (
 
 // A field path names a field of an object as kubectl's -o jsonpath does,
 // without the braces: dotted names, each maybe followed by list indices
-// (spec.template.spec.containers[0].resources.requests.cpu).
+// (spec.template.spec.containers[0].resources.requests.cpu), and a key
+// holding dots or slashes in brackets and quotes
+// (metadata.annotations['batch.kubernetes.io/job-completion-index']).
 
-var pathPartRE = regexp.MustCompile(`^([A-Za-z0-9_-]+)((?:\[[0-9]+\])*)$`)
+var (
+	pathNameRE  = regexp.MustCompile(`^[A-Za-z0-9_-]+`)
+	pathIndexRE = regexp.MustCompile(`^\[([0-9]+)\]`)
+	pathKeyRE   = regexp.MustCompile(`^\['([^']+)'\]`)
+)
 
 // pathElems reads a field path into names (string) and indices (int).
 func pathElems(path string) ([]any, error) {
+	const how = "write it as kubectl's -o jsonpath does, without braces: spec.template.spec.containers[0].image, metadata.labels['app.kubernetes.io/name']"
 	if strings.TrimSpace(path) == "" {
-		return nil, fmt.Errorf("path: empty; write it as kubectl's -o jsonpath does, without braces: spec.template.spec.containers[0].image")
+		return nil, fmt.Errorf("path: empty; %s", how)
 	}
 	var out []any
-	for _, part := range strings.Split(path, ".") {
-		m := pathPartRE.FindStringSubmatch(part)
-		if m == nil {
-			return nil, fmt.Errorf("path %q: %q is not a field name with optional [N] indices; write it as kubectl's -o jsonpath does, without braces: spec.template.spec.containers[0].image", path, part)
+	rest := path
+	for first := true; rest != "" || first; first = false {
+		if !first {
+			if rest[0] != '.' {
+				return nil, fmt.Errorf("path %q: %q is not a field name with optional [N] indices or ['key']; %s", path, rest, how)
+			}
+			rest = rest[1:]
 		}
-		out = append(out, m[1])
-		for _, idx := range regexp.MustCompile(`[0-9]+`).FindAllString(m[2], -1) {
-			n, err := strconv.Atoi(idx)
+		m := pathNameRE.FindString(rest)
+		if m == "" {
+			return nil, fmt.Errorf("path %q: %q is not a field name with optional [N] indices or ['key']; %s", path, rest, how)
+		}
+		out = append(out, m)
+		rest = rest[len(m):]
+		for rest != "" && rest[0] == '[' {
+			if k := pathKeyRE.FindStringSubmatch(rest); k != nil {
+				out = append(out, k[1])
+				rest = rest[len(k[0]):]
+				continue
+			}
+			i := pathIndexRE.FindStringSubmatch(rest)
+			if i == nil {
+				return nil, fmt.Errorf("path %q: %q is not an index [N] or a key ['key']; %s", path, rest, how)
+			}
+			n, err := strconv.Atoi(i[1])
 			if err != nil {
-				return nil, fmt.Errorf("path %q: index %s: %v", path, idx, err)
+				return nil, fmt.Errorf("path %q: index %s: %v", path, i[1], err)
 			}
 			out = append(out, n)
+			rest = rest[len(i[0]):]
 		}
 	}
 	return out, nil

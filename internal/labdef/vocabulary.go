@@ -102,8 +102,13 @@ func logNames(f Fact) (en, ja string) {
 		return "kubectl logs: only numbers in brackets", "kubectl logs: 括弧の中の数だけ"
 	case l.Numbers == NumbersCount:
 		return "kubectl logs: how many numbers", "kubectl logs: 数の個数"
+	case l.Numbers == NumbersTotal:
+		return "kubectl logs: how many numbers the pods print together", "kubectl logs: ポッド全体の数の個数"
 	case l.Numbers == NumbersEnds:
 		return "kubectl logs: the first and the last number", "kubectl logs: 最初と最後の数"
+	case l.Numbers == NumbersPrimes && l.Primes.PerIndex > 0:
+		return fmt.Sprintf("kubectl logs: exactly the primes of [%d, %d), %d later each index", l.Primes.From, l.Primes.To, l.Primes.PerIndex),
+			fmt.Sprintf("kubectl logs: [%d, %d)(インデックスごとに %d ずつ後)の素数だけ", l.Primes.From, l.Primes.To, l.Primes.PerIndex)
 	case l.Numbers == NumbersPrimes:
 		return fmt.Sprintf("kubectl logs: exactly the primes of [%d, %d)", l.Primes.From, l.Primes.To),
 			fmt.Sprintf("kubectl logs: [%d, %d) の素数だけ", l.Primes.From, l.Primes.To)
@@ -403,6 +408,9 @@ var vocabulary = []check{
 			if p != nil && (p.From < 0 || p.To <= p.From || p.To > 10_000_000) {
 				return fmt.Sprintf("log primes: from %d to %d: 0 <= from < to <= 10000000", p.From, p.To)
 			}
+			if p != nil && p.PerIndex < 0 {
+				return fmt.Sprintf("log primes: perIndex %d: how much later each completion index's range begins (perIndex: 1000)", p.PerIndex)
+			}
 			switch {
 			case l.Line < 0:
 				return fmt.Sprintf("log line %d: lines count from 1", l.Line)
@@ -412,7 +420,7 @@ var vocabulary = []check{
 				return fmt.Sprintf("log numbers %q: one of %s", l.Numbers, strings.Join(LogNumbers, ", "))
 			case l.Numbers == NumbersPrimes && p == nil:
 				return "log numbers primes: name the range (primes: {from: 2, to: 100002})"
-			case l.Numbers == NumbersCount, l.Numbers == "" && p != nil:
+			case l.Numbers == NumbersCount, l.Numbers == NumbersTotal, l.Numbers == "" && p != nil:
 				if _, err := f.DocumentedInt(); err != nil {
 					return err.Error()
 				}
@@ -581,6 +589,24 @@ var vocabulary = []check{
 		args: needJobAndInt("podsLeft", jobOf(func(f Fact) *JobRef { return f.PodsLeft })),
 		hint: Hint{"kubectl get pods -l job-name={job} -n {ns}: a Job deleted in the foreground (as the TTL controller does) takes its pods with it.",
 			"kubectl get pods -l job-name={job} -n {ns} で確認してください。フォアグラウンドで削除されたジョブ(TTL コントローラの削除)はポッドも一緒に削除されます。"},
+	},
+	{
+		word: "indexNames",
+		set:  func(f Fact) bool { return f.IndexNames != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.IndexNames }),
+		name: fixed("each pod's index label and hostname <job>-<index> match its annotation"),
+		ja:   fixed("各ポッドのインデックスのラベルとホスト名 <ジョブ>-<インデックス> がアノテーションと一致する"),
+		args: func(f Fact) string {
+			if m := needJob("indexNames", jobOf(func(f Fact) *JobRef { return f.IndexNames }))(f); m != "" {
+				return m
+			}
+			if f.DocumentedText() != "yes" {
+				return fmt.Sprintf("indexNames: documented %q: write yes", f.DocumentedText())
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -o yaml: an Indexed Job's pod carries its index in the annotation and the label batch.kubernetes.io/job-completion-index, and its hostname is <job>-<index> (spec.completionMode: Indexed).",
+			"kubectl get pods -l job-name={job} -n {ns} -o yaml で確認してください。Indexed ジョブのポッドはインデックスをアノテーションとラベル batch.kubernetes.io/job-completion-index に持ち、ホスト名は <ジョブ>-<インデックス> です(spec.completionMode: Indexed)。"},
 	},
 }
 

@@ -138,3 +138,36 @@ func TestDeletedAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexNames: an Indexed Job's pods as the controller makes them
+// pass; a pod whose label, hostname or annotation disagrees fails.
+func TestIndexNames(t *testing.T) {
+	pod := func(annotation, label, hostname string) corev1.Pod {
+		p := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "indexed-primes-" + annotation + "-x", Annotations: map[string]string{}, Labels: map[string]string{}}}
+		if annotation != "" {
+			p.Annotations[lesson.CompletionIndexKey] = annotation
+		}
+		if label != "" {
+			p.Labels[lesson.CompletionIndexKey] = label
+		}
+		p.Spec.Hostname = hostname
+		return p
+	}
+	good := []corev1.Pod{pod("0", "0", "indexed-primes-0"), pod("1", "1", "indexed-primes-1")}
+	if got, ok := indexNames(good, "indexed-primes"); !ok {
+		t.Errorf("the controller's pods: %q", got)
+	}
+	for name, p := range map[string]corev1.Pod{
+		"another label":    pod("1", "2", "indexed-primes-1"),
+		"another hostname": pod("1", "1", "indexed-primes"),
+		"no annotation":    pod("", "1", "indexed-primes-1"),
+		"no label":         pod("1", "", "indexed-primes-1"),
+	} {
+		if got, ok := indexNames([]corev1.Pod{good[0], p}, "indexed-primes"); ok {
+			t.Errorf("%s passed: %q", name, got)
+		}
+	}
+	if _, ok := indexNames(nil, "indexed-primes"); ok {
+		t.Error("no pods passed")
+	}
+}

@@ -57,7 +57,7 @@ func TestPrimeLogFactsPassTheProgramsLog(t *testing.T) {
 		"numpy-layout":       "the same",
 	}
 	for id, f := range primeLogFacts(t) {
-		got, ok := logValue(f, log)
+		got, ok := logValue(f, log, 0)
 		if !ok || got != want[id] {
 			t.Errorf("%s: %q, %v; want %q, passed", id, got, ok, want[id])
 		}
@@ -106,7 +106,7 @@ func TestPrimeLogFactsCatchWrongLogs(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for id, f := range facts {
-				got, ok := logValue(f, c.log)
+				got, ok := logValue(f, c.log, 0)
 				want, fails := c.fails[id]
 				switch {
 				case fails && ok:
@@ -125,10 +125,28 @@ func TestPrimeLogFactsCatchWrongLogs(t *testing.T) {
 // newlines aside, and names the first line that differs.
 func TestLogFactOfText(t *testing.T) {
 	f := labdef.Fact{ID: "log", Log: &labdef.LogCheck{Job: "j"}, Documented: "hello\nworld\n"}
-	if got, ok := logValue(f, "hello\nworld"); !ok || got != "hello world" {
+	if got, ok := logValue(f, "hello\nworld", 0); !ok || got != "hello world" {
 		t.Errorf("same text: %q, %v", got, ok)
 	}
-	if got, ok := logValue(f, "hello\nthere\n"); ok || got != `line 2 is "there", not "world"` {
+	if got, ok := logValue(f, "hello\nthere\n", 0); ok || got != `line 2 is "there", not "world"` {
 		t.Errorf("other text: %q, %v", got, ok)
+	}
+}
+
+// TestLogPerIndex: with perIndex, each pod's primes are its completion
+// index's range: the program's output for index 2's range passes as
+// index 2, and fails as index 1.
+func TestLogPerIndex(t *testing.T) {
+	f := labdef.Fact{ID: "per-index", Log: &labdef.LogCheck{Job: "j", Numbers: labdef.NumbersPrimes, Primes: &labdef.PrimesRange{From: 1, To: 1001, PerIndex: 1000}}}
+	log := programLog(t, 2001, 3000, same)
+	if got, ok := logValue(f, log, 2); !ok || got != "the same" {
+		t.Errorf("index 2's primes as index 2: %q, %v", got, ok)
+	}
+	if got, ok := logValue(f, log, 1); ok {
+		t.Errorf("index 2's primes as index 1 passed: %q", got)
+	}
+	whole := labdef.Fact{ID: "layout", Log: &labdef.LogCheck{Job: "j", Primes: f.Log.Primes}, Documented: 127}
+	if got, ok := logValue(whole, log, 2); !ok || got != "the same" {
+		t.Errorf("index 2's log in numpy's layout: %q, %v", got, ok)
 	}
 }

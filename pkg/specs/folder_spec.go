@@ -552,6 +552,12 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			names = append(names, p.Name)
 		}
 		add(fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", ")), len(names) == want)
+	case f.IndexNames != nil:
+		pods, ok := jobPods(f.IndexNames.Job)
+		if !ok {
+			return
+		}
+		add(indexNames(pods, f.IndexNames.Job))
 	case f.StillRunning != nil:
 		want, _ := f.DocumentedInt()
 		r.stillRunning(ctx, f.StillRunning, want, add)
@@ -573,6 +579,25 @@ func deletedAfter(j *batchv1.Job, asked time.Time, at, by time.Duration) (time.D
 	}
 	after := asked.Sub(finished.Time).Round(time.Second)
 	return after, after.String(), after >= at-time.Second && after < by
+}
+
+// indexNames checks that each pod of an Indexed Job carries its index
+// alike in the annotation, the label and its hostname <job>-<index>.
+func indexNames(pods []corev1.Pod, job string) (string, bool) {
+	if len(pods) == 0 {
+		return "no pods", false
+	}
+	var wrong []string
+	for _, p := range pods {
+		index, ok := p.Annotations[lesson.CompletionIndexKey]
+		if !ok || p.Labels[lesson.CompletionIndexKey] != index || p.Spec.Hostname != job+"-"+index {
+			wrong = append(wrong, fmt.Sprintf("%s: annotation %q, label %q, hostname %q", p.Name, index, p.Labels[lesson.CompletionIndexKey], p.Spec.Hostname))
+		}
+	}
+	if len(wrong) > 0 {
+		return strings.Join(wrong, "; "), false
+	}
+	return "all match", true
 }
 
 // firstCreated is the pod created first (by name when at the same second).
@@ -666,6 +691,9 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 	}
 	ok := true
 	var seen []string
+	// total: how many numbers the pods print together; primes, how many
+	// primes the checker finds in their ranges.
+	total, primes := 0, 0
 	for _, p := range pods {
 		container := f.Log.Container
 		if container == "" {
@@ -676,7 +704,21 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 			r.lab.Report.NotObservableFact(ref, documented, err.Error())
 			return
 		}
-		value, good := logValue(f, log)
+		index := 0
+		if pr := f.Log.Primes; pr != nil && pr.PerIndex > 0 {
+			index, err = strconv.Atoi(p.Annotations[lesson.CompletionIndexKey])
+			if err != nil {
+				err = fmt.Errorf("no completion index: the range of its primes is its index's")
+			}
+		}
+		value, good := logValue(f, log, index)
+		if pr := f.Log.Primes; pr != nil {
+			from, to := pr.For(index)
+			primes += len(lesson.PrimesBetween(from, to-1))
+		}
+		if n, nerr := lesson.Numbers(log); nerr == nil {
+			total += len(n)
+		}
 		if err != nil {
 			value, good = err.Error(), false
 		}
@@ -686,10 +728,15 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 		ok = ok && good
 		seen = append(seen, value)
 	}
-	if p := f.Log.Primes; p != nil && f.Log.Numbers == "" {
+	if f.Log.Numbers == labdef.NumbersTotal {
+		n, _ := f.DocumentedInt()
+		add(strconv.Itoa(total), ok && total == n)
+		return
+	}
+	if f.Log.Primes != nil && f.Log.Numbers == "" {
 		// The documented count agrees with the checker's own.
 		n, _ := f.DocumentedInt()
-		ok = ok && n == len(lesson.PrimesBetween(p.From, p.To-1))
+		ok = ok && n == primes
 	}
 	observed, alike := everyText(seen, seen[0], func(o, w string) bool { return o == w })
 	if !alike {
@@ -700,12 +747,13 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 
 // logValue is what one pod's log shows for a log fact, and whether that
 // is what the fact documents.
-func logValue(f labdef.Fact, log string) (string, bool) {
+func logValue(f labdef.Fact, log string, index int) (string, bool) {
 	l, want := f.Log, f.DocumentedText()
 	var primes []int
 	if p := l.Primes; p != nil {
-		// The checker's own trial division.
-		primes = lesson.PrimesBetween(p.From, p.To-1)
+		// The checker's own trial division, over the pod's range.
+		from, to := p.For(index)
+		primes = lesson.PrimesBetween(from, to-1)
 	}
 	if l.Line > 0 {
 		lines := strings.SplitN(log, "\n", l.Line+1)
@@ -730,6 +778,9 @@ func logValue(f labdef.Fact, log string) (string, bool) {
 		return got, got == want
 	case labdef.NumbersPrimes:
 		return differences(primes, numbers), equalInts(numbers, primes)
+	case labdef.NumbersTotal:
+		// Counted over the pods by the caller.
+		return strconv.Itoa(len(numbers)), err == nil
 	}
 	got := strings.TrimRight(log, "\n")
 	if l.Primes != nil {

@@ -3,8 +3,6 @@ package specs
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,82 +57,6 @@ func jobDecided(j *batchv1.Job, want batchv1.JobConditionType) (time.Duration, b
 		terminal = batchv1.JobComplete
 	}
 	return jobTook(j), terminal
-}
-
-// IndexedSpec is the broker lab's work done by an Indexed Job: each pod
-// prints the primes of the item its completion index selects.
-func IndexedSpec(ctx context.Context, in ModernInput) {
-	lab := framework.StartLab(ctx, in.Env, in.Lab)
-	r, cs, ns := lab.Report, in.Env.Client, lab.Namespace
-	const job = "indexed-primes"
-
-	lab.Step("kubectl apply -f modern/indexed.yaml")
-	began := time.Now()
-	lab.Apply(ctx, "modern/indexed.yaml")
-
-	lab.Step("waiting until the Indexed Job completes")
-	run, err := framework.WatchJob(ctx, cs, ns, job, framework.JobComplete, lab.Within(framework.LabTimeouts.ModernJob))
-	lab.GoOn("the job ends Complete", "Complete", err, run != nil && run.Job != nil)
-	j, tl := run.Job, run.Timeline
-	r.Equal("status.completedIndexes (the indexes that succeeded)", lesson.IndexedAllDone, j.Status.CompletedIndexes)
-	r.Equal("pods created (one per index)", lesson.IndexedCompletions, len(tl.Pods))
-	r.Equal("most pods active at once", lesson.IndexedParallelism, tl.MaxActive)
-	r.Measure("kubectl apply → the work done (Job Complete)", time.Since(began))
-
-	lab.Step("each pod: its index (annotation, label, hostname) and kubectl logs")
-	pods, err := framework.JobPods(ctx, cs, ns, job)
-	Expect(err).NotTo(HaveOccurred())
-	var indexes, identity, logs, lost []string
-	total := 0
-	for i := range pods {
-		p := &pods[i]
-		index := p.Annotations[lesson.CompletionIndexKey]
-		indexes = append(indexes, index)
-		if p.Labels[lesson.CompletionIndexKey] != index || p.Spec.Hostname != job+"-"+index {
-			identity = append(identity, fmt.Sprintf("%s: annotation %q, label %q, hostname %q", p.Name, index, p.Labels[lesson.CompletionIndexKey], p.Spec.Hostname))
-		}
-		n, err := strconv.Atoi(index)
-		if err != nil || n < 0 || n >= len(lesson.BrokerItems) {
-			logs = append(logs, fmt.Sprintf("%s: index %q selects none of the lesson's items", p.Name, index))
-			continue
-		}
-		item := lesson.BrokerItems[n]
-		log, err := framework.PodLog(ctx, cs, ns, p.Name, p.Spec.Containers[0].Name)
-		if framework.IsLogLost(err) {
-			lost = append(lost, fmt.Sprintf("index %d (%s): %v", n, item, err))
-			continue
-		}
-		if err != nil {
-			logs = append(logs, fmt.Sprintf("%s: %v", p.Name, err))
-			continue
-		}
-		// The expected primes are the checker's own trial division over the
-		// lesson's item, never the program's sieve.
-		got, err := lesson.Numbers(log)
-		want := lesson.PrimesBetween(item.Start, item.End)
-		total += len(got)
-		if err != nil || !equalInts(got, want) {
-			logs = append(logs, fmt.Sprintf("index %d (%s): %s", n, item, differences(want, got)))
-		} else if layout := lesson.NumpyText(want); log != layout {
-			// The right primes in another layout: not as the notes print
-			// an array (numpy's, by the checker's own formatter).
-			logs = append(logs, fmt.Sprintf("index %d (%s): not numpy's layout: %s", n, item, firstDifferentLine(layout, log)))
-		}
-	}
-	sort.Strings(indexes)
-	r.Equal("pod index annotations (one pod per index)", "0,1,2,3", strings.Join(indexes, ","))
-	r.Add("each pod's index label and hostname <job>-<index> match its annotation", "all match", noneOr(identity), len(identity) == 0)
-	const exact = "each pod log: exactly the primes of its index's item (1-1000, 1001-2000, 2001-3000, 3001-4000), in numpy's layout"
-	if len(logs) == 0 && len(lost) > 0 {
-		// What a lost log's pod printed cannot be judged; the others are.
-		why := fmt.Sprintf("the other %d exact; %s", len(pods)-len(lost), strings.Join(lost, "; "))
-		r.NotObservable(exact, "all four exact", why)
-		r.NotObservable("primes printed by the four pods together", fmt.Sprint(lesson.BrokerPrimes), why)
-	} else {
-		r.Add(exact, "all four exact", noneOr(append(logs, lost...)), len(logs) == 0 && len(lost) == 0 && len(pods) > 0)
-		r.Equal("primes printed by the four pods together", lesson.BrokerPrimes, total)
-	}
-	lab.Verify()
 }
 
 // ReplacementSpec is podReplacementPolicy Failed: a deleted pod is

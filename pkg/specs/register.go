@@ -48,12 +48,6 @@ func registerLessonLabs() {
 
 	// The modern track: labelled with the track and the lab.
 
-	Describe(lesson.Describe("indexed"), Label(lesson.ModernTrack, "indexed"), func() {
-		It("splits the broker lab's four items by completion index, without a broker", func(ctx context.Context) {
-			IndexedSpec(ctx, ModernInput{Env: env, Lab: "indexed"})
-		})
-	})
-
 	Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
 		It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
 			ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
