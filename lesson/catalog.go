@@ -140,7 +140,7 @@ var Labs = []LabInfo{
 	{Name: "pod-failure-policy"}, // lessonlabs/pod-failure-policy
 	{Name: "per-index"},          // lessonlabs/per-index
 	{Name: "success-policy"},     // lessonlabs/success-policy
-	{"replacement", "GA 1.34", "podReplacementPolicy Failed: a deleted pod is replaced only once it has terminated", time.Minute, "delayed replacement pods", []string{"modern/replacement.yaml"}, false, ModernTrack, "", nil},
+	{Name: "replacement"},        // lessonlabs/replacement
 	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, "", nil},
 	{Name: "lifecycle"}, // lessonlabs/lifecycle
 }

@@ -272,29 +272,32 @@ type Fact struct {
 	Measure string `yaml:"measure,omitempty"`
 
 	// The vocabulary: exactly one is set.
-	Kubectl      *KubectlCheck `yaml:"kubectl,omitempty"`
-	Condition    *ConditionRef `yaml:"condition,omitempty"`
-	PodsStatuses *JobRef       `yaml:"podsStatuses,omitempty"`
-	PodsCreated  *JobRef       `yaml:"podsCreated,omitempty"`
-	PodPhases    *JobRef       `yaml:"podPhases,omitempty"`
-	ExitCode     *ContainerRef `yaml:"exitCode,omitempty"`
-	ExitCodes    *ExitCodes    `yaml:"exitCodes,omitempty"`
-	MaxActive    *JobRef       `yaml:"maxActive,omitempty"`
-	Waves        *JobRef       `yaml:"waves,omitempty"`
-	OneAtATime   *JobRef       `yaml:"oneAtATime,omitempty"`
-	Backoff      *BackoffCheck `yaml:"backoff,omitempty"`
-	Events       *EventsCheck  `yaml:"events,omitempty"`
-	EventPods    *JobRef       `yaml:"eventPods,omitempty"`
-	PodsKept     *PodsKept     `yaml:"podsKept,omitempty"`
-	Log          *LogCheck     `yaml:"log,omitempty"`
-	Field        *FieldRef     `yaml:"field,omitempty"`
-	PodField     *PodFieldRef  `yaml:"podField,omitempty"`
-	PodsPerIndex *PodsPerIndex `yaml:"podsPerIndex,omitempty"`
-	Decided      *Decided      `yaml:"decided,omitempty"`
-	StillRunning *StillRunning `yaml:"stillRunning,omitempty"`
-	DeletedAfter *DeletedAfter `yaml:"deletedAfter,omitempty"`
-	PodsLeft     *JobRef       `yaml:"podsLeft,omitempty"`
-	IndexNames   *JobRef       `yaml:"indexNames,omitempty"`
+	Kubectl       *KubectlCheck `yaml:"kubectl,omitempty"`
+	Condition     *ConditionRef `yaml:"condition,omitempty"`
+	PodsStatuses  *JobRef       `yaml:"podsStatuses,omitempty"`
+	PodsCreated   *JobRef       `yaml:"podsCreated,omitempty"`
+	PodPhases     *JobRef       `yaml:"podPhases,omitempty"`
+	ExitCode      *ContainerRef `yaml:"exitCode,omitempty"`
+	ExitCodes     *ExitCodes    `yaml:"exitCodes,omitempty"`
+	MaxActive     *JobRef       `yaml:"maxActive,omitempty"`
+	Waves         *JobRef       `yaml:"waves,omitempty"`
+	OneAtATime    *JobRef       `yaml:"oneAtATime,omitempty"`
+	Backoff       *BackoffCheck `yaml:"backoff,omitempty"`
+	Events        *EventsCheck  `yaml:"events,omitempty"`
+	EventPods     *JobRef       `yaml:"eventPods,omitempty"`
+	PodsKept      *PodsKept     `yaml:"podsKept,omitempty"`
+	Log           *LogCheck     `yaml:"log,omitempty"`
+	Field         *FieldRef     `yaml:"field,omitempty"`
+	PodField      *PodFieldRef  `yaml:"podField,omitempty"`
+	PodsPerIndex  *PodsPerIndex `yaml:"podsPerIndex,omitempty"`
+	Decided       *Decided      `yaml:"decided,omitempty"`
+	StillRunning  *StillRunning `yaml:"stillRunning,omitempty"`
+	DeletedAfter  *DeletedAfter `yaml:"deletedAfter,omitempty"`
+	PodsLeft      *JobRef       `yaml:"podsLeft,omitempty"`
+	IndexNames    *JobRef       `yaml:"indexNames,omitempty"`
+	StatusSeen    *JobRef       `yaml:"statusSeen,omitempty"`
+	DeletedPod    *JobRef       `yaml:"deletedPod,omitempty"`
+	ReplacedAfter *JobRef       `yaml:"replacedAfter,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -1011,6 +1014,7 @@ func (l *Lab) validateBody(path string) Errors {
 	// those a waitGone waits for; checkedAt, the step (from 1) checking a
 	// fact; watchedBefore, the fact and Job pairs watched before it.
 	waited, gone, checkedAt, watchedBefore := map[string]bool{}, map[string]bool{}, map[string]int{}, map[string]bool{}
+	deleted := map[string]bool{} // the Jobs a deletePod step deleted a pod of
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
@@ -1077,6 +1081,9 @@ func (l *Lab) validateBody(path string) Errors {
 				}
 			}
 		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil:
+			if s.DeletePod != nil {
+				deleted[s.DeletePod.Job] = true
+			}
 			ref := s.DeletePod
 			if ref == nil {
 				ref = s.EvictPod
@@ -1158,6 +1165,9 @@ func (l *Lab) validateBody(path string) Errors {
 				where = fmt.Sprintf(" before the check step (step %d) that checks it", checkedAt[f.ID])
 			}
 			bad(line, "fact %s: %s reads the pods a wait or watch saw: add a step wait: {job: %s, for: ...} (or watch: {job: %s, for: 20s})%s", f.ID, words[0], orName(job), orName(job), where)
+		}
+		if job := f.Job(); (f.DeletedPod != nil || f.ReplacedAfter != nil) && !deleted[job] {
+			bad(line, "fact %s: %s reads the pod a deletePod step deleted: add a step deletePod: {job: %s} before the wait", f.ID, words[0], orName(job))
 		}
 		if d := f.DeletedAfter; d != nil && (!gone[d.Job] || !waited[d.Job]) {
 			bad(line, "fact %s: deletedAfter reads when job %s finished and when its removal was asked: add the steps wait: {job: %s, for: Complete, ...} and waitGone: {job: %s, within: 2m}", f.ID, orName(d.Job), orName(d.Job), orName(d.Job))

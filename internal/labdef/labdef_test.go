@@ -586,3 +586,32 @@ func TestCheckStep(t *testing.T) {
 		}
 	}
 }
+
+// TestReplacementWords: statusSeen documents a Job's status counts;
+// deletedPod and replacedAfter need a deletePod step on their Job.
+func TestReplacementWords(t *testing.T) {
+	starter := Starter("four-by-two")
+	withDelete := strings.Replace(starter[FileName], "  - wait:", "  - deletePod: {job: four-by-two}\n  - wait:", 1)
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	for _, c := range []struct {
+		name, body, fact, want string
+	}{
+		{"status seen", starter[FileName], fact("statusSeen: {job: four-by-two}", `"active 0, terminating 1"`), ""},
+		{"status written otherwise", starter[FileName], fact("statusSeen: {job: four-by-two}", `"0 active"`), `the Job's status counts as "active 0, terminating 1"`},
+		{"deleted pod", withDelete, fact("deletedPod: {job: four-by-two}", "Failed"), ""},
+		{"deleted pod without a delete", starter[FileName], fact("deletedPod: {job: four-by-two}", "Failed"), "add a step deletePod: {job: four-by-two}"},
+		{"replaced after", withDelete, fact("replacedAfter: {job: four-by-two}", "yes"), ""},
+		{"replaced after, not yes", withDelete, fact("replacedAfter: {job: four-by-two}", "after"), "write yes"},
+	} {
+		files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}
+		_, err := LoadFolder(write(t, files))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+}

@@ -608,7 +608,59 @@ var vocabulary = []check{
 		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -o yaml: an Indexed Job's pod carries its index in the annotation and the label batch.kubernetes.io/job-completion-index, and its hostname is <job>-<index> (spec.completionMode: Indexed).",
 			"kubectl get pods -l job-name={job} -n {ns} -o yaml で確認してください。Indexed ジョブのポッドはインデックスをアノテーションとラベル batch.kubernetes.io/job-completion-index に持ち、ホスト名は <ジョブ>-<インデックス> です(spec.completionMode: Indexed)。"},
 	},
+	{
+		word:  "statusSeen",
+		set:   func(f Fact) bool { return f.StatusSeen != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.StatusSeen }),
+		name:  func(f Fact) string { return "job " + f.StatusSeen.Job + ": status seen " + f.DocumentedText() },
+		ja:    func(f Fact) string { return "ジョブ " + f.StatusSeen.Job + " の状態 " + f.DocumentedText() + " が見える" },
+		watch: true,
+		args: func(f Fact) string {
+			if m := needJob("statusSeen", jobOf(func(f Fact) *JobRef { return f.StatusSeen }))(f); m != "" {
+				return m
+			}
+			if !stateRE.MatchString(f.DocumentedText()) {
+				return fmt.Sprintf("statusSeen: documented %q: the Job's status counts as \"active 0, terminating 1\"", f.DocumentedText())
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get job {job} -n {ns} -o yaml -w shows status.active and status.terminating change; spec.podReplacementPolicy decides whether a replacement waits for a terminating pod.",
+			"kubectl get job {job} -n {ns} -o yaml -w で status.active と status.terminating の変化を確認できます。代わりのポッドが終了中のポッドを待つかは spec.podReplacementPolicy で決まります。"},
+	},
+	{
+		word:  "deletedPod",
+		set:   func(f Fact) bool { return f.DeletedPod != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.DeletedPod }),
+		name:  fixed("the deleted pod ends"),
+		ja:    fixed("削除したポッドの終わり方"),
+		watch: true,
+		args:  needJob("deletedPod", jobOf(func(f Fact) *JobRef { return f.DeletedPod })),
+		hint: Hint{"kubectl get pods -l job-name={job} -n {ns} -w shows the deleted pod's last phase: its container's answer to TERM (a trap's exit code) decides it.",
+			"kubectl get pods -l job-name={job} -n {ns} -w で削除したポッドの最後のフェーズを確認できます。TERM を受けたコンテナの終わり方(trap の終了コード)で決まります。"},
+	},
+	{
+		word:  "replacedAfter",
+		set:   func(f Fact) bool { return f.ReplacedAfter != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.ReplacedAfter }),
+		name:  fixed("the replacement pod is created after the deleted pod has terminated"),
+		ja:    fixed("代わりのポッドは削除したポッドが終了してから作成される"),
+		watch: true,
+		args: func(f Fact) string {
+			if m := needJob("replacedAfter", jobOf(func(f Fact) *JobRef { return f.ReplacedAfter }))(f); m != "" {
+				return m
+			}
+			if f.DocumentedText() != "yes" {
+				return fmt.Sprintf("replacedAfter: documented %q: write yes", f.DocumentedText())
+			}
+			return ""
+		},
+		hint: Hint{"spec.podReplacementPolicy: Failed makes the Job controller wait until a deleted pod has terminated before it creates the replacement; kubectl get pods -l job-name={job} -n {ns} -w shows the order.",
+			"spec.podReplacementPolicy: Failed にすると、ジョブコントローラは削除したポッドが終了するまで代わりのポッドを作りません。kubectl get pods -l job-name={job} -n {ns} -w で順番を確認できます。"},
+	},
 }
+
+// stateRE is a Job's status counts as statusSeen documents them.
+var stateRE = regexp.MustCompile(`^active [0-9]+, terminating [0-9]+$`)
 
 // joinInts writes whole numbers separated by commas.
 func joinInts(ns []int) string {

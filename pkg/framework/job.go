@@ -49,6 +49,18 @@ type JobRun struct {
 	Job      *batchv1.Job
 	End      JobEnd
 	Timeline lesson.Timeline
+	// States are the Job's status counts as the watch saw them change
+	// ("active 1, terminating 0"), in order, each change once.
+	States []string
+}
+
+// JobState is a Job's status counts as JobRun.States records them.
+func JobState(j *batchv1.Job) string {
+	terminating := int32(0)
+	if j.Status.Terminating != nil {
+		terminating = *j.Status.Terminating
+	}
+	return fmt.Sprintf("active %d, terminating %d", j.Status.Active, terminating)
 }
 
 // jobEnd returns the Job's end state, or "" while it runs.
@@ -110,9 +122,13 @@ func watchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
 	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
 	what := fmt.Sprintf("job %s/%s to end %s", ns, name, want)
+	var states []string
 	last, err := WatchUntil(jobCtx, lw, what, timeout, nil, func(t watch.EventType, j *batchv1.Job) (bool, error) {
 		if t == watch.Deleted {
 			return false, stop("the job was deleted")
+		}
+		if s := JobState(j); len(states) == 0 || states[len(states)-1] != s {
+			states = append(states, s)
 		}
 		end := jobEnd(j)
 		if want == JobSuccessCriteriaMet && (end == JobComplete || successCriteriaMet(j)) {
@@ -129,7 +145,7 @@ func watchJob(ctx context.Context, cs kubernetes.Interface, ns, name string, wan
 	}
 	stopPods()
 	wg.Wait()
-	run := &JobRun{Job: last, Timeline: rec.timeline()}
+	run := &JobRun{Job: last, Timeline: rec.timeline(), States: states}
 	if last != nil {
 		run.End = jobEnd(last)
 	}

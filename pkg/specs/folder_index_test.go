@@ -171,3 +171,36 @@ func TestIndexNames(t *testing.T) {
 		t.Error("no pods passed")
 	}
 }
+
+// TestReplacedAfter reads the order of a deleted pod's end and its
+// replacement's creation from the watch's event numbers: created after
+// the end passes; created while it terminated, or not seen, does not.
+func TestReplacedAfter(t *testing.T) {
+	tl := func(finished, replacementSeen int) *lesson.Timeline {
+		return &lesson.Timeline{Pods: []lesson.PodRecord{
+			{Name: "old", Phase: corev1.PodFailed, SeenSeq: 1, FinishedSeq: finished},
+			{Name: "new", SeenSeq: replacementSeen},
+		}}
+	}
+	cases := []struct {
+		name string
+		tl   *lesson.Timeline
+		ok   bool
+	}{
+		{"replaced once terminated (policy Failed)", tl(7, 9), true},
+		{"replaced while terminating (TerminatingOrFailed)", tl(9, 7), false},
+		{"the end not recorded", tl(0, 9), false},
+		{"no replacement", &lesson.Timeline{Pods: []lesson.PodRecord{{Name: "old", SeenSeq: 1, FinishedSeq: 7}}}, false},
+	}
+	for _, c := range cases {
+		if got, ok := replacedAfter(c.tl, "old"); ok != c.ok {
+			t.Errorf("%s: %q %t, want %t", c.name, got, ok, c.ok)
+		}
+	}
+	if _, ok := replacedAfter(tl(7, 9), "another"); ok {
+		t.Error("a pod never deleted passed")
+	}
+	if old, replacement := replaced(tl(7, 9), "old"); old == nil || replacement == nil || replacement.Name != "new" {
+		t.Errorf("replaced: %v, %v", old, replacement)
+	}
+}

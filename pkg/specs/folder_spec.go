@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,8 @@ type folderRun struct {
 	// each Job's deletion was asked.
 	gone  map[string]func() (time.Time, error)
 	asked map[string]time.Time
+	// deleted is the pod a deletePod step deleted, by Job.
+	deleted map[string]string
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
@@ -101,7 +104,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		}
 	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{},
-		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, events: map[string][]lesson.Event{}}
+		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
 	// facts of its pods (created, active, waves, back-off) see them all,
@@ -197,6 +200,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, nil, lab.Within(framework.LabTimeouts.ModernJob))
 		if err == nil {
 			err = cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})
+			r.deleted[job] = pod.Name
 		}
 		lab.Require("a running pod of job "+job+" deleted", "deleted", err)
 	case s.EvictPod != nil:
@@ -558,6 +562,26 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			return
 		}
 		add(indexNames(pods, f.IndexNames.Job))
+	case f.StatusSeen != nil:
+		jr := r.runs[f.StatusSeen.Job]
+		if jr == nil {
+			add("the wait for job "+f.StatusSeen.Job+" saw nothing", false)
+			return
+		}
+		add(strings.Join(jr.States, " → "), slices.Contains(jr.States, f.DocumentedText()))
+	case f.DeletedPod != nil:
+		if tl, ok := timeline(f.DeletedPod.Job); ok {
+			old, _ := replaced(tl, r.deleted[f.DeletedPod.Job])
+			if old == nil {
+				add("the deleted pod was not seen", false)
+				return
+			}
+			equal(string(old.Phase))
+		}
+	case f.ReplacedAfter != nil:
+		if tl, ok := timeline(f.ReplacedAfter.Job); ok {
+			add(replacedAfter(tl, r.deleted[f.ReplacedAfter.Job]))
+		}
 	case f.StillRunning != nil:
 		want, _ := f.DocumentedInt()
 		r.stillRunning(ctx, f.StillRunning, want, add)
@@ -598,6 +622,55 @@ func indexNames(pods []corev1.Pod, job string) (string, bool) {
 		return strings.Join(wrong, "; "), false
 	}
 	return "all match", true
+}
+
+// replaced finds in a Job's timeline the pod deleted and the one created
+// after it (the first other pod seen after the deleted one).
+func replaced(tl *lesson.Timeline, deleted string) (old, replacement *lesson.PodRecord) {
+	for i := range tl.Pods {
+		if p := &tl.Pods[i]; p.Name == deleted {
+			old = p
+		}
+	}
+	if old == nil {
+		return nil, nil
+	}
+	for i := range tl.Pods {
+		if p := &tl.Pods[i]; p != old && p.SeenSeq > old.SeenSeq && (replacement == nil || p.SeenSeq < replacement.SeenSeq) {
+			replacement = p
+		}
+	}
+	return old, replacement
+}
+
+// replacedAfter tells whether the replacement of a deleted pod was
+// created only after that pod had terminated, by the order of the watch's
+// events (the API server's own, finer than its one-second timestamps).
+func replacedAfter(tl *lesson.Timeline, deleted string) (string, bool) {
+	old, replacement := replaced(tl, deleted)
+	switch {
+	case old == nil || replacement == nil:
+		return fmt.Sprintf("deleted pod seen: %t, replacement seen: %t", old != nil, replacement != nil), false
+	case old.FinishedSeq == 0 || replacement.SeenSeq == 0:
+		return "the watch did not record the order", false
+	}
+	return fmt.Sprintf("deleted pod seen %s at event %d, replacement first seen at event %d", old.Phase, old.FinishedSeq, replacement.SeenSeq), replacement.SeenSeq > old.FinishedSeq
+}
+
+// jobTook is how long a Job ran, from its start to its end (completion
+// or the Failed condition), as the Job's status records it.
+func jobTook(j *batchv1.Job) time.Duration {
+	if j == nil || j.Status.StartTime == nil {
+		return 0
+	}
+	end := j.Status.CompletionTime
+	if c := framework.JobCondition(j, batchv1.JobFailed); end == nil && c != nil {
+		end = &c.LastTransitionTime
+	}
+	if end == nil {
+		return 0
+	}
+	return end.Sub(j.Status.StartTime.Time)
 }
 
 // firstCreated is the pod created first (by name when at the same second).

@@ -161,3 +161,11 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// noneOr is "none" for an empty list, else the list.
+func noneOr(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, "; ")
+}

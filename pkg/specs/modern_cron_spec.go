@@ -19,6 +19,12 @@ import (
 	"github.com/joblab/joblab/pkg/framework"
 )
 
+// ModernInput is the input of the modern track's specs.
+type ModernInput struct {
+	Env *framework.Env
+	Lab string
+}
+
 // cronPolicyJobs are the CronJobs of modern/cron-policies.yaml.
 var cronPolicyJobs = []string{"cron-allow", "cron-forbid", "cron-forbid-deadline", "cron-replace", "cron-suspended", "cron-tokyo", "cron-failing"}
 

@@ -48,12 +48,6 @@ func registerLessonLabs() {
 
 	// The modern track: labelled with the track and the lab.
 
-	Describe(lesson.Describe("replacement"), Label(lesson.ModernTrack, "replacement"), func() {
-		It("replaces a deleted pod only once it has terminated", func(ctx context.Context) {
-			ReplacementSpec(ctx, ModernInput{Env: env, Lab: "replacement"})
-		})
-	})
-
 	Describe(lesson.Describe("cron-policies"), Label(lesson.ModernTrack, "cron-policies"), func() {
 		It("overlaps, skips or replaces a run that outlives its minute, and keeps one failed Job", func(ctx context.Context) {
 			CronPoliciesSpec(ctx, ModernInput{Env: env, Lab: "cron-policies"})
