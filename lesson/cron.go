@@ -59,30 +59,3 @@ func Gaps(ts []time.Time) []time.Duration {
 	}
 	return gaps
 }
-
-// EveryMinute tells whether at least two instants are each one minute
-// after the previous one, as */1 * * * * schedules them.
-func EveryMinute(ts []time.Time) bool {
-	for _, g := range Gaps(ts) {
-		if g != time.Minute {
-			return false
-		}
-	}
-	return len(ts) > 1
-}
-
-// CronLogProblem checks the log of the cron lab's pod: a date line as
-// busybox date prints it, then the greeting. It returns "" when it fits.
-func CronLogProblem(log string) string {
-	lines := strings.Split(strings.TrimSpace(log), "\n")
-	if len(lines) != 2 {
-		return fmt.Sprintf("%d lines, not 2: %q", len(lines), log)
-	}
-	if _, err := time.Parse("Mon Jan _2 15:04:05 MST 2006", strings.TrimSpace(lines[0])); err != nil {
-		return fmt.Sprintf("first line %q is not a date", lines[0])
-	}
-	if lines[1] != CronGreeting {
-		return fmt.Sprintf("second line %q is not %q", lines[1], CronGreeting)
-	}
-	return ""
-}

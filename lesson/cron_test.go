@@ -23,30 +23,6 @@ func TestCronJobNameAgainstSchedule(t *testing.T) {
 	}
 }
 
-func TestEveryMinute(t *testing.T) {
-	at := time.Date(2026, 11, 30, 0, 50, 0, 0, time.UTC)
-	if !EveryMinute([]time.Time{at, at.Add(time.Minute), at.Add(2 * time.Minute)}) {
-		t.Error("a run a minute was refused")
-	}
-	if EveryMinute([]time.Time{at, at.Add(2 * time.Minute)}) {
-		t.Error("*/2 accepted as every minute")
-	}
-	if EveryMinute([]time.Time{at}) {
-		t.Error("one run is no evidence of a schedule")
-	}
-}
-
-func TestCronLog(t *testing.T) {
-	if p := CronLogProblem("Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluseter\n"); p != "" {
-		t.Errorf("the lesson's log was refused: %s", p)
-	}
-	for _, bad := range []string{"Hello from the kubernetes cluseter\n", "Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluster\n", "yesterday\nHello from the kubernetes cluseter\n"} {
-		if p := CronLogProblem(bad); p == "" {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
 func TestParseWorkerLog(t *testing.T) {
 	item, got, err := ParseWorkerLog("['1001', ' 2000']\n[1009 1013 1019]\n")
 	if err != nil || item.Start != 1001 || item.End != 2000 || len(got) != 3 || got[0] != 1009 {

@@ -159,12 +159,77 @@ type Step struct {
 	// history limit): watched from the lab's start, so that the time its
 	// deletion was asked is known (the fact deletedAfter reads it).
 	WaitGone *WaitGone `yaml:"waitGone,omitempty"`
+	// CronRuns watches the Jobs a CronJob makes until some of them have
+	// finished and its history clean-up has removed the oldest: the cron
+	// facts read what it saw.
+	CronRuns *CronRuns `yaml:"cronRuns,omitempty"`
 	// Check checks these facts (by id) at this point of the lab, in this
 	// order: what a Job shows between two steps (suspended, then
 	// resumed). Facts no check step names are checked after the last
 	// step, in their order.
 	Check []string `yaml:"check,omitempty"`
 }
+
+// CronRuns watches the Jobs CronJob makes until Runs of them have finished
+// and the oldest finished one has been removed by the CronJob's history
+// clean-up, at most Within (from the lab's start). Each run's pod log is
+// read as it finishes, before the clean-up removes it. Name is its row.
+type CronRuns struct {
+	CronJob string        `yaml:"cronjob"`
+	Runs    int           `yaml:"runs"`
+	Within  time.Duration `yaml:"within"`
+	Name    string        `yaml:"name,omitempty"`
+}
+
+// RowName is the row of a CronRuns step.
+func (c *CronRuns) RowName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return fmt.Sprintf("cronjob %s: %d runs finished, then the oldest removed by the history clean-up", c.CronJob, c.Runs)
+}
+
+// CronCheck is a fact of the runs a cronRuns step watched: Of one of
+// CronOf.
+type CronCheck struct {
+	CronJob string `yaml:"cronjob"`
+	Of      string `yaml:"of"`
+}
+
+// What a cron fact reads of the runs (CronCheck.Of).
+const (
+	// CronApart: the minutes the runs are named for, each this long after
+	// the one before (documented: 60s).
+	CronApart = "apart"
+	// CronOnTime: each run created in the minute it is named for, at
+	// most the documented time later (15s: how late a busy controller
+	// may be).
+	CronOnTime = "onTime"
+	// CronNames: each Job named <cronjob>-<its scheduled minute since the
+	// epoch> (documented: yes).
+	CronNames = "names"
+	// CronSucceeded: each finished run's pods succeeded of 1
+	// (documented: 1/1).
+	CronSucceeded = "succeeded"
+	// CronLog: each run's pod log, line by line; a documented line {date}
+	// is a date as the date command prints it.
+	CronLog = "log"
+	// CronKept: the finished runs kept when the oldest was removed
+	// (documented: successfulJobsHistoryLimit).
+	CronKept = "kept"
+	// CronRemovedAfter: the oldest run removed only after the last
+	// watched run finished (documented: yes).
+	CronRemovedAfter = "removedAfter"
+	// CronDeleteEvent: the CronJob's SuccessfulDelete event names the
+	// oldest run ({oldest} in the documented message).
+	CronDeleteEvent = "deleteEvent"
+	// CronOldestPodsGone: the oldest run's pods removed with it
+	// (documented: yes).
+	CronOldestPodsGone = "oldestPodsGone"
+)
+
+// CronOf are the values of CronCheck.Of.
+var CronOf = []string{CronApart, CronOnTime, CronNames, CronSucceeded, CronLog, CronKept, CronRemovedAfter, CronDeleteEvent, CronOldestPodsGone}
 
 // WaitGone waits until a Job is removed, at most Within (from the lab's
 // start); Name is its row ("job NAME removed" when empty).
@@ -298,6 +363,7 @@ type Fact struct {
 	StatusSeen    *JobRef       `yaml:"statusSeen,omitempty"`
 	DeletedPod    *JobRef       `yaml:"deletedPod,omitempty"`
 	ReplacedAfter *JobRef       `yaml:"replacedAfter,omitempty"`
+	Cron          *CronCheck    `yaml:"cron,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -1014,18 +1080,19 @@ func (l *Lab) validateBody(path string) Errors {
 	// those a waitGone waits for; checkedAt, the step (from 1) checking a
 	// fact; watchedBefore, the fact and Job pairs watched before it.
 	waited, gone, checkedAt, watchedBefore := map[string]bool{}, map[string]bool{}, map[string]int{}, map[string]bool{}
-	deleted := map[string]bool{} // the Jobs a deletePod step deleted a pod of
+	deleted := map[string]bool{}     // the Jobs a deletePod step deleted a pod of
+	cronWatched := map[string]bool{} // the CronJobs a cronRuns step watched
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.Check != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.Check != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch, waitGone, check (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch, waitGone, cronRuns, check (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -1063,6 +1130,15 @@ func (l *Lab) validateBody(path string) Errors {
 				bad(line, "waitGone: job %s is waited for twice; once is enough", s.WaitGone.Job)
 			}
 			gone[s.WaitGone.Job] = true
+		case s.CronRuns != nil:
+			c := s.CronRuns
+			if c.CronJob == "" || c.Runs < 1 || c.Within <= 0 {
+				bad(line, "cronRuns: name the CronJob, how many runs and how long at most (cronRuns: {cronjob: hello, runs: 4, within: 7m})")
+			}
+			if cronWatched[c.CronJob] {
+				bad(line, "cronRuns: cronjob %s is watched twice; once is enough", c.CronJob)
+			}
+			cronWatched[c.CronJob] = true
 		case s.Check != nil:
 			if len(s.Check) == 0 {
 				bad(line, "check: name the facts to check here by id (check: [suspended-pods])")
@@ -1168,6 +1244,9 @@ func (l *Lab) validateBody(path string) Errors {
 		}
 		if job := f.Job(); (f.DeletedPod != nil || f.ReplacedAfter != nil) && !deleted[job] {
 			bad(line, "fact %s: %s reads the pod a deletePod step deleted: add a step deletePod: {job: %s} before the wait", f.ID, words[0], orName(job))
+		}
+		if c := f.Cron; c != nil && !cronWatched[c.CronJob] {
+			bad(line, "fact %s: cron reads the runs a cronRuns step watched: add a step cronRuns: {cronjob: %s, runs: 4, within: 7m}", f.ID, orName(c.CronJob))
 		}
 		if d := f.DeletedAfter; d != nil && (!gone[d.Job] || !waited[d.Job]) {
 			bad(line, "fact %s: deletedAfter reads when job %s finished and when its removal was asked: add the steps wait: {job: %s, for: Complete, ...} and waitGone: {job: %s, within: 2m}", f.ID, orName(d.Job), orName(d.Job), orName(d.Job))
@@ -1287,6 +1366,10 @@ func (l *Lab) validateObjects(path string) Errors {
 			job = s.Suspend.Job
 		case s.Resume != nil:
 			job = s.Resume.Job
+		case s.CronRuns != nil:
+			if !have("CronJob", s.CronRuns.CronJob) {
+				errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("cronRuns: no CronJob %s in the lab's files (they create %s)", s.CronRuns.CronJob, known)})
+			}
 		case s.Patch != nil:
 			if !have(s.Patch.Kind, s.Patch.Name) {
 				errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("patch: no %s %s in the lab's files (they create %s)", s.Patch.Kind, s.Patch.Name, known)})

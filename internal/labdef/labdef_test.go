@@ -615,3 +615,38 @@ func TestReplacementWords(t *testing.T) {
 		}
 	}
 }
+
+// TestCronWords: cron facts read a cronRuns step of their CronJob, each
+// "of" with its documented value; a cronRuns step names a CronJob of the
+// lab's files.
+func TestCronWords(t *testing.T) {
+	const cronJob = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: \"*/1 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - {name: hello, image: busybox:1, command: [date]}\n          restartPolicy: OnFailure\n"
+	head := "apiVersion: joblab/v1\nkind: Lab\nname: every-minute\nsection: \"1\"\ntitle: \"a CronJob\"\nsummary: \"a CronJob every minute\"\nexpected: 5m\nsteps:\n  - apply: cron.yaml\n"
+	watch := "  - cronRuns: {cronjob: hello, runs: 4, within: 7m}\n"
+	fact := func(of, documented string) string {
+		return "facts:\n  - id: extra\n    cron: {cronjob: hello, of: " + of + "}\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	for _, c := range []struct {
+		name, body, want string
+	}{
+		{"apart", head + watch + fact("apart", "60s"), ""},
+		{"on time", head + watch + fact("onTime", "15s"), ""},
+		{"log", head + watch + fact("log", `"{date}\nHello"`), ""},
+		{"kept", head + watch + fact("kept", "3"), ""},
+		{"delete event", head + watch + fact("deleteEvent", `"Deleted job {oldest}"`), ""},
+		{"delete event without the oldest", head + watch + fact("deleteEvent", `"Deleted job hello-1"`), "naming the oldest run as {oldest}"},
+		{"apart not a duration", head + watch + fact("apart", "often"), "not a duration"},
+		{"another of", head + watch + fact("minutes", "yes"), `cron of "minutes": one of apart, onTime`},
+		{"no cronRuns step", head + fact("kept", "3"), "add a step cronRuns: {cronjob: hello"},
+		{"cronRuns of another CronJob", head + "  - cronRuns: {cronjob: bye, runs: 4, within: 7m}\n" + strings.Replace(fact("kept", "3"), "cronjob: hello", "cronjob: bye", 1), "cronRuns: no CronJob bye in the lab's files"},
+		{"cronRuns without runs", head + "  - cronRuns: {cronjob: hello, within: 7m}\n" + fact("kept", "3"), "how many runs"},
+	} {
+		_, err := LoadFolder(write(t, map[string]string{"cron.yaml": cronJob, FileName: c.body}))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+}

@@ -609,11 +609,13 @@ var vocabulary = []check{
 			"kubectl get pods -l job-name={job} -n {ns} -o yaml で確認してください。Indexed ジョブのポッドはインデックスをアノテーションとラベル batch.kubernetes.io/job-completion-index に持ち、ホスト名は <ジョブ>-<インデックス> です(spec.completionMode: Indexed)。"},
 	},
 	{
-		word:  "statusSeen",
-		set:   func(f Fact) bool { return f.StatusSeen != nil },
-		job:   jobOf(func(f Fact) *JobRef { return f.StatusSeen }),
-		name:  func(f Fact) string { return "job " + f.StatusSeen.Job + ": status seen " + f.DocumentedText() },
-		ja:    func(f Fact) string { return "ジョブ " + f.StatusSeen.Job + " の状態 " + f.DocumentedText() + " が見える" },
+		word: "statusSeen",
+		set:  func(f Fact) bool { return f.StatusSeen != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.StatusSeen }),
+		name: func(f Fact) string { return "job " + f.StatusSeen.Job + ": status seen " + f.DocumentedText() },
+		ja: func(f Fact) string {
+			return "ジョブ " + f.StatusSeen.Job + " の状態 " + f.DocumentedText() + " が見える"
+		},
 		watch: true,
 		args: func(f Fact) string {
 			if m := needJob("statusSeen", jobOf(func(f Fact) *JobRef { return f.StatusSeen }))(f); m != "" {
@@ -656,6 +658,49 @@ var vocabulary = []check{
 		},
 		hint: Hint{"spec.podReplacementPolicy: Failed makes the Job controller wait until a deleted pod has terminated before it creates the replacement; kubectl get pods -l job-name={job} -n {ns} -w shows the order.",
 			"spec.podReplacementPolicy: Failed にすると、ジョブコントローラは削除したポッドが終了するまで代わりのポッドを作りません。kubectl get pods -l job-name={job} -n {ns} -w で順番を確認できます。"},
+	},
+	{
+		word:       "cron",
+		set:        func(f Fact) bool { return f.Cron != nil },
+		job:        fixed(""),
+		object:     func(f Fact) (string, string) { return "CronJob", f.Cron.CronJob },
+		hintObject: func(f Fact) string { return "cronjob " + f.Cron.CronJob },
+		name:       func(f Fact) string { return "cronjob " + f.Cron.CronJob + ": runs, " + f.Cron.Of },
+		ja:         func(f Fact) string { return "クーロンジョブ " + f.Cron.CronJob + " の実行: " + f.Cron.Of },
+		args: func(f Fact) string {
+			c := f.Cron
+			if c.CronJob == "" {
+				return "cron: name the CronJob (cronjob: NAME)"
+			}
+			if !slices.Contains(CronOf, c.Of) {
+				return fmt.Sprintf("cron of %q: one of %s", c.Of, strings.Join(CronOf, ", "))
+			}
+			switch c.Of {
+			case CronApart, CronOnTime:
+				if _, err := f.DocumentedDuration(); err != nil {
+					return "cron " + c.Of + ": " + err.Error()
+				}
+			case CronKept:
+				if _, err := f.DocumentedInt(); err != nil {
+					return "cron kept: " + err.Error()
+				}
+			case CronSucceeded:
+				if f.DocumentedText() != "1/1" {
+					return fmt.Sprintf("cron succeeded: documented %q: write 1/1 (each run's one pod succeeded)", f.DocumentedText())
+				}
+			case CronNames, CronRemovedAfter, CronOldestPodsGone:
+				if f.DocumentedText() != "yes" {
+					return fmt.Sprintf("cron %s: documented %q: write yes", c.Of, f.DocumentedText())
+				}
+			case CronDeleteEvent:
+				if !strings.Contains(f.DocumentedText(), "{oldest}") {
+					return fmt.Sprintf("cron deleteEvent: documented %q: the event's message, naming the oldest run as {oldest} (\"Deleted job {oldest}\")", f.DocumentedText())
+				}
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get jobs -n {ns} -w shows the CronJob's runs come and go; kubectl describe {object} -n {ns} shows its schedule, history limits and events.",
+			"kubectl get jobs -n {ns} -w でクーロンジョブの実行の作成と削除を、kubectl describe {object} -n {ns} でスケジュール、保存世代数、イベントを確認できます。"},
 	},
 }
 

@@ -204,3 +204,22 @@ func TestReplacedAfter(t *testing.T) {
 		t.Errorf("replaced: %v, %v", old, replacement)
 	}
 }
+
+// TestLogLinesProblem reads the cron lab's log as documented: the date
+// line as busybox date prints it, then the greeting as the notes spell
+// it; a log without the date, with another greeting, or with a line that
+// is no date, differs.
+func TestLogLinesProblem(t *testing.T) {
+	const documented = "{date}\nHello from the kubernetes cluseter"
+	if p := logLinesProblem("Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluseter\n", documented); p != "" {
+		t.Errorf("the lesson's log: %s", p)
+	}
+	if p := logLinesProblem("Mon Nov  2 00:50:01 UTC 2026\nHello from the kubernetes cluseter\n", documented); p != "" {
+		t.Errorf("a one-digit day, as date pads it: %s", p)
+	}
+	for _, bad := range []string{"Hello from the kubernetes cluseter\n", "Mon Nov 30 00:50:01 UTC 2026\nHello from the kubernetes cluster\n", "yesterday\nHello from the kubernetes cluseter\n", ""} {
+		if p := logLinesProblem(bad, documented); p == "" {
+			t.Errorf("%q passed", bad)
+		}
+	}
+}

@@ -80,6 +80,8 @@ type folderRun struct {
 	asked map[string]time.Time
 	// deleted is the pod a deletePod step deleted, by Job.
 	deleted map[string]string
+	// cron is what each cronRuns step saw, by CronJob.
+	cron map[string]*framework.CronHistory
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
@@ -104,7 +106,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		}
 	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{},
-		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, events: map[string][]lesson.Event{}}
+		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
 	// facts of its pods (created, active, waves, back-off) see them all,
@@ -186,6 +188,12 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		default:
 			lab.Report.Add(row, "watched", err.Error(), false)
 		}
+	case s.CronRuns != nil:
+		c := s.CronRuns
+		lab.Step(fmt.Sprintf("watching %d runs of cronjob %s and its history clean-up (at most %s)", c.Runs, c.CronJob, lab.Within(c.Within)))
+		hist, err := framework.WatchCronRuns(ctx, cs, ns, c.CronJob, c.Runs, lab.Within(c.Within))
+		r.cron[c.CronJob] = hist
+		lab.GoOn(c.RowName(), "yes", err, hist != nil && len(hist.Runs) > 0)
 	case s.WaitGone != nil:
 		w := s.WaitGone
 		lab.Step(fmt.Sprintf("waiting until job %s is removed (at most %s from the lab's start)", w.Job, lab.Within(w.Within)))
@@ -582,6 +590,8 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		if tl, ok := timeline(f.ReplacedAfter.Job); ok {
 			add(replacedAfter(tl, r.deleted[f.ReplacedAfter.Job]))
 		}
+	case f.Cron != nil:
+		r.cronFact(ctx, f, ref, documented, add)
 	case f.StillRunning != nil:
 		want, _ := f.DocumentedInt()
 		r.stillRunning(ctx, f.StillRunning, want, add)
@@ -751,6 +761,137 @@ func (r *folderRun) stillRunning(ctx context.Context, s *labdef.StillRunning, wa
 		}
 	}
 	add(strconv.Itoa(running), running == want)
+}
+
+// cronFact checks a fact of the runs a cronRuns step watched.
+func (r *folderRun) cronFact(ctx context.Context, f labdef.Fact, ref lesson.FactRef, documented string, add func(string, bool)) {
+	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	c := f.Cron
+	hist := r.cron[c.CronJob]
+	if hist == nil || len(hist.Runs) == 0 {
+		add("the watch of cronjob "+c.CronJob+"'s runs saw none", false)
+		return
+	}
+	var finished []*framework.CronRun
+	for _, run := range hist.Runs {
+		if run.Finished {
+			finished = append(finished, run)
+		}
+	}
+	// every: a property of each finished run; wrong lists those without.
+	every := func(problem func(*framework.CronRun) string, good string) {
+		var wrong []string
+		for _, run := range finished {
+			if p := problem(run); p != "" {
+				wrong = append(wrong, p)
+			}
+		}
+		add(allOr(good, wrong), len(wrong) == 0 && len(finished) > 0)
+	}
+	oldest := hist.Runs[0]
+	switch c.Of {
+	case labdef.CronApart:
+		apart, _ := f.DocumentedDuration()
+		var minutes []time.Time
+		for _, run := range finished {
+			if m, ok := lesson.CronNameMinute(c.CronJob, run.Name); ok {
+				minutes = append(minutes, m)
+			}
+		}
+		gaps := lesson.Gaps(minutes)
+		ok := len(gaps) > 0
+		for _, g := range gaps {
+			ok = ok && g == apart
+		}
+		add("apart: "+seconds(gaps), ok)
+	case labdef.CronOnTime:
+		lag, _ := f.DocumentedDuration()
+		every(func(run *framework.CronRun) string {
+			return lesson.CronAppearedLate(c.CronJob, run.Name, run.Created, lag)
+		}, fmt.Sprintf("all %d", len(finished)))
+	case labdef.CronNames:
+		var names []string
+		for _, run := range finished {
+			names = append(names, run.Name)
+		}
+		every(func(run *framework.CronRun) string {
+			return lesson.CronJobNameProblem(c.CronJob, run.Name, run.Scheduled)
+		}, strings.Join(names, ", "))
+	case labdef.CronSucceeded:
+		every(func(run *framework.CronRun) string {
+			if run.Succeeded != 1 {
+				return fmt.Sprintf("%s %d/1", run.Name, run.Succeeded)
+			}
+			return ""
+		}, fmt.Sprintf("all %d 1/1", len(finished)))
+	case labdef.CronLog:
+		var wrong, lost []string
+		for _, run := range finished {
+			if run.LogLost != "" {
+				lost = append(lost, run.LogLost)
+			} else if p := logLinesProblem(run.Log, f.DocumentedText()); p != "" {
+				wrong = append(wrong, run.Name+": "+p)
+			}
+		}
+		if len(wrong) == 0 && len(lost) > 0 {
+			lab.Report.NotObservableFact(ref, documented, fmt.Sprintf("%d of %d logs as documented; %s", len(finished)-len(lost), len(finished), strings.Join(lost, "; ")))
+			return
+		}
+		add(allOr(fmt.Sprintf("all %d logs", len(finished)), append(wrong, lost...)), len(wrong) == 0 && len(lost) == 0 && len(finished) > 0)
+	case labdef.CronKept:
+		want, _ := f.DocumentedInt()
+		add(fmt.Sprintf("%d (%s)", hist.Kept(), hist), hist.Kept() == want)
+	case labdef.CronRemovedAfter:
+		var last *framework.CronRun
+		for _, run := range finished {
+			if run.FinishedSeen > 0 && (last == nil || run.FinishedSeen > last.FinishedSeen) {
+				last = run
+			}
+		}
+		lastSeen := 0
+		if last != nil {
+			lastSeen = last.FinishedSeen
+		}
+		after := oldest.Deleted && last != nil && last != oldest && oldest.DeletedSeen > last.FinishedSeen
+		add(fmt.Sprintf("oldest %s deleted at watch event %d, the last run finished at event %d", oldest.Name, oldest.DeletedSeen, lastSeen), after)
+	case labdef.CronDeleteEvent:
+		cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, c.CronJob, metav1.GetOptions{})
+		if err != nil {
+			add(err.Error(), false)
+			return
+		}
+		message := strings.ReplaceAll(f.DocumentedText(), "{oldest}", oldest.Name)
+		documented = strings.ReplaceAll(documented, "{oldest}", oldest.Name)
+		events, err := framework.WaitForEvents(ctx, cs, ns, "CronJob", c.CronJob, cj.UID, []lesson.Step{{Type: "Normal", Reason: "SuccessfulDelete", Times: 1, MessagePrefix: message}}, lab.Within(framework.LabTimeouts.Events))
+		add(deleteEvents(events), err == nil)
+	case labdef.CronOldestPodsGone:
+		err := framework.WaitForPodsGone(ctx, cs, ns, "batch.kubernetes.io/job-name="+oldest.Name, lab.Within(framework.LabTimeouts.PodsGone))
+		add(outcome("removed", err), err == nil)
+	}
+}
+
+// logLinesProblem compares a log with a documented text line by line; a
+// documented line {date} is a date as the date command prints it. It
+// returns "" when they agree.
+func logLinesProblem(log, documented string) string {
+	got := strings.Split(strings.TrimSpace(log), "\n")
+	want := strings.Split(strings.TrimSpace(documented), "\n")
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d lines, not %d: %q", len(got), len(want), log)
+	}
+	for i, w := range want {
+		g := strings.TrimSpace(got[i])
+		if w == "{date}" {
+			if _, err := time.Parse("Mon Jan _2 15:04:05 MST 2006", g); err != nil {
+				return fmt.Sprintf("line %d %q is not a date", i+1, got[i])
+			}
+			continue
+		}
+		if got[i] != w {
+			return fmt.Sprintf("line %d %q is not %q", i+1, got[i], w)
+		}
+	}
+	return ""
 }
 
 // log checks the log of every pod of a Job: all of it, one line, or the

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/joblab/joblab/lesson"
 	"github.com/joblab/joblab/pkg/framework"
 )
 
@@ -168,4 +169,27 @@ func noneOr(items []string) string {
 		return "none"
 	}
 	return strings.Join(items, "; ")
+}
+
+// deleteEvents lists the messages of the CronJob's SuccessfulDelete events.
+func deleteEvents(events []lesson.Event) string {
+	var out []string
+	for _, e := range events {
+		if e.Reason == "SuccessfulDelete" {
+			out = append(out, e.Message)
+		}
+	}
+	if len(out) == 0 {
+		return "no SuccessfulDelete event"
+	}
+	return strings.Join(out, "; ")
+}
+
+// allOr is what a row observed over several runs: good when none went
+// wrong, else the wrong ones.
+func allOr(good string, wrong []string) string {
+	if len(wrong) == 0 {
+		return good
+	}
+	return "wrong: " + strings.Join(wrong, "; ")
 }

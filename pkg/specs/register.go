@@ -20,12 +20,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("cron"), Label("cron"), func() {
-		It("makes a Job a minute and keeps only the last three", func(ctx context.Context) {
-			CronSpec(ctx, CronInput{Env: env, Lab: "cron", Runs: 4})
-		})
-	})
-
 	Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
 		It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
 			PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
