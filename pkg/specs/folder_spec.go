@@ -904,7 +904,8 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 		return
 	}
 	ok := true
-	var seen []string
+	// seen is every pod's value, wrong those that are not as documented.
+	var seen, wrong []string
 	// total: how many numbers the pods print together; primes, how many
 	// primes the checker finds in their ranges.
 	total, primes := 0, 0
@@ -941,6 +942,9 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 		}
 		ok = ok && good
 		seen = append(seen, value)
+		if !good {
+			wrong = append(wrong, value)
+		}
 	}
 	if f.Log.Numbers == labdef.NumbersTotal {
 		n, _ := f.DocumentedInt()
@@ -953,7 +957,11 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 		ok = ok && n == primes
 	}
 	observed, alike := everyText(seen, seen[0], func(o, w string) bool { return o == w })
-	if !alike {
+	switch {
+	case len(wrong) > 0 && len(wrong) < len(seen):
+		// The pods that differ, each named.
+		observed = fmt.Sprintf("%d of %d differ: %s", len(wrong), len(seen), strings.Join(wrong, "; "))
+	case !alike:
 		observed = strings.Join(seen, "; ")
 	}
 	add(observed, ok)
