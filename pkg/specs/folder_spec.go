@@ -591,6 +591,10 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			add(replacedAfter(tl, r.deleted[f.ReplacedAfter.Job]))
 		}
 	case f.Cron != nil:
+		if hist := r.cron[f.Cron.CronJob]; hist != nil && len(hist.Runs) > 0 {
+			// The row shows the message with the oldest run's name.
+			documented = strings.ReplaceAll(documented, "{oldest}", hist.Runs[0].Name)
+		}
 		r.cronFact(ctx, f, ref, documented, add)
 	case f.StillRunning != nil:
 		want, _ := f.DocumentedInt()
@@ -861,7 +865,6 @@ func (r *folderRun) cronFact(ctx context.Context, f labdef.Fact, ref lesson.Fact
 			return
 		}
 		message := strings.ReplaceAll(f.DocumentedText(), "{oldest}", oldest.Name)
-		documented = strings.ReplaceAll(documented, "{oldest}", oldest.Name)
 		events, err := framework.WaitForEvents(ctx, cs, ns, "CronJob", c.CronJob, cj.UID, []lesson.Step{{Type: "Normal", Reason: "SuccessfulDelete", Times: 1, MessagePrefix: message}}, lab.Within(framework.LabTimeouts.Events))
 		add(deleteEvents(events), err == nil)
 	case labdef.CronOldestPodsGone:
