@@ -127,10 +127,7 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // Lab timeouts: each bounds one wait of a lab, from what was measured on a
 // 1.34 kind cluster with 2 cores (SPEC.md), with ample margin.
 var LabTimeouts = struct {
-	NormalJob, PrimeJob, BrokerReady, BrokerJob, CronRuns, Events, PodsGone, PodsKept time.Duration
-	// PodGC is how long a lab's finished pods are watched to see that
-	// they are kept: one pass of the pod garbage collector.
-	PodGC time.Duration
+	NormalJob, PrimeJob, BrokerReady, BrokerJob, Events, PodsGone, PodsKept time.Duration
 	// WatchListed bounds how long a watch started before an apply waits
 	// for its first list.
 	WatchListed time.Duration
@@ -149,9 +146,8 @@ var LabTimeouts = struct {
 	// three classroom namespaces on 2 cores, the later waits within a
 	// second). 40, 40, 40 s still fails.
 	BackoffLag time.Duration
-	// ModernJob bounds a modern-track Job (each ends within a minute);
-	// SuspendWindow is how long a suspended Job is watched for pods.
-	ModernJob, SuspendWindow time.Duration
+	// ModernJob bounds a modern-track Job (each ends within a minute).
+	ModernJob time.Duration
 	// ControllerLag is how late a controller may act on a timer it was
 	// given (activeDeadlineSeconds, ttlSecondsAfterFinished) and still be
 	// said to keep it. Its act, not what follows: here the deadline's
@@ -168,18 +164,15 @@ var LabTimeouts = struct {
 	PrimeJob:        3 * time.Minute,
 	BrokerReady:     5 * time.Minute, // RabbitMQ at 100m CPU answered after 63-120 s
 	BrokerJob:       4 * time.Minute,
-	CronRuns:        7 * time.Minute, // four runs on minute boundaries, clean-up seen at 200 s
 	Events:          1 * time.Minute, // events can arrive after the state they report
 	PodsGone:        2 * time.Minute,
-	PodsKept:        time.Minute,      // longer than any TTL a student would set to see the clean-up
-	PodGC:           25 * time.Second, // one pass of the pod garbage collector (every 20 s) and a margin
-	WatchListed:     time.Minute,      // a first list on a loaded API server and a rate-limited client
-	NodeLoss:        5 * time.Minute,  // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
+	PodsKept:        time.Minute,     // longer than any TTL a student would set to see the clean-up
+	WatchListed:     time.Minute,     // a first list on a loaded API server and a rate-limited client
+	NodeLoss:        5 * time.Minute, // about 35 s to evict with kind-config.yaml's settings, 5 min + with the defaults
 	NodeBack:        3 * time.Minute,
 	NodeNoticed:     90 * time.Second,
 	NodeReplaced:    2 * time.Minute,
 	ModernJob:       6 * time.Minute, // each ends within a minute alone; a class run of three namespaces starved pods past 3 min
-	SuspendWindow:   10 * time.Second,
 	ControllerLag:   15 * time.Second,
 	BackoffLag:      10 * time.Second,
 	AfterFailedWait: 10 * time.Second,
