@@ -148,6 +148,10 @@ var LabTimeouts = struct {
 	BackoffLag time.Duration
 	// ModernJob bounds a modern-track Job (each ends within a minute).
 	ModernJob time.Duration
+	// WatchBound bounds a lab folder's watch step's watch, which its step
+	// stops once it has watched for its time: only a lab that fails
+	// before the step leaves it to end so.
+	WatchBound time.Duration
 	// ControllerLag is how late a controller may act on a timer it was
 	// given (activeDeadlineSeconds, ttlSecondsAfterFinished) and still be
 	// said to keep it. Its act, not what follows: here the deadline's
@@ -173,6 +177,7 @@ var LabTimeouts = struct {
 	NodeNoticed:     90 * time.Second,
 	NodeReplaced:    2 * time.Minute,
 	ModernJob:       6 * time.Minute, // each ends within a minute alone; a class run of three namespaces starved pods past 3 min
+	WatchBound:      30 * time.Minute,
 	ControllerLag:   15 * time.Second,
 	BackoffLag:      10 * time.Second,
 	AfterFailedWait: 10 * time.Second,

@@ -7,6 +7,7 @@ package specs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -71,9 +72,11 @@ type folderRun struct {
 	in  FolderLabInput
 	lab *framework.Lab
 	// waits are the watches of the wait and watch steps, by step (from
-	// 0); runs what the latest of them done saw, by Job.
-	waits map[int]func() (*framework.JobRun, error)
-	runs  map[string]*framework.JobRun
+	// 0); runs what the latest of them done saw, by Job; stopWatch stops
+	// a watch step's watch.
+	waits     map[int]func() (*framework.JobRun, error)
+	stopWatch map[int]context.CancelFunc
+	runs      map[string]*framework.JobRun
 	// gone are the watches of the waitGone steps, by Job; asked when
 	// each Job's deletion was asked.
 	gone  map[string]func() (time.Time, error)
@@ -105,7 +108,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			return
 		}
 	}
-	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, runs: map[string]*framework.JobRun{},
+	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, stopWatch: map[int]context.CancelFunc{}, runs: map[string]*framework.JobRun{},
 		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
@@ -117,9 +120,13 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			w := s.Wait
 			run.waits[i] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobEnd(w.For), lab.Within(w.Within))
 		case s.Watch != nil:
-			// Watched until the time is up, whatever the Job does.
+			// Watched from now, whatever the Job does, until its step has
+			// watched for its time (a slow apply takes none of it): the
+			// step stops it.
 			w := s.Watch
-			run.waits[i] = framework.WatchJobInBackground(ctx, cs, ns, w.Job, framework.JobComplete, lab.Window(w.For))
+			watchCtx, stop := context.WithCancel(ctx)
+			run.stopWatch[i] = stop
+			run.waits[i] = framework.WatchJobInBackground(watchCtx, cs, ns, w.Job, framework.JobComplete, framework.LabTimeouts.WatchBound)
 		case s.WaitGone != nil:
 			w := s.WaitGone
 			run.gone[w.Job] = framework.WatchJobGoneInBackground(ctx, cs, ns, w.Job, lab.Within(w.Within))
@@ -175,18 +182,23 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		}
 	case s.Watch != nil:
 		w := s.Watch
-		lab.Step(fmt.Sprintf("watching job %s and its pods (%s from the lab's start)", w.Job, lab.Window(w.For)))
+		window := lab.Window(w.For)
+		lab.Step(fmt.Sprintf("watching job %s and its pods for %s", w.Job, window))
+		select {
+		case <-time.After(window):
+		case <-ctx.Done():
+		}
+		r.stopWatch[i]()
 		jr, err := r.waits[i]()
 		r.runs[w.Job] = jr
 		// A watch is a row only when it could not watch: what it saw is
 		// read by the facts.
-		row := fmt.Sprintf("job %s watched for %s", w.Job, lab.Window(w.For))
-		switch {
-		case (err == nil || framework.TimedOut(err)) && jr != nil && jr.Job != nil:
-		case err == nil, framework.TimedOut(err):
-			lab.Report.Add(row, "watched", "no job seen", false)
-		default:
-			lab.Report.Add(row, "watched", err.Error(), false)
+		if jr == nil || jr.Job == nil {
+			observed := "no job seen"
+			if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) && !framework.TimedOut(err) {
+				observed = err.Error()
+			}
+			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, window), "watched", observed, false)
 		}
 	case s.CronRuns != nil:
 		c := s.CronRuns
