@@ -131,8 +131,8 @@ var Labs = []LabInfo{
 	{Name: "two-containers"}, // lessonlabs/two-containers
 	{Name: "prime"},          // lessonlabs/prime
 	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
-	{Name: "cron"}, // lessonlabs/cron
-	{"behaviours", "(1), (2)", "pods kept until the Job is deleted; a lost pod is replaced; batch/v1beta1 refused", 2 * time.Minute, "lesson behaviours", []string{"pn_job.yaml", "job-normal-end-parallelism2.yaml"}, false, "", "", nil},
+	{Name: "cron"},       // lessonlabs/cron
+	{Name: "behaviours"}, // lessonlabs/behaviours
 	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", "", nil},
 
 	// The modern track.

@@ -159,6 +159,17 @@ type Step struct {
 	// history limit): watched from the lab's start, so that the time its
 	// deletion was asked is known (the fact deletedAfter reads it).
 	WaitGone *WaitGone `yaml:"waitGone,omitempty"`
+	// DeleteJob deletes a Job (kubectl delete job: its pods go after it).
+	DeleteJob *JobRef `yaml:"deleteJob,omitempty"`
+	// LosePod loses a pod of a Job that has just started running, as a
+	// failed node would (deleted at once): a pod that ends by itself before
+	// the deletion takes effect was not lost, and another is lost
+	// instead. When no running pod can be caught, nothing was observed:
+	// the lab ends not verified.
+	LosePod *JobRef `yaml:"losePod,omitempty"`
+	// ApplyRefused applies one of the lesson's manifests that the cluster
+	// must refuse: its row passes when the error says each of Says.
+	ApplyRefused *ApplyRefused `yaml:"applyRefused,omitempty"`
 	// CronRuns watches the Jobs a CronJob makes until some of them have
 	// finished and its history clean-up has removed the oldest: the cron
 	// facts read what it saw.
@@ -168,6 +179,22 @@ type Step struct {
 	// resumed). Facts no check step names are checked after the last
 	// step, in their order.
 	Check []string `yaml:"check,omitempty"`
+}
+
+// ApplyRefused is a lesson manifest (File) the cluster refuses, and what
+// the error must say; Name is its row.
+type ApplyRefused struct {
+	File string   `yaml:"file"`
+	Says []string `yaml:"says"`
+	Name string   `yaml:"name,omitempty"`
+}
+
+// RowName is the row of an ApplyRefused step.
+func (a *ApplyRefused) RowName() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return "kubectl apply -f " + a.File + " refused"
 }
 
 // CronRuns watches the Jobs CronJob makes until Runs of them have finished
@@ -187,6 +214,27 @@ func (c *CronRuns) RowName() string {
 		return c.Name
 	}
 	return fmt.Sprintf("cronjob %s: %d runs finished, then the oldest removed by the history clean-up", c.CronJob, c.Runs)
+}
+
+// APIRef is a kind of an API group and version (apiMapping: kind CronJob
+// of batch/v1beta1), or the group and version alone (served).
+type APIRef struct {
+	Group   string `yaml:"group"`
+	Version string `yaml:"version"`
+	Kind    string `yaml:"kind,omitempty"`
+}
+
+// GroupVersion is "batch/v1beta1" ("v1" for the core group).
+func (a *APIRef) GroupVersion() string {
+	if a.Group == "" {
+		return a.Version
+	}
+	return a.Group + "/" + a.Version
+}
+
+// KindRef is a kind of object the lab made (objects: how many).
+type KindRef struct {
+	Kind string `yaml:"kind"`
 }
 
 // CronCheck is a fact of the runs a cronRuns step watched: Of one of
@@ -364,6 +412,11 @@ type Fact struct {
 	DeletedPod    *JobRef       `yaml:"deletedPod,omitempty"`
 	ReplacedAfter *JobRef       `yaml:"replacedAfter,omitempty"`
 	Cron          *CronCheck    `yaml:"cron,omitempty"`
+	PodsLost      *JobRef       `yaml:"podsLost,omitempty"`
+	PodsEnded     *JobRef       `yaml:"podsEnded,omitempty"`
+	APIMapping    *APIRef       `yaml:"apiMapping,omitempty"`
+	Served        *APIRef       `yaml:"served,omitempty"`
+	Objects       *KindRef      `yaml:"objects,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -1082,17 +1135,18 @@ func (l *Lab) validateBody(path string) Errors {
 	waited, gone, checkedAt, watchedBefore := map[string]bool{}, map[string]bool{}, map[string]int{}, map[string]bool{}
 	deleted := map[string]bool{}     // the Jobs a deletePod step deleted a pod of
 	cronWatched := map[string]bool{} // the CronJobs a cronRuns step watched
+	lost := map[string]bool{}        // the Jobs a losePod step lost a pod of
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.Check != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.DeleteJob != nil, s.LosePod != nil, s.ApplyRefused != nil, s.Check != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, suspend, resume, patch, waitGone, cronRuns, check (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, losePod, deleteJob, suspend, resume, patch, waitGone, cronRuns, applyRefused, check (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -1156,13 +1210,26 @@ func (l *Lab) validateBody(path string) Errors {
 					}
 				}
 			}
-		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil:
+		case s.ApplyRefused != nil:
+			applied = true
+			if _, err := manifests.Read(s.ApplyRefused.File); err != nil {
+				bad(line, "applyRefused file %q: not one of the lesson's manifests (joblab manifests lists them)", s.ApplyRefused.File)
+			}
+			if len(s.ApplyRefused.Says) == 0 {
+				bad(line, "applyRefused: says, what the error must say (says: [\"removed in Kubernetes 1.25\"])")
+			}
+		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.DeleteJob != nil, s.LosePod != nil:
 			if s.DeletePod != nil {
 				deleted[s.DeletePod.Job] = true
 			}
+			if s.LosePod != nil {
+				lost[s.LosePod.Job] = true
+			}
 			ref := s.DeletePod
-			if ref == nil {
-				ref = s.EvictPod
+			for _, r := range []*JobRef{s.EvictPod, s.DeleteJob, s.LosePod} {
+				if ref == nil {
+					ref = r
+				}
 			}
 			if ref == nil {
 				ref = s.Suspend
@@ -1226,8 +1293,8 @@ func (l *Lab) validateBody(path string) Errors {
 		} else if f.Documented == nil && f.OneAtATime == nil {
 			bad(line, "fact %s: documented: the value the lesson documents", f.ID)
 		}
-		if f.Measure != "" && f.Decided == nil && f.DeletedAfter == nil {
-			bad(line, "fact %s: measure names a timing: only a decided or deletedAfter fact times something", f.ID)
+		if f.Measure != "" && f.Decided == nil && f.DeletedAfter == nil && f.PodsKept == nil {
+			bad(line, "fact %s: measure names a timing: only a decided, deletedAfter or podsKept fact times something", f.ID)
 		}
 		if msg := f.checkArgs(); msg != "" {
 			bad(line, "fact %s: %s", f.ID, msg)
@@ -1244,6 +1311,9 @@ func (l *Lab) validateBody(path string) Errors {
 		}
 		if job := f.Job(); (f.DeletedPod != nil || f.ReplacedAfter != nil) && !deleted[job] {
 			bad(line, "fact %s: %s reads the pod a deletePod step deleted: add a step deletePod: {job: %s} before the wait", f.ID, words[0], orName(job))
+		}
+		if f.PodsLost != nil && !lost[f.PodsLost.Job] {
+			bad(line, "fact %s: podsLost counts the pods a losePod step lost: add a step losePod: {job: %s}", f.ID, orName(f.PodsLost.Job))
 		}
 		if c := f.Cron; c != nil && !cronWatched[c.CronJob] {
 			bad(line, "fact %s: cron reads the runs a cronRuns step watched: add a step cronRuns: {cronjob: %s, runs: 4, within: 7m}", f.ID, orName(c.CronJob))
@@ -1360,6 +1430,10 @@ func (l *Lab) validateObjects(path string) Errors {
 			job = s.DeletePod.Job
 		case s.EvictPod != nil:
 			job = s.EvictPod.Job
+		case s.DeleteJob != nil:
+			job = s.DeleteJob.Job
+		case s.LosePod != nil:
+			job = s.LosePod.Job
 		case s.WaitGone != nil:
 			job = s.WaitGone.Job
 		case s.Suspend != nil:

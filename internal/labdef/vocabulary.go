@@ -702,6 +702,84 @@ var vocabulary = []check{
 		hint: Hint{"kubectl get jobs -n {ns} -w shows the CronJob's runs come and go; kubectl describe {object} -n {ns} shows its schedule, history limits and events.",
 			"kubectl get jobs -n {ns} -w でクーロンジョブの実行の作成と削除を、kubectl describe {object} -n {ns} でスケジュール、保存世代数、イベントを確認できます。"},
 	},
+	{
+		word: "podsLost",
+		set:  func(f Fact) bool { return f.PodsLost != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.PodsLost }),
+		name: fixed("a running pod lost (counted failed by the Job controller)"),
+		ja:   fixed("実行中のポッドが失われる(ジョブコントローラは異常終了と数える)"),
+		args: needJobAndInt("podsLost", jobOf(func(f Fact) *JobRef { return f.PodsLost })),
+		hint: Hint{"kubectl describe job {job} -n {ns}: the lost pod is counted Failed in Pods Statuses and a new pod takes its place.",
+			"kubectl describe job {job} -n {ns} の Pods Statuses で、失われたポッドは Failed と数えられ、新しいポッドが代わりに起動されます。"},
+	},
+	{
+		word: "podsEnded",
+		set:  func(f Fact) bool { return f.PodsEnded != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.PodsEnded }),
+		name: fixed("pods that ran to an end (succeeded and failed)"),
+		ja:   fixed("終了まで実行されたポッド(成功と異常終了)"),
+		args: needJobAndInt("podsEnded", jobOf(func(f Fact) *JobRef { return f.PodsEnded })),
+		hint: Hint{"kubectl describe job {job} -n {ns}: Pods Statuses counts the pods that succeeded and failed; spec.completions and the pods lost decide them.",
+			"kubectl describe job {job} -n {ns} の Pods Statuses で成功と異常終了のポッドの数を確認できます。spec.completions と失われたポッドで決まります。"},
+	},
+	{
+		word:   "apiMapping",
+		set:    func(f Fact) bool { return f.APIMapping != nil },
+		job:    fixed(""),
+		object: func(Fact) (string, string) { return "", "" },
+		name: func(f Fact) string {
+			return "kubectl apply's error for kind " + f.APIMapping.Kind + " in " + f.APIMapping.GroupVersion()
+		},
+		ja: func(f Fact) string {
+			return f.APIMapping.GroupVersion() + " の " + f.APIMapping.Kind + " に対する kubectl apply のエラー"
+		},
+		args: func(f Fact) string {
+			if a := f.APIMapping; a.Version == "" || a.Kind == "" {
+				return "apiMapping: group, version and kind (apiMapping: {group: batch, version: v1beta1, kind: CronJob})"
+			}
+			return ""
+		},
+		hint: Hint{"kubectl api-versions lists the API versions the cluster serves; write the manifest's apiVersion as one of them.",
+			"kubectl api-versions でクラスタが提供する API バージョンを確認し、マニフェストの apiVersion をその1つにしてください。"},
+	},
+	{
+		word:   "served",
+		set:    func(f Fact) bool { return f.Served != nil },
+		job:    fixed(""),
+		object: func(Fact) (string, string) { return "", "" },
+		name:   func(f Fact) string { return f.Served.GroupVersion() + " is served" },
+		ja:     func(f Fact) string { return f.Served.GroupVersion() + " が提供されている" },
+		args: func(f Fact) string {
+			if f.Served.Version == "" {
+				return "served: group and version (served: {group: batch, version: v1beta1})"
+			}
+			if d := f.DocumentedText(); d != "yes" && d != "no" {
+				return fmt.Sprintf("served: documented %q: yes or no", d)
+			}
+			return ""
+		},
+		hint: Hint{"kubectl api-versions lists the API versions the cluster serves.",
+			"kubectl api-versions でクラスタが提供する API バージョンを確認できます。"},
+	},
+	{
+		word:   "objects",
+		set:    func(f Fact) bool { return f.Objects != nil },
+		job:    fixed(""),
+		object: func(Fact) (string, string) { return "", "" },
+		name:   func(f Fact) string { return f.Objects.Kind + "s created" },
+		ja:     func(f Fact) string { return "作成された " + f.Objects.Kind },
+		args: func(f Fact) string {
+			if k := f.Objects.Kind; k != "Job" && k != "CronJob" {
+				return fmt.Sprintf("objects kind %q: Job or CronJob", k)
+			}
+			if _, err := f.DocumentedInt(); err != nil {
+				return "objects: " + err.Error()
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get jobs,cronjobs -n {ns} lists what the lab's manifests created.",
+			"kubectl get jobs,cronjobs -n {ns} で作成されたものを確認できます。"},
+	},
 }
 
 // stateRE is a Job's status counts as statusSeen documents them.

@@ -18,11 +18,16 @@ import (
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/utils/ptr"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/joblab/joblab/internal/labdef"
@@ -85,6 +90,8 @@ type folderRun struct {
 	deleted map[string]string
 	// cron is what each cronRuns step saw, by CronJob.
 	cron map[string]*framework.CronHistory
+	// lost are the pods a losePod step lost, by Job.
+	lost map[string][]string
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
@@ -109,7 +116,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		}
 	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, stopWatch: map[int]context.CancelFunc{}, runs: map[string]*framework.JobRun{},
-		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, events: map[string][]lesson.Event{}}
+		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, lost: map[string][]string{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
 	// facts of its pods (created, active, waves, back-off) see them all,
@@ -200,6 +207,26 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 			}
 			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, window), "watched", observed, false)
 		}
+	case s.DeleteJob != nil:
+		job := s.DeleteJob.Job
+		lab.Step("kubectl delete job " + job)
+		err := cs.BatchV1().Jobs(ns).Delete(ctx, job, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})
+		if err != nil && !apierrors.IsNotFound(err) {
+			// A row only when it could not: what follows reads the rest.
+			lab.Report.Add("job "+job+" deleted", "deleted", err.Error(), false)
+		}
+	case s.LosePod != nil:
+		r.losePod(ctx, s.LosePod.Job)
+	case s.ApplyRefused != nil:
+		a := s.ApplyRefused
+		lab.Step("kubectl apply -f " + a.File + ": the cluster must refuse it")
+		lab.NoteOrigin(a.File)
+		err := r.in.Env.Apply(ctx, ns, lab.Report.Lab, a.File)
+		ok := err != nil
+		for _, say := range a.Says {
+			ok = ok && strings.Contains(err.Error(), say)
+		}
+		lab.Report.Add(a.RowName(), strings.Join(a.Says, "; "), readable(err), ok)
 	case s.CronRuns != nil:
 		c := s.CronRuns
 		lab.Step(fmt.Sprintf("watching %d runs of cronjob %s and its history clean-up (at most %s)", c.Runs, c.CronJob, lab.Within(c.Within)))
@@ -494,6 +521,9 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			kept = fmt.Sprintf("%d of %d there when the watch began; %s", present, want, keptOrGone(gone))
 		}
 		add(kept, gone == "" && present == want)
+		if gone == "" && present == want {
+			measure(window)
+		}
 	case f.Log != nil:
 		r.log(ctx, f, ref, documented, add)
 	case f.Field != nil:
@@ -602,6 +632,55 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		if tl, ok := timeline(f.ReplacedAfter.Job); ok {
 			add(replacedAfter(tl, r.deleted[f.ReplacedAfter.Job]))
 		}
+	case f.PodsLost != nil:
+		equal(strconv.Itoa(len(r.lost[f.PodsLost.Job])))
+	case f.PodsEnded != nil:
+		if j := job(f.PodsEnded.Job); j != nil {
+			equal(strconv.Itoa(int(j.Status.Succeeded + j.Status.Failed)))
+		}
+	case f.APIMapping != nil:
+		a := f.APIMapping
+		// kubectl apply maps the manifest's kind and version through the
+		// server's discovery; for a version the server does not serve it
+		// stops with this error.
+		mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cs.Discovery()))
+		_, err := mapper.RESTMapping(schema.GroupKind{Group: a.Group, Kind: a.Kind}, a.Version)
+		add(readable(err), err != nil && meta.IsNoMatchError(err) && err.Error() == f.DocumentedText())
+	case f.Served != nil:
+		_, err := cs.Discovery().ServerResourcesForGroupVersion(f.Served.GroupVersion())
+		served := "yes"
+		switch {
+		case apierrors.IsNotFound(err):
+			served = "no"
+		case err != nil:
+			add(err.Error(), false)
+			return
+		}
+		observed := served
+		if err != nil {
+			observed = readable(err)
+		}
+		add(observed, served == f.DocumentedText())
+	case f.Objects != nil:
+		selector := metav1.ListOptions{LabelSelector: framework.OwnedBy(lab.Report.Lab)}
+		n := 0
+		switch f.Objects.Kind {
+		case "CronJob":
+			list, err := cs.BatchV1().CronJobs(ns).List(ctx, selector)
+			if err != nil {
+				add(err.Error(), false)
+				return
+			}
+			n = len(list.Items)
+		default:
+			list, err := cs.BatchV1().Jobs(ns).List(ctx, selector)
+			if err != nil {
+				add(err.Error(), false)
+				return
+			}
+			n = len(list.Items)
+		}
+		equal(strconv.Itoa(n))
 	case f.Cron != nil:
 		if hist := r.cron[f.Cron.CronJob]; hist != nil && len(hist.Runs) > 0 {
 			// The row shows the message with the oldest run's name.
@@ -777,6 +856,44 @@ func (r *folderRun) stillRunning(ctx context.Context, s *labdef.StillRunning, wa
 		}
 	}
 	add(strconv.Itoa(running), running == want)
+}
+
+// losePod loses a pod of a Job that has just started running, as a
+// failed node would: deleted at once. Whether it was lost or had just
+// finished is what the Job controller recorded for it (failed or
+// succeeded), read once it is gone: no timing decides it, and a pod that
+// finished first is not counted; another is lost instead. When no running
+// pod can be caught, nothing was observed: the lab ends not verified.
+func (r *folderRun) losePod(ctx context.Context, job string) {
+	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	lab.Step("losing a running pod of job " + job + " (deleting it at once, as a failed node would)")
+	row := "a pod of " + job + " that has just started running"
+	var lost, endedFirst []string
+	for attempt := 1; attempt <= 3 && len(lost) == 0; attempt++ {
+		// Bounded by a Job's budget: on a busy cluster (a class of ten on
+		// two cores) a pod may take minutes to start.
+		pod, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, append(append([]string{}, endedFirst...), lost...), lab.Within(framework.LabTimeouts.NormalJob))
+		if err != nil {
+			why := "no running pod of " + job + " could be caught to lose: " + err.Error()
+			lab.Report.NotObservable(row, "found", why)
+			lab.NotVerified(why)
+			lab.Verify()
+			return
+		}
+		Expect(cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})).To(Succeed())
+		_, err = framework.WaitForPodGone(ctx, cs, ns, pod.Name, lab.Within(framework.LabTimeouts.PodsGone))
+		Expect(err).NotTo(HaveOccurred())
+		counted, err := framework.JobCountedPod(ctx, cs, ns, job, pod.UID, lab.Within(framework.LabTimeouts.Events))
+		Expect(err).NotTo(HaveOccurred())
+		if counted == corev1.PodSucceeded {
+			GinkgoWriter.Printf("pod %s succeeded before its deletion took effect: it was not lost; losing another\n", pod.Name)
+			endedFirst = append(endedFirst, pod.Name)
+			continue
+		}
+		lost = append(lost, pod.Name)
+	}
+	r.lost[job] = lost
+	lab.Report.Add(row, "found", "found", true)
 }
 
 // cronFact checks a fact of the runs a cronRuns step watched.

@@ -193,3 +193,11 @@ func allOr(good string, wrong []string) string {
 	}
 	return "wrong: " + strings.Join(wrong, "; ")
 }
+
+// keptOrGone is what a watch of finished pods saw: kept, or what went.
+func keptOrGone(gone string) string {
+	if gone == "" {
+		return "kept"
+	}
+	return gone
+}

@@ -20,18 +20,6 @@ func registerLessonLabs() {
 		})
 	})
 
-	Describe(lesson.Describe("behaviours"), Label("behaviours"), func() {
-		It("keeps a finished Job's pods until the Job is deleted, then deletes them", func(ctx context.Context) {
-			PodsStayUntilJobDeletedSpec(ctx, BehaviourInput{Env: env, Lab: "pods-kept"})
-		})
-		It("replaces a pod lost while running, and the Job still completes", func(ctx context.Context) {
-			LostPodReplacedSpec(ctx, BehaviourInput{Env: env, Lab: "lost-pod"})
-		})
-		It("refuses the notes' batch/v1beta1 CronJob with an error that names the fix", func(ctx context.Context) {
-			RemovedCronJobAPISpec(ctx, BehaviourInput{Env: env, Lab: "removed-api"})
-		})
-	})
-
 	// node-loss stops a worker: Serial, so that no other spec of the suite
 	// has pods on it meanwhile (the joblab command runs it alone likewise).
 	Describe(lesson.Describe("node-loss"), Label("node-loss"), Serial, func() {
