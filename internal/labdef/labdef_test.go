@@ -650,3 +650,41 @@ func TestCronWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBehaviourWords: losePod, deleteJob and applyRefused steps, and the
+// facts podsLost, podsEnded, apiMapping, served and objects, load with
+// their values and refuse what they cannot read.
+func TestBehaviourWords(t *testing.T) {
+	starter := Starter("four-by-two")
+	body := starter[FileName]
+	withStep := func(step string) string { return strings.Replace(body, "  - wait:", step+"\n  - wait:", 1) }
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	const refused = "  - applyRefused: {file: legacy/cron-job.v1beta1.yaml, says: [\"removed in Kubernetes 1.25\"]}"
+	for _, c := range []struct {
+		name, body, fact, want string
+	}{
+		{"pods lost", withStep("  - losePod: {job: four-by-two}"), fact("podsLost: {job: four-by-two}", "1"), ""},
+		{"pods lost without losePod", body, fact("podsLost: {job: four-by-two}", "1"), "add a step losePod: {job: four-by-two}"},
+		{"delete job", withStep("  - deleteJob: {job: four-by-two}"), fact("podsEnded: {job: four-by-two}", "8"), ""},
+		{"delete another job", withStep("  - deleteJob: {job: other}"), "", "no Job other in the lab's files"},
+		{"refused", withStep(refused), fact("served: {group: batch, version: v1beta1}", "no"), ""},
+		{"refused, not the lesson's", withStep("  - applyRefused: {file: mine.yaml, says: [x]}"), "", `applyRefused file "mine.yaml": not one of the lesson's manifests`},
+		{"refused, saying nothing", withStep("  - applyRefused: {file: legacy/cron-job.v1beta1.yaml}"), "", "says, what the error must say"},
+		{"served, not yes or no", body, fact("served: {group: batch, version: v1beta1}", "gone"), "yes or no"},
+		{"api mapping", body, fact("apiMapping: {group: batch, version: v1beta1, kind: CronJob}", `'no matches for kind "CronJob" in version "batch/v1beta1"'`), ""},
+		{"api mapping without kind", body, fact("apiMapping: {group: batch, version: v1beta1}", "x"), "group, version and kind"},
+		{"objects", body, fact("objects: {kind: CronJob}", "0"), ""},
+		{"objects of another kind", body, fact("objects: {kind: Pod}", "0"), `objects kind "Pod": Job or CronJob`},
+	} {
+		files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}
+		_, err := LoadFolder(write(t, files))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+}
