@@ -191,10 +191,7 @@ type ApplyRefused struct {
 
 // RowName is the row of an ApplyRefused step.
 func (a *ApplyRefused) RowName() string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return "kubectl apply -f " + a.File + " refused"
+	return orDefault(a.Name, "kubectl apply -f "+a.File+" refused")
 }
 
 // CronRuns watches the Jobs CronJob makes until Runs of them have finished
@@ -210,10 +207,15 @@ type CronRuns struct {
 
 // RowName is the row of a CronRuns step.
 func (c *CronRuns) RowName() string {
-	if c.Name != "" {
-		return c.Name
+	return orDefault(c.Name, fmt.Sprintf("cronjob %s: %d runs finished, then the oldest removed by the history clean-up", c.CronJob, c.Runs))
+}
+
+// orDefault is a step's own row name, else its default.
+func orDefault(name, fallback string) string {
+	if name != "" {
+		return name
 	}
-	return fmt.Sprintf("cronjob %s: %d runs finished, then the oldest removed by the history clean-up", c.CronJob, c.Runs)
+	return fallback
 }
 
 // APIRef is a kind of an API group and version (apiMapping: kind CronJob
@@ -288,12 +290,7 @@ type WaitGone struct {
 }
 
 // RowName is the row of a WaitGone step.
-func (w *WaitGone) RowName() string {
-	if w.Name != "" {
-		return w.Name
-	}
-	return "job " + w.Job + " removed"
-}
+func (w *WaitGone) RowName() string { return orDefault(w.Name, "job "+w.Job+" removed") }
 
 // JobRef names a Job of the lab.
 type JobRef struct {
@@ -317,10 +314,7 @@ type Wait struct {
 
 // RowName is the wait's row name.
 func (w *Wait) RowName() string {
-	if w.Name != "" {
-		return w.Name
-	}
-	return fmt.Sprintf("job %s ends %s", w.Job, w.For)
+	return orDefault(w.Name, fmt.Sprintf("job %s ends %s", w.Job, w.For))
 }
 
 // Watch watches a Job and its pods For a while: the pod facts then read

@@ -21,6 +21,19 @@ func write(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// loads checks that a folder of these files loads (want "") or is
+// refused with an error saying want.
+func loads(t *testing.T, name string, files map[string]string, want string) {
+	t.Helper()
+	_, err := LoadFolder(write(t, files))
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("%s: refused: %v", name, err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Errorf("%s: error %v, want one saying %q", name, err, want)
+	}
+}
+
 func TestStarterAndExampleLoad(t *testing.T) {
 	l, err := LoadFolder(write(t, Starter("four-by-two")))
 	if err != nil {
@@ -482,18 +495,7 @@ func TestIndexAndDecisionWords(t *testing.T) {
 		{"pods left", fact("podsLeft: {job: four-by-two}", "0"), ""},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(starter[FileName], "\n") + "\n" + c.fact}
-			_, err := LoadFolder(write(t, files))
-			switch {
-			case c.want == "" && err != nil:
-				t.Errorf("refused: %v", err)
-			case c.want != "" && err == nil:
-				t.Error("loaded")
-			case c.want != "" && !strings.Contains(err.Error(), c.want):
-				t.Errorf("error %q lacks %q", err, c.want)
-			}
-		})
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(starter[FileName], "\n") + "\n" + c.fact}, c.want)
 	}
 }
 
@@ -526,13 +528,7 @@ func TestEvictPodStep(t *testing.T) {
 		{"", "name the Job"},
 	} {
 		body := strings.Replace(starter[FileName], "facts:", "  - evictPod: {job: "+c.job+"}\nfacts:", 1)
-		_, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: body}))
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("evictPod %q refused: %v", c.job, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("evictPod %q: error %v, want one saying %q", c.job, err, c.want)
-		}
+		loads(t, "evictPod "+c.job, map[string]string{"job.yaml": starter["job.yaml"], FileName: body}, c.want)
 	}
 	if got := MessageText("for pod {ns}/{pod} failed", "student1-x", "policy-abcde"); got != "for pod student1-x/policy-abcde failed" {
 		t.Errorf("MessageText: %q", got)
@@ -559,11 +555,6 @@ func TestCheckStep(t *testing.T) {
 	if len(ids) < 2 {
 		t.Fatalf("the starter has %d facts", len(ids))
 	}
-	load := func(steps string) error {
-		body := base[:i] + "steps:\n" + steps + base[j:]
-		_, err := LoadFolder(write(t, map[string]string{"job.yaml": starter["job.yaml"], FileName: body}))
-		return err
-	}
 	apply := "  - apply: job.yaml\n"
 	wait := "  - wait: {job: four-by-two, for: Complete, within: 3m}\n"
 	check := func(ids ...string) string { return "  - check: [" + strings.Join(ids, ", ") + "]\n" }
@@ -577,13 +568,7 @@ func TestCheckStep(t *testing.T) {
 		{"a pod fact checked before its wait", apply + check(ids...) + wait, "before the check step (step 2)"},
 		{"a Job watched, then waited for", apply + "  - watch: {job: four-by-two, for: 10s}\n" + wait, ""},
 	} {
-		err := load(c.steps)
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("%s: refused: %v", c.name, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
-		}
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: base[:i] + "steps:\n" + c.steps + base[j:]}, c.want)
 	}
 }
 
@@ -605,14 +590,7 @@ func TestReplacementWords(t *testing.T) {
 		{"replaced after", withDelete, fact("replacedAfter: {job: four-by-two}", "yes"), ""},
 		{"replaced after, not yes", withDelete, fact("replacedAfter: {job: four-by-two}", "after"), "write yes"},
 	} {
-		files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}
-		_, err := LoadFolder(write(t, files))
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("%s: refused: %v", c.name, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
-		}
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}, c.want)
 	}
 }
 
@@ -641,13 +619,7 @@ func TestCronWords(t *testing.T) {
 		{"cronRuns of another CronJob", head + "  - cronRuns: {cronjob: bye, runs: 4, within: 7m}\n" + strings.Replace(fact("kept", "3"), "cronjob: hello", "cronjob: bye", 1), "cronRuns: no CronJob bye in the lab's files"},
 		{"cronRuns without runs", head + "  - cronRuns: {cronjob: hello, within: 7m}\n" + fact("kept", "3"), "how many runs"},
 	} {
-		_, err := LoadFolder(write(t, map[string]string{"cron.yaml": cronJob, FileName: c.body}))
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("%s: refused: %v", c.name, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
-		}
+		loads(t, c.name, map[string]string{"cron.yaml": cronJob, FileName: c.body}, c.want)
 	}
 }
 
@@ -678,13 +650,6 @@ func TestBehaviourWords(t *testing.T) {
 		{"objects", body, fact("objects: {kind: CronJob}", "0"), ""},
 		{"objects of another kind", body, fact("objects: {kind: Pod}", "0"), `objects kind "Pod": Job or CronJob`},
 	} {
-		files := map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}
-		_, err := LoadFolder(write(t, files))
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("%s: refused: %v", c.name, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
-		}
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}, c.want)
 	}
 }

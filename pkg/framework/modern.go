@@ -61,38 +61,6 @@ func WatchJobUntil(ctx context.Context, cs kubernetes.Interface, ns, name, what 
 	}, DescribeJob)
 }
 
-// WaitForJobGone watches a Job until it is removed and returns when its
-// deletion was asked for: the deletionTimestamp the API server set (a
-// foreground deletion, as the TTL controller makes, keeps the Job until the
-// garbage collector has removed its pods, which can take long on a busy
-// cluster), or when the removal was seen if no such mark was.
-func WaitForJobGone(ctx context.Context, cs kubernetes.Interface, ns, name string, timeout time.Duration) (time.Time, error) {
-	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := kube.ListWatch(cs.BatchV1().Jobs(ns).List, cs.BatchV1().Jobs(ns).Watch, kube.ByFields(sel))
-	var asked time.Time
-	mark := func(j *batchv1.Job) {
-		if asked.IsZero() && j.DeletionTimestamp != nil {
-			asked = j.DeletionTimestamp.Time
-		}
-	}
-	gone := func(store cache.Store) (bool, error) {
-		for _, o := range store.List() {
-			if j, ok := o.(*batchv1.Job); ok {
-				mark(j)
-			}
-		}
-		return len(store.List()) == 0, nil
-	}
-	_, err := WatchUntil(ctx, lw, fmt.Sprintf("job %s/%s to be removed", ns, name), timeout, gone, func(t watch.EventType, j *batchv1.Job) (bool, error) {
-		mark(j)
-		return t == watch.Deleted, nil
-	}, DescribeJob)
-	if asked.IsZero() {
-		asked = time.Now()
-	}
-	return asked, err
-}
-
 // WatchJobGoneInBackground watches, from now, for the removal of a Job
 // that may not be there yet: seen, then gone (the TTL controller's or a
 // CronJob's doing). wait returns when its deletion was asked (its

@@ -588,22 +588,19 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			}
 		}
 	case f.PodsLeft != nil:
-		job := f.PodsLeft.Job
 		want, _ := f.DocumentedInt()
-		selector := "batch.kubernetes.io/job-name=" + job
-		err := framework.WaitForPodsGone(ctx, cs, ns, selector, lab.Within(framework.LabTimeouts.PodsGone))
-		if err == nil {
-			add("0", want == 0)
-			return
-		}
-		pods, lerr := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
-		if lerr != nil {
-			add(lerr.Error(), false)
+		left, err := r.podsNotGone(ctx, "batch.kubernetes.io/job-name="+f.PodsLeft.Job)
+		if err != nil {
+			add(err.Error(), false)
 			return
 		}
 		var names []string
-		for _, p := range pods.Items {
+		for _, p := range left {
 			names = append(names, p.Name)
+		}
+		if len(names) == 0 {
+			add("0", want == 0)
+			return
 		}
 		add(fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", ")), len(names) == want)
 	case f.IndexNames != nil:
@@ -829,28 +826,41 @@ func podsPerIndex(pods []corev1.Pod, annotation string, documented map[int][]str
 	return strings.Join(append([]string{labdef.PerIndexText(byIndex)}, other...), "; ")
 }
 
+// podsNotGone waits (at most LabTimeouts.PodsGone) for the pods of
+// selector to go, and returns those left: none when they went.
+func (r *folderRun) podsNotGone(ctx context.Context, selector string) ([]corev1.Pod, error) {
+	cs, ns := r.in.Env.Client, r.lab.Namespace
+	if err := framework.WaitForPodsGone(ctx, cs, ns, selector, r.lab.Within(framework.LabTimeouts.PodsGone)); err == nil {
+		return nil, nil
+	}
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return nil, err
+	}
+	return pods.Items, nil
+}
+
 // stillRunning waits for a Job's pods (but those of the excepted
 // indexes) to go; those that have not gone are counted if still running
 // or pending.
 func (r *folderRun) stillRunning(ctx context.Context, s *labdef.StillRunning, want int, add func(string, bool)) {
-	cs, ns := r.in.Env.Client, r.lab.Namespace
 	selector := "batch.kubernetes.io/job-name=" + s.Job
 	if len(s.ExceptIndexes) > 0 {
 		selector += fmt.Sprintf(",%s notin (%s)", lesson.CompletionIndexKey, joinInts(s.ExceptIndexes))
 	}
 	r.lab.Step("waiting until the pods of job " + s.Job + " are stopped")
-	if err := framework.WaitForPodsGone(ctx, cs, ns, selector, r.lab.Within(framework.LabTimeouts.PodsGone)); err == nil {
-		add("0 (removed)", want == 0)
-		return
-	}
-	// Stopped pods may be kept, Failed: count the ones still running.
-	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	left, err := r.podsNotGone(ctx, selector)
 	if err != nil {
 		add(err.Error(), false)
 		return
 	}
+	if len(left) == 0 {
+		add("0 (removed)", want == 0)
+		return
+	}
+	// Stopped pods may be kept, Failed: count the ones still running.
 	running := 0
-	for _, p := range pods.Items {
+	for _, p := range left {
 		if p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending {
 			running++
 		}
