@@ -50,7 +50,7 @@ var embeddedLabs = func() []*labdef.Lab {
 
 // FolderInfo is a lab folder's entry in the catalogue.
 func FolderInfo(l *labdef.Lab) LabInfo {
-	return LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Track: l.Track, Folder: l.Dir, Def: l}
+	return LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Alone: l.Alone, Track: l.Track, Folder: l.Dir, Def: l}
 }
 
 // RegisterFolders loads dir (a lab folder, or a folder of them) and adds
@@ -133,7 +133,7 @@ var Labs = []LabInfo{
 	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
 	{Name: "cron"},       // lessonlabs/cron
 	{Name: "behaviours"}, // lessonlabs/behaviours
-	{"node-loss", "(1) 4", "a worker crashes under a running Job pod: the Job starts it again on the other worker (kind clusters of 2+ workers)", 2 * time.Minute, "a lost node", nil, true, "", "", nil},
+	{Name: "node-loss"},  // lessonlabs/node-loss
 
 	// The modern track.
 	{Name: "indexed"},            // lessonlabs/indexed
@@ -141,8 +141,8 @@ var Labs = []LabInfo{
 	{Name: "per-index"},          // lessonlabs/per-index
 	{Name: "success-policy"},     // lessonlabs/success-policy
 	{Name: "replacement"},        // lessonlabs/replacement
-	{"cron-policies", "GA 1.27", "concurrencyPolicy Allow/Forbid/Replace with runs that outlive their minute, startingDeadlineSeconds, suspend, timeZone, failedJobsHistoryLimit", 3 * time.Minute, "CronJob policies", []string{"modern/cron-policies.yaml"}, false, ModernTrack, "", nil},
-	{Name: "lifecycle"}, // lessonlabs/lifecycle
+	{Name: "cron-policies"},      // lessonlabs/cron-policies
+	{Name: "lifecycle"},          // lessonlabs/lifecycle
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

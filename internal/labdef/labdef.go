@@ -78,6 +78,9 @@ type Lab struct {
 	// shows is on by default: on an older cluster the lab is not
 	// verified, with the reason, and runs nothing.
 	Since string `yaml:"since,omitempty"`
+	// Alone labs stop a node (crashNode): they run when no other lab runs
+	// on their cluster.
+	Alone bool `yaml:"alone,omitempty"`
 
 	// Dir is the folder the lab was read from (absolute), or its path in
 	// joblab's own lab folders (Embedded).
@@ -167,8 +170,31 @@ type Step struct {
 	// instead. When no running pod can be caught, nothing was observed:
 	// the lab ends not verified.
 	LosePod *JobRef `yaml:"losePod,omitempty"`
-	// ApplyRefused applies one of the lesson's manifests that the cluster
-	// must refuse: its row passes when the error says each of Says.
+	// CrashNode crashes the node a running pod of a Job runs on (a kind
+	// node's container killed, as a power failure would), then waits until
+	// the control plane notices the node lost and the Job reaches its
+	// completion with a pod on another node (SuccessCriteriaMet), within
+	// the tolerations in force. Its rows: the pod runs on a worker, the
+	// node noticed lost, the completion reached. Where no two workers can
+	// be stopped from this host (one node, a cluster that is not kind,
+	// nodes that cannot be read, a cordoned worker), nothing is observed:
+	// each fact is not verified, with the reason, and the lab ends. The
+	// lab must be alone: true. The node is started again by restartNode,
+	// or when the lab ends, whatever happened.
+	CrashNode *JobRef `yaml:"crashNode,omitempty"`
+	// RestartNode starts the node a crashNode step of the Job stopped, and
+	// waits until it is Ready again.
+	RestartNode *JobRef `yaml:"restartNode,omitempty"`
+	// ApplyScheduled applies a file of the folder whose CronJobs run at one
+	// minute of the lab: {schedule} in it becomes that minute's cron
+	// schedule, "M H * * *" in a time zone's wall time.
+	ApplyScheduled *ApplyScheduled `yaml:"applyScheduled,omitempty"`
+	// CronMinutes watches the Jobs some CronJobs make over their first
+	// minutes: the cronPolicy facts read what it saw.
+	CronMinutes *CronMinutes `yaml:"cronMinutes,omitempty"`
+	// ApplyRefused applies a file the cluster must refuse (one of the
+	// folder's, else one of the lesson's manifests): its row passes when
+	// the error says each of Says.
 	ApplyRefused *ApplyRefused `yaml:"applyRefused,omitempty"`
 	// CronRuns watches the Jobs a CronJob makes until some of them have
 	// finished and its history clean-up has removed the oldest: the cron
@@ -181,8 +207,72 @@ type Step struct {
 	Check []string `yaml:"check,omitempty"`
 }
 
-// ApplyRefused is a lesson manifest (File) the cluster refuses, and what
-// the error must say; Name is its row.
+// ApplyScheduled is a file of the folder whose CronJobs are scheduled for
+// one minute of the lab: {schedule} in it becomes "M H * * *", the
+// Minute-th whole minute (1: the first) in which every CronJob the lab has
+// made so far runs, written in WallTime's clock (an IANA time zone,
+// converted by joblab's own time zone database, not the cluster's).
+type ApplyScheduled struct {
+	File     string `yaml:"file"`
+	Minute   int    `yaml:"minute"`
+	WallTime string `yaml:"wallTime"`
+}
+
+// CronMinutes watches the Jobs CronJobs make over their first Minutes
+// scheduled minutes (each CronJob's first is the minute after it was
+// created), until 80 s past the last of them; where LateRun is set, until
+// that CronJob has also started a run later than its first minute (a
+// Forbid run that starts late), up to 150 s past. AlsoWatch are CronJobs
+// whose Jobs are recorded too, without setting the window (an
+// applyScheduled step's).
+type CronMinutes struct {
+	CronJobs  []string `yaml:"cronjobs"`
+	Minutes   int      `yaml:"minutes"`
+	LateRun   string   `yaml:"lateRun,omitempty"`
+	AlsoWatch []string `yaml:"alsoWatch,omitempty"`
+}
+
+// CronPolicyCheck is a fact of the runs a cronMinutes step saw of CronJob:
+// Of one of CronPolicyOf; Other, for scheduledOnly, the CronJob that must
+// make no Job.
+type CronPolicyCheck struct {
+	CronJob string `yaml:"cronjob"`
+	Of      string `yaml:"of"`
+	Other   string `yaml:"other,omitempty"`
+}
+
+// What a cronPolicy fact reads of the runs (CronPolicyCheck.Of), each the
+// run of the CronJob's first and second minute unless said.
+const (
+	// PolicyOverlap: the second starts while the first runs (Allow).
+	PolicyOverlap = "overlap"
+	// PolicyStartsLate: the next run after the first starts only once the
+	// first has ended (Forbid, no deadline: the skipped run starts late).
+	PolicyStartsLate = "startsLate"
+	// PolicyMissed: the first runs, the second minute's never starts
+	// (Forbid with a startingDeadlineSeconds shorter than the wait).
+	PolicyMissed = "missed"
+	// PolicyReplaced: the first is deleted while running, and the second
+	// runs (Replace).
+	PolicyReplaced = "replaced"
+	// PolicyNone: no Job at all (suspend: true).
+	PolicyNone = "none"
+	// PolicyFirstMinute: a Job for the first minute.
+	PolicyFirstMinute = "firstMinute"
+	// PolicyScheduledOnly: a Job for the applyScheduled minute, and none
+	// of Other (the same schedule in another time zone).
+	PolicyScheduledOnly = "scheduledOnly"
+	// PolicyFailedKept: once the second run has failed the first is
+	// deleted, not before; the second stays until a third has failed
+	// (failedJobsHistoryLimit 1; documented: how many are kept).
+	PolicyFailedKept = "failedKept"
+)
+
+// CronPolicyOf are the values of CronPolicyCheck.Of.
+var CronPolicyOf = []string{PolicyOverlap, PolicyStartsLate, PolicyMissed, PolicyReplaced, PolicyNone, PolicyFirstMinute, PolicyScheduledOnly, PolicyFailedKept}
+
+// ApplyRefused is a file (the folder's, else a lesson manifest) the
+// cluster refuses, and what the error must say; Name is its row.
 type ApplyRefused struct {
 	File string   `yaml:"file"`
 	Says []string `yaml:"says"`
@@ -407,10 +497,15 @@ type Fact struct {
 	ReplacedAfter *JobRef       `yaml:"replacedAfter,omitempty"`
 	Cron          *CronCheck    `yaml:"cron,omitempty"`
 	PodsLost      *JobRef       `yaml:"podsLost,omitempty"`
-	PodsEnded     *JobRef       `yaml:"podsEnded,omitempty"`
-	APIMapping    *APIRef       `yaml:"apiMapping,omitempty"`
-	Served        *APIRef       `yaml:"served,omitempty"`
-	Objects       *KindRef      `yaml:"objects,omitempty"`
+	// ReplacedElsewhere and LostPodFate read what a crashNode step saw.
+	ReplacedElsewhere *JobRef `yaml:"replacedElsewhere,omitempty"`
+	// CronPolicy reads what a cronMinutes step saw.
+	CronPolicy  *CronPolicyCheck `yaml:"cronPolicy,omitempty"`
+	LostPodFate *JobRef          `yaml:"lostPodFate,omitempty"`
+	PodsEnded   *JobRef          `yaml:"podsEnded,omitempty"`
+	APIMapping  *APIRef          `yaml:"apiMapping,omitempty"`
+	Served      *APIRef          `yaml:"served,omitempty"`
+	Objects     *KindRef         `yaml:"objects,omitempty"`
 }
 
 // Documented is a documented value of some releases (Fact.ByRelease).
@@ -820,7 +915,11 @@ func (l *Lab) Manifests() []string {
 	var out []string
 	for _, p := range l.Parts() {
 		for _, s := range p.Steps {
-			for _, f := range []string{s.Apply, s.ApplyLesson} {
+			scheduled := ""
+			if s.ApplyScheduled != nil {
+				scheduled = s.ApplyScheduled.File
+			}
+			for _, f := range []string{s.Apply, s.ApplyLesson, scheduled} {
 				if f != "" && !slices.Contains(out, f) {
 					out = append(out, f)
 				}
@@ -1130,17 +1229,20 @@ func (l *Lab) validateBody(path string) Errors {
 	deleted := map[string]bool{}     // the Jobs a deletePod step deleted a pod of
 	cronWatched := map[string]bool{} // the CronJobs a cronRuns step watched
 	lost := map[string]bool{}        // the Jobs a losePod step lost a pod of
+	crashed := map[string]bool{}     // the Jobs a crashNode step crashed the node of
+	minutes := map[string]bool{}     // the CronJobs a cronMinutes step watched
+	scheduled := false               // an applyScheduled step came
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.DeleteJob != nil, s.LosePod != nil, s.ApplyRefused != nil, s.Check != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.DeleteJob != nil, s.LosePod != nil, s.ApplyRefused != nil, s.Check != nil, s.CrashNode != nil, s.RestartNode != nil, s.ApplyScheduled != nil, s.CronMinutes != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, losePod, deleteJob, suspend, resume, patch, waitGone, cronRuns, applyRefused, check (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, losePod, deleteJob, crashNode, restartNode, suspend, resume, patch, waitGone, cronRuns, cronMinutes, applyScheduled, applyRefused, check (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -1204,13 +1306,51 @@ func (l *Lab) validateBody(path string) Errors {
 					}
 				}
 			}
+		case s.ApplyScheduled != nil:
+			a := s.ApplyScheduled
+			applied, scheduled = true, true
+			if _, err := time.LoadLocation(a.WallTime); err != nil || a.WallTime == "" || a.File == "" || a.Minute < 1 {
+				bad(line, "applyScheduled: a file of the folder, the minute (1: the first the lab's CronJobs run in) and a time zone (applyScheduled: {file: zones.yaml, minute: 2, wallTime: Asia/Tokyo})")
+			}
+		case s.CronMinutes != nil:
+			c := s.CronMinutes
+			if len(c.CronJobs) == 0 || c.Minutes < 1 {
+				bad(line, "cronMinutes: name the CronJobs and how many of their minutes to watch (cronMinutes: {cronjobs: [every-minute], minutes: 2})")
+			}
+			if len(minutes) > 0 {
+				bad(line, "cronMinutes: one a lab (this lab has one already)")
+			}
+			if c.LateRun != "" && !slices.Contains(c.CronJobs, c.LateRun) {
+				bad(line, "cronMinutes: lateRun %s is not one of its cronjobs", c.LateRun)
+			}
+			for _, cj := range append(slices.Clone(c.CronJobs), c.AlsoWatch...) {
+				minutes[cj] = true
+			}
 		case s.ApplyRefused != nil:
 			applied = true
-			if _, err := manifests.Read(s.ApplyRefused.File); err != nil {
-				bad(line, "applyRefused file %q: not one of the lesson's manifests (joblab manifests lists them)", s.ApplyRefused.File)
+			if f := s.ApplyRefused.File; f == "" || filepath.IsAbs(f) || strings.Contains(f, "..") {
+				bad(line, "applyRefused file %q: a file of the lab folder (named relative to it) or one of the lesson's manifests", f)
 			}
 			if len(s.ApplyRefused.Says) == 0 {
 				bad(line, "applyRefused: says, what the error must say (says: [\"removed in Kubernetes 1.25\"])")
+			}
+		case s.CrashNode != nil:
+			job := s.CrashNode.Job
+			switch {
+			case job == "":
+				bad(line, "crashNode: name the Job whose running pod's node is crashed (crashNode: {job: NAME})")
+			case !l.Alone:
+				bad(line, "crashNode stops a node: the lab must run alone on its cluster (alone: true)")
+			case len(crashed) > 0:
+				bad(line, "crashNode: one node crash a lab (this lab has one already)")
+			}
+			crashed[job] = true
+			// Its watch sees the Job's pods from the lab's start, as a
+			// wait's does.
+			waited[job] = true
+		case s.RestartNode != nil:
+			if !crashed[s.RestartNode.Job] {
+				bad(line, "restartNode: no crashNode step of job %s before it: restartNode starts the node that step stopped", orName(s.RestartNode.Job))
 			}
 		case s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.DeleteJob != nil, s.LosePod != nil:
 			if s.DeletePod != nil {
@@ -1309,6 +1449,19 @@ func (l *Lab) validateBody(path string) Errors {
 		if f.PodsLost != nil && !lost[f.PodsLost.Job] {
 			bad(line, "fact %s: podsLost counts the pods a losePod step lost: add a step losePod: {job: %s}", f.ID, orName(f.PodsLost.Job))
 		}
+		if (f.ReplacedElsewhere != nil || f.LostPodFate != nil) && !crashed[f.Job()] {
+			bad(line, "fact %s: %s reads what a crashNode step saw: add a step crashNode: {job: %s}", f.ID, words[0], orName(f.Job()))
+		}
+		if c := f.CronPolicy; c != nil {
+			for _, cj := range []string{c.CronJob, c.Other} {
+				if cj != "" && !minutes[cj] {
+					bad(line, "fact %s: cronPolicy reads the runs a cronMinutes step watched: add cronjob %s to its cronjobs (or alsoWatch)", f.ID, cj)
+				}
+			}
+			if c.Of == PolicyScheduledOnly && !scheduled {
+				bad(line, "fact %s: cronPolicy scheduledOnly reads the minute of an applyScheduled step: add one", f.ID)
+			}
+		}
 		if c := f.Cron; c != nil && !cronWatched[c.CronJob] {
 			bad(line, "fact %s: cron reads the runs a cronRuns step watched: add a step cronRuns: {cronjob: %s, runs: 4, within: 7m}", f.ID, orName(c.CronJob))
 		}
@@ -1350,14 +1503,33 @@ func (l *Lab) validateFiles(folder fs.FS, path string) Errors {
 	}
 	var errs Errors
 	for i, s := range l.Steps {
-		if s.Apply == "" { // applyLesson's files are checked by validate
+		file := s.Apply
+		if s.ApplyScheduled != nil {
+			file = s.ApplyScheduled.File
+		}
+		if a := s.ApplyRefused; a != nil {
+			if _, err := manifests.Read(a.File); err != nil && !l.folderHas(a.File) {
+				errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("applyRefused %s: neither a file of the lab folder %s nor one of the lesson's manifests (joblab manifests lists them)", a.File, l.Dir)})
+			}
 			continue
 		}
-		if _, err := fs.Stat(folder, filepath.ToSlash(s.Apply)); err != nil {
-			errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("apply %s: no such file in the lab folder %s: write it there", s.Apply, l.Dir)})
+		if file == "" { // applyLesson's files are checked by validate
+			continue
+		}
+		if _, err := fs.Stat(folder, filepath.ToSlash(file)); err != nil {
+			errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("apply %s: no such file in the lab folder %s: write it there", file, l.Dir)})
 		}
 	}
 	return errs
+}
+
+// folderHas tells whether the lab's folder holds a file of that name.
+func (l *Lab) folderHas(name string) bool {
+	if l.Files == nil {
+		return false
+	}
+	_, err := fs.Stat(l.Files, filepath.ToSlash(name))
+	return err == nil
 }
 
 // ReadManifest returns a file of the lab's folder.
@@ -1428,6 +1600,16 @@ func (l *Lab) validateObjects(path string) Errors {
 			job = s.DeleteJob.Job
 		case s.LosePod != nil:
 			job = s.LosePod.Job
+		case s.CrashNode != nil:
+			job = s.CrashNode.Job
+		case s.RestartNode != nil:
+			job = s.RestartNode.Job
+		case s.CronMinutes != nil:
+			for _, cj := range append(slices.Clone(s.CronMinutes.CronJobs), s.CronMinutes.AlsoWatch...) {
+				if !have("CronJob", cj) {
+					errs = append(errs, &Error{File: path, Line: l.stepLine(i), Msg: fmt.Sprintf("cronMinutes: no CronJob %s in the lab's files (they create %s)", cj, known)})
+				}
+			}
 		case s.WaitGone != nil:
 			job = s.WaitGone.Job
 		case s.Suspend != nil:

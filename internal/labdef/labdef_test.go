@@ -594,6 +594,79 @@ func TestReplacementWords(t *testing.T) {
 	}
 }
 
+// TestNodeCrashWords: crashNode and restartNode steps, and the facts
+// replacedElsewhere and lostPodFate, load in a lab that runs alone and
+// refuse what they cannot do or read.
+func TestNodeCrashWords(t *testing.T) {
+	starter := Starter("one-pod")
+	body := strings.Replace(starter[FileName], "steps:", "alone: true\nsteps:", 1)
+	crash := func(b string) string {
+		return strings.Replace(b, "  - wait:", "  - crashNode: {job: one-pod}\n  - restartNode: {job: one-pod}\n  - wait:", 1)
+	}
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	for _, c := range []struct {
+		name, body, fact, want string
+	}{
+		{"replaced elsewhere", crash(body), fact("replacedElsewhere: {job: one-pod}", "another node"), ""},
+		{"lost pod's fate", crash(body), fact("lostPodFate: {job: one-pod}", "taken off"), ""},
+		{"lost pod's fate, another word", crash(body), fact("lostPodFate: {job: one-pod}", "gone"), "write taken off"},
+		{"replaced, another word", crash(body), fact("replacedElsewhere: {job: one-pod}", "the same node"), "write another node"},
+		{"not alone", crash(starter[FileName]), "", "the lab must run alone on its cluster (alone: true)"},
+		{"restart without crash", strings.Replace(body, "  - wait:", "  - restartNode: {job: one-pod}\n  - wait:", 1), "", "restartNode: no crashNode step of job one-pod"},
+		{"replaced without crash", body, fact("replacedElsewhere: {job: one-pod}", "another node"), "add a step crashNode: {job: one-pod}"},
+		{"crash another job", strings.Replace(body, "  - wait:", "  - crashNode: {job: other}\n  - wait:", 1), "", "no Job other in the lab's files"},
+	} {
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}, c.want)
+	}
+}
+
+// TestCronPolicyWords: applyScheduled and cronMinutes steps, and the
+// cronPolicy facts, load with their values and refuse what they cannot
+// read.
+func TestCronPolicyWords(t *testing.T) {
+	const cronJob = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: NAME\nspec:\n  schedule: \"SCHEDULE\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - {name: c, image: busybox:1, command: [\"sleep\", \"90\"]}\n          restartPolicy: Never\n"
+	cron := func(name, schedule string) string {
+		return strings.NewReplacer("NAME", name, "SCHEDULE", schedule).Replace(cronJob)
+	}
+	files := map[string]string{
+		"cron.yaml":  cron("forbid", "*/1 * * * *") + "---\n" + cron("allow", "*/1 * * * *"),
+		"zones.yaml": cron("tokyo", "{schedule}") + "---\n" + cron("utc", "{schedule}"),
+	}
+	head := "apiVersion: joblab/v1\nkind: Lab\nname: policies\nsection: \"1\"\ntitle: \"CronJobs\"\nsummary: \"policies\"\nexpected: 3m\nsteps:\n  - apply: cron.yaml\n"
+	scheduled := "  - applyScheduled: {file: zones.yaml, minute: 2, wallTime: Asia/Tokyo}\n"
+	watch := "  - cronMinutes: {cronjobs: [forbid, allow], minutes: 2, lateRun: forbid}\n"
+	watchZones := "  - cronMinutes: {cronjobs: [forbid, allow], minutes: 2, lateRun: forbid, alsoWatch: [tokyo, utc]}\n"
+	fact := func(check, documented string) string {
+		return "facts:\n  - id: extra\n    cronPolicy: " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	for _, c := range []struct {
+		name, body, want string
+	}{
+		{"overlap", head + watch + fact("{cronjob: allow, of: overlap}", `"two Jobs at once"`), ""},
+		{"starts late", head + watch + fact("{cronjob: forbid, of: startsLate}", `"late"`), ""},
+		{"failed kept", head + watch + fact("{cronjob: forbid, of: failedKept}", "1"), ""},
+		{"failed kept 2", head + watch + fact("{cronjob: forbid, of: failedKept}", "2"), "write 1"},
+		{"scheduled only", head + scheduled + watchZones + fact("{cronjob: tokyo, of: scheduledOnly, other: utc}", `"tokyo only"`), ""},
+		{"scheduled only without applyScheduled", head + strings.Replace(watchZones, "alsoWatch: [tokyo, utc]", "alsoWatch: [tokyo]", 1) + fact("{cronjob: tokyo, of: scheduledOnly, other: utc}", `"tokyo only"`), "reads the minute of an applyScheduled step"},
+		{"zones not watched", head + scheduled + watch + fact("{cronjob: tokyo, of: scheduledOnly, other: utc}", `"x"`), "add cronjob tokyo to its cronjobs (or alsoWatch)"},
+		{"scheduled only without other", head + scheduled + watchZones + fact("{cronjob: tokyo, of: scheduledOnly}", `"x"`), "other, the CronJob of the same schedule"},
+		{"another of", head + watch + fact("{cronjob: allow, of: sometimes}", `"x"`), `cronPolicy of "sometimes": one of overlap`},
+		{"not watched", head + fact("{cronjob: allow, of: overlap}", `"x"`), "add cronjob allow to its cronjobs"},
+		{"late run not watched", head + strings.Replace(watch, "lateRun: forbid", "lateRun: tokyo", 1) + fact("{cronjob: allow, of: overlap}", `"x"`), "lateRun tokyo is not one of its cronjobs"},
+		{"unknown zone", head + strings.Replace(scheduled, "Asia/Tokyo", "Mars/Olympus_Mons", 1) + watch + fact("{cronjob: allow, of: overlap}", `"x"`), "a time zone (applyScheduled:"},
+		{"watch another CronJob", head + strings.Replace(watch, "[forbid, allow]", "[forbid, bye]", 1) + fact("{cronjob: forbid, of: overlap}", `"x"`), "cronMinutes: no CronJob bye in the lab's files"},
+		{"no zones file", head + strings.Replace(scheduled, "zones.yaml", "none.yaml", 1) + watch + fact("{cronjob: allow, of: overlap}", `"x"`), "apply none.yaml: no such file in the lab folder"},
+	} {
+		f := map[string]string{FileName: c.body}
+		for k, v := range files {
+			f[k] = v
+		}
+		loads(t, c.name, f, c.want)
+	}
+}
+
 // TestCronWords: cron facts read a cronRuns step of their CronJob, each
 // "of" with its documented value; a cronRuns step names a CronJob of the
 // lab's files.
@@ -642,7 +715,7 @@ func TestBehaviourWords(t *testing.T) {
 		{"delete job", withStep("  - deleteJob: {job: four-by-two}"), fact("podsEnded: {job: four-by-two}", "8"), ""},
 		{"delete another job", withStep("  - deleteJob: {job: other}"), "", "no Job other in the lab's files"},
 		{"refused", withStep(refused), fact("served: {group: batch, version: v1beta1}", "no"), ""},
-		{"refused, not the lesson's", withStep("  - applyRefused: {file: mine.yaml, says: [x]}"), "", `applyRefused file "mine.yaml": not one of the lesson's manifests`},
+		{"refused, neither the folder's nor the lesson's", withStep("  - applyRefused: {file: mine.yaml, says: [x]}"), "", "applyRefused mine.yaml: neither a file of the lab folder"},
 		{"refused, saying nothing", withStep("  - applyRefused: {file: legacy/cron-job.v1beta1.yaml}"), "", "says, what the error must say"},
 		{"served, not yes or no", body, fact("served: {group: batch, version: v1beta1}", "gone"), "yes or no"},
 		{"api mapping", body, fact("apiMapping: {group: batch, version: v1beta1, kind: CronJob}", `'no matches for kind "CronJob" in version "batch/v1beta1"'`), ""},
@@ -652,4 +725,5 @@ func TestBehaviourWords(t *testing.T) {
 	} {
 		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}, c.want)
 	}
+	loads(t, "refused, the folder's", map[string]string{"job.yaml": starter["job.yaml"], "mine.yaml": starter["job.yaml"], FileName: withStep("  - applyRefused: {file: mine.yaml, says: [x]}")}, "")
 }

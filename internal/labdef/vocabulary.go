@@ -703,12 +703,75 @@ var vocabulary = []check{
 			"kubectl get jobs -n {ns} -w でクーロンジョブの実行の作成と削除を、kubectl describe {object} -n {ns} でスケジュール、保存世代数、イベントを確認できます。"},
 	},
 	{
+		word:       "cronPolicy",
+		set:        func(f Fact) bool { return f.CronPolicy != nil },
+		job:        fixed(""),
+		object:     func(f Fact) (string, string) { return "CronJob", f.CronPolicy.CronJob },
+		hintObject: func(f Fact) string { return "cronjob " + f.CronPolicy.CronJob },
+		name:       func(f Fact) string { return "cronjob " + f.CronPolicy.CronJob + ": " + f.CronPolicy.Of },
+		ja:         func(f Fact) string { return "クーロンジョブ " + f.CronPolicy.CronJob + ": " + f.CronPolicy.Of },
+		args: func(f Fact) string {
+			c := f.CronPolicy
+			switch {
+			case c.CronJob == "":
+				return "cronPolicy: name the CronJob (cronjob: NAME)"
+			case !slices.Contains(CronPolicyOf, c.Of):
+				return fmt.Sprintf("cronPolicy of %q: one of %s", c.Of, strings.Join(CronPolicyOf, ", "))
+			case (c.Of == PolicyScheduledOnly) != (c.Other != ""):
+				return "cronPolicy: other, the CronJob of the same schedule in another time zone, goes with of: scheduledOnly, and only with it"
+			case c.Of == PolicyFailedKept:
+				if n, err := f.DocumentedInt(); err != nil || n != 1 {
+					return fmt.Sprintf("cronPolicy failedKept: documented %q: write 1 (the check follows failedJobsHistoryLimit 1 over two failed runs)", f.DocumentedText())
+				}
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get jobs -n {ns} -w shows the CronJob's runs start, end and go; kubectl describe {object} -n {ns} shows its concurrencyPolicy, startingDeadlineSeconds, suspend, timeZone, history limits and events.",
+			"kubectl get jobs -n {ns} -w でクーロンジョブの実行の開始、終了、削除を、kubectl describe {object} -n {ns} で concurrencyPolicy、startingDeadlineSeconds、suspend、timeZone、保存世代数、イベントを確認できます。"},
+	},
+	{
 		word: "podsLost",
 		set:  func(f Fact) bool { return f.PodsLost != nil },
 		job:  jobOf(func(f Fact) *JobRef { return f.PodsLost }),
 		name: fixed("a running pod lost (counted failed by the Job controller)"),
 		ja:   fixed("実行中のポッドが失われる(ジョブコントローラは異常終了と数える)"),
 		args: needJobAndInt("podsLost", jobOf(func(f Fact) *JobRef { return f.PodsLost })),
+		hint: Hint{"kubectl describe job {job} -n {ns}: the lost pod is counted Failed in Pods Statuses and a new pod takes its place.",
+			"kubectl describe job {job} -n {ns} の Pods Statuses で、失われたポッドは Failed と数えられ、新しいポッドが代わりに起動されます。"},
+	},
+	{
+		word: "replacedElsewhere",
+		set:  func(f Fact) bool { return f.ReplacedElsewhere != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.ReplacedElsewhere }),
+		name: fixed("the lost pod is started again on another node"),
+		ja:   fixed("失われたポッドが別のノードで再び起動される"),
+		args: func(f Fact) string {
+			if m := needJob("replacedElsewhere", jobOf(func(f Fact) *JobRef { return f.ReplacedElsewhere }))(f); m != "" {
+				return m
+			}
+			if f.DocumentedText() != "another node" {
+				return fmt.Sprintf("replacedElsewhere: documented %q: write another node", f.DocumentedText())
+			}
+			return ""
+		},
+		hint: Hint{"kubectl get pods -o wide -n {ns} shows each pod's NODE, kubectl get nodes the stopped node NotReady; only a controller (the Job) starts a lost pod again: a bare Pod is not replaced.",
+			"kubectl get pods -o wide -n {ns} で各ポッドの NODE を、kubectl get nodes で停止したノードが NotReady であることを確認してください。失われたポッドを再び起動するのはコントローラ(ジョブ)です。単独のポッドは置き換えられません。"},
+	},
+	{
+		word: "lostPodFate",
+		set:  func(f Fact) bool { return f.LostPodFate != nil },
+		job:  jobOf(func(f Fact) *JobRef { return f.LostPodFate }),
+		name: fixed("the lost pod's fate"),
+		ja:   fixed("失われたポッドの行方"),
+		args: func(f Fact) string {
+			if m := needJob("lostPodFate", jobOf(func(f Fact) *JobRef { return f.LostPodFate }))(f); m != "" {
+				return m
+			}
+			if f.DocumentedText() != "taken off" {
+				return fmt.Sprintf("lostPodFate: documented %q: write taken off (deleted, marked for deletion or Failed by the control plane; never Succeeded)", f.DocumentedText())
+			}
+			return ""
+		},
 		hint: Hint{"kubectl describe job {job} -n {ns}: the lost pod is counted Failed in Pods Statuses and a new pod takes its place.",
 			"kubectl describe job {job} -n {ns} の Pods Statuses で、失われたポッドは Failed と数えられ、新しいポッドが代わりに起動されます。"},
 	},

@@ -90,6 +90,14 @@ func (l *Lab) ApplyFile(ctx context.Context, def *labdef.Lab, name string) {
 	Expect(l.Env.ApplyData(ctx, l.Namespace, l.Report.Lab, name, data)).To(Succeed())
 }
 
+// ApplyData applies a file of the lab that is joblab's own, as read (a lab
+// folder's file made for this run, one the cluster must refuse): its kinds
+// are noted for the clean-up, and the apply's error returned.
+func (l *Lab) ApplyData(ctx context.Context, name string, data []byte) error {
+	l.created(manifestKinds(data)...)
+	return l.Env.ApplyData(ctx, l.Namespace, l.Report.Lab, name, data)
+}
+
 // noteNodePort records, when this student's broker runs at a NodePort of
 // its own (settings.BrokerNodePort), that the manifest's lesson NodePort
 // was given that one: a departure the teacher allowed, not a difference.

@@ -56,13 +56,19 @@ func registerFolderLabs(dir string) {
 		if l.Track == lesson.ModernTrack {
 			labels = append(labels, lesson.ModernTrack)
 		}
-		Describe(lesson.Describe(l.Name), labels, func() {
+		args := []any{labels}
+		if l.Alone {
+			// It stops a node: no other spec of the suite has pods on
+			// it meanwhile (the joblab command runs it alone likewise).
+			args = append(args, Serial)
+		}
+		Describe(lesson.Describe(l.Name), append(args, func() {
 			for _, run := range l.Parts() {
 				It(run.SpecText(), func(ctx context.Context) {
 					FolderLabSpec(ctx, FolderLabInput{Env: env, Lab: run})
 				})
 			}
-		})
+		})...)
 	}
 }
 
@@ -92,6 +98,12 @@ type folderRun struct {
 	cron map[string]*framework.CronHistory
 	// lost are the pods a losePod step lost, by Job.
 	lost map[string][]string
+	// crash is what a crashNode step saw, by Job.
+	crash map[string]*nodeCrash
+	// minute is an applyScheduled step's minute; window what the
+	// cronMinutes step saw.
+	minute time.Time
+	window *cronWindow
 	// dyn reads the objects of field facts, made at the first one.
 	dyn dynamic.Interface
 	// logs are the pods' logs read so far, by pod/container.
@@ -116,7 +128,7 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		}
 	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, stopWatch: map[int]context.CancelFunc{}, runs: map[string]*framework.JobRun{},
-		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, lost: map[string][]string{}, events: map[string][]lesson.Event{}}
+		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, lost: map[string][]string{}, crash: map[string]*nodeCrash{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
 	// Every waited Job is watched before anything is applied, so that the
 	// facts of its pods (created, active, waves, back-off) see them all,
@@ -134,6 +146,13 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			watchCtx, stop := context.WithCancel(ctx)
 			run.stopWatch[i] = stop
 			run.waits[i] = framework.WatchJobInBackground(watchCtx, cs, ns, w.Job, framework.JobComplete, framework.LabTimeouts.WatchBound)
+		case s.CrashNode != nil:
+			// Watched from now until the Job reaches its completion; the
+			// step bounds it from the node's stop, by the tolerations in
+			// force.
+			watchCtx, stop := context.WithCancel(ctx)
+			run.stopWatch[i] = stop
+			run.waits[i] = framework.WatchJobInBackground(watchCtx, cs, ns, s.CrashNode.Job, framework.JobSuccessCriteriaMet, framework.LabTimeouts.WatchBound)
 		case s.WaitGone != nil:
 			w := s.WaitGone
 			run.gone[w.Job] = framework.WatchJobGoneInBackground(ctx, cs, ns, w.Job, lab.Within(w.Within))
@@ -217,11 +236,26 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		}
 	case s.LosePod != nil:
 		r.losePod(ctx, s.LosePod.Job)
+	case s.ApplyScheduled != nil:
+		r.applyScheduled(ctx, s.ApplyScheduled)
+	case s.CronMinutes != nil:
+		r.cronMinutes(ctx, s.CronMinutes)
+	case s.CrashNode != nil:
+		r.crashNode(ctx, i, s.CrashNode.Job)
+	case s.RestartNode != nil:
+		r.restartNode(ctx, s.RestartNode.Job)
 	case s.ApplyRefused != nil:
 		a := s.ApplyRefused
 		lab.Step("kubectl apply -f " + a.File + ": the cluster must refuse it")
-		lab.NoteOrigin(a.File)
-		err := r.in.Env.Apply(ctx, ns, lab.Report.Lab, a.File)
+		// The folder's own file (joblab's, not a student's answer), else
+		// the lesson's manifest (the student's of that name, if any).
+		var err error
+		if data, rerr := r.in.Lab.ReadManifest(a.File); rerr == nil {
+			err = lab.ApplyData(ctx, a.File, data)
+		} else {
+			lab.NoteOrigin(a.File)
+			err = r.in.Env.Apply(ctx, ns, lab.Report.Lab, a.File)
+		}
 		ok := err != nil
 		for _, say := range a.Says {
 			ok = ok && strings.Contains(err.Error(), say)
@@ -300,9 +334,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		Expect(err).NotTo(HaveOccurred(), "the API server's version")
 		f, _ = f.ForRelease(version, minor)
 	}
-	hint := f.HintFor(ns)
-	ref := lesson.FactRef{ID: r.in.Lab.ReportName() + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}
-	documented := f.ShownText()
+	ref, documented := r.factRef(f)
 	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
 	// measure: a timing fact's duration, when it names the lab's timing.
 	measure := func(took time.Duration) {
@@ -413,6 +445,10 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		if j := job(f.PodsStatuses.Job); j != nil {
 			equal(podsStatuses(j))
 		}
+	case f.CronPolicy != nil:
+		r.cronPolicyFact(f, &documented, add)
+	case f.ReplacedElsewhere != nil, f.LostPodFate != nil:
+		r.crashFact(f, add)
 	case f.PodsCreated != nil:
 		if tl, ok := timeline(f.PodsCreated.Job); ok {
 			equal(strconv.Itoa(len(tl.Pods)))
