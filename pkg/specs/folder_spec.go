@@ -593,11 +593,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		if j == nil {
 			return
 		}
-		at, _ := f.DocumentedDuration()
-		by := d.By
-		if by == 0 {
-			by = at + framework.LabTimeouts.ControllerLag
-		}
+		at, by := onTime(f, d.By)
 		took, text, ok := decided(j, d.Condition, at, by)
 		add(text, ok)
 		if took > 0 {
@@ -605,11 +601,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		}
 	case f.DeletedAfter != nil:
 		d := f.DeletedAfter
-		at, _ := f.DocumentedDuration()
-		by := d.By
-		if by == 0 {
-			by = at + framework.LabTimeouts.ControllerLag
-		}
+		at, by := onTime(f, d.By)
 		jr, asked := r.runs[d.Job], r.asked[d.Job]
 		switch {
 		case jr == nil || jr.Job == nil:
@@ -821,6 +813,17 @@ func firstCreated(pods []corev1.Pod) *corev1.Pod {
 		}
 	}
 	return first
+}
+
+// onTime is a timing fact's documented time (at), and how late the
+// controller may act and still keep it (latest): the fact's own bound
+// (by), else the documented time plus LabTimeouts.ControllerLag.
+func onTime(f labdef.Fact, by time.Duration) (at, latest time.Duration) {
+	at, _ = f.DocumentedDuration()
+	if by == 0 {
+		by = at + framework.LabTimeouts.ControllerLag
+	}
+	return at, by
 }
 
 // decided is how long after its start a Job's condition was set, and
@@ -1104,14 +1107,10 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 				err = fmt.Errorf("no completion index: the range of its primes is its index's")
 			}
 		}
-		value, good := logValue(f, log, index)
-		if pr := f.Log.Primes; pr != nil {
-			from, to := pr.For(index)
-			primes += len(lesson.PrimesBetween(from, to-1))
-		}
-		if n, nerr := lesson.Numbers(log); nerr == nil {
-			total += len(n)
-		}
+		read := readLog(f, log, index)
+		value, good := read.value, read.ok
+		primes += read.primes
+		total += read.numbers
 		if err != nil {
 			value, good = err.Error(), false
 		}
@@ -1148,6 +1147,21 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 // logValue is what one pod's log shows for a log fact, and whether that
 // is what the fact documents.
 func logValue(f labdef.Fact, log string, index int) (string, bool) {
+	r := readLog(f, log, index)
+	return r.value, r.ok
+}
+
+// logRead is what one pod's log shows for a log fact: its value, whether
+// that is as documented, and the counts a fact over every pod adds up:
+// the numbers the log prints, the primes the checker finds in its range.
+type logRead struct {
+	value           string
+	ok              bool
+	numbers, primes int
+}
+
+// readLog reads one pod's log for a log fact, each thing computed once.
+func readLog(f labdef.Fact, log string, index int) logRead {
 	l, want := f.Log, f.DocumentedText()
 	var primes []int
 	if p := l.Primes; p != nil {
@@ -1155,43 +1169,51 @@ func logValue(f labdef.Fact, log string, index int) (string, bool) {
 		from, to := p.For(index)
 		primes = lesson.PrimesBetween(from, to-1)
 	}
+	read := func(value string, ok bool) logRead { return logRead{value: value, ok: ok, primes: len(primes)} }
 	if l.Line > 0 {
 		lines := strings.SplitN(log, "\n", l.Line+1)
 		got := ""
 		if l.Line <= len(lines) {
 			got = lines[l.Line-1]
 		}
-		return got, got == want
+		return read(got, got == want)
 	}
 	numbers, err := lesson.Numbers(log)
+	counted := func(value string, ok bool) logRead {
+		r := read(value, ok)
+		if err == nil {
+			r.numbers = len(numbers)
+		}
+		return r
+	}
 	switch l.Numbers {
 	case labdef.NumbersOnly:
-		return yesOr(err), err == nil
+		return counted(yesOr(err), err == nil)
 	case labdef.NumbersCount:
 		n, _ := f.DocumentedInt()
-		return strconv.Itoa(len(numbers)), len(numbers) == n
+		return counted(strconv.Itoa(len(numbers)), len(numbers) == n)
 	case labdef.NumbersEnds:
 		if len(numbers) == 0 {
-			return "no numbers", false
+			return counted("no numbers", false)
 		}
 		got := fmt.Sprintf("%d .. %d", numbers[0], numbers[len(numbers)-1])
-		return got, got == want
+		return counted(got, got == want)
 	case labdef.NumbersPrimes:
-		return differences(primes, numbers), equalInts(numbers, primes)
+		return counted(differences(primes, numbers), equalInts(numbers, primes))
 	case labdef.NumbersTotal:
-		// Counted over the pods by the caller.
-		return strconv.Itoa(len(numbers)), err == nil
+		// Added up over the pods by the caller.
+		return counted(strconv.Itoa(len(numbers)), err == nil)
 	}
 	got := strings.TrimRight(log, "\n")
 	if l.Primes != nil {
 		layout := strings.TrimRight(lesson.NumpyText(primes), "\n")
-		return firstDifferentLine(layout, got), got == layout
+		return counted(firstDifferentLine(layout, got), got == layout)
 	}
 	want = strings.TrimRight(want, "\n")
 	if got == want {
-		return oneLineOf(got), true
+		return counted(oneLineOf(got), true)
 	}
-	return firstDifference(want, got), false
+	return counted(firstDifference(want, got), false)
 }
 
 // podLog is a container's log, read once a run.
