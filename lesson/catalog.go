@@ -1,7 +1,9 @@
 package lesson
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -24,6 +26,9 @@ type LabInfo struct {
 	// Alone labs stop a node: they run when no other lab runs on their
 	// cluster.
 	Alone bool
+	// Order is where the lab comes among its track's labs (lab.yaml's
+	// order): 1 first, 0 after those with one.
+	Order int
 	// Track is "" for the lesson's labs and ModernTrack for the modern
 	// track's (today's Kubernetes ways of doing what the lesson does; their
 	// Section is the release each feature went GA in: KEP-2214 indexed
@@ -50,7 +55,7 @@ var embeddedLabs = func() []*labdef.Lab {
 
 // FolderInfo is a lab folder's entry in the catalogue.
 func FolderInfo(l *labdef.Lab) LabInfo {
-	return LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Alone: l.Alone, Track: l.Track, Folder: l.Dir, Def: l}
+	return LabInfo{Name: l.Name, Section: l.Section, Summary: l.Summary, Expected: l.Expected, Title: l.Title, Manifests: l.Manifests(), Alone: l.Alone, Order: l.Order, Track: l.Track, Folder: l.Dir, Def: l}
 }
 
 // RegisterFolders loads dir (a lab folder, or a folder of them) and adds
@@ -72,26 +77,36 @@ func RegisterFolders(dir string) ([]string, error) {
 
 func init() {
 	for _, l := range embeddedLabs {
-		// A lesson lab written as a folder takes its place in the
-		// lesson's order (its entry in Labs names it alone).
-		if i := slices.IndexFunc(Labs, func(x LabInfo) bool { return x.Name == l.Name && x.placeholder() }); i >= 0 {
-			Labs[i] = FolderInfo(l)
-			continue
-		}
 		if err := AddLab(FolderInfo(l)); err != nil {
 			panic(err)
 		}
 	}
-	for _, l := range Labs {
-		if l.placeholder() {
-			panic("lab " + l.Name + " is in the lesson's order (lesson.Labs) but lessonlabs/ has no folder of that name")
-		}
-	}
+	SortLabs(Labs)
 }
 
-// placeholder tells an entry of Labs that only holds the place, in the
-// lesson's order, of a lab folder of lessonlabs/.
-func (l LabInfo) placeholder() bool { return l.Def == nil && l.Title == "" }
+// SortLabs puts labs in the course's order: the lesson's, then the modern
+// track's (then any other track's, by name); within a track by Order, those
+// without one after, by name.
+func SortLabs(labs []LabInfo) {
+	track := func(t string) string {
+		switch t {
+		case "":
+			return "0"
+		case ModernTrack:
+			return "1"
+		}
+		return "2" + t
+	}
+	order := func(o int) int {
+		if o <= 0 {
+			return math.MaxInt
+		}
+		return o
+	}
+	slices.SortStableFunc(labs, func(a, b LabInfo) int {
+		return cmp.Or(cmp.Compare(track(a.Track), track(b.Track)), cmp.Compare(order(a.Order), order(b.Order)), cmp.Compare(a.Name, b.Name))
+	})
+}
 
 // AddLab adds a lab folder's lab to the catalogue; a name the catalogue
 // already holds is refused, naming the lab that has it.
@@ -121,28 +136,11 @@ const FolderLabel = "lab-folder"
 // carry it next to their own, and "joblab run modern" runs them all.
 const ModernTrack = "modern"
 
-// Labs are the lesson's labs, in the lesson's order, then the modern
-// track's. A lab written as a folder of lessonlabs/ has an entry naming it
-// alone, which the folder fills; those of the folders not named here come
-// after.
+// Labs are the catalogue: the lab folders of lessonlabs/ (SortLabs' order),
+// the broker lab (still written in Go), then the labs of a teacher's
+// folders as they are added (AddLab).
 var Labs = []LabInfo{
-	{Name: "normal"},         // lessonlabs/normal
-	{Name: "abnormal"},       // lessonlabs/abnormal
-	{Name: "two-containers"}, // lessonlabs/two-containers
-	{Name: "prime"},          // lessonlabs/prime
-	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, "", "", nil},
-	{Name: "cron"},       // lessonlabs/cron
-	{Name: "behaviours"}, // lessonlabs/behaviours
-	{Name: "node-loss"},  // lessonlabs/node-loss
-
-	// The modern track.
-	{Name: "indexed"},            // lessonlabs/indexed
-	{Name: "pod-failure-policy"}, // lessonlabs/pod-failure-policy
-	{Name: "per-index"},          // lessonlabs/per-index
-	{Name: "success-policy"},     // lessonlabs/success-policy
-	{Name: "replacement"},        // lessonlabs/replacement
-	{Name: "cron-policies"},      // lessonlabs/cron-policies
-	{Name: "lifecycle"},          // lessonlabs/lifecycle
+	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, 5, "", "", nil},
 }
 
 // Describe is the text of a lab's Ginkgo container: "name: title

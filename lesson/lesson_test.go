@@ -264,3 +264,26 @@ func TestRegisterFoldersRefusesATakenName(t *testing.T) {
 		}
 	}
 }
+
+// TestSortLabs: the lesson's labs first, then the modern track's, then
+// another track's; within a track by order, labs without one after those
+// with, by name.
+func TestSortLabs(t *testing.T) {
+	labs := []LabInfo{
+		{Name: "teacher-b"},
+		{Name: "late", Track: ModernTrack, Order: 9},
+		{Name: "teacher-a"},
+		{Name: "own", Track: "extra", Order: 1},
+		{Name: "second", Order: 2},
+		{Name: "early", Track: ModernTrack, Order: 1},
+		{Name: "first", Order: 1},
+	}
+	SortLabs(labs)
+	var got []string
+	for _, l := range labs {
+		got = append(got, l.Name)
+	}
+	if want := "first second teacher-a teacher-b early late own"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+}

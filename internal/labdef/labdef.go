@@ -57,6 +57,10 @@ type Lab struct {
 	// Spec is the sentence the lab's spec is named by (its It: reports
 	// and artifacts name it); the summary when empty.
 	Spec string `yaml:"spec,omitempty"`
+	// Order is where the lab comes among its track's labs (joblab list,
+	// the order they run in, the class page's columns): 1 first; labs
+	// without come after those with, by name.
+	Order int `yaml:"order,omitempty"`
 	// Expected is about how long the lab takes on a small cluster.
 	Expected time.Duration `yaml:"expected"`
 	// Steps are done in order.
