@@ -28,9 +28,15 @@ type Pair struct {
 	What string
 }
 
-// Pairs are the old way next to the new way, for the reports.
-var Pairs = []Pair{
-	{"broker", "indexed", "the work split by the Job's completion index instead of a RabbitMQ queue and an initiator"},
-	{"two-containers", "pod-failure-policy", "a FailJob rule ends the Job at the first failing pod instead of backoffLimit + 1 pods and the back-off"},
-	{"pods-kept", "lifecycle", "ttlSecondsAfterFinished deletes the finished Job and its pods instead of keeping them until someone deletes the Job"},
+// Pairs are the old way next to the new way, for the reports: each lab
+// of the catalogue that names its old way (lab.yaml's oldWay), in the
+// catalogue's order.
+func Pairs() []Pair {
+	var out []Pair
+	for _, l := range Labs {
+		if l.Def != nil && l.Def.OldWay != nil {
+			out = append(out, Pair{Old: l.Def.OldWay.Lab, New: l.Name, What: l.Def.OldWay.What})
+		}
+	}
+	return out
 }

@@ -1,43 +1,31 @@
 package lesson
 
 import (
-	"os"
-	"regexp"
 	"slices"
 	"testing"
 )
 
-// TestPairsNameLabsThatRun reads the labs the specs report under (the Lab
-// of their inputs in pkg/specs/register.go, a lab folder's name): a pair
-// naming another name would never find its timing, and the reports would
-// say "not run".
+// TestPairsNameLabsThatRun: each old way / new way pair names labs the
+// catalogue runs: a lab, or one of a lab folder's runs, by the name it
+// reports under.
 func TestPairsNameLabsThatRun(t *testing.T) {
-	data, err := os.ReadFile("../pkg/specs/register.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	reported := map[string]bool{}
-	for _, m := range regexp.MustCompile(`Lab: "([a-z0-9-]+)"`).FindAllStringSubmatch(string(data), -1) {
-		reported[m[1]] = true
-	}
-	n := len(reported)
-	// A lab folder reports under its own name, or its runs' names.
 	for _, l := range Labs {
+		reported[l.Name] = true
 		if l.Def != nil {
 			for _, run := range l.Def.Parts() {
 				reported[run.ReportName()] = true
 			}
 		}
 	}
-	if n == 0 {
-		// The Go specs left are still reported under names of their own
-		// (behaviours: pods-kept); once they are folders, this goes.
-		t.Fatalf("found no report lab names in register.go: has the way specs name their lab changed?")
+	pairs := Pairs()
+	if len(pairs) == 0 {
+		t.Fatal("no lab folder names its old way (oldWay): the reports' comparison would be empty")
 	}
-	for _, p := range Pairs {
+	for _, p := range pairs {
 		for _, name := range []string{p.Old, p.New} {
 			if !reported[name] {
-				t.Errorf("pair %s / %s: no spec reports as lab %q", p.Old, p.New, name)
+				t.Errorf("pair %s / %s: no lab reports as %q", p.Old, p.New, name)
 			}
 		}
 	}

@@ -82,6 +82,10 @@ type Lab struct {
 	// shows is on by default: on an older cluster the lab is not
 	// verified, with the reason, and runs nothing.
 	Since string `yaml:"since,omitempty"`
+	// OldWay, on a lab that shows today's way of what a lesson lab shows
+	// the old way, names that lab (its report name) and what changed: the
+	// reports set their timings side by side.
+	OldWay *OldWay `yaml:"oldWay,omitempty"`
 	// Alone labs stop a node (crashNode): they run when no other lab runs
 	// on their cluster.
 	Alone bool `yaml:"alone,omitempty"`
@@ -97,6 +101,13 @@ type Lab struct {
 	Embedded bool `yaml:"-"`
 	// lines are the lines of the steps and facts, for errors.
 	stepLines, factLines []int
+}
+
+// OldWay is the lesson lab (or run) that shows the old way of a lab's
+// situation, and What the new way changes.
+type OldWay struct {
+	Lab  string `yaml:"lab"`
+	What string `yaml:"what"`
 }
 
 // Run is one run of a lab of several (Lab.Runs).
@@ -1181,6 +1192,12 @@ func (l *Lab) validate(path string) Errors {
 	}
 	if l.Track != "" && l.Track != "modern" {
 		bad(1, "track %q: leave it out (a lab of its own), or modern", l.Track)
+	}
+	if o := l.OldWay; o != nil && (!nameRE.MatchString(o.Lab) || o.What == "") {
+		bad(1, "oldWay: the lab (or run) that shows the old way, by its report name, and what the new way changes (oldWay: {lab: two-containers, what: \"...\"})")
+	}
+	if l.Order < 0 {
+		bad(1, "order %d: 1 for the first lab of its track, 2 for the next, ...", l.Order)
 	}
 	if len(l.Runs) > 0 {
 		if len(l.Steps) > 0 || len(l.Facts) > 0 {

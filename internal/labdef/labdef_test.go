@@ -727,3 +727,19 @@ func TestBehaviourWords(t *testing.T) {
 	}
 	loads(t, "refused, the folder's", map[string]string{"job.yaml": starter["job.yaml"], "mine.yaml": starter["job.yaml"], FileName: withStep("  - applyRefused: {file: mine.yaml, says: [x]}")}, "")
 }
+
+// TestOrderAndOldWay: order places a lab, oldWay names the lab of the old
+// way and what changed; a negative order, or an oldWay without both, is
+// refused.
+func TestOrderAndOldWay(t *testing.T) {
+	starter := Starter("four-by-two")
+	with := func(lines string) string { return strings.Replace(starter[FileName], "steps:", lines+"\nsteps:", 1) }
+	for _, c := range []struct{ name, body, want string }{
+		{"order and old way", with("order: 2\noldWay: {lab: two-containers, what: \"one pod instead of three\"}"), ""},
+		{"negative order", with("order: -1"), "order -1: 1 for the first lab of its track"},
+		{"old way without what", with("oldWay: {lab: two-containers}"), "oldWay: the lab (or run) that shows the old way"},
+		{"old way of no lab", with("oldWay: {lab: Two Containers, what: x}"), "oldWay: the lab (or run) that shows the old way"},
+	} {
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: c.body}, c.want)
+	}
+}

@@ -268,7 +268,7 @@ func (t Timing) String() string {
 	return fmt.Sprintf("%s: %s", t.What, t.Took)
 }
 
-// Pairs are the old way / new way pairs (lesson.Pairs) of which at least
+// Pairs are the old way / new way pairs (lesson.Pairs()) of which at least
 // one side ran, with their timings.
 func (r Run) Pairs() []PairRow {
 	find := func(name string) Timing {
@@ -280,7 +280,7 @@ func (r Run) Pairs() []PairRow {
 		return Timing{}
 	}
 	var out []PairRow
-	for _, p := range lesson.Pairs {
+	for _, p := range lesson.Pairs() {
 		row := PairRow{Pair: p, Old: find(p.Old), New: find(p.New)}
 		if row.Old.Seen || row.New.Seen {
 			out = append(out, row)
