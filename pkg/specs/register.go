@@ -19,10 +19,4 @@ func registerLessonLabs() {
 			BrokerSpec(ctx, BrokerInput{Env: env, Lab: "broker"})
 		})
 	})
-
-	Describe("joblab itself", Label("harness"), func() {
-		It("reports an image that cannot be pulled at once, naming it", func(ctx context.Context) {
-			MissingImageSpec(ctx, env)
-		})
-	})
 }
