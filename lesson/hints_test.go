@@ -160,9 +160,40 @@ func TestLessonFoldersKeepTheirWording(t *testing.T) {
 					t.Errorf("%s/%s: hint %+v, the Go lab's %+v", run.ReportName(), f.ID, h, want)
 				}
 			}
+			// The steps' rows keep their Japanese names (their hints now
+			// name the step's Job).
+			for _, st := range run.Steps {
+				for _, row := range st.Rows("ns1") {
+					n++
+					// (A row the Go lab left in English has its Japanese now.)
+					if want := FactIn("ja", row.Name); want != row.Name && row.Ja != want {
+						t.Errorf("%s/%s: ja %q, the Go lab's %q", run.ReportName(), row.ID, row.Ja, want)
+					}
+				}
+			}
 		}
 	}
 	if n < 19 {
 		t.Errorf("%d facts in the lesson's folders: abnormal and two-containers hold 19", n)
+	}
+}
+
+// TestStepRowsCarryTheirStepsWords: a row a step made carries the step's
+// id, Japanese name and hint; any other row the English tables' words.
+func TestStepRowsCarryTheirStepsWords(t *testing.T) {
+	r := &Report{Lab: "normal", Namespace: "ns1"}
+	r.Know(FactRef{ID: "normal/wait-normal-job-complete", Name: "the job ends Complete", Ja: "ジョブが正常終了(Complete)する", Hint: &Hint{En: "look at job normal-job", Ja: "ジョブ normal-job を見てください"}})
+	r.Add("the job ends Complete", "Complete", "Failed", false)
+	r.Add("kubectl get jobs: COMPLETIONS", "6/6", "5/6", false)
+	r.NotObservable("the job ends Complete", "Complete", "no cluster")
+	step, other, missing := r.Rows[0], r.Rows[1], r.Rows[2]
+	if step.ID != "normal/wait-normal-job-complete" || step.FactIn("ja") != "ジョブが正常終了(Complete)する" || step.Hint == nil || step.Hint.En != "look at job normal-job" {
+		t.Errorf("the step's row: %+v", step)
+	}
+	if other.ID != "" || other.Hint == nil || other.Hint.En == "look at job normal-job" {
+		t.Errorf("another row took the step's words: %+v", other)
+	}
+	if missing.ID != "normal/wait-normal-job-complete" || missing.Hint != nil {
+		t.Errorf("a row not observed: %+v", missing)
 	}
 }

@@ -49,6 +49,31 @@ type Report struct {
 	// NotVerified, when set, says why the lab could not observe the fact it
 	// exists for: the lab is not verified (neither passed nor differs).
 	NotVerified string `json:",omitempty"`
+	// known are the rows a lab folder's steps may add, by name: their id,
+	// Japanese name and hint are the step's (Know).
+	known map[string]FactRef
+}
+
+// Know tells the report a row a lab folder's step may add: when a row of
+// that name is added, it carries the step's id, Japanese name and hint.
+func (r *Report) Know(f FactRef) {
+	if r.known == nil {
+		r.known = map[string]FactRef{}
+	}
+	r.known[f.Name] = f
+}
+
+// stepRow gives a row a step's id, Japanese name and hint, when a step
+// made it.
+func (r *Report) stepRow(row *Row) {
+	f, ok := r.known[row.Fact]
+	if !ok {
+		return
+	}
+	row.ID, row.FactJa = f.ID, f.Ja
+	if !row.OK && row.NotObserved == "" && f.Hint != nil {
+		row.Hint = f.Hint
+	}
 }
 
 // Measure is what a lab timed, and how long it took.
@@ -80,6 +105,7 @@ func (r *Report) Add(fact, documented, observed string, ok bool) {
 	if !ok {
 		row.Hint = HintFor(r.Lab, fact, r.Namespace)
 	}
+	r.stepRow(&row)
 	r.Rows = append(r.Rows, row)
 }
 
@@ -110,7 +136,9 @@ func (r *Report) NotObservableFact(f FactRef, documented, why string) {
 
 // NotObservable records a fact that could not be observed here, and why.
 func (r *Report) NotObservable(fact, documented, why string) {
-	r.Rows = append(r.Rows, Row{Fact: fact, Documented: documented, Observed: "not observed: " + why, OK: true, NotObserved: why})
+	row := Row{Fact: fact, Documented: documented, Observed: "not observed: " + why, OK: true, NotObserved: why}
+	r.stepRow(&row)
+	r.Rows = append(r.Rows, row)
 }
 
 // Equal records a fact whose observation must equal the documented value.

@@ -292,6 +292,10 @@ type ApplyRefused struct {
 	File string   `yaml:"file"`
 	Says []string `yaml:"says"`
 	Name string   `yaml:"name,omitempty"`
+	// Ja is the row's name in Japanese; Hint helps a student whose row
+	// differs (the step's own when empty).
+	Ja   string `yaml:"ja,omitempty"`
+	Hint *Hint  `yaml:"hint,omitempty"`
 }
 
 // RowName is the row of an ApplyRefused step.
@@ -308,6 +312,10 @@ type CronRuns struct {
 	Runs    int           `yaml:"runs"`
 	Within  time.Duration `yaml:"within"`
 	Name    string        `yaml:"name,omitempty"`
+	// Ja is the row's name in Japanese; Hint helps a student whose row
+	// differs (the step's own when empty).
+	Ja   string `yaml:"ja,omitempty"`
+	Hint *Hint  `yaml:"hint,omitempty"`
 }
 
 // RowName is the row of a CronRuns step.
@@ -392,6 +400,10 @@ type WaitGone struct {
 	Job    string        `yaml:"job"`
 	Within time.Duration `yaml:"within"`
 	Name   string        `yaml:"name,omitempty"`
+	// Ja is the row's name in Japanese; Hint helps a student whose row
+	// differs (the step's own when empty).
+	Ja   string `yaml:"ja,omitempty"`
+	Hint *Hint  `yaml:"hint,omitempty"`
 }
 
 // RowName is the row of a WaitGone step.
@@ -410,8 +422,11 @@ type Wait struct {
 	Job    string        `yaml:"job"`
 	For    string        `yaml:"for"`
 	Within time.Duration `yaml:"within"`
-	// Name is the wait's row ("job NAME ends FOR" when empty).
+	// Name is the wait's row ("job NAME ends FOR" when empty); Ja its
+	// name in Japanese.
 	Name string `yaml:"name,omitempty"`
+	Ja   string `yaml:"ja,omitempty"`
+	Hint *Hint  `yaml:"hint,omitempty"`
 	// Measure, when set, names the lab's timing: from the Job's start to
 	// its end (the old-way / new-way comparison reads it).
 	Measure string `yaml:"measure,omitempty"`

@@ -743,3 +743,41 @@ func TestOrderAndOldWay(t *testing.T) {
 		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: c.body}, c.want)
 	}
 }
+
+// TestStepRows: the rows a step adds carry its ids, its Japanese names
+// (its own when given, else the step's) and its hints, {ns} filled.
+func TestStepRows(t *testing.T) {
+	named := Step{Wait: &Wait{Job: "j", For: "Failed", Name: "the job ends Failed", Ja: "ジョブが中断(Failed)する", Hint: &Hint{En: "look at {ns}", Ja: "{ns} を見て"}}}
+	rows := named.Rows("ns1")
+	if len(rows) != 1 || rows[0].ID != "wait-j-failed" || rows[0].Name != "the job ends Failed" || rows[0].Ja != "ジョブが中断(Failed)する" || rows[0].Hint.En != "look at ns1" || rows[0].Hint.Ja != "ns1 を見て" {
+		t.Errorf("a named wait's rows: %+v", rows)
+	}
+	plain := Step{Wait: &Wait{Job: "j", For: "Complete"}}.Rows("ns1")
+	if len(plain) != 1 || plain[0].Name != "job j ends Complete" || plain[0].Ja != "ジョブ j が正常終了(Complete)する" || !strings.Contains(plain[0].Hint.En, "kubectl describe job j -n ns1") {
+		t.Errorf("a wait's own rows: %+v", plain)
+	}
+	crash := Step{CrashNode: &JobRef{Job: "j"}}.Rows("ns1")
+	if len(crash) != 3 || crash[1].Name != "the stopped node noticed lost (NotReady)" || !strings.Contains(crash[0].Hint.En, "kubectl get pods -o wide -n ns1") {
+		t.Errorf("a node crash's rows: %+v", crash)
+	}
+	if rows := (Step{Apply: "job.yaml"}).Rows("ns1"); len(rows) != 0 {
+		t.Errorf("an apply adds no row: %+v", rows)
+	}
+	// Every step that adds rows names them apart, by id and by name.
+	steps := []Step{named, {WaitGone: &WaitGone{Job: "j"}}, {CronRuns: &CronRuns{CronJob: "c", Runs: 4}}, {ApplyRefused: &ApplyRefused{File: "old.yaml"}},
+		{DeleteJob: &JobRef{Job: "j"}}, {LosePod: &JobRef{Job: "j"}}, {DeletePod: &JobRef{Job: "j"}}, {EvictPod: &JobRef{Job: "j"}},
+		{Suspend: &JobRef{Job: "j"}}, {Resume: &JobRef{Job: "j"}}, {Patch: &Patch{Kind: "Job", Name: "j"}}, {CrashNode: &JobRef{Job: "j"}}}
+	ids, names := map[string]bool{}, map[string]bool{}
+	for _, s := range steps {
+		rows := s.Rows("ns1")
+		if len(rows) == 0 {
+			t.Errorf("step %+v adds no row", s)
+		}
+		for _, r := range rows {
+			if ids[r.ID] || names[r.Name] || r.Ja == "" || r.Hint.En == "" || r.Hint.Ja == "" {
+				t.Errorf("row %+v: an id or name twice, or no Japanese or hint", r)
+			}
+			ids[r.ID], names[r.Name] = true, true
+		}
+	}
+}

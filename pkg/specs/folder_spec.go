@@ -127,6 +127,13 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 			return
 		}
 	}
+	// The rows the steps may add carry the steps' own ids, Japanese names
+	// and hints.
+	for _, s := range in.Lab.Steps {
+		for _, row := range s.Rows(lab.Namespace) {
+			lab.Report.Know(lesson.FactRef{ID: in.Lab.ReportName() + "/" + row.ID, Name: row.Name, Ja: row.Ja, Hint: &lesson.Hint{En: row.Hint.En, Ja: row.Hint.Ja}})
+		}
+	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, stopWatch: map[int]context.CancelFunc{}, runs: map[string]*framework.JobRun{},
 		gone: map[string]func() (time.Time, error){}, asked: map[string]time.Time{}, deleted: map[string]string{}, cron: map[string]*framework.CronHistory{}, lost: map[string][]string{}, crash: map[string]*nodeCrash{}, events: map[string][]lesson.Event{}}
 	cs, ns := in.Env.Client, lab.Namespace
