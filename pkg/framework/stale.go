@@ -66,11 +66,6 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 			}
 		}
 	}
-	if lab == "cron-policies" {
-		// Made by the spec, not the manifest: their schedule depends on
-		// when it runs.
-		refs = append(refs, ObjectRef{"CronJob", "cron-zone-tokyo"}, ObjectRef{"CronJob", "cron-zone-utc"})
-	}
 	if lab == "broker" {
 		refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])}, ObjectRef{"Job", ProbeJob})
 	}

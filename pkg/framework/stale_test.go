@@ -45,3 +45,24 @@ func TestClearStaleRemovesOnlyJoblabsObjectsOfThoseNames(t *testing.T) {
 		t.Errorf("the student's Service was touched: %v", err)
 	}
 }
+
+// TestLabObjectsFromFolders: the objects a lab folder's files create are
+// the lab's, whatever step applies them: the CronJobs an applyScheduled
+// step makes from a file (cron-policies' zones), the Job a crashNode lab
+// applies (node-loss); a file the cluster refuses creates nothing.
+func TestLabObjectsFromFolders(t *testing.T) {
+	for lab, want := range map[string][]ObjectRef{
+		"cron-policies": {{"CronJob", "cron-allow"}, {"CronJob", "cron-failing"}, {"CronJob", "cron-zone-tokyo"}, {"CronJob", "cron-zone-utc"}},
+		"node-loss":     {{"Job", "node-loss"}},
+	} {
+		refs, _ := LabObjectsFrom("", lab)
+		for _, w := range want {
+			if !slices.Contains(refs, w) {
+				t.Errorf("%s: %v lacks %v", lab, refs, w)
+			}
+		}
+		if slices.Contains(refs, ObjectRef{"CronJob", "cron-bad-zone"}) {
+			t.Errorf("%s: %v holds the CronJob the cluster refuses", lab, refs)
+		}
+	}
+}
