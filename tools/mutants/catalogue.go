@@ -8,7 +8,9 @@ import (
 
 	"github.com/joblab/joblab/internal/gobuild"
 	"github.com/joblab/joblab/internal/labdef"
+	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/lesson"
+	"github.com/joblab/joblab/manifests"
 )
 
 // ExampleLabs is the folder of example lab folders (joblab/v1), the
@@ -19,23 +21,63 @@ const ExampleLabs = "examples/labs"
 // the lesson's catalogue (lesson.Labs) and the example lab folders'.
 var Labs = labNames()
 
+// exampleLabs are the example lab folders, by name.
+var exampleLabs = func() map[string]*labdef.Lab {
+	byName := map[string]*labdef.Lab{}
+	root, err := gobuild.RepoRoot()
+	if err != nil {
+		return byName
+	}
+	labs, err := labdef.Load(filepath.Join(root, ExampleLabs))
+	if err != nil {
+		return byName
+	}
+	for _, l := range labs {
+		byName[l.Name] = l
+	}
+	return byName
+}()
+
 func labNames() []string {
 	var names []string
 	for _, l := range lesson.Labs {
 		names = append(names, l.Name)
 	}
-	root, err := gobuild.RepoRoot()
-	if err != nil {
-		return names
+	for name := range exampleLabs {
+		names = append(names, name)
 	}
-	labs, err := labdef.Load(filepath.Join(root, ExampleLabs))
-	if err != nil {
-		return names
-	}
-	for _, l := range labs {
-		names = append(names, l.Name)
-	}
+	slices.Sort(names[len(lesson.Labs):])
 	return names
+}
+
+// usesLabImages tells whether a lab runs the lab programs' images (a
+// mutant of it then builds and pushes its own): a lab folder whose files
+// name one of labimages.Programs; a lab written in Go may make its objects
+// in code (broker's initiator), and is counted as one that does.
+func usesLabImages(lab string) bool {
+	def := exampleLabs[lab]
+	if info, ok := lesson.FindLab(lab); ok {
+		def = info.Def
+	}
+	if def == nil {
+		return true
+	}
+	for _, name := range def.Manifests() {
+		read := def.ReadManifest
+		if def.LessonFile(name) {
+			read = manifests.Read
+		}
+		data, err := read(name)
+		if err != nil {
+			return true
+		}
+		for _, p := range labimages.Programs {
+			if repo, _, _ := strings.Cut(p.Ref, ":"); strings.Contains(string(data), "image: "+repo+":") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Edit is one exact replacement in a file of the repository.

@@ -200,3 +200,14 @@ func TestEditSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestLabImageLabs: the labs whose files name a lab program's image, and
+// broker (written in Go: its initiator makes the worker Job), run in the
+// lab-image lane; the busybox labs beside them.
+func TestLabImageLabs(t *testing.T) {
+	for lab, want := range map[string]bool{"prime": true, "indexed": true, "behaviours": true, "broker": true, "normal": false, "cron-policies": false, "node-loss": false, "ten-by-five": false} {
+		if got := usesLabImages(lab); got != want {
+			t.Errorf("lab %s runs the lab images: %t, want %t", lab, got, want)
+		}
+	}
+}

@@ -455,11 +455,6 @@ func (r *runner) prepare(ctx context.Context, opts *options) error {
 
 // runMutant copies the tree, applies the mutant, runs make lab and judges
 // the outcome.
-// usesLabImages tells whether a lab runs the lab programs' images.
-func usesLabImages(lab string) bool {
-	return lab == "prime" || lab == "broker" || lab == "behaviours" || lab == "indexed"
-}
-
 func (r *runner) runMutant(ctx context.Context, opts options, work, slot string, files []string, m Mutant) Result {
 	res := Result{
 		ID: m.ID, Lab: m.Lab, Why: m.Why, Equivalent: m.Equivalent,
