@@ -120,6 +120,10 @@ cluster-delete: build ## Delete the kind cluster and stop the registry mirror.
 ##@ Code quality
 
 .PHONY: verify
+.PHONY: docs
+docs: ## Write the README's lab tables and docs/lessonlabs.md from the lab folders (lessonlabs/).
+	$(GO) run ./tools/labdocs
+
 verify: fmt-check vet lint ## gofmt, go vet and golangci-lint.
 
 .PHONY: fmt-check
