@@ -20,7 +20,7 @@ func TestWallSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	for utc, want := range map[string]string{
-		"2026-12-04T21:04:00Z": "4 6 * * *",  // 06:04 the next day in Tokyo
+		"2026-12-04T21:04:00Z": "4 6 * * *",   // 06:04 the next day in Tokyo
 		"2026-12-04T14:59:00Z": "59 23 * * *", // 23:59 in Tokyo
 		"2026-12-04T15:00:00Z": "0 0 * * *",   // midnight in Tokyo
 	} {
