@@ -137,11 +137,8 @@ const FolderLabel = "lab-folder"
 const ModernTrack = "modern"
 
 // Labs are the catalogue: the lab folders of lessonlabs/ (SortLabs' order),
-// the broker lab (still written in Go), then the labs of a teacher's
-// folders as they are added (AddLab).
-var Labs = []LabInfo{
-	{"broker", "10.6-10.8", "RabbitMQ work queue: the initiator fills it, 4 workers print the primes of 1..4000", 4 * time.Minute, "a work queue on RabbitMQ", []string{"taskQueue-deploy.yaml"}, false, 5, "", "", nil},
-}
+// then the labs of a teacher's folders as they are added (AddLab).
+var Labs []LabInfo
 
 // Describe is the text of a lab's Ginkgo container: "name: title
 // (section)". It panics for a lab not in the catalogue, so that a spec

@@ -244,8 +244,8 @@ func TestOverlapSaysWhichPodsRanTogether(t *testing.T) {
 func TestRegisterFoldersRefusesATakenName(t *testing.T) {
 	catalogue := slices.Clone(Labs)
 	t.Cleanup(func() { Labs = catalogue })
-	// broker is a lab written in Go, normal one of joblab's own folders.
-	for lab, says := range map[string]string{"broker": "one of the lesson's labs has that name", "normal": "the lab of lessonlabs/normal has that name already"} {
+	// normal and broker are joblab's own folders.
+	for lab, says := range map[string]string{"broker": "the lab of lessonlabs/broker has that name already", "normal": "the lab of lessonlabs/normal has that name already"} {
 		before, ok := FindLab(lab)
 		if !ok {
 			t.Fatalf("no lab %s in the catalogue", lab)

@@ -197,6 +197,15 @@ type Step struct {
 	// lab must be alone: true. The node is started again by restartNode,
 	// or when the lab ends, whatever happened.
 	CrashNode *JobRef `yaml:"crashNode,omitempty"`
+	// WaitAvailable waits until a Deployment of the lab is Available (a
+	// broker the lab's Jobs use).
+	WaitAvailable *WaitAvailable `yaml:"waitAvailable,omitempty"`
+	// Initiator runs the broker lab's job initiator (labs/initiator) from
+	// outside the cluster, as the lesson does: it finds the broker of
+	// Service taskqueue, fills its queue with the lesson's four items and
+	// creates the Job named here with the lab's worker image. Its row: the
+	// queue filled and the Job created. The broker facts read what it saw.
+	Initiator *JobRef `yaml:"initiator,omitempty"`
 	// RestartNode starts the node a crashNode step of the Job stopped, and
 	// waits until it is Ready again.
 	RestartNode *JobRef `yaml:"restartNode,omitempty"`
@@ -232,6 +241,49 @@ type ApplyScheduled struct {
 	Minute   int    `yaml:"minute"`
 	WallTime string `yaml:"wallTime"`
 }
+
+// WaitAvailable waits until Deployment is Available, at most Within (from
+// the lab's start).
+type WaitAvailable struct {
+	Deployment string        `yaml:"deployment"`
+	Within     time.Duration `yaml:"within"`
+}
+
+// BrokerCheck is a fact of the broker lab (broker: {of}): what the
+// initiator and the workers did, Of one of BrokerOf.
+type BrokerCheck struct {
+	Of string `yaml:"of"`
+}
+
+// What a broker fact reads (BrokerCheck.Of).
+const (
+	// BrokerReached: how the initiator reached the broker: a node's
+	// address at the Service's NodePort, as the lesson does (a
+	// port-forward where the nodes cannot be read).
+	BrokerReached = "reached"
+	// BrokerNodePort: RabbitMQ answers at every node's NodePort, from
+	// outside the cluster (from a pod of the lab where the nodes cannot
+	// be read; not verified where neither can reach it).
+	BrokerNodePort = "nodePort"
+	// BrokerJobAsLesson: the Job the initiator created, as the API server
+	// stores it, compared in full with the lesson's.
+	BrokerJobAsLesson = "jobAsLesson"
+	// BrokerLayout: each worker's log prints its primes in numpy's layout.
+	BrokerLayout = "layout"
+	// BrokerItems: each worker's log names one of the lesson's items,
+	// then exactly its primes.
+	BrokerItems = "items"
+	// BrokerOnce: each item handled once.
+	BrokerOnce = "once"
+	// BrokerPrimes: the primes the workers print together, each once
+	// (documented: how many, the checker's own count over 1..4000).
+	BrokerPrimes = "primes"
+	// BrokerQueueLeft: the messages left in the queue at the end.
+	BrokerQueueLeft = "queueLeft"
+)
+
+// BrokerOf are the values of BrokerCheck.Of.
+var BrokerOf = []string{BrokerReached, BrokerNodePort, BrokerJobAsLesson, BrokerLayout, BrokerItems, BrokerOnce, BrokerPrimes, BrokerQueueLeft}
 
 // CronMinutes watches the Jobs CronJobs make over their first Minutes
 // scheduled minutes (each CronJob's first is the minute after it was
@@ -529,6 +581,11 @@ type Fact struct {
 	PodsLost      *JobRef       `yaml:"podsLost,omitempty"`
 	// ReplacedElsewhere and LostPodFate read what a crashNode step saw.
 	ReplacedElsewhere *JobRef `yaml:"replacedElsewhere,omitempty"`
+	// StartedFirst counts the Job's pods created before its first pod
+	// finished: the workers that started first.
+	StartedFirst *JobRef `yaml:"startedFirst,omitempty"`
+	// Broker reads what an initiator step and the broker's workers did.
+	Broker *BrokerCheck `yaml:"broker,omitempty"`
 	// CronPolicy reads what a cronMinutes step saw.
 	CronPolicy  *CronPolicyCheck `yaml:"cronPolicy,omitempty"`
 	LostPodFate *JobRef          `yaml:"lostPodFate,omitempty"`
@@ -1267,18 +1324,19 @@ func (l *Lab) validateBody(path string) Errors {
 	lost := map[string]bool{}        // the Jobs a losePod step lost a pod of
 	crashed := map[string]bool{}     // the Jobs a crashNode step crashed the node of
 	minutes := map[string]bool{}     // the CronJobs a cronMinutes step watched
+	initiated := false               // an initiator step came
 	scheduled := false               // an applyScheduled step came
 	applied := false
 	for i, s := range l.Steps {
 		line := l.stepLine(i)
 		n := 0
-		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.DeleteJob != nil, s.LosePod != nil, s.ApplyRefused != nil, s.Check != nil, s.CrashNode != nil, s.RestartNode != nil, s.ApplyScheduled != nil, s.CronMinutes != nil} {
+		for _, set := range []bool{s.Apply != "", s.ApplyLesson != "", s.Wait != nil, s.Watch != nil, s.DeletePod != nil, s.EvictPod != nil, s.Suspend != nil, s.Resume != nil, s.Patch != nil, s.WaitGone != nil, s.CronRuns != nil, s.DeleteJob != nil, s.LosePod != nil, s.ApplyRefused != nil, s.Check != nil, s.CrashNode != nil, s.RestartNode != nil, s.ApplyScheduled != nil, s.CronMinutes != nil, s.WaitAvailable != nil, s.Initiator != nil} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, losePod, deleteJob, crashNode, restartNode, suspend, resume, patch, waitGone, cronRuns, cronMinutes, applyScheduled, applyRefused, check (found %d)", i+1, n)
+			bad(line, "step %d: give exactly one of apply, applyLesson, wait, watch, deletePod, evictPod, losePod, deleteJob, crashNode, restartNode, suspend, resume, patch, waitGone, cronRuns, cronMinutes, applyScheduled, applyRefused, waitAvailable, initiator, check (found %d)", i+1, n)
 			continue
 		}
 		switch {
@@ -1384,6 +1442,18 @@ func (l *Lab) validateBody(path string) Errors {
 			// Its watch sees the Job's pods from the lab's start, as a
 			// wait's does.
 			waited[job] = true
+		case s.WaitAvailable != nil:
+			if s.WaitAvailable.Deployment == "" || s.WaitAvailable.Within <= 0 {
+				bad(line, "waitAvailable: name the Deployment and how long at most (waitAvailable: {deployment: taskqueue, within: 5m})")
+			}
+		case s.Initiator != nil:
+			if s.Initiator.Job == "" {
+				bad(line, "initiator: name the Job it creates (initiator: {job: pngen})")
+			}
+			if initiated {
+				bad(line, "initiator: one a lab (this lab has one already)")
+			}
+			initiated = true
 		case s.RestartNode != nil:
 			if !crashed[s.RestartNode.Job] {
 				bad(line, "restartNode: no crashNode step of job %s before it: restartNode starts the node that step stopped", orName(s.RestartNode.Job))
@@ -1487,6 +1557,9 @@ func (l *Lab) validateBody(path string) Errors {
 		}
 		if (f.ReplacedElsewhere != nil || f.LostPodFate != nil) && !crashed[f.Job()] {
 			bad(line, "fact %s: %s reads what a crashNode step saw: add a step crashNode: {job: %s}", f.ID, words[0], orName(f.Job()))
+		}
+		if f.Broker != nil && !initiated {
+			bad(line, "fact %s: broker reads what an initiator step did: add a step initiator: {job: pngen}", f.ID)
 		}
 		if c := f.CronPolicy; c != nil {
 			for _, cj := range []string{c.CronJob, c.Other} {
@@ -1617,6 +1690,12 @@ func (l *Lab) validateObjects(path string) Errors {
 	objs, err := l.Objects()
 	if err != nil {
 		return Errors{{File: path, Msg: "a file the lab applies: " + err.Error()}}
+	}
+	for _, s := range l.Steps {
+		if s.Initiator != nil {
+			// The initiator creates its Job through the API.
+			objs = append(objs, "Job/"+s.Initiator.Job)
+		}
 	}
 	var errs Errors
 	have := func(kind, name string) bool { return slices.Contains(objs, kind+"/"+name) }

@@ -99,6 +99,14 @@ func (s Step) Rows(namespace string) []StepRow {
 	case s.Patch != nil:
 		p := s.Patch
 		add("patch-"+strings.ToLower(p.Kind)+"-"+p.Name, p.Kind+" "+p.Name+" patched", p.Kind+" "+p.Name+" にパッチを適用", describeJob(""))
+	case s.WaitAvailable != nil:
+		d := s.WaitAvailable.Deployment
+		add("available-"+d, "Deployment "+d+" available", "デプロイメント "+d+" が利用可能", describe("deployment "+d))
+	case s.Initiator != nil:
+		j := s.Initiator.Job
+		add("initiator-"+j, "the job initiator fills the queue and creates Job "+j, "イニシエーターがキューを満たし、ジョブ "+j+" を作成する",
+			Hint{"The initiator reaches RabbitMQ at a node's address and the NodePort of Service taskqueue: kubectl get service taskqueue -n {ns} and kubectl get pods -n {ns} show whether it runs.",
+				"イニシエーターはノードのアドレスと Service taskqueue の NodePort で RabbitMQ に接続します。kubectl get service taskqueue -n {ns} と kubectl get pods -n {ns} で動いているか確認できます。"})
 	case s.CrashNode != nil:
 		j := s.CrashNode.Job
 		add("crash-node-pod-running", "the Job's pod runs on a worker", "ジョブのポッドがワーカーで実行される", nodeHint)

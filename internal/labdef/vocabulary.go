@@ -119,6 +119,19 @@ func logNames(f Fact) (en, ja string) {
 func logName(f Fact) string { en, _ := logNames(f); return en }
 func logJa(f Fact) string   { _, ja := logNames(f); return ja }
 
+// brokerNames are the broker facts' row names, in English and in the
+// notes' Japanese; {port} is the broker's NodePort.
+var brokerNames = map[string][2]string{
+	BrokerReached:     {"how the initiator reached the broker", "イニシエーターがブローカーに接続した方法"},
+	BrokerNodePort:    {"RabbitMQ answers at <node IP>:{port} from outside the cluster", "クラスタの外から <ノードIP>:{port} の RabbitMQ に接続できる"},
+	BrokerJobAsLesson: {"Job pngen as stored, compared in full with the lesson's", "保存されたジョブ pngen 全体をテキストと比較"},
+	BrokerLayout:      {"each pod log's primes in numpy's layout (as the notes print an array)", "各ポッドのログの素数が numpy の形式(テキストの配列の表示の通り)"},
+	BrokerItems:       {"each pod log: one of the lesson's items, then exactly its primes", "各ポッドのログ: テキストの項目の1つと、その範囲の素数だけ"},
+	BrokerOnce:        {"each item handled once", "各項目を1回ずつ処理"},
+	BrokerPrimes:      {"primes printed by the four pods together", "4つのポッドが出力した素数の合計"},
+	BrokerQueueLeft:   {"messages left in queue taskqueue", "キュー taskqueue に残るメッセージ"},
+}
+
 // vocabulary is every check, in the order docs/labs.md gives them.
 var vocabulary = []check{
 	{
@@ -728,6 +741,34 @@ var vocabulary = []check{
 		},
 		hint: Hint{"kubectl get jobs -n {ns} -w shows the CronJob's runs start, end and go; kubectl describe {object} -n {ns} shows its concurrencyPolicy, startingDeadlineSeconds, suspend, timeZone, history limits and events.",
 			"kubectl get jobs -n {ns} -w でクーロンジョブの実行の開始、終了、削除を、kubectl describe {object} -n {ns} で concurrencyPolicy、startingDeadlineSeconds、suspend、timeZone、保存世代数、イベントを確認できます。"},
+	},
+	{
+		word:  "startedFirst",
+		set:   func(f Fact) bool { return f.StartedFirst != nil },
+		job:   jobOf(func(f Fact) *JobRef { return f.StartedFirst }),
+		name:  fixed("pods created before the first one finished"),
+		ja:    fixed("最初のポッドが終了する前に作成されたポッド"),
+		watch: true,
+		args:  needJobAndInt("startedFirst", jobOf(func(f Fact) *JobRef { return f.StartedFirst })),
+		hint: Hint{"spec.parallelism decides how many pods run at once; kubectl get pods -n {ns} -w shows them come and go.",
+			"同時に実行するポッドの数(並行数)は spec.parallelism で決まります。kubectl get pods -n {ns} -w でポッドの起動と終了を確認できます。"},
+	},
+	{
+		word:       "broker",
+		set:        func(f Fact) bool { return f.Broker != nil },
+		job:        fixed(""),
+		object:     func(Fact) (string, string) { return "", "" },
+		hintObject: func(Fact) string { return "job pngen" },
+		name:       func(f Fact) string { return brokerNames[f.Broker.Of][0] },
+		ja:         func(f Fact) string { return brokerNames[f.Broker.Of][1] },
+		args: func(f Fact) string {
+			if !slices.Contains(BrokerOf, f.Broker.Of) {
+				return fmt.Sprintf("broker of %q: one of %s", f.Broker.Of, strings.Join(BrokerOf, ", "))
+			}
+			return ""
+		},
+		hint: Hint{"kubectl logs -l job-name=pngen -n {ns}: each worker pod takes one item from the queue the initiator filled, prints its primes, then acknowledges it.",
+			"kubectl logs -l job-name=pngen -n {ns} でログを確認してください。ワーカーのポッドはイニシエーターが入れたキューから1項目ずつ受け取り、素数を出力してから確認応答します。"},
 	},
 	{
 		word: "podsLost",

@@ -66,8 +66,14 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 			}
 		}
 	}
-	if lab == "broker" {
-		refs = append(refs, ObjectRef{"Job", fmt.Sprint(lesson.PngenJob["metadata.name"])}, ObjectRef{"Job", ProbeJob})
+	if info.Def != nil {
+		for _, s := range info.Def.Steps {
+			if s.Initiator != nil {
+				// The initiator creates its Job through the API; the
+				// NodePort probe makes a Job of its own.
+				refs = append(refs, ObjectRef{"Job", s.Initiator.Job}, ObjectRef{"Job", ProbeJob})
+			}
+		}
 	}
 	return refs, nodePorts
 }

@@ -100,6 +100,8 @@ type folderRun struct {
 	lost map[string][]string
 	// crash is what a crashNode step saw, by Job.
 	crash map[string]*nodeCrash
+	// broker is what an initiator step saw.
+	broker *brokerRun
 	// minute is an applyScheduled step's minute; window what the
 	// cronMinutes step saw.
 	minute time.Time
@@ -202,6 +204,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		lab.Step("kubectl apply -f " + s.Apply)
 		lab.ApplyFile(ctx, r.in.Lab, s.Apply)
 	case s.ApplyLesson != "":
+		r.waitNodePortFree(ctx, s.ApplyLesson)
 		lab.Step("kubectl apply -f " + s.ApplyLesson)
 		lab.Apply(ctx, s.ApplyLesson)
 	case s.Wait != nil:
@@ -243,6 +246,10 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		}
 	case s.LosePod != nil:
 		r.losePod(ctx, s.LosePod.Job)
+	case s.WaitAvailable != nil:
+		r.waitAvailable(ctx, s.WaitAvailable)
+	case s.Initiator != nil:
+		r.initiator(ctx, s.Initiator.Job)
 	case s.ApplyScheduled != nil:
 		r.applyScheduled(ctx, s.ApplyScheduled)
 	case s.CronMinutes != nil:
@@ -451,6 +458,12 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 	case f.PodsStatuses != nil:
 		if j := job(f.PodsStatuses.Job); j != nil {
 			equal(podsStatuses(j))
+		}
+	case f.Broker != nil:
+		r.brokerFact(ctx, f, &ref, &documented, add)
+	case f.StartedFirst != nil:
+		if tl, ok := timeline(f.StartedFirst.Job); ok {
+			equal(strconv.Itoa(tl.CreatedBeforeFirstFinish()))
 		}
 	case f.CronPolicy != nil:
 		r.cronPolicyFact(f, &documented, add)

@@ -38,7 +38,6 @@ var registered sync.Once
 func Register(s settings.Settings) {
 	registered.Do(func() {
 		registerSuite(s)
-		registerLessonLabs()
 		registerFolderLabs(s.LabsDir)
 	})
 }

@@ -52,8 +52,8 @@ func labNames() []string {
 
 // usesLabImages tells whether a lab runs the lab programs' images (a
 // mutant of it then builds and pushes its own): a lab folder whose files
-// name one of labimages.Programs; a lab written in Go may make its objects
-// in code (broker's initiator), and is counted as one that does.
+// name one of labimages.Programs, or that runs the initiator (its Job runs
+// the worker image); a lab written in Go is counted as one that does.
 func usesLabImages(lab string) bool {
 	def := exampleLabs[lab]
 	if info, ok := lesson.FindLab(lab); ok {
@@ -61,6 +61,11 @@ func usesLabImages(lab string) bool {
 	}
 	if def == nil {
 		return true
+	}
+	for _, s := range def.Steps {
+		if s.Initiator != nil {
+			return true // it creates its Job with the worker image
+		}
 	}
 	for _, name := range def.Manifests() {
 		read := def.ReadManifest
