@@ -135,6 +135,8 @@ func (r *folderRun) brokerFact(ctx context.Context, f labdef.Fact, ref *lesson.F
 			add(err.Error(), false)
 			return
 		}
+		// The typed client leaves the kind out of what it read.
+		job.APIVersion, job.Kind = "batch/v1", "Job"
 		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(job)
 		Expect(err).NotTo(HaveOccurred())
 		// In full, as the API server stores both: a field the lesson does
