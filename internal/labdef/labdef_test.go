@@ -781,3 +781,27 @@ func TestStepRows(t *testing.T) {
 		}
 	}
 }
+
+// TestBrokerWords: the waitAvailable and initiator steps and the broker
+// and startedFirst facts load; a broker fact without an initiator, an
+// unknown of, or a second initiator is refused; the initiator's Job is
+// one of the lab's objects (the facts may name it).
+func TestBrokerWords(t *testing.T) {
+	starter := Starter("queue")
+	body := strings.Replace(starter[FileName], "  - wait:", "  - waitAvailable: {deployment: queue, within: 5m}\n  - initiator: {job: pngen}\n  - wait:", 1)
+	fact := func(check, documented string) string {
+		return "  - id: extra\n    " + check + "\n    documented: " + documented + "\n    source: \"the exercise\"\n"
+	}
+	for _, c := range []struct{ name, body, fact, want string }{
+		{"items", body, fact("broker: {of: items}", "yes"), ""},
+		{"the initiator's Job", body, fact("kubectl: {get: jobs, name: pngen, column: COMPLETIONS}", `"4/4"`), ""},
+		{"started first", body, fact("startedFirst: {job: queue}", "2"), ""},
+		{"another of", body, fact("broker: {of: everything}", "yes"), `broker of "everything": one of reached, nodePort`},
+		{"no initiator", starter[FileName], fact("broker: {of: once}", "yes"), "add a step initiator: {job: pngen}"},
+		{"two initiators", strings.Replace(body, "  - initiator: {job: pngen}\n", "  - initiator: {job: pngen}\n  - initiator: {job: other}\n", 1), "", "initiator: one a lab"},
+		{"available without a name", strings.Replace(body, "deployment: queue, ", "", 1), "", "waitAvailable: name the Deployment"},
+		{"started first of another Job", body, fact("startedFirst: {job: other}", "2"), "startedFirst reads the pods a wait or watch saw"},
+	} {
+		loads(t, c.name, map[string]string{"job.yaml": starter["job.yaml"], FileName: strings.TrimRight(c.body, "\n") + "\n" + c.fact}, c.want)
+	}
+}
