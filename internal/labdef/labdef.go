@@ -1646,15 +1646,34 @@ func (l *Lab) ReadManifest(name string) ([]byte, error) {
 	return fs.ReadFile(l.Files, name)
 }
 
+// ReadApplied returns a file the lab applies: joblab's copy of the
+// lesson's manifest (applyLesson), else the folder's file.
+func (l *Lab) ReadApplied(name string) ([]byte, error) {
+	if l.LessonFile(name) {
+		return manifests.Read(name)
+	}
+	return l.ReadManifest(name)
+}
+
+// InitiatorJobs are the Jobs the lab's initiator steps create through the
+// API, in every run.
+func (l *Lab) InitiatorJobs() []string {
+	var jobs []string
+	for _, p := range l.Parts() {
+		for _, s := range p.Steps {
+			if s.Initiator != nil {
+				jobs = append(jobs, s.Initiator.Job)
+			}
+		}
+	}
+	return jobs
+}
+
 // Objects are "Kind/name" of the objects the lab's files create.
 func (l *Lab) Objects() ([]string, error) {
 	var out []string
 	for _, name := range l.Manifests() {
-		read := l.ReadManifest
-		if l.LessonFile(name) {
-			read = manifests.Read
-		}
-		data, err := read(name)
+		data, err := l.ReadApplied(name)
 		if err != nil {
 			return nil, err
 		}

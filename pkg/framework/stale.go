@@ -67,12 +67,10 @@ func LabObjectsFrom(dir, lab string) (refs []ObjectRef, nodePorts []int32) {
 		}
 	}
 	if info.Def != nil {
-		for _, s := range info.Def.Steps {
-			if s.Initiator != nil {
-				// The initiator creates its Job through the API; the
-				// NodePort probe makes a Job of its own.
-				refs = append(refs, ObjectRef{"Job", s.Initiator.Job}, ObjectRef{"Job", ProbeJob})
-			}
+		for _, job := range info.Def.InitiatorJobs() {
+			// The initiator creates its Job through the API; the NodePort
+			// probe makes a Job of its own.
+			refs = append(refs, ObjectRef{"Job", job}, ObjectRef{"Job", ProbeJob})
 		}
 	}
 	return refs, nodePorts

@@ -10,7 +10,6 @@ import (
 	"github.com/joblab/joblab/internal/labdef"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/lesson"
-	"github.com/joblab/joblab/manifests"
 )
 
 // ExampleLabs is the folder of example lab folders (joblab/v1), the
@@ -62,17 +61,11 @@ func usesLabImages(lab string) bool {
 	if def == nil {
 		return true
 	}
-	for _, s := range def.Steps {
-		if s.Initiator != nil {
-			return true // it creates its Job with the worker image
-		}
+	if len(def.InitiatorJobs()) > 0 {
+		return true // it creates its Job with the worker image
 	}
 	for _, name := range def.Manifests() {
-		read := def.ReadManifest
-		if def.LessonFile(name) {
-			read = manifests.Read
-		}
-		data, err := read(name)
+		data, err := def.ReadApplied(name)
 		if err != nil {
 			return true
 		}
