@@ -196,8 +196,8 @@ func TestWavesFollowWhatTheControllerAnswered(t *testing.T) {
 
 func TestReportMarksDifferences(t *testing.T) {
 	r := Report{Lab: "normal"}
-	r.Equal("completions", "6/6", "6/6")
-	r.Equal("parallelism", 2, 3)
+	r.Equal(FactRef{Name: "completions"}, "6/6", "6/6")
+	r.Equal(FactRef{Name: "parallelism"}, 2, 3)
 	if len(r.Failed()) != 1 || r.Failed()[0].Fact != "parallelism" {
 		t.Errorf("failed rows %+v", r.Failed())
 	}

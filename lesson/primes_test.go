@@ -67,9 +67,9 @@ func TestBrokerItemsCoverOneToFourThousandOnce(t *testing.T) {
 
 func TestReportRowsSayWhatWasNotObserved(t *testing.T) {
 	var r Report
-	r.Add("a", "1", "1", true)
-	r.Add("b", "1", "2", false)
-	r.NotObservable("c", "0", "nodes are forbidden")
+	r.Add(FactRef{Name: "a"}, "1", "1", true)
+	r.Add(FactRef{Name: "b"}, "1", "2", false)
+	r.NotObservable(FactRef{Name: "c"}, "0", "nodes are forbidden")
 	marks := []string{r.Rows[0].Mark(), r.Rows[1].Mark(), r.Rows[2].Mark()}
 	if strings.Join(marks, ",") != "ok,DIFFERS,n/a" {
 		t.Errorf("marks %v", marks)

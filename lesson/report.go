@@ -16,22 +16,25 @@ type Row struct {
 	// (for example RBAC forbids reading nodes); such a row is shown, never
 	// counted as matching, and does not fail the lab.
 	NotObserved string `json:",omitempty"`
-	// Hint, on a differing fact, says where to look (HintFor).
+	// Hint, on a differing fact, says where to look (its FactRef's).
 	Hint *Hint `json:",omitempty"`
-	// ID is the fact's stable id, for the facts of a lab folder
-	// ("ten-by-five/completions"); FactJa is its name in Japanese, which
-	// the folder gives.
+	// ID is the row's stable id ("ten-by-five/completions",
+	// "manifest/job-normal-end.yaml"); FactJa is its name in Japanese.
 	ID     string `json:",omitempty"`
 	FactJa string `json:",omitempty"`
+	// Short names the row in a word where its name is long: a manifest
+	// field's last name (command), for the class page's compact cells.
+	Short string `json:",omitempty"`
 }
 
-// FactIn is the row's fact name in a language: the Japanese its lab
-// folder gives, else FactIn's.
+// FactIn is the row's fact name in a language: its Japanese name for
+// "ja" (its step's, fact's or joblab's own row's), else the name as
+// recorded.
 func (row Row) FactIn(lang string) string {
 	if lang == "ja" && row.FactJa != "" {
 		return row.FactJa
 	}
-	return FactIn(lang, row.Fact)
+	return row.Fact
 }
 
 // Report is a lab's documented-versus-observed table.
@@ -49,31 +52,6 @@ type Report struct {
 	// NotVerified, when set, says why the lab could not observe the fact it
 	// exists for: the lab is not verified (neither passed nor differs).
 	NotVerified string `json:",omitempty"`
-	// known are the rows a lab folder's steps may add, by name: their id,
-	// Japanese name and hint are the step's (Know).
-	known map[string]FactRef
-}
-
-// Know tells the report a row a lab folder's step may add: when a row of
-// that name is added, it carries the step's id, Japanese name and hint.
-func (r *Report) Know(f FactRef) {
-	if r.known == nil {
-		r.known = map[string]FactRef{}
-	}
-	r.known[f.Name] = f
-}
-
-// stepRow gives a row a step's id, Japanese name and hint, when a step
-// made it.
-func (r *Report) stepRow(row *Row) {
-	f, ok := r.known[row.Fact]
-	if !ok {
-		return
-	}
-	row.ID, row.FactJa = f.ID, f.Ja
-	if !row.OK && row.NotObserved == "" && f.Hint != nil {
-		row.Hint = f.Hint
-	}
 }
 
 // Measure is what a lab timed, and how long it took.
@@ -98,53 +76,59 @@ type PodSpan struct {
 	Phase string
 }
 
-// Add records a fact; ok says whether the observation matches the lesson.
-// A differing fact gets its hint.
-func (r *Report) Add(fact, documented, observed string, ok bool) {
-	row := Row{Fact: fact, Documented: documented, Observed: observed, OK: ok}
-	if !ok {
-		row.Hint = HintFor(r.Lab, fact, r.Namespace)
-	}
-	r.stepRow(&row)
-	r.Rows = append(r.Rows, row)
-}
-
-// FactRef names a lab folder's fact: its stable id, its Japanese name
-// and its own hint (nil: HintFor's).
+// FactRef names a row: its stable id within the lab, its name in English and in the
+// notes' Japanese, and the hint a student gets when it differs ({ns} is
+// the lab's namespace). Every row is made from one, by the step, the fact
+// or the part of joblab that adds it: no row's words are looked up from
+// its English name.
 type FactRef struct {
 	ID, Name, Ja string
 	Hint         *Hint
+	// Short is the row's name in a word, where it has one (Row.Short).
+	Short string
 }
 
-// AddFact records a lab folder's fact, like Add, with its id, its
-// Japanese name and, when it differs, its own hint.
-func (r *Report) AddFact(f FactRef, documented, observed string, ok bool) {
-	r.Add(f.Name, documented, observed, ok)
-	row := &r.Rows[len(r.Rows)-1]
-	row.ID, row.FactJa = f.ID, f.Ja
-	if !ok && f.Hint != nil {
-		row.Hint = f.Hint
+// Add records a fact; ok says whether the observation matches the lesson.
+// A differing fact carries its hint.
+func (r *Report) Add(f FactRef, documented, observed string, ok bool) {
+	row := Row{Fact: f.Name, Documented: documented, Observed: observed, OK: ok, ID: r.id(f), FactJa: f.Ja, Short: f.Short}
+	if !ok {
+		row.Hint = r.hint(f.Hint)
 	}
-}
-
-// NotObservableFact is NotObservable of a lab folder's fact.
-func (r *Report) NotObservableFact(f FactRef, documented, why string) {
-	r.NotObservable(f.Name, documented, why)
-	row := &r.Rows[len(r.Rows)-1]
-	row.ID, row.FactJa = f.ID, f.Ja
-}
-
-// NotObservable records a fact that could not be observed here, and why.
-func (r *Report) NotObservable(fact, documented, why string) {
-	row := Row{Fact: fact, Documented: documented, Observed: "not observed: " + why, OK: true, NotObserved: why}
-	r.stepRow(&row)
 	r.Rows = append(r.Rows, row)
 }
 
+// NotObservable records a fact that could not be observed here, and why.
+func (r *Report) NotObservable(f FactRef, documented, why string) {
+	r.Rows = append(r.Rows, Row{Fact: f.Name, Documented: documented, Observed: "not observed: " + why, OK: true, NotObserved: why, ID: r.id(f), FactJa: f.Ja, Short: f.Short})
+}
+
+// id is a row's id in the report: the lab's name, then the row's own
+// ("normal/completions").
+func (r *Report) id(f FactRef) string {
+	if f.ID == "" {
+		return ""
+	}
+	return r.Lab + "/" + f.ID
+}
+
+// hint is a row's hint with the lab's namespace filled in.
+func (r *Report) hint(h *Hint) *Hint {
+	if h == nil || h.En == "" {
+		return nil
+	}
+	ns := r.Namespace
+	if ns == "" {
+		ns = "<namespace>"
+	}
+	fill := strings.NewReplacer("{ns}", ns)
+	return &Hint{En: fill.Replace(h.En), Ja: fill.Replace(h.Ja)}
+}
+
 // Equal records a fact whose observation must equal the documented value.
-func (r *Report) Equal(fact string, documented, observed any) bool {
+func (r *Report) Equal(f FactRef, documented, observed any) bool {
 	d, o := fmt.Sprint(documented), fmt.Sprint(observed)
-	r.Add(fact, d, o, d == o)
+	r.Add(f, d, o, d == o)
 	return d == o
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // write makes a lab folder of files in a temporary folder.
@@ -766,7 +767,8 @@ func TestStepRows(t *testing.T) {
 	// Every step that adds rows names them apart, by id and by name.
 	steps := []Step{named, {WaitGone: &WaitGone{Job: "j"}}, {CronRuns: &CronRuns{CronJob: "c", Runs: 4}}, {ApplyRefused: &ApplyRefused{File: "old.yaml"}},
 		{DeleteJob: &JobRef{Job: "j"}}, {LosePod: &JobRef{Job: "j"}}, {DeletePod: &JobRef{Job: "j"}}, {EvictPod: &JobRef{Job: "j"}},
-		{Suspend: &JobRef{Job: "j"}}, {Resume: &JobRef{Job: "j"}}, {Patch: &Patch{Kind: "Job", Name: "j"}}, {CrashNode: &JobRef{Job: "j"}}}
+		{Suspend: &JobRef{Job: "j"}}, {Resume: &JobRef{Job: "j"}}, {Patch: &Patch{Kind: "Job", Name: "j"}}, {CrashNode: &JobRef{Job: "j"}},
+		{Watch: &Watch{Job: "j", For: time.Minute}}, {WaitAvailable: &WaitAvailable{Deployment: "d"}}, {Initiator: &JobRef{Job: "j"}}}
 	ids, names := map[string]bool{}, map[string]bool{}
 	for _, s := range steps {
 		rows := s.Rows("ns1")

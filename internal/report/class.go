@@ -59,23 +59,14 @@ type Cell struct {
 	Short string `json:"short,omitempty"`
 }
 
-// shortFact names a fact in at most a few words: a manifest row
-// ("job.yaml: Job x spec.template.spec.containers[busybox].command") by its
-// field's last name (command), any other by its start.
-func shortFact(fact string) string {
-	if i := strings.Index(fact, ".yaml: "); i >= 0 {
-		rest := strings.Fields(fact[i+len(".yaml: "):])
-		if len(rest) == 3 && !strings.Contains(rest[2], "(") {
-			path := rest[2]
-			if j := strings.LastIndex(path, "."); j >= 0 {
-				path = path[j+1:]
-			}
-			if j := strings.Index(path, "["); j > 0 {
-				path = path[:j]
-			}
-			return path
-		}
+// shortFact names a row in at most a few words: its own short name (a
+// manifest field's last name, command), else the start of its name in
+// the language.
+func shortFact(row lesson.Row, lang string) string {
+	if row.Short != "" {
+		return row.Short
 	}
+	fact := row.FactIn(lang)
 	r := []rune(fact)
 	if len(r) > 24 {
 		return string(r[:23]) + "…"
@@ -133,7 +124,7 @@ func (s Student) CellIn(lab, lang string) Cell {
 				if lang == "ja" {
 					says, observed = "テキストの記述", "観測結果"
 				}
-				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang), Short: shortFact(f.FactIn(lang)),
+				return Cell{Outcome: OutcomeDiffers, Hint: f.Hint.In(lang), Short: shortFact(f, lang),
 					Why: fmt.Sprintf("%s: %s %s, %s %s", f.FactIn(lang), says, lesson.ValueIn(lang, f.Documented), observed, OneLine(lesson.ValueIn(lang, f.Observed)))}
 			}
 		}

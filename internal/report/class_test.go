@@ -114,9 +114,9 @@ func TestClassHTMLEscapesAndCarriesScores(t *testing.T) {
 }
 
 func TestReportsReadInJapanese(t *testing.T) {
-	hint := lesson.HintFor("normal", "pods created", "s1")
+	hint := &lesson.Hint{En: "kubectl describe job normal-job -n s1", Ja: "kubectl describe job normal-job -n s1 の Pods Statuses を見てください。"}
 	run := Run{Title: "t", Lang: "ja", Labs: []Lab{{Lab: "normal", Spec: "s", Verdict: "failed", Facts: []lesson.Row{
-		{Fact: "pods created", Documented: "6", Observed: "5", Hint: hint},
+		{Fact: "pods created", FactJa: "作成されたポッド数", Documented: "6", Observed: "5", Hint: hint},
 		{Fact: "primes printed", Documented: "9592", Observed: "9592", OK: true},
 	}}}}
 	page, err := run.HTML()
@@ -158,16 +158,28 @@ func TestAnInterruptedLabCouldNotRun(t *testing.T) {
 }
 
 func TestShortFactAndPassRates(t *testing.T) {
-	for fact, want := range map[string]string{
-		"job-container-failed.yaml: Job two-containers spec.backoffLimit":                     "backoffLimit",
-		"job.yaml: Job ten-by-five spec.template.spec.containers[busybox].command":            "command",
-		"taskQueue-deploy.yaml: Service taskqueue nodePort (a departure the teacher allowed)": "taskQueue-deploy.yaml: …",
-		"most pods active at once":                                   "most pods active at once",
-		"waits from a pod's failure to the next pod grow (back-off)": "waits from a pod's fail…",
+	for _, c := range []struct {
+		row  lesson.FactRef
+		want string
+	}{
+		{lesson.FieldRow("job-container-failed.yaml", "Job two-containers", "spec.backoffLimit"), "backoffLimit"},
+		{lesson.FieldRow("job.yaml", "Job ten-by-five", "spec.template.spec.containers[busybox].command"), "command"},
+		{lesson.FieldRow("taskQueue-deploy.yaml", "Service taskqueue", "spec.ports[5672/TCP].nodePort"), "nodePort"},
+		{lesson.FieldRow("job.yaml", "Job x", lesson.WholeObject), "job.yaml: Job x (the wh…"},
+		{lesson.NodePortAllowedRow("taskQueue-deploy.yaml", "taskqueue"), "taskQueue-deploy.yaml: …"},
+		{lesson.FactRef{Name: "most pods active at once"}, "most pods active at once"},
+		{lesson.FactRef{Name: "waits from a pod's failure to the next pod grow (back-off)"}, "waits from a pod's fail…"},
 	} {
-		if got := shortFact(fact); got != want {
-			t.Errorf("shortFact(%q) = %q, want %q", fact, got, want)
+		r := lesson.Report{Lab: "l"}
+		r.Add(c.row, "a", "b", false)
+		if got := shortFact(r.Rows[0], "en"); got != c.want {
+			t.Errorf("shortFact(%q) = %q, want %q", c.row.Name, got, c.want)
 		}
+	}
+	r := lesson.Report{Lab: "l"}
+	r.Add(lesson.FactRef{Name: "pods created", Ja: "作成されたポッドの数(初回と再試行)"}, "a", "b", false)
+	if got := shortFact(r.Rows[0], "ja"); got != "作成されたポッドの数(初回と再試行)" {
+		t.Errorf("shortFact in Japanese: %q", got)
 	}
 	v := sampleClass().view()
 	if len(v.Rates) != 2 || v.Rates[0] != (labRate{Lab: "normal", Passed: 1, Of: 2, Percent: 50}) || v.Rates[1] != (labRate{Lab: "prime", Passed: 1, Of: 2, Percent: 50}) {

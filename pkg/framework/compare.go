@@ -75,10 +75,10 @@ func (l *Lab) ApplyFile(ctx context.Context, def *labdef.Lab, name string) {
 		if def.Embedded {
 			want = "the student's folder, else " + FromEmbedded
 		}
-		l.Report.Add(name+": written by", want, origin, err == nil)
+		l.Report.Add(lesson.WrittenByRow(name), want, origin, err == nil)
 	}
 	if err != nil {
-		l.Require("kubectl apply -f "+name, "applied", err)
+		l.Require(lesson.ApplyRow(name), "applied", err)
 		return
 	}
 	if origin == FromStudent {
@@ -117,7 +117,7 @@ func (l *Lab) noteNodePort(name string, data []byte) {
 		}
 		for _, p := range svc.Spec.Ports {
 			if p.NodePort == lesson.BrokerNodePort {
-				l.Report.Add(fmt.Sprintf("%s: Service %s nodePort (a departure the teacher allowed)", name, svc.Name), fmt.Sprintf("lesson: %d", lesson.BrokerNodePort),
+				l.Report.Add(lesson.NodePortAllowedRow(name, svc.Name), fmt.Sprintf("lesson: %d", lesson.BrokerNodePort),
 					fmt.Sprintf("here: %d (this student's NodePort, from the class file or --broker-nodeport, so that the class's broker labs run side by side)", port), true)
 			}
 		}
@@ -135,7 +135,7 @@ func (l *Lab) NoteOrigin(name string) {
 	if !StudentWrites(name) {
 		want = "the student's folder, else " + FromEmbedded
 	}
-	l.Report.Add(name+": written by", want, l.Env.ManifestOrigin(name), true)
+	l.Report.Add(lesson.WrittenByRow(name), want, l.Env.ManifestOrigin(name), true)
 }
 
 // CompareManifest adds the manifest's comparison with the lesson to the
@@ -155,12 +155,12 @@ func (l *Lab) compare(ctx context.Context, name string, data, reference []byte) 
 	r := l.Report
 	res, err := grade.Compare(ctx, grade.Input{Config: l.Env.Config, Namespace: l.Namespace, Name: name, Data: data, Reference: reference})
 	if err != nil {
-		r.Add("manifest "+name, "as the lesson writes it", err.Error(), false)
+		r.Add(lesson.ManifestUnreadRow(name), "as the lesson writes it", err.Error(), false)
 		return
 	}
 	differs := 0
 	for _, d := range res.Diffs {
-		fact := fmt.Sprintf("%s: %s %s", name, d.Object, d.Path)
+		fact := lesson.FieldRow(name, d.Object, d.Path)
 		if d.Undecided != "" {
 			r.NotObservable(fact, lesson.ShowValue(d.Lesson), "the manifest says "+lesson.ShowValue(d.Manifest)+"; "+d.Undecided)
 			continue
@@ -173,11 +173,11 @@ func (l *Lab) compare(ctx context.Context, name string, data, reference []byte) 
 		if len(res.AsWritten) > 0 {
 			documented = fmt.Sprintf("the lesson's %d fields (compared as written where the API server could not default: %s)", res.Fields, strings.Join(res.AsWritten, "; "))
 		}
-		r.Add(name+": the manifest", documented, "the same", true)
+		r.Add(lesson.ManifestRow(name), documented, "the same", true)
 	}
 	for _, dep := range lesson.Departures {
 		if dep.Manifest == name && reference == nil {
-			r.Add(fmt.Sprintf("%s: %s %s (this project departs from the notes)", name, dep.Object, dep.Path), "notes: "+dep.Notes, "here: "+lesson.ShowValue(lesson.ManifestValue(data, dep.Object, dep.Path))+" ("+dep.Why+")", true)
+			r.Add(lesson.DepartureRow(name, dep.Object, dep.Path), "notes: "+dep.Notes, "here: "+lesson.ShowValue(lesson.ManifestValue(data, dep.Object, dep.Path))+" ("+dep.Why+")", true)
 		}
 	}
 }

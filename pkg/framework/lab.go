@@ -232,7 +232,7 @@ func (l *Lab) Step(text string) {
 // spec fails at once with every differing row recorded so far (the
 // manifest's differences first) and this one, whose observed value is
 // what the wait last saw.
-func (l *Lab) Require(fact, documented string, err error) {
+func (l *Lab) Require(fact lesson.FactRef, documented string, err error) {
 	if err == nil {
 		l.Report.Add(fact, documented, documented, true)
 		return
@@ -246,14 +246,14 @@ func (l *Lab) Require(fact, documented string, err error) {
 // are filled from what the wait last saw, so that a student sees every
 // fact that can be read, and the lab's later waits are cut short (Within).
 // The lab fails at its end (Verify) with every differing row.
-func (l *Lab) GoOn(fact, documented string, err error, seen bool) {
+func (l *Lab) GoOn(fact lesson.FactRef, documented string, err error, seen bool) {
 	if err == nil || !seen {
 		l.Require(fact, documented, err)
 		return
 	}
 	l.Report.Add(fact, documented, err.Error(), false)
-	l.failedWait = fact
-	GinkgoWriter.Printf("the wait %q failed; going on to read every fact that can be read: %v\n", fact, err)
+	l.failedWait = fact.Name
+	GinkgoWriter.Printf("the wait %q failed; going on to read every fact that can be read: %v\n", fact.Name, err)
 }
 
 // Within is the bound of a wait for an end state: t on this run's cluster

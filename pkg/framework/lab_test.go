@@ -13,7 +13,7 @@ func TestGoOnRecordsTheFailedWaitAndCutsLaterWaitsShort(t *testing.T) {
 	if got := lab.Within(time.Minute); got != time.Minute {
 		t.Fatalf("before any failed wait: %s, want the full minute", got)
 	}
-	lab.GoOn("the job ends Complete", "Complete", errors.New("the job ended Failed"), true)
+	lab.GoOn(lesson.FactRef{ID: "wait", Name: "the job ends Complete", Hint: &lesson.Hint{En: "look at job x -n {ns}"}}, "Complete", errors.New("the job ended Failed"), true)
 	if got := lab.Within(time.Minute); got != LabTimeouts.AfterFailedWait {
 		t.Errorf("after a failed wait: %s, want %s", got, LabTimeouts.AfterFailedWait)
 	}
@@ -21,7 +21,7 @@ func TestGoOnRecordsTheFailedWaitAndCutsLaterWaitsShort(t *testing.T) {
 		t.Errorf("a wait shorter than the cut: %s, want it kept", got)
 	}
 	rows := lab.Report.Failed()
-	if len(rows) != 1 || rows[0].Observed != "the job ended Failed" || rows[0].Hint == nil {
+	if len(rows) != 1 || rows[0].Observed != "the job ended Failed" || rows[0].Hint == nil || rows[0].Hint.En != "look at job x -n s1" || rows[0].ID != "normal/wait" {
 		t.Errorf("rows %+v, want the failed wait as a differing row with its hint", rows)
 	}
 }

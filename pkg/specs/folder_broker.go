@@ -76,7 +76,7 @@ func (r *folderRun) waitNodePortFree(ctx context.Context, file string) {
 func (r *folderRun) waitAvailable(ctx context.Context, w *labdef.WaitAvailable) {
 	lab := r.lab
 	lab.Step("waiting until deployment " + w.Deployment + " is available")
-	lab.Require("Deployment "+w.Deployment+" available", "Available", framework.WaitForDeploymentAvailable(ctx, r.in.Env.Client, lab.Namespace, w.Deployment, lab.Within(w.Within)))
+	lab.Require(stepFact(labdef.AvailableRow(w.Deployment)), "Available", framework.WaitForDeploymentAvailable(ctx, r.in.Env.Client, lab.Namespace, w.Deployment, lab.Within(w.Within)))
 }
 
 // initiator runs the lesson's job initiator from outside the cluster: it
@@ -99,7 +99,7 @@ func (r *folderRun) initiator(ctx context.Context, job string) {
 		}
 	}
 	b.nodes, b.nodesErr = framework.NodeAddresses(ctx, cs)
-	lab.Require("the job initiator fills the queue and creates Job "+job, "done", err)
+	lab.Require(stepFact(labdef.InitiatorRow(job)), "done", err)
 }
 
 // brokerFact checks a fact of the broker lab. Its row's name may carry the
@@ -145,7 +145,7 @@ func (r *folderRun) brokerFact(ctx context.Context, f labdef.Fact, ref *lesson.F
 		Expect(err).NotTo(HaveOccurred())
 		diffs, err := grade.CompareWithStored(ctx, r.in.Env.Config, ns, docs[0].Obj, obj)
 		if err != nil {
-			lab.Report.NotObservableFact(*ref, *documented, err.Error())
+			lab.Report.NotObservable(*ref, *documented, err.Error())
 			return
 		}
 		var other []string
@@ -155,12 +155,12 @@ func (r *folderRun) brokerFact(ctx context.Context, f labdef.Fact, ref *lesson.F
 		add(noneOr(other), len(diffs) == 0)
 	case labdef.BrokerQueueLeft:
 		if b.nodesErr != nil || len(b.nodes) == 0 {
-			lab.Report.NotObservableFact(*ref, *documented, "the nodes cannot be listed here, so the broker cannot be reached from outside")
+			lab.Report.NotObservable(*ref, *documented, "the nodes cannot be listed here, so the broker cannot be reached from outside")
 			return
 		}
 		left, err := framework.AMQPQueueDepth(ctx, b.nodes[0], int(port), "taskqueue")
 		if err != nil && !framework.KubeletAnswers(ctx, b.nodes[0]) {
-			lab.Report.NotObservableFact(*ref, *documented, "no node's address is reachable from this host")
+			lab.Report.NotObservable(*ref, *documented, "no node's address is reachable from this host")
 			return
 		}
 		want, _ := f.DocumentedInt()
@@ -186,7 +186,7 @@ func (r *folderRun) nodePortAnswers(ctx context.Context, f labdef.Fact, ref *les
 			// The lab exists for a work queue reached at the lesson's
 			// NodePort: with no way to reach it, it is not verified.
 			why := fmt.Sprintf("the NodePort could not be reached in any way: the nodes cannot be listed (%s), and the probe from a pod gave no answer (%v; node addresses known: %d)", b.nodesErr, err, len(hosts))
-			lab.Report.NotObservableFact(*ref, "every node", why)
+			lab.Report.NotObservable(*ref, "every node", why)
 			lab.NotVerified(why)
 			return
 		}
@@ -215,7 +215,7 @@ func (r *folderRun) nodePortAnswers(ctx context.Context, f labdef.Fact, ref *les
 		}
 	}
 	if len(reachable) == 0 && len(answered) == 0 {
-		lab.Report.NotObservableFact(*ref, "every node", "no node's address is reachable from this host (not even its kubelet port); the initiator used a port-forward")
+		lab.Report.NotObservable(*ref, "every node", "no node's address is reachable from this host (not even its kubelet port); the initiator used a port-forward")
 		return
 	}
 	add(fmt.Sprintf("%d of %d nodes", len(answered), len(b.nodes)), len(answered) == len(b.nodes))
@@ -278,7 +278,7 @@ func (r *folderRun) readWorkerLogs(ctx context.Context) workerLogs {
 func (r *folderRun) workerFact(ctx context.Context, f labdef.Fact, ref *lesson.FactRef, documented string, add func(string, bool)) {
 	w := r.readWorkerLogs(ctx)
 	if len(w.lost) > 0 && len(w.problems) == 0 {
-		r.lab.Report.NotObservableFact(*ref, documented, fmt.Sprintf("the other %d as the lesson says; %s", w.pods-len(w.lost), strings.Join(w.lost, "; ")))
+		r.lab.Report.NotObservable(*ref, documented, fmt.Sprintf("the other %d as the lesson says; %s", w.pods-len(w.lost), strings.Join(w.lost, "; ")))
 		return
 	}
 	switch f.Broker.Of {

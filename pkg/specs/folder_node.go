@@ -47,13 +47,14 @@ type nodeCrash struct {
 // the lab ends.
 func (r *folderRun) crashNode(ctx context.Context, i int, job string) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
+	running, noticed, completion := labdef.CrashRows(job)
 	lab.Step("looking for two workers this host can stop (kind nodes)")
 	workers, why := framework.StoppableWorkers(ctx, cs)
 	if len(workers) < 2 {
 		why = "not applicable: " + why
 		for _, f := range r.in.Lab.Facts {
 			ref, documented := r.factRef(f)
-			lab.Report.NotObservableFact(ref, documented, why)
+			lab.Report.NotObservable(ref, documented, why)
 		}
 		lab.NotVerified("no node could be lost here: " + strings.TrimPrefix(why, "not applicable: "))
 		lab.Verify()
@@ -68,7 +69,7 @@ func (r *folderRun) crashNode(ctx context.Context, i int, job string) {
 		c.settings["node-monitor-grace-period"], c.settings["default-unreachable-toleration-seconds"], c.settings["default-not-ready-toleration-seconds"]))
 
 	victim, err := framework.WaitForFreshRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, nil, framework.Timeouts.PodStart)
-	lab.Require("the Job's pod runs on a worker", "running", err)
+	lab.Require(stepFact(running), "running", err)
 	c.victim, c.node = victim, victim.Spec.NodeName
 	// The bound follows the tolerations in force, read from the pod: a
 	// stock cluster's 300 s is correct, only slower.
@@ -88,7 +89,7 @@ func (r *folderRun) crashNode(ctx context.Context, i int, job string) {
 
 	lab.Step("waiting until the control plane notices node " + c.node + " lost")
 	c.noticed, err = framework.WaitForNodeNotReady(ctx, cs, c.node, c.bound)
-	lab.GoOn("the stopped node noticed lost (NotReady)", "NotReady", err, true)
+	lab.GoOn(stepFact(noticed), "NotReady", err, true)
 
 	lab.Step("waiting until the Job starts the pod again and the replacement succeeds")
 	// The step's watch runs from the lab's start; it is given the bound
@@ -102,7 +103,7 @@ func (r *folderRun) crashNode(ctx context.Context, i int, job string) {
 	r.runs[job] = jr
 	// While the lost pod stays Terminating on its dead node, the Job has
 	// its completion (SuccessCriteriaMet) but is not Complete yet.
-	lab.GoOn("the Job reaches its completion while the node is down (SuccessCriteriaMet)", "SuccessCriteriaMet", err, jr != nil && jr.Job != nil)
+	lab.GoOn(stepFact(completion), "SuccessCriteriaMet", err, jr != nil && jr.Job != nil)
 	c.pods, _, err = framework.JobPodsTable(ctx, cs, ns, job)
 	Expect(err).NotTo(HaveOccurred())
 }
@@ -152,7 +153,7 @@ func (r *folderRun) crashFact(f labdef.Fact, add func(string, bool)) {
 // says.
 func (r *folderRun) factRef(f labdef.Fact) (lesson.FactRef, string) {
 	hint := f.HintFor(r.lab.Namespace)
-	return lesson.FactRef{ID: r.in.Lab.ReportName() + "/" + f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}, f.ShownText()
+	return lesson.FactRef{ID: f.ID, Name: f.RowName(), Ja: f.JaName(), Hint: &lesson.Hint{En: hint.En, Ja: hint.Ja}}, f.ShownText()
 }
 
 // nodeLossBound is how long a Job may take from its pod running to its

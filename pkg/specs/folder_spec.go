@@ -123,17 +123,10 @@ func FolderLabSpec(ctx context.Context, in FolderLabInput) {
 		version, minor, err := in.Env.Kubernetes()
 		Expect(err).NotTo(HaveOccurred(), "the API server's version")
 		if why := in.Lab.NotBefore(version, minor); why != "" {
-			lab.Report.NotObservable("Kubernetes release", "since "+in.Lab.Since, why)
+			lab.Report.NotObservable(lesson.ReleaseRow(), "since "+in.Lab.Since, why)
 			lab.NotVerified(why)
 			lab.Verify()
 			return
-		}
-	}
-	// The rows the steps may add carry the steps' own ids, Japanese names
-	// and hints.
-	for _, s := range in.Lab.Steps {
-		for _, row := range s.Rows(lab.Namespace) {
-			lab.Report.Know(lesson.FactRef{ID: in.Lab.ReportName() + "/" + row.ID, Name: row.Name, Ja: row.Ja, Hint: &lesson.Hint{En: row.Hint.En, Ja: row.Hint.Ja}})
 		}
 	}
 	run := &folderRun{in: in, lab: lab, waits: map[int]func() (*framework.JobRun, error){}, stopWatch: map[int]context.CancelFunc{}, runs: map[string]*framework.JobRun{},
@@ -212,7 +205,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		lab.Step(fmt.Sprintf("waiting until job %s ends %s (at most %s from the lab's start)", w.Job, w.For, lab.Within(w.Within)))
 		jr, err := r.waits[i]()
 		r.runs[w.Job] = jr
-		lab.GoOn(w.RowName(), w.For, err, jr != nil && jr.Job != nil)
+		lab.GoOn(stepFact(w.Row()), w.For, err, jr != nil && jr.Job != nil)
 		if w.Measure != "" {
 			lab.Report.Measure(w.Measure, jobTook(jr.Job))
 		}
@@ -234,7 +227,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 			if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) && !framework.TimedOut(err) {
 				observed = err.Error()
 			}
-			lab.Report.Add(fmt.Sprintf("job %s watched for %s", w.Job, window), "watched", observed, false)
+			lab.Report.Add(stepFact(w.Row(window.String())), "watched", observed, false)
 		}
 	case s.DeleteJob != nil:
 		job := s.DeleteJob.Job
@@ -242,7 +235,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		err := cs.BatchV1().Jobs(ns).Delete(ctx, job, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})
 		if err != nil && !apierrors.IsNotFound(err) {
 			// A row only when it could not: what follows reads the rest.
-			lab.Report.Add("job "+job+" deleted", "deleted", err.Error(), false)
+			lab.Report.Add(stepFact(labdef.DeleteJobRow(job)), "deleted", err.Error(), false)
 		}
 	case s.LosePod != nil:
 		r.losePod(ctx, s.LosePod.Job)
@@ -274,13 +267,13 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		for _, say := range a.Says {
 			ok = ok && strings.Contains(err.Error(), say)
 		}
-		lab.Report.Add(a.RowName(), strings.Join(a.Says, "; "), readable(err), ok)
+		lab.Report.Add(stepFact(a.Row()), strings.Join(a.Says, "; "), readable(err), ok)
 	case s.CronRuns != nil:
 		c := s.CronRuns
 		lab.Step(fmt.Sprintf("watching %d runs of cronjob %s and its history clean-up (at most %s)", c.Runs, c.CronJob, lab.Within(c.Within)))
 		hist, err := framework.WatchCronRuns(ctx, cs, ns, c.CronJob, c.Runs, lab.Within(c.Within))
 		r.cron[c.CronJob] = hist
-		lab.GoOn(c.RowName(), "yes", err, hist != nil && len(hist.Runs) > 0)
+		lab.GoOn(stepFact(c.Row()), "yes", err, hist != nil && len(hist.Runs) > 0)
 	case s.WaitGone != nil:
 		w := s.WaitGone
 		lab.Step(fmt.Sprintf("waiting until job %s is removed (at most %s from the lab's start)", w.Job, lab.Within(w.Within)))
@@ -288,7 +281,7 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		if err == nil {
 			r.asked[w.Job] = asked
 		}
-		lab.Report.Add(w.RowName(), "removed", outcome("removed", err), err == nil)
+		lab.Report.Add(stepFact(w.Row()), "removed", outcome("removed", err), err == nil)
 	case s.DeletePod != nil:
 		job := s.DeletePod.Job
 		lab.Step("kubectl delete pod: a running pod of job " + job)
@@ -297,14 +290,15 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 			err = cs.CoreV1().Pods(ns).Delete(ctx, pod.Name, metav1.DeleteOptions{})
 			r.deleted[job] = pod.Name
 		}
-		lab.Require("a running pod of job "+job+" deleted", "deleted", err)
+		lab.Require(stepFact(labdef.DeletePodRow(job)), "deleted", err)
 	case s.EvictPod != nil:
 		job := s.EvictPod.Job
 		lab.Step("evicting a running pod of job " + job + " (as kubectl drain does)")
 		pod, err := framework.WaitForRunningPod(ctx, cs, ns, "batch.kubernetes.io/job-name="+job, lab.Within(framework.LabTimeouts.ModernJob))
-		lab.Require("a running pod of "+job, "running", err)
+		running, accepted := labdef.EvictRows(job)
+		lab.Require(stepFact(running), "running", err)
 		err = framework.EvictPod(ctx, cs, ns, pod.Name)
-		lab.Report.Add("the eviction is accepted", "accepted", outcome("accepted", err), err == nil)
+		lab.Report.Add(stepFact(accepted), "accepted", outcome("accepted", err), err == nil)
 	case s.Suspend != nil, s.Resume != nil:
 		ref, suspend := s.Suspend, true
 		if ref == nil {
@@ -315,9 +309,9 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 		patch := fmt.Sprintf(`{"spec":{"suspend":%t}}`, suspend)
 		_, err := cs.BatchV1().Jobs(ns).Patch(ctx, ref.Job, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
 		if suspend {
-			lab.Require(fmt.Sprintf("job %s suspended", ref.Job), "done", err)
+			lab.Require(stepFact(labdef.SuspendRow(ref.Job)), "done", err)
 		} else {
-			lab.Require(fmt.Sprintf("job %s resumed", ref.Job), "done", err)
+			lab.Require(stepFact(labdef.ResumeRow(ref.Job)), "done", err)
 		}
 	case s.Patch != nil:
 		p := s.Patch
@@ -336,8 +330,14 @@ func (r *folderRun) step(ctx context.Context, i int, s labdef.Step) {
 				_, err = cs.BatchV1().CronJobs(ns).Patch(ctx, p.Name, kind, data, metav1.PatchOptions{})
 			}
 		}
-		lab.Require(fmt.Sprintf("%s %s patched", p.Kind, p.Name), "done", err)
+		lab.Require(stepFact(p.Row()), "done", err)
 	}
+}
+
+// stepFact is a step's row as the report records it: its id, names and
+// hint (the lab's namespace is filled in by the report).
+func stepFact(row labdef.StepRow) lesson.FactRef {
+	return lesson.FactRef{ID: row.ID, Name: row.Name, Ja: row.Ja, Hint: &lesson.Hint{En: row.Hint.En, Ja: row.Hint.Ja}}
 }
 
 // fact checks one fact and records its row.
@@ -349,7 +349,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 		f, _ = f.ForRelease(version, minor)
 	}
 	ref, documented := r.factRef(f)
-	add := func(observed string, ok bool) { lab.Report.AddFact(ref, documented, observed, ok) }
+	add := func(observed string, ok bool) { lab.Report.Add(ref, documented, observed, ok) }
 	// measure: a timing fact's duration, when it names the lab's timing.
 	measure := func(took time.Duration) {
 		if f.Measure != "" {
@@ -386,7 +386,7 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			return nil, false
 		}
 		if !jr.Timeline.WatchedFromStart {
-			lab.Report.NotObservableFact(ref, documented, "the pod watch began after the Job's first pod")
+			lab.Report.NotObservable(ref, documented, "the pod watch began after the Job's first pod")
 			return nil, false
 		}
 		return &jr.Timeline, true
@@ -936,7 +936,7 @@ func (r *folderRun) stillRunning(ctx context.Context, s *labdef.StillRunning, wa
 func (r *folderRun) losePod(ctx context.Context, job string) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
 	lab.Step("losing a running pod of job " + job + " (deleting it at once, as a failed node would)")
-	row := "a pod of " + job + " that has just started running"
+	row := stepFact(labdef.LosePodRow(job))
 	var lost, endedFirst []string
 	for attempt := 1; attempt <= 3 && len(lost) == 0; attempt++ {
 		// Bounded by a Job's budget: on a busy cluster (a class of ten on
@@ -1036,7 +1036,7 @@ func (r *folderRun) cronFact(ctx context.Context, f labdef.Fact, ref lesson.Fact
 			}
 		}
 		if len(wrong) == 0 && len(lost) > 0 {
-			lab.Report.NotObservableFact(ref, documented, fmt.Sprintf("%d of %d logs as documented; %s", len(finished)-len(lost), len(finished), strings.Join(lost, "; ")))
+			lab.Report.NotObservable(ref, documented, fmt.Sprintf("%d of %d logs as documented; %s", len(finished)-len(lost), len(finished), strings.Join(lost, "; ")))
 			return
 		}
 		add(allOr(fmt.Sprintf("all %d logs", len(finished)), append(wrong, lost...)), len(wrong) == 0 && len(lost) == 0 && len(finished) > 0)
@@ -1117,7 +1117,7 @@ func (r *folderRun) log(ctx context.Context, f labdef.Fact, ref lesson.FactRef, 
 		}
 		log, err := r.podLog(ctx, p.Name, container)
 		if framework.IsLogLost(err) {
-			r.lab.Report.NotObservableFact(ref, documented, err.Error())
+			r.lab.Report.NotObservable(ref, documented, err.Error())
 			return
 		}
 		index := 0
