@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/joblab/joblab/internal/cache"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/nodeimage"
 	"github.com/joblab/joblab/internal/ociimage"
@@ -45,7 +46,7 @@ func newDownCommand() *cobra.Command {
 		Short: "Delete the kind cluster and stop the registry mirror (the image cache stays)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withCode(exitCluster, cluster.Down(cmd.Context(), name, cmd.OutOrStdout()))
+			return withCode(exitCluster, cluster.Down(cmd.Context(), cluster.Options{Name: name, CacheDir: buildCache().Dir, Out: cmd.OutOrStdout()}))
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", cluster.DefaultName, "name of the kind cluster")
@@ -66,7 +67,7 @@ func newNodeImageCommand() *cobra.Command {
 			if err != nil {
 				return usageError("--kubernetes %s: %v", kubernetes, err)
 			}
-			res, err := nodeimage.Build(cmd.Context(), progress.New(cmd.OutOrStdout(), logDir, 0), rel)
+			res, err := nodeimage.Build(cmd.Context(), progress.New(cmd.OutOrStdout(), logDir, 0), buildCache(), rel)
 			if err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ func newImagesCommand() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
-			set, err := labimages.All(cmd.Context(), progress.New(out, logDir, 0))
+			set, err := labimages.All(cmd.Context(), progress.New(out, logDir, 0), buildCache())
 			if err != nil {
 				return err
 			}
@@ -124,3 +125,8 @@ func newImagesCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&insecure, "insecure", false, "the --image-repo registry speaks plain HTTP")
 	return cmd
 }
+
+// buildCache is where the builds are cached and which Debian mirror they
+// use: $JOBLAB_CACHE_DIR and $JOBLAB_DEBIAN_MIRROR, read here, at the
+// command, and passed down.
+func buildCache() cache.Config { return settings.FromEnv().Cache() }

@@ -11,15 +11,26 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-
-	"github.com/joblab/joblab/internal/settings"
 )
 
-// Dir returns the cache directory: $JOBLAB_CACHE_DIR, else joblab/ in the
-// user's cache directory.
-func Dir() string {
-	if d := settings.CacheDir(); d != "" {
-		return d
+// Config is where builds keep what they made and where they fetch Debian
+// from: the settings' values (settings.Settings.CacheDir, DebianMirror),
+// passed down from the command, the suites or a tool; nothing below them
+// reads the environment.
+type Config struct {
+	// Dir is the cache directory; "" means joblab/ in the user's cache
+	// directory.
+	Dir string
+	// DebianMirror is the Debian mirror debootstrap is pointed at; "" the
+	// default.
+	DebianMirror string
+}
+
+// Root returns the cache directory: Dir, else joblab/ in the user's cache
+// directory.
+func (c Config) Root() string {
+	if c.Dir != "" {
+		return c.Dir
 	}
 	base, err := os.UserCacheDir()
 	if err != nil {

@@ -36,12 +36,12 @@ type Set struct {
 }
 
 // dir is where the archives are kept.
-func dir() string { return filepath.Join(cache.Dir(), "labimages") }
+func dir(c cache.Config) string { return filepath.Join(c.Root(), "labimages") }
 
 // cached returns the archive for tag, building it with build when it is not
 // in the cache yet.
-func cached(rep *progress.Reporter, what, tag, ref string, build func(log io.Writer) (v1.Image, error)) (string, error) {
-	path := filepath.Join(dir(), tag+".tar")
+func cached(c cache.Config, rep *progress.Reporter, what, tag, ref string, build func(log io.Writer) (v1.Image, error)) (string, error) {
+	path := filepath.Join(dir(c), tag+".tar")
 	if _, err := os.Stat(path); err == nil {
 		rep.Printf("==> image %s: cached", what)
 		return path, nil
@@ -59,7 +59,7 @@ func cached(rep *progress.Reporter, what, tag, ref string, build func(log io.Wri
 // Busybox builds busybox from this host's Debian busybox-static, with a
 // link for every applet as the published image has. It is served as
 // busybox:latest and busybox:1, the tags the lesson's manifests use.
-func Busybox(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archive, error) {
+func Busybox(ctx context.Context, rep *progress.Reporter, c cache.Config) ([]ociimage.Archive, error) {
 	const bin = "/bin/busybox"
 	if !isStatic(bin) {
 		return nil, fmt.Errorf("busybox-static (Debian) is not installed: run tools/prepare-host.sh (or apt-get install busybox-static)")
@@ -69,7 +69,7 @@ func Busybox(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archive, e
 		return nil, err
 	}
 	const ref = "busybox:latest"
-	path, err := cached(rep, "busybox (Debian busybox-static)", "busybox-"+cache.Tag(recipe, sum), ref, func(log io.Writer) (v1.Image, error) {
+	path, err := cached(c, rep, "busybox (Debian busybox-static)", "busybox-"+cache.Tag(recipe, sum), ref, func(log io.Writer) (v1.Image, error) {
 		out, err := exec.CommandContext(ctx, bin, "--list-full").Output()
 		if err != nil {
 			return nil, fmt.Errorf("busybox --list-full: %w", err)
@@ -124,34 +124,34 @@ func fileSHA256(path string) (string, error) {
 }
 
 // All builds (or finds in the cache) every image the labs need.
-func All(ctx context.Context, rep *progress.Reporter) (Set, error) {
-	return build(ctx, rep, true)
+func All(ctx context.Context, rep *progress.Reporter, c cache.Config) (Set, error) {
+	return build(ctx, rep, c, true)
 }
 
 // ForCluster builds what a cluster of the given mode needs: online, only
 // the lab programs (busybox and rabbitmq come from Docker Hub); offline,
 // everything.
-func ForCluster(ctx context.Context, rep *progress.Reporter, offline bool) (Set, error) {
-	return build(ctx, rep, offline)
+func ForCluster(ctx context.Context, rep *progress.Reporter, c cache.Config, offline bool) (Set, error) {
+	return build(ctx, rep, c, offline)
 }
 
-func build(ctx context.Context, rep *progress.Reporter, offline bool) (Set, error) {
+func build(ctx context.Context, rep *progress.Reporter, c cache.Config, offline bool) (Set, error) {
 	var set Set
 	var err error
 	if !offline {
-		set.Lab, err = LabPrograms(ctx, rep)
+		set.Lab, err = LabPrograms(ctx, rep, c)
 		return set, err
 	}
-	busybox, err := Busybox(ctx, rep)
+	busybox, err := Busybox(ctx, rep, c)
 	if err != nil {
 		return set, err
 	}
-	rabbit, err := RabbitMQ(ctx, rep)
+	rabbit, err := RabbitMQ(ctx, rep, c)
 	if err != nil {
 		return set, err
 	}
 	set.Offline = append(busybox, rabbit)
-	if set.Lab, err = LabPrograms(ctx, rep); err != nil {
+	if set.Lab, err = LabPrograms(ctx, rep, c); err != nil {
 		return set, err
 	}
 	return set, nil

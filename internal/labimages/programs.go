@@ -40,10 +40,10 @@ var Programs = []Program{
 // LabPrograms builds an image for every lab program: the static Go binary
 // alone, no base image. An image is rebuilt only when the source of the lab
 // programs or the module's dependencies changed.
-func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archive, error) {
+func LabPrograms(ctx context.Context, rep *progress.Reporter, c cache.Config) ([]ociimage.Archive, error) {
 	root, err := gobuild.RepoRoot()
 	if err != nil {
-		return lastBuilds(rep)
+		return lastBuilds(c, rep)
 	}
 	sourceSum, err := sourceDigest(root)
 	if err != nil {
@@ -53,8 +53,8 @@ func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archiv
 	for _, p := range Programs {
 		name := strings.TrimPrefix(p.Package, "./labs/")
 		tag := name + "-" + cache.Tag(recipe, p.Ref, p.Package, sourceSum)
-		path, err := cached(rep, p.Ref+" ("+p.Package+")", tag, p.Ref, func(log io.Writer) (v1.Image, error) {
-			bin := filepath.Join(dir(), tag+".bin")
+		path, err := cached(c, rep, p.Ref+" ("+p.Package+")", tag, p.Ref, func(log io.Writer) (v1.Image, error) {
+			bin := filepath.Join(dir(c), tag+".bin")
 			defer os.Remove(bin)
 			if err := gobuild.Local(ctx, p.Package, bin, log); err != nil {
 				return nil, err
@@ -73,14 +73,14 @@ func LabPrograms(ctx context.Context, rep *progress.Reporter) ([]ociimage.Archiv
 			return nil, err
 		}
 		// Remember which build a clone last served, for runs outside one.
-		_ = os.WriteFile(lastBuildFile(name), []byte(path), 0o644)
-		pruneBuilds(name, path, keptBuilds)
+		_ = os.WriteFile(lastBuildFile(c, name), []byte(path), 0o644)
+		pruneBuilds(c, name, path, keptBuilds)
 		out = append(out, ociimage.Archive{Ref: p.Ref, Path: path})
 	}
 	return out, nil
 }
 
-func lastBuildFile(name string) string { return filepath.Join(dir(), name+".last") }
+func lastBuildFile(c cache.Config, name string) string { return filepath.Join(dir(c), name+".last") }
 
 // keptBuilds is how many builds of a lab program the cache keeps: every
 // edit of labs/ makes a new one (the mutation catalogue makes dozens), and
@@ -90,8 +90,8 @@ const keptBuilds = 4
 
 // pruneBuilds removes the builds of program name but the newest keep
 // (by modification time), never current, the one being served.
-func pruneBuilds(name, current string, keep int) {
-	paths, err := filepath.Glob(filepath.Join(dir(), name+"-*.tar"))
+func pruneBuilds(c cache.Config, name, current string, keep int) {
+	paths, err := filepath.Glob(filepath.Join(dir(c), name+"-*.tar"))
 	if err != nil {
 		return
 	}
@@ -146,18 +146,18 @@ func sourceDigest(root string) (string, error) {
 // lastBuilds serves the lab programs' images from the cache when joblab
 // runs outside a clone (no source to build them from, maybe no Go): the
 // builds that a run from a clone last served. Without one it says how to get one.
-func lastBuilds(rep *progress.Reporter) ([]ociimage.Archive, error) {
+func lastBuilds(c cache.Config, rep *progress.Reporter) ([]ociimage.Archive, error) {
 	var out []ociimage.Archive
 	for _, p := range Programs {
 		name := strings.TrimPrefix(p.Package, "./labs/")
 		newest, newestTime := "", time.Time{}
-		if data, err := os.ReadFile(lastBuildFile(name)); err == nil {
+		if data, err := os.ReadFile(lastBuildFile(c, name)); err == nil {
 			if st, err := os.Stat(string(data)); err == nil {
 				newest, newestTime = string(data), st.ModTime()
 			}
 		}
 		if newest == "" {
-			return nil, fmt.Errorf("the image %s is built from joblab's source, and this is not a clone of joblab and no clone has built it yet (%s): run 'joblab up' once from a clone (it needs Go), or push the images to a class registry with 'joblab images --image-repo' and run with --image-repo", p.Ref, dir())
+			return nil, fmt.Errorf("the image %s is built from joblab's source, and this is not a clone of joblab and no clone has built it yet (%s): run 'joblab up' once from a clone (it needs Go), or push the images to a class registry with 'joblab images --image-repo' and run with --image-repo", p.Ref, dir(c))
 		}
 		rep.Printf("==> image %s: the build of %s from the cache (not in a joblab clone, so not rebuilt)", p.Ref, newestTime.Format(time.RFC3339))
 		out = append(out, ociimage.Archive{Ref: p.Ref, Path: newest})

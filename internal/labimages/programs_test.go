@@ -7,18 +7,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/joblab/joblab/internal/settings"
+	"github.com/joblab/joblab/internal/cache"
 )
 
 func TestPruneBuildsKeepsTheNewestAndTheOneServed(t *testing.T) {
-	t.Setenv(settings.CacheDirEnv, t.TempDir())
-	if err := os.MkdirAll(dir(), 0o755); err != nil {
+	c := cache.Config{Dir: t.TempDir()}
+	if err := os.MkdirAll(dir(c), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	base := time.Now().Add(-time.Hour)
 	var paths []string
 	for i := range 7 {
-		p := filepath.Join(dir(), "pn-generator-"+string(rune('a'+i))+".tar")
+		p := filepath.Join(dir(c), "pn-generator-"+string(rune('a'+i))+".tar")
 		if err := os.WriteFile(p, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -28,13 +28,13 @@ func TestPruneBuildsKeepsTheNewestAndTheOneServed(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
-	other := filepath.Join(dir(), "queue-worker-a.tar")
+	other := filepath.Join(dir(c), "queue-worker-a.tar")
 	if err := os.WriteFile(other, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The one served is an old build (a clone checked out an older tree).
-	pruneBuilds("pn-generator", paths[0], 3)
-	left, _ := filepath.Glob(filepath.Join(dir(), "*.tar"))
+	pruneBuilds(c, "pn-generator", paths[0], 3)
+	left, _ := filepath.Glob(filepath.Join(dir(c), "*.tar"))
 	var names []string
 	for _, p := range left {
 		names = append(names, filepath.Base(p))

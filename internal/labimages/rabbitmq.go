@@ -27,17 +27,18 @@ listeners.tcp.default = 5672
 
 // RabbitMQ builds a RabbitMQ image from Debian's rabbitmq-server and its
 // Erlang, served as rabbitmq:latest when Docker Hub cannot be reached.
-func RabbitMQ(ctx context.Context, rep *progress.Reporter) (ociimage.Archive, error) {
+func RabbitMQ(ctx context.Context, rep *progress.Reporter, c cache.Config) (ociimage.Archive, error) {
 	tag := "rabbitmq-" + cache.Tag(recipe, versions.DebianSuite, rabbitmqConfig)
 	// The root file system tar is the image's layer until the archive is
 	// written; it is removed afterwards.
-	tarPath := filepath.Join(dir(), tag+"-rootfs.tar")
+	tarPath := filepath.Join(dir(c), tag+"-rootfs.tar")
 	defer os.Remove(tarPath)
-	path, err := cached(rep, "rabbitmq (Debian rabbitmq-server)", tag, RabbitMQRef, func(log io.Writer) (v1.Image, error) {
-		if err := os.MkdirAll(dir(), 0o755); err != nil {
+	path, err := cached(c, rep, "rabbitmq (Debian rabbitmq-server)", tag, RabbitMQRef, func(log io.Writer) (v1.Image, error) {
+		if err := os.MkdirAll(dir(c), 0o755); err != nil {
 			return nil, err
 		}
 		spec := rootfs.Spec{
+			Mirror:   c.DebianMirror,
 			Suite:    versions.DebianSuite,
 			Packages: []string{"rabbitmq-server"},
 			Customize: func(_ context.Context, root string, _ io.Writer) error {

@@ -52,11 +52,11 @@ http:
 
 // Ensure builds the registry image if needed and makes sure the registry
 // container runs and answers. A container of that name that joblab does not
-// own is left alone, with an error.
-func Ensure(ctx context.Context, rep *progress.Reporter) error {
+// own is left alone, with an error. The registry's program is built in c.
+func Ensure(ctx context.Context, rep *progress.Reporter, c cache.Config) error {
 	ref := "joblab/registry:" + versions.Distribution + "-" + cache.Tag(recipe, versions.Distribution, registryConfig, registryMain)
 	if !docker.ImageExists(ctx, ref) {
-		if err := rep.Run("registry image "+ref, func(log io.Writer) error { return buildImage(ctx, ref, log) }); err != nil {
+		if err := rep.Run("registry image "+ref, func(log io.Writer) error { return buildImage(ctx, c, ref, log) }); err != nil {
 			return err
 		}
 	}
@@ -240,8 +240,8 @@ func main() {
 }
 `
 
-func buildImage(ctx context.Context, ref string, log io.Writer) error {
-	dir := filepath.Join(cache.Dir(), "mirror")
+func buildImage(ctx context.Context, c cache.Config, ref string, log io.Writer) error {
+	dir := filepath.Join(c.Root(), "mirror")
 	bin := filepath.Join(dir, "registry-"+versions.Distribution+"-filesystem")
 	if _, err := os.Stat(bin); err != nil {
 		if err := gobuild.Build(ctx, filepath.Join(dir, "gowork"), gobuild.Module{Path: "github.com/distribution/distribution/v3", Version: versions.Distribution},

@@ -39,6 +39,7 @@ type Result struct {
 type builder struct {
 	rel        versions.Release
 	dir        string
+	mirror     string
 	goWork     string
 	kubernetes binarySet
 	rep        *progress.Reporter
@@ -46,12 +47,13 @@ type builder struct {
 
 // Build builds (or finds in the cache) the node image and its component
 // images of Kubernetes release rel. The node image is loaded into the
-// Docker engine. Each release's parts are cached side by side.
-func Build(ctx context.Context, rep *progress.Reporter, rel versions.Release) (*Result, error) {
-	dir := filepath.Join(cache.Dir(), "nodeimage")
+// Docker engine. Each release's parts are cached side by side, in c.
+func Build(ctx context.Context, rep *progress.Reporter, c cache.Config, rel versions.Release) (*Result, error) {
+	dir := filepath.Join(c.Root(), "nodeimage")
 	b := &builder{
 		rel:        rel,
 		dir:        dir,
+		mirror:     c.DebianMirror,
 		goWork:     filepath.Join(dir, "gowork"),
 		kubernetes: binarySet{filepath.Join(dir, "bin", "kubernetes-"+rel.Kubernetes)},
 		rep:        rep,

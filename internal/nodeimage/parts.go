@@ -35,7 +35,7 @@ func (b *builder) rootfs(ctx context.Context, tar, kindVersion string) error {
 		if err != nil {
 			return err
 		}
-		return rootfs.Build(ctx, rootfs.Spec{Suite: versions.DebianSuite, Packages: nodePackages, Customize: customizeNode(files)}, tar, log)
+		return rootfs.Build(ctx, rootfs.Spec{Suite: versions.DebianSuite, Mirror: b.mirror, Packages: nodePackages, Customize: customizeNode(files)}, tar, log)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,6 +158,35 @@ func TestEnvironmentNamesLiveInSettings(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestNoEnvironmentBelowTheEntryPoints: the environment is read by the
+// entry points (the command, the tools, the suites, the lab programs'
+// mains) and by settings.FromEnv, which they call; below them every
+// setting is passed as a value. (A child process may inherit the
+// environment, os.Environ: that reads no setting.)
+func TestNoEnvironmentBelowTheEntryPoints(t *testing.T) {
+	entry := []string{"cmd/", "tools/", "suites/", "labs/", "internal/settings/"}
+	n := 0
+	for path, f := range goFiles(t) {
+		if strings.HasSuffix(path, "_test.go") || slices.ContainsFunc(entry, func(e string) bool { return strings.HasPrefix(path, e) }) {
+			continue
+		}
+		n++
+		ast.Inspect(f, func(node ast.Node) bool {
+			sel, ok := node.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv") {
+				t.Errorf("%s: os.%s below the entry points: take the value from settings.Settings, passed down from the command or the suite", path, sel.Sel.Name)
+			}
+			return true
+		})
+	}
+	if n < 50 {
+		t.Errorf("only %d files looked at: the walk missed the tree", n)
 	}
 }
 

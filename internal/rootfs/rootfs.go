@@ -11,8 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/joblab/joblab/internal/settings"
 )
 
 // Spec describes a root file system.
@@ -21,7 +19,7 @@ type Spec struct {
 	Suite string
 	// Packages are installed on top of the minbase variant.
 	Packages []string
-	// Mirror is the Debian mirror; empty means $JOBLAB_DEBIAN_MIRROR or
+	// Mirror is the Debian mirror (cache.Config.DebianMirror); empty means
 	// deb.debian.org.
 	Mirror string
 	// Customize runs after debootstrap with the root file system's
@@ -45,9 +43,6 @@ func Build(ctx context.Context, spec Spec, out string, log io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 	mirror := spec.Mirror
-	if mirror == "" {
-		mirror = settings.DebianMirror()
-	}
 	if mirror == "" {
 		mirror = "http://deb.debian.org/debian"
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/joblab/joblab/internal/cache"
 )
 
 // The environment variables a make or ginkgo run reads.
@@ -118,6 +120,18 @@ type Settings struct {
 	// the labs have not been verified on.
 	Kubernetes string `json:"kubernetes,omitempty"`
 	Unverified bool   `json:"unverified,omitempty"`
+	// ImageMode forces the image mode, "online" or "offline"; empty means
+	// detect (Docker Hub answers or not).
+	ImageMode string `json:"imageMode,omitempty"`
+	// CacheDir is where builds are cached; empty means joblab/ in the
+	// user's cache directory. DebianMirror is the Debian mirror
+	// debootstrap uses; empty means Debian's.
+	CacheDir     string `json:"cacheDir,omitempty"`
+	DebianMirror string `json:"debianMirror,omitempty"`
+	// TraceRequests, a file path, makes the process append one line per
+	// API request it sends (time, method, path and query): what the
+	// benchmarks' per-lab request counts are made of.
+	TraceRequests string `json:"traceRequests,omitempty"`
 }
 
 // Validate names the first setting that cannot work, and the fix.
@@ -166,6 +180,10 @@ func FromEnv() Settings {
 		ArtifactsDir:   os.Getenv(ArtifactsEnv),
 		Kubernetes:     os.Getenv(KubernetesEnv),
 		Unverified:     os.Getenv(UnverifiedEnv) == "true",
+		ImageMode:      os.Getenv(ModeEnv),
+		CacheDir:       os.Getenv(CacheDirEnv),
+		DebianMirror:   os.Getenv(DebianMirrorEnv),
+		TraceRequests:  os.Getenv(TraceRequestsEnv),
 	}
 }
 
@@ -250,13 +268,7 @@ func repoRoot() string {
 	}
 }
 
-// CacheDir is where builds are cached: $JOBLAB_CACHE_DIR, else
-// ~/.cache/joblab.
-func CacheDir() string { return os.Getenv(CacheDirEnv) }
-
-// DebianMirror is the Debian mirror debootstrap is pointed at, "" for the
-// default.
-func DebianMirror() string { return os.Getenv(DebianMirrorEnv) }
-
-// ImageMode is the forced image mode, "" to detect.
-func ImageMode() string { return os.Getenv(ModeEnv) }
+// Cache is where the builds of these settings keep what they made.
+func (s Settings) Cache() cache.Config {
+	return cache.Config{Dir: s.CacheDir, DebianMirror: s.DebianMirror}
+}

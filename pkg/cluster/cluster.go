@@ -52,6 +52,13 @@ type Options struct {
 	Kubeconfig string
 	// Mode forces online or offline images; detected when empty.
 	Mode Mode
+	// CacheDir is where the builds are cached and the kubeconfig is
+	// written; joblab/ in the user's cache directory when empty.
+	// DebianMirror is the Debian mirror the offline builds use; Debian's
+	// when empty. (The command and the suites fill both from their
+	// settings: nothing here reads the environment.)
+	CacheDir     string
+	DebianMirror string
 	// Images are more images to make available (the lab images). Offline
 	// they are pushed to the mirror; online they are loaded into the nodes.
 	// Images of Docker Hub that online clusters pull themselves are listed
@@ -100,13 +107,13 @@ func (o *Options) defaults() {
 		o.Name = DefaultName
 	}
 	if o.Kubeconfig == "" {
-		o.Kubeconfig = DefaultKubeconfig(o.Name)
+		o.Kubeconfig = DefaultKubeconfig(o.CacheDir, o.Name)
 	}
 	if o.Out == nil {
 		o.Out = os.Stdout
 	}
 	if o.LogDir == "" {
-		o.LogDir = filepath.Join(cache.Dir(), "logs")
+		o.LogDir = filepath.Join(o.cache().Root(), "logs")
 	}
 	if o.ReadyTimeout == 0 {
 		o.ReadyTimeout = 5 * time.Minute
@@ -117,10 +124,16 @@ func (o *Options) defaults() {
 // names the fix when it does not; call it before long image builds.
 func CheckDocker(ctx context.Context) error { return docker.Check(ctx) }
 
+// cache is where the options' builds are cached.
+func (o Options) cache() cache.Config {
+	return cache.Config{Dir: o.CacheDir, DebianMirror: o.DebianMirror}
+}
+
 // DefaultKubeconfig is where Up writes the kubeconfig of cluster name
-// unless told otherwise.
-func DefaultKubeconfig(name string) string {
-	return filepath.Join(cache.Dir(), "kubeconfig-"+name)
+// unless told otherwise: in the cache directory cacheDir ("" for the
+// default one).
+func DefaultKubeconfig(cacheDir, name string) string {
+	return filepath.Join(cache.Config{Dir: cacheDir}.Root(), "kubeconfig-"+name)
 }
 
 // Up creates the cluster, or reuses a healthy cluster of the same name, and
@@ -166,10 +179,10 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 		var built *nodeimage.Result
 		parts.Go(func() error {
 			var err error
-			built, err = nodeimage.Build(partsCtx, rep, rel)
+			built, err = nodeimage.Build(partsCtx, rep, opts.cache(), rel)
 			return err
 		})
-		parts.Go(func() error { return mirror.Ensure(partsCtx, rep) })
+		parts.Go(func() error { return mirror.Ensure(partsCtx, rep, opts.cache()) })
 		if err := parts.Wait(); err != nil {
 			return nil, err
 		}
@@ -250,21 +263,21 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	return c, nil
 }
 
-// Down deletes the cluster and its kubeconfig. The registry mirror is
-// removed too; its volume (the pushed images) is kept for the next Up.
-func Down(ctx context.Context, name string, out io.Writer) error {
-	if name == "" {
-		name = DefaultName
-	}
-	rep := progress.New(out, os.TempDir(), 0)
+// Down deletes the cluster opts.Name and its kubeconfig (the default one
+// of opts.CacheDir). The registry mirror is removed too; its volume (the
+// pushed images) is kept for the next Up.
+func Down(ctx context.Context, opts Options) error {
+	opts.defaults()
+	name := opts.Name
+	rep := progress.New(opts.Out, os.TempDir(), 0)
 	if err := docker.Check(ctx); err != nil {
 		return err
 	}
 	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
-	if err := provider.Delete(name, DefaultKubeconfig(name)); err != nil {
+	if err := provider.Delete(name, DefaultKubeconfig(opts.CacheDir, name)); err != nil {
 		return fmt.Errorf("deleting cluster %q: %w", name, err)
 	}
-	os.Remove(DefaultKubeconfig(name))
+	os.Remove(DefaultKubeconfig(opts.CacheDir, name))
 	if err := mirror.Remove(ctx, false); err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func UpWithLabImages(ctx context.Context, opts Options, out io.Writer) (*Cluster
 	}
 	opts.Mode = mode
 	opts.labImages = func(ctx context.Context, rep *progress.Reporter, mode Mode) ([]Image, []Image, error) {
-		images, err := labimages.ForCluster(ctx, rep, mode == Offline)
+		images, err := labimages.ForCluster(ctx, rep, opts.cache(), mode == Offline)
 		return archiveImages(images.Lab), archiveImages(images.Offline), err
 	}
 	opts.Out = out

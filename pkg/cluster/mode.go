@@ -23,10 +23,6 @@ const (
 	Offline Mode = "offline"
 )
 
-// ModeEnv forces the mode: "online" or "offline". Unset, joblab probes
-// Docker Hub.
-const ModeEnv = settings.ModeEnv
-
 // dockerHubProbe is the address whose answer tells that images can be
 // pulled from Docker Hub.
 var dockerHubProbe = "https://registry-1.docker.io/v2/"
@@ -35,15 +31,13 @@ var dockerHubProbe = "https://registry-1.docker.io/v2/"
 // Hub answers within a few seconds, offline otherwise. The reason is meant
 // to be shown to the user.
 func ResolveMode(ctx context.Context, asked Mode) (Mode, string, error) {
-	if asked == "" {
-		asked = Mode(strings.ToLower(strings.TrimSpace(settings.ImageMode())))
-	}
+	asked = Mode(strings.ToLower(strings.TrimSpace(string(asked))))
 	switch asked {
 	case Online, Offline:
 		return asked, "asked for", nil
 	case "", "auto":
 	default:
-		return "", "", fmt.Errorf("unknown image mode %q: use %q or %q (or leave %s unset to detect)", asked, Online, Offline, ModeEnv)
+		return "", "", fmt.Errorf("unknown image mode %q: use %q or %q (or leave %s unset to detect)", asked, Online, Offline, settings.ModeEnv)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

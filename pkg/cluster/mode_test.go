@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/internal/versions"
 )
 
@@ -24,19 +25,18 @@ func TestLacksCapability(t *testing.T) {
 	}
 }
 
-func TestResolveModeHonoursEnvAndRejectsUnknown(t *testing.T) {
-	t.Setenv(ModeEnv, "Offline")
-	if m, _, err := ResolveMode(context.Background(), ""); err != nil || m != Offline {
+func TestResolveModeHonoursTheAskedAndRejectsUnknown(t *testing.T) {
+	// The asked mode is the settings' (the flag's, or $JOBLAB_IMAGE_MODE
+	// read by the command): as written, in any case.
+	if m, _, err := ResolveMode(context.Background(), " Offline"); err != nil || m != Offline {
 		t.Errorf("got %q, %v; want offline", m, err)
 	}
-	t.Setenv(ModeEnv, "sideways")
-	if _, _, err := ResolveMode(context.Background(), ""); err == nil || !strings.Contains(err.Error(), ModeEnv) {
-		t.Errorf("unknown mode: got %v, want an error naming %s", err, ModeEnv)
+	if _, _, err := ResolveMode(context.Background(), "sideways"); err == nil || !strings.Contains(err.Error(), settings.ModeEnv) {
+		t.Errorf("unknown mode: got %v, want an error naming %s", err, settings.ModeEnv)
 	}
 }
 
 func TestResolveModeDetects(t *testing.T) {
-	t.Setenv(ModeEnv, "")
 	old := dockerHubProbe
 	defer func() { dockerHubProbe = old }()
 

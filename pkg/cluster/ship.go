@@ -7,7 +7,6 @@ import (
 
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 
-	"github.com/joblab/joblab/internal/cache"
 	"github.com/joblab/joblab/internal/labimages"
 	"github.com/joblab/joblab/internal/mirror"
 	"github.com/joblab/joblab/internal/ociimage"
@@ -18,19 +17,22 @@ import (
 // nodes of the kind cluster name, the way its lab images are: pushed to
 // the registry mirror offline, loaded into the nodes online. It returns
 // the image's reference (joblab/joblab:<digest>), for the grading Job of
-// an in-cluster class.
-func ShipJoblab(ctx context.Context, name string, out io.Writer) (string, error) {
-	rep := progress.New(out, filepath.Join(cache.Dir(), "logs"), 0)
-	img, err := labimages.JoblabImage(ctx, rep)
+// an in-cluster class. Of opts, it reads Name, Mode, CacheDir and
+// DebianMirror.
+func ShipJoblab(ctx context.Context, opts Options, out io.Writer) (string, error) {
+	opts.defaults()
+	name := opts.Name
+	rep := progress.New(out, filepath.Join(opts.cache().Root(), "logs"), 0)
+	img, err := labimages.JoblabImage(ctx, rep, opts.cache())
 	if err != nil {
 		return "", err
 	}
-	mode, _, err := ResolveMode(ctx, "")
+	mode, _, err := ResolveMode(ctx, opts.Mode)
 	if err != nil {
 		return "", err
 	}
 	if mode == Offline {
-		if err := mirror.Ensure(ctx, rep); err != nil {
+		if err := mirror.Ensure(ctx, rep, opts.cache()); err != nil {
 			return "", err
 		}
 		return img.Ref, mirror.Push(ctx, rep, []ociimage.Archive{img})

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/joblab/joblab/internal/settings"
 )
 
 // APIRequestsServed sums apiserver_request_total from the API server's
@@ -51,12 +49,9 @@ var requestCounter atomic.Int64
 // RequestsSent is how many API requests this test process has sent.
 func RequestsSent() int64 { return requestCounter.Load() }
 
-// TraceRequestsEnv names the environment variable that, set to a file
-// path, makes the process append one line per API request it sends
-// (time, method, path and query): what the per-lab request count is made
-// of.
-const TraceRequestsEnv = settings.TraceRequestsEnv
-
+// The trace of this process's API requests (Settings.TraceRequests): one
+// line per request, appended to a file, for the process's life, as the
+// counter above counts them.
 var (
 	traceOnce sync.Once
 	traceMu   sync.Mutex
@@ -71,20 +66,28 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return t.next.RoundTrip(req)
 }
 
-// traceRequest appends req to the file RequestTraceEnv names, if any.
-func traceRequest(req *http.Request) {
+// traceRequestsTo starts the trace of this process's API requests in the
+// file at path ("" for none); the first call decides.
+func traceRequestsTo(path string) {
 	traceOnce.Do(func() {
-		if path := os.Getenv(TraceRequestsEnv); path != "" {
-			f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-			if err == nil {
-				traceFile = f
-			}
+		if path == "" {
+			return
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		traceMu.Lock()
+		defer traceMu.Unlock()
+		if err == nil {
+			traceFile = f
 		}
 	})
+}
+
+// traceRequest appends req to the trace, if one was started.
+func traceRequest(req *http.Request) {
+	traceMu.Lock()
+	defer traceMu.Unlock()
 	if traceFile == nil {
 		return
 	}
-	traceMu.Lock()
-	defer traceMu.Unlock()
 	fmt.Fprintf(traceFile, "%s %s %s\n", time.Now().Format("15:04:05.000"), req.Method, req.URL.RequestURI())
 }

@@ -78,6 +78,9 @@ func EnsureCluster(ctx context.Context, s settings.Settings) (string, error) {
 	c, err := cluster.UpWithLabImages(ctx, cluster.Options{
 		Kubernetes:   s.Kubernetes,
 		Unverified:   s.Unverified,
+		Mode:         cluster.Mode(s.ImageMode),
+		CacheDir:     s.CacheDir,
+		DebianMirror: s.DebianMirror,
 		LogDir:       s.Artifacts() + "/logs",
 		ReadyTimeout: Timeouts.ClusterReady,
 	}, os.Stdout)

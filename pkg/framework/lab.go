@@ -76,6 +76,7 @@ func (e *Env) Bound(t time.Duration) time.Duration {
 // NewEnv connects to the cluster of kubeconfig (its context s.Context,
 // or its current one) for a run with settings s.
 func NewEnv(kubeconfig string, s settings.Settings) (*Env, error) {
+	traceRequestsTo(s.TraceRequests)
 	cs, cfg, err := Client(kubeconfig, s.Context)
 	if err != nil {
 		return nil, err

@@ -126,7 +126,15 @@ func (r *folderRun) brokerFact(ctx context.Context, f labdef.Fact, ref *lesson.F
 			add(b.found, strings.Contains(b.found, "port-forward"))
 			return
 		}
-		add(b.found, strings.Contains(b.found, fmt.Sprintf(":%d", port)) || !framework.KubeletAnswers(ctx, b.nodes[0]))
+		atNodePort := strings.Contains(b.found, fmt.Sprintf(":%d", port))
+		if !atNodePort && !framework.KubeletAnswers(ctx, b.nodes[0]) {
+			// No node's address answers from this host at all (a remote
+			// cluster behind a firewall): the initiator could not go the
+			// lesson's way, and that is not the student's doing.
+			lab.Report.NotObservable(*ref, *documented, "no node's address is reachable from this host (not even its kubelet port); the initiator reached the broker by "+b.found)
+			return
+		}
+		add(b.found, atNodePort)
 	case labdef.BrokerNodePort:
 		r.nodePortAnswers(ctx, f, ref, port, add)
 	case labdef.BrokerJobAsLesson:

@@ -36,10 +36,11 @@ func gradeable(m Mutant) bool {
 // gradeKubeconfig is the cluster -grade asks: $JOBLAB_KUBECONFIG, else the
 // kind cluster's.
 func gradeKubeconfig() string {
-	if k := os.Getenv(settings.KubeconfigEnv); k != "" {
-		return k
+	s := settings.FromEnv()
+	if s.Kubeconfig != "" {
+		return s.Kubeconfig
 	}
-	return cluster.DefaultKubeconfig("joblab")
+	return cluster.DefaultKubeconfig(s.CacheDir, cluster.DefaultName)
 }
 
 // runGrade judges the manifest mutants of the selection by the manifest

@@ -581,7 +581,7 @@ func (r *runner) runMake(ctx context.Context, opts options, m Mutant, tree, arti
 	if !usesLabImages(m.Lab) {
 		// The busybox labs run on the cluster as it is: they must not push
 		// the lab images again while a lab-image mutant runs its own build.
-		cmd.Env = append(cmd.Env, settings.KubeconfigEnv+"="+cluster.DefaultKubeconfig(cluster.DefaultName))
+		cmd.Env = append(cmd.Env, settings.KubeconfigEnv+"="+cluster.DefaultKubeconfig(settings.FromEnv().CacheDir, cluster.DefaultName))
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

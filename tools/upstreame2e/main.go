@@ -53,7 +53,7 @@ const (
 func main() {
 	s := settings.FromEnv()
 	kubernetes := flag.String("kubernetes", s.Kubernetes, "the release whose e2e suite to build (default: "+versions.DefaultKubernetes+")")
-	kubeconfig := flag.String("kubeconfig", orDefault(s.Kubeconfig, cluster.DefaultKubeconfig(cluster.DefaultName)), "the cluster to test")
+	kubeconfig := flag.String("kubeconfig", orDefault(s.Kubeconfig, cluster.DefaultKubeconfig(s.CacheDir, cluster.DefaultName)), "the cluster to test")
 	out := flag.String("out", filepath.Join(s.Artifacts(), "upstream-e2e"), "where the JUnit report and the summary go")
 	procs := flag.Int("procs", 2, "parallel test processes (ginkgo -p)")
 	dryRun := flag.Bool("dry-run", false, "list the selected specs without running them")
@@ -82,12 +82,13 @@ func run(ctx context.Context, kubernetes, kubeconfig, out string, procs int, dry
 		return err
 	}
 	rep := progress.New(os.Stdout, out, 0)
-	bin, err := buildSuite(ctx, rep, rel)
+	c := settings.FromEnv().Cache()
+	bin, err := buildSuite(ctx, rep, c, rel)
 	if err != nil {
 		return err
 	}
 	if docker.ContainerState(ctx, mirror.ContainerName) == "running" {
-		if err := serveImages(ctx, rep, bin); err != nil {
+		if err := serveImages(ctx, rep, c, bin); err != nil {
 			return err
 		}
 	}
@@ -119,8 +120,8 @@ func run(ctx context.Context, kubernetes, kubeconfig, out string, procs int, dry
 }
 
 // buildSuite compiles e2e.test of rel, unless cached.
-func buildSuite(ctx context.Context, rep *progress.Reporter, rel versions.Release) (string, error) {
-	dir := filepath.Join(cache.Dir(), "upstream-e2e")
+func buildSuite(ctx context.Context, rep *progress.Reporter, c cache.Config, rel versions.Release) (string, error) {
+	dir := filepath.Join(c.Root(), "upstream-e2e")
 	// ginkgo runs a compiled suite only under a name ending in .test.
 	bin := filepath.Join(dir, rel.Kubernetes, "e2e.test")
 	if _, err := os.Stat(bin); err == nil {
@@ -148,7 +149,7 @@ func buildSuite(ctx context.Context, rep *progress.Reporter, rel versions.Releas
 // serveImages pushes to the mirror the e2e images the selected tests run
 // that it lacks: busybox under the e2e name the binary lists. pause is one
 // of the control-plane images, pushed when the cluster was made.
-func serveImages(ctx context.Context, rep *progress.Reporter, bin string) error {
+func serveImages(ctx context.Context, rep *progress.Reporter, c cache.Config, bin string) error {
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, "--list-images")
 	cmd.Stdout = &stdout
@@ -164,7 +165,7 @@ func serveImages(ctx context.Context, rep *progress.Reporter, bin string) error 
 	if busyboxRef == "" {
 		return fmt.Errorf("%s --list-images names no e2e-test-images/busybox image", bin)
 	}
-	busybox, err := labimages.Busybox(ctx, rep)
+	busybox, err := labimages.Busybox(ctx, rep, c)
 	if err != nil {
 		return err
 	}
