@@ -21,12 +21,19 @@ import (
 
 // Apply compares the manifest the lab is about to apply (the embedded one,
 // or the student's from $JOBLAB_MANIFESTS) with the lesson, one report row
-// per difference, then applies it. A differing manifest makes the lab red
+// per difference, then applies it; one the student's folder lacks is a
+// differing row that names the file. A differing manifest makes the lab red
 // but still runs, so the student sees what the lesson says, what their
 // manifest says, and what then happened.
 func (l *Lab) Apply(ctx context.Context, name string) {
 	data, err := l.Env.ReadManifest(name)
-	Expect(err).NotTo(HaveOccurred())
+	if err != nil {
+		// A student's folder without a file the lab applies: a row that
+		// names it and the fix, and the lab ends there (as a lab folder's
+		// file, ApplyFile).
+		l.Require(lesson.ApplyRow(name), "applied", err)
+		return
+	}
 	l.NoteOrigin(name)
 	l.CompareManifest(ctx, name, data)
 	l.noteNodePort(name, data)

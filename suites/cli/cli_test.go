@@ -227,6 +227,29 @@ var _ = Describe("joblab run --image-repo", Label("cli"), Serial, func() {
 })
 
 var _ = Describe("joblab verify --class with a class file naming lab folders", Label("cli", "lab-folder"), Serial, func() {
+	It("names a lesson file missing from a student's folder as a differing row, with the fix", func(ctx context.Context) {
+		By("a student's folder without pn_job.yaml, and joblab verify of the prime lab on it")
+		dir := GinkgoT().TempDir()
+		ns, err := framework.CreateNamespace(ctx, admin.Client, "folder-missing")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) { Expect(framework.DeleteNamespace(ctx, admin.Client, ns.Name)).To(Succeed()) })
+		report := filepath.Join(artifacts, "cli-missing-file")
+		verify := exec.CommandContext(ctx, bin, "verify", "--kubeconfig", admin.Kubeconfig, "-n", ns.Name, "--manifests", dir, "--out", report, "prime")
+		verify.Dir = root
+		out, err := verify.CombinedOutput()
+		GinkgoWriter.Printf("%s\n", out)
+		var exit *exec.ExitError
+		Expect(errors.As(err, &exit)).To(BeTrue(), "the folder lacks the lab's file: want a failed verify, got %v", err)
+		Expect(exit.ExitCode()).To(Equal(1))
+
+		By("reading the report: the file and the fix, not an internal error")
+		md, err := os.ReadFile(filepath.Join(report, "report.md"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(md)).To(ContainSubstring("| prime | failed |"))
+		Expect(string(md)).To(MatchRegexp(`\| DIFFERS \| kubectl apply -f pn_job.yaml \| applied \| the manifests folder \S+ has no pn_job.yaml, which this lab applies: write it there`))
+		Expect(string(md)).NotTo(ContainSubstring("Unexpected error"))
+	})
+
 	It("grades a teacher's lab folder both ways: an equivalent answer passes, a wrong one differs by the facts it changes", func(ctx context.Context) {
 		By("writing two students' answers to the example exercise (10 completions, 5 at a time)")
 		dir := GinkgoT().TempDir()
