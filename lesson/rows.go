@@ -66,8 +66,8 @@ func lastName(path string) string {
 // "job normal-job"; a name that is not "Kind name" stays as it is.
 func kubectlObject(object string) string {
 	kind, name, ok := strings.Cut(object, " ")
-	if !ok {
-		return object
+	if !ok || kind == "" || name == "" {
+		return "all" // an object without a kind or a name: every one
 	}
 	return strings.ToLower(kind) + " " + name
 }

@@ -130,3 +130,12 @@ func newImagesCommand() *cobra.Command {
 // use: $JOBLAB_CACHE_DIR and $JOBLAB_DEBIAN_MIRROR, read here, at the
 // command, and passed down.
 func buildCache() cache.Config { return settings.FromEnv().Cache() }
+
+// imageMode is the image mode asked for: the --mode flag, else
+// $JOBLAB_IMAGE_MODE (cluster.ResolveMode checks it, naming the variable).
+func imageMode(flag string) cluster.Mode {
+	if flag != "" {
+		return cluster.Mode(strings.ToLower(flag))
+	}
+	return cluster.Mode(settings.FromEnv().ImageMode)
+}

@@ -49,7 +49,7 @@ func (f *clusterFlags) register(cmd *cobra.Command) {
 	f.fs = fs
 	fs.StringVar(&f.name, "name", cluster.DefaultName, "name of the kind cluster")
 	fs.StringVar(&f.config, "config", "", "kind configuration file (default: the lesson's, built in)")
-	fs.StringVar(&f.mode, "mode", settings.FromEnv().ImageMode, "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
+	fs.StringVar(&f.mode, "mode", "", "image mode: online (public images) or offline (build here, serve from a local mirror); default: detect, or $"+settings.ModeEnv)
 	fs.StringVar(&f.logDir, "log-dir", filepath.Join("_artifacts", "logs"), "where step logs and, on failure, the cluster's logs are kept")
 	fs.StringVar(&f.kubernetes, "kubernetes", settings.FromEnv().Kubernetes, "Kubernetes release of the cluster, e.g. v1.37.2 or 1.37 (default: "+versions.DefaultKubernetes+", or $"+settings.KubernetesEnv+"); verified: "+strings.Join(versions.VerifiedNames(), ", "))
 	fs.BoolVar(&f.unverified, "unverified", settings.FromEnv().Unverified, "allow a --kubernetes release joblab knows but has not verified the labs on (to verify it)")
@@ -79,7 +79,7 @@ func (f *clusterFlags) validate() error {
 
 func (f *clusterFlags) up(cmd *cobra.Command) (*cluster.Cluster, error) {
 	c, err := cluster.UpWithLabImages(cmd.Context(), cluster.Options{
-		Name: f.name, ConfigFile: f.config, Mode: cluster.Mode(strings.ToLower(f.mode)), LogDir: f.logDir, Nodes: f.nodes,
+		Name: f.name, ConfigFile: f.config, Mode: imageMode(f.mode), LogDir: f.logDir, Nodes: f.nodes,
 		Kubernetes: f.kubernetes, Unverified: f.unverified, CacheDir: buildCache().Dir, DebianMirror: buildCache().DebianMirror,
 	}, cmd.OutOrStdout())
 	return c, withCode(exitCluster, err)

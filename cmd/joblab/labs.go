@@ -244,7 +244,7 @@ func (f *labFlags) options(cmd *cobra.Command) (classrun.Options, error) {
 		return classrun.Options{}, err
 	}
 	return classrun.Options{Out: f.out, Parallel: f.parallel, Lang: f.lang, Output: f.output, Keep: f.keep,
-		ImageRepo: f.imageRepo, LabsDir: f.labsDir, Manifests: f.manifests, Self: self, Stdout: cmd.OutOrStdout()}, nil
+		ImageRepo: f.imageRepo, LabsDir: f.labsDir, Manifests: f.manifests, TraceRequests: settings.FromEnv().TraceRequests, Self: self, Stdout: cmd.OutOrStdout()}, nil
 }
 
 // runClass runs the chosen labs of each target (pkg/classrun) and turns

@@ -18,25 +18,22 @@ import (
 // passed down from the command, the suites or a tool; nothing below them
 // reads the environment.
 type Config struct {
-	// Dir is the cache directory; "" means joblab/ in the user's cache
-	// directory.
+	// Dir is the cache directory. The entry points fill it from their
+	// settings ($JOBLAB_CACHE_DIR, else joblab/ in the user's cache
+	// directory: settings.FromEnv).
 	Dir string
 	// DebianMirror is the Debian mirror debootstrap is pointed at; "" the
 	// default.
 	DebianMirror string
 }
 
-// Root returns the cache directory: Dir, else joblab/ in the user's cache
-// directory.
+// Root returns the cache directory: Dir, else (a Config no entry point
+// filled, a test's) joblab-cache/ in the temporary directory.
 func (c Config) Root() string {
 	if c.Dir != "" {
 		return c.Dir
 	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
-	}
-	return filepath.Join(base, "joblab")
+	return filepath.Join(os.TempDir(), "joblab-cache")
 }
 
 // Tag returns a short, stable digest of the given inputs, for use as an

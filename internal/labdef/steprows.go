@@ -143,7 +143,8 @@ func CrashRows(job string) (running, noticed, completion StepRow) {
 }
 
 // Rows are the rows the step may add, with the namespace's hint ({ns}
-// filled): what the lab folder's documentation and tests read. A step
+// filled): every row a step may add, for the tests (a spec calls the
+// step's own constructor, above, for the row it adds). A step
 // that adds none (apply, check) has none; a watch's row names its window
 // as written (a run may stretch it on a slow cluster).
 func (s Step) Rows(namespace string) []StepRow {

@@ -142,7 +142,7 @@ func bigClass(students int) Class {
 				l.Verdict, l.Reason = VerdictNotVerified, NotVerifiedPrefix+"the nodes cannot be read here (forbidden): the Role grants no access to nodes"
 			case (i+j)%11 == 0:
 				l.Verdict = "failed"
-				l.Facts = append(l.Facts, lesson.Row{Fact: "job-container-failed.yaml: Job two-containers spec.template.spec.containers[busybox2].command", Documented: `["sh","-c","exit 1"]`, Observed: `["sh","-c","exit 0"]`,
+				l.Facts = append(l.Facts, lesson.Row{Fact: "job-container-failed.yaml: Job two-containers spec.template.spec.containers[busybox2].command", Short: "command", Documented: `["sh","-c","exit 1"]`, Observed: `["sh","-c","exit 0"]`,
 					Hint: &lesson.Hint{En: "This field of your manifest differs from the lesson's: write it as the lesson does."}})
 			case (i+j)%13 == 0:
 				l.Verdict = "failed"

@@ -179,7 +179,7 @@ func TestNoEnvironmentBelowTheEntryPoints(t *testing.T) {
 			if !ok {
 				return true
 			}
-			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv") {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv" || sel.Sel.Name == "UserCacheDir" || sel.Sel.Name == "UserHomeDir" || sel.Sel.Name == "UserConfigDir") {
 				t.Errorf("%s: os.%s below the entry points: take the value from settings.Settings, passed down from the command or the suite", path, sel.Sel.Name)
 			}
 			return true

@@ -123,8 +123,9 @@ type Settings struct {
 	// ImageMode forces the image mode, "online" or "offline"; empty means
 	// detect (Docker Hub answers or not).
 	ImageMode string `json:"imageMode,omitempty"`
-	// CacheDir is where builds are cached; empty means joblab/ in the
-	// user's cache directory. DebianMirror is the Debian mirror
+	// CacheDir is where builds are cached: $JOBLAB_CACHE_DIR, else
+	// joblab/ in the user's cache directory (FromEnv fills it). DebianMirror
+	// is the Debian mirror
 	// debootstrap uses; empty means Debian's.
 	CacheDir     string `json:"cacheDir,omitempty"`
 	DebianMirror string `json:"debianMirror,omitempty"`
@@ -181,10 +182,23 @@ func FromEnv() Settings {
 		Kubernetes:     os.Getenv(KubernetesEnv),
 		Unverified:     os.Getenv(UnverifiedEnv) == "true",
 		ImageMode:      os.Getenv(ModeEnv),
-		CacheDir:       os.Getenv(CacheDirEnv),
+		CacheDir:       cacheDirFromEnv(),
 		DebianMirror:   os.Getenv(DebianMirrorEnv),
 		TraceRequests:  os.Getenv(TraceRequestsEnv),
 	}
+}
+
+// cacheDirFromEnv is CacheDirEnv, else joblab/ in the user's cache
+// directory (the temporary directory where there is none).
+func cacheDirFromEnv() string {
+	if d := os.Getenv(CacheDirEnv); d != "" {
+		return d
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "joblab")
 }
 
 // Kubernetes' default NodePort range (--service-node-port-range).

@@ -71,6 +71,9 @@ type Options struct {
 	// ImageRepo, LabsDir and Manifests are the labs' settings of the same
 	// names (folders made absolute here).
 	ImageRepo, LabsDir, Manifests string
+	// TraceRequests is the file each lab's process appends its API
+	// requests to (settings.Settings.TraceRequests); "" for none.
+	TraceRequests string
 	// Self is the binary that runs a lab (command __specs).
 	Self string
 	// Stdout gets the progress and the result.
@@ -155,6 +158,7 @@ func Run(ctx context.Context, opts Options, runs []Target) ([]*report.Run, error
 				base.ManifestsDir = AbsOrEmpty(r.Manifests)
 			}
 			base.ImageRepo = opts.ImageRepo
+			base.TraceRequests = opts.TraceRequests
 			base.LabsDir = AbsOrEmpty(opts.LabsDir)
 			if base.Slowness == 0 {
 				base.Slowness = settings.SlownessFor(sharing[r.ClusterKey])

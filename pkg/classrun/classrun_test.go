@@ -1,13 +1,17 @@
 package classrun
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/internal/settings"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -99,5 +103,34 @@ func TestMergedReportKeepsNotVerifiedLabs(t *testing.T) {
 	run := report.FromGinkgo([]types.Report{*merged})
 	if len(run.Labs) != 2 || run.Labs[1].Lab != "suspended-resources" || run.Labs[1].Verdict != report.VerdictNotVerified || !strings.Contains(run.Labs[1].Reason, "v1.34.2") {
 		t.Fatalf("merged report's labs: %+v, want managed-by passed and suspended-resources not verified with its reason", run.Labs)
+	}
+}
+
+// TestLabProcessesGetTheRunsSettings: each lab's process gets the run's
+// settings as one value: the options' image repository, folders and
+// request trace beside the target's own (a child reads no other).
+func TestLabProcessesGetTheRunsSettings(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "settings.json")
+	self := filepath.Join(dir, "joblab")
+	// The variable that carries a child's settings, as settings names it.
+	name, _, _ := strings.Cut(settings.Settings{}.ChildEnv(), "=")
+	script := "#!/bin/sh\nprintf '%s' \"$" + name + "\" > " + dump + "\n"
+	if err := os.WriteFile(self, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	trace := filepath.Join(dir, "requests.trace")
+	_, _ = Run(context.Background(), Options{Out: filepath.Join(dir, "out"), Self: self, Stdout: io.Discard, ImageRepo: "registry.example/class", TraceRequests: trace},
+		[]Target{{Labs: []string{"prime"}, Settings: settings.Settings{Kubeconfig: "/k", Namespace: "s1"}}})
+	data, err := os.ReadFile(dump)
+	if err != nil {
+		t.Fatalf("the lab's process got no settings: %v", err)
+	}
+	var got settings.Settings
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("settings %q: %v", data, err)
+	}
+	if got.TraceRequests != trace || got.ImageRepo != "registry.example/class" || got.Kubeconfig != "/k" || got.Namespace != "s1" {
+		t.Errorf("the lab's settings: %+v", got)
 	}
 }

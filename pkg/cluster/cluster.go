@@ -263,8 +263,8 @@ func Up(ctx context.Context, opts Options) (*Cluster, error) {
 	return c, nil
 }
 
-// Down deletes the cluster opts.Name and its kubeconfig (the default one
-// of opts.CacheDir). The registry mirror is removed too; its volume (the
+// Down deletes the cluster opts.Name and its kubeconfig (opts.Kubeconfig,
+// by default the one Up writes in opts.CacheDir). The registry mirror is removed too; its volume (the
 // pushed images) is kept for the next Up.
 func Down(ctx context.Context, opts Options) error {
 	opts.defaults()
@@ -274,10 +274,10 @@ func Down(ctx context.Context, opts Options) error {
 		return err
 	}
 	provider := kindcluster.NewProvider(kindcluster.ProviderWithDocker(), kindcluster.ProviderWithLogger(kindLogger{rep}))
-	if err := provider.Delete(name, DefaultKubeconfig(opts.CacheDir, name)); err != nil {
+	if err := provider.Delete(name, opts.Kubeconfig); err != nil {
 		return fmt.Errorf("deleting cluster %q: %w", name, err)
 	}
-	os.Remove(DefaultKubeconfig(opts.CacheDir, name))
+	os.Remove(opts.Kubeconfig)
 	if err := mirror.Remove(ctx, false); err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // Apply compares the manifest the lab is about to apply (the embedded one,
-// or the student's from $JOBLAB_MANIFESTS) with the lesson, one report row
+// or the student's from the settings' ManifestsDir) with the lesson, one report row
 // per difference, then applies it; one the student's folder lacks is a
 // differing row that names the file. A differing manifest makes the lab red
 // but still runs, so the student sees what the lesson says, what their

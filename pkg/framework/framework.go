@@ -69,7 +69,7 @@ var Timeouts = struct {
 }
 
 // EnsureCluster returns the kubeconfig of the cluster to test: the one
-// named by JOBLAB_KUBECONFIG, or the kind cluster that pkg/cluster creates
+// the settings name (Kubeconfig), or the kind cluster that pkg/cluster creates
 // or reuses, with the lab images made available.
 func EnsureCluster(ctx context.Context, s settings.Settings) (string, error) {
 	if s.Kubeconfig != "" {

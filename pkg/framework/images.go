@@ -24,7 +24,7 @@ const ImageRepoEnv = settings.ImageRepoEnv
 const labImagePrefix = "joblab/"
 
 // LabImage returns where a lab program's image is pulled from: ref itself,
-// or the same name and tag under $JOBLAB_IMAGE_REPO. Other images (busybox,
+// or the same name and tag under imageRepo (the settings' ImageRepo). Other images (busybox,
 // rabbitmq) are returned unchanged.
 func LabImage(imageRepo, ref string) string {
 	repo := strings.TrimSuffix(imageRepo, "/")
