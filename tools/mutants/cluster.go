@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/joblab/joblab/pkg/cluster"
@@ -108,15 +109,38 @@ done`,
 	}
 }()
 
-// runCluster runs the cluster mutants of the selection, one after another,
-// each broken, judged by one make lab, and restored.
-func (r *runner) runCluster(ctx context.Context, opts options) int {
+// selectCluster is the cluster mutants of the selection (-lab, ids).
+func selectCluster(opts options) []ClusterMutant {
 	var selected []ClusterMutant
 	for _, m := range ClusterCatalogue {
 		if (opts.lab == "" || m.Lab == opts.lab) && (len(opts.ids) == 0 || contains(opts.ids, m.ID)) {
 			selected = append(selected, m)
 		}
 	}
+	return selected
+}
+
+// printClusterList prints the cluster mutants of the selection (-cluster
+// -list): nothing is broken.
+func (r *runner) printClusterList(opts options) {
+	tw := tabwriter.NewWriter(r.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLAB\tEQUIVALENT\tCHANGE")
+	selected := selectCluster(opts)
+	for _, m := range selected {
+		eq := "-"
+		if m.Equivalent != "" {
+			eq = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ID, m.Lab, eq, m.Why)
+	}
+	tw.Flush()
+	fmt.Fprintf(r.stdout, "%d cluster mutants\n", len(selected))
+}
+
+// runCluster runs the cluster mutants of the selection, one after another,
+// each broken, judged by one make lab, and restored.
+func (r *runner) runCluster(ctx context.Context, opts options) int {
+	selected := selectCluster(opts)
 	if len(selected) == 0 && len(opts.ids) == 0 {
 		fmt.Fprintf(r.stderr, "==> no cluster mutant for lab %s\n", opts.lab)
 		return exitOK

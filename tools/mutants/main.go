@@ -207,6 +207,11 @@ func (r *runner) run(ctx context.Context, args []string) int {
 	if !ok {
 		return code
 	}
+	if opts.cluster && opts.list {
+		// Listing breaks nothing.
+		r.printClusterList(opts)
+		return exitOK
+	}
 	if opts.cluster {
 		if err := r.prepare(ctx, &opts); err != nil {
 			fmt.Fprintf(r.stderr, "mutants: %v\n", err)

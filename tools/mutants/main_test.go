@@ -536,6 +536,18 @@ func TestList(t *testing.T) {
 	}
 }
 
+// TestClusterList: -cluster -list lists the cluster mutants and breaks
+// nothing. (The context is cancelled: were it to run them, it would fail
+// before touching a cluster.)
+func TestClusterList(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, stdout, stderr := runCommand(ctx, "-cluster", "-list", "-lab", "node-loss")
+	if code != exitOK || !strings.Contains(stdout, "cluster-worker-cordoned") || !strings.Contains(stdout, "cluster-stock-tolerations") || strings.Contains(stdout, "cluster-job-controller-off") || !strings.Contains(stdout, "2 cluster mutants") {
+		t.Errorf("-cluster -list -lab node-loss: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
 func equalMaps(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
