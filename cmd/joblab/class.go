@@ -210,7 +210,8 @@ func (o *ClassSubmitOptions) Run(cmd *cobra.Command, args []string) error {
 	}
 	if in.Image = o.image; in.Image == "" {
 		fmt.Fprintf(out, "==> the grader's image: this joblab, for kind cluster %q\n", o.clusterName)
-		if in.Image, err = cluster.ShipJoblab(ctx, cluster.Options{Name: o.clusterName, Mode: imageMode(""), CacheDir: buildCache().Dir, DebianMirror: buildCache().DebianMirror}, out); err != nil {
+		bc := buildCache()
+		if in.Image, err = cluster.ShipJoblab(ctx, cluster.Options{Name: o.clusterName, Mode: imageMode(""), CacheDir: bc.Dir, DebianMirror: bc.DebianMirror}, out); err != nil {
 			return withCode(exitCluster, fmt.Errorf("the grader's image: %w (or give one with --image)", err))
 		}
 	}

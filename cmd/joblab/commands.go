@@ -78,9 +78,10 @@ func (f *clusterFlags) validate() error {
 }
 
 func (f *clusterFlags) up(cmd *cobra.Command) (*cluster.Cluster, error) {
+	bc := buildCache()
 	c, err := cluster.UpWithLabImages(cmd.Context(), cluster.Options{
 		Name: f.name, ConfigFile: f.config, Mode: imageMode(f.mode), LogDir: f.logDir, Nodes: f.nodes,
-		Kubernetes: f.kubernetes, Unverified: f.unverified, CacheDir: buildCache().Dir, DebianMirror: buildCache().DebianMirror,
+		Kubernetes: f.kubernetes, Unverified: f.unverified, CacheDir: bc.Dir, DebianMirror: bc.DebianMirror,
 	}, cmd.OutOrStdout())
 	return c, withCode(exitCluster, err)
 }
