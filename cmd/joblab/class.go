@@ -303,15 +303,24 @@ func submitClass(ctx context.Context, cs kubernetes.Interface, in classjob.Input
 	return nil
 }
 
-// classState reads a class: its config, Job, pods and results.
+// classState reads a class: its config, Job, pods and each graded
+// index's verdict.
 type classState struct {
-	config  classjob.Config
-	job     *batchv1.Job
-	pods    []corev1.Pod
-	results map[int]*corev1.ConfigMap
+	config   classjob.Config
+	job      *batchv1.Job
+	pods     []corev1.Pod
+	verdicts map[int]string
 }
 
-func readClass(ctx context.Context, cs kubernetes.Interface, g gradingFlags) (*classState, error) {
+// resultPage is how many results a teacher's joblab reads at once: what
+// it holds while it reads a class never grows with the class's size.
+const resultPage = 20
+
+// readClass reads the class, its pods and its results, a page of results
+// at a time; onResult, when not nil, is given each result (its student,
+// the student's index and the ConfigMap) while its page is held, and
+// nothing of the result is kept but its verdict.
+func readClass(ctx context.Context, cs kubernetes.Interface, g gradingFlags, onResult func(classjob.Student, int, *corev1.ConfigMap) error) (*classState, error) {
 	ns, name := g.namespace, classjob.JobName(g.name)
 	job, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
@@ -324,7 +333,7 @@ func readClass(ctx context.Context, cs kubernetes.Interface, g gradingFlags) (*c
 	if err != nil {
 		return nil, fmt.Errorf("the class's ConfigMap %s: %w", name, err)
 	}
-	st := &classState{job: job, results: map[int]*corev1.ConfigMap{}}
+	st := &classState{job: job, verdicts: map[int]string{}}
 	if err := json.Unmarshal([]byte(cm.Data[classjob.ConfigFile]), &st.config); err != nil {
 		return nil, fmt.Errorf("the class's ConfigMap %s: %w", name, err)
 	}
@@ -333,25 +342,34 @@ func readClass(ctx context.Context, cs kubernetes.Interface, g gradingFlags) (*c
 		return nil, err
 	}
 	st.pods = pods.Items
-	results, err := cs.CoreV1().ConfigMaps(ns).List(ctx, metav1.ListOptions{LabelSelector: classjob.ResultSelector(g.name)})
-	if err != nil {
-		return nil, err
-	}
-	for i := range results.Items {
-		r := &results.Items[i]
-		if idx, err := strconv.Atoi(r.Labels[classjob.IndexKey]); err == nil {
-			st.results[idx] = r
+	opts := metav1.ListOptions{LabelSelector: classjob.ResultSelector(g.name), Limit: resultPage}
+	for {
+		page, err := cs.CoreV1().ConfigMaps(ns).List(ctx, opts)
+		if err != nil {
+			return nil, fmt.Errorf("the class's results (ConfigMaps %s in %s): %w", classjob.ResultSelector(g.name), ns, err)
 		}
+		for i := range page.Items {
+			r := &page.Items[i]
+			idx, err := strconv.Atoi(r.Labels[classjob.IndexKey])
+			if err != nil || idx < 0 || idx >= len(st.config.Students) {
+				continue
+			}
+			st.verdicts[idx] = r.Data["verdict"]
+			if onResult != nil {
+				if err := onResult(st.config.Students[idx], idx, r); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if page.Continue == "" {
+			return st, nil
+		}
+		opts.Continue = page.Continue
 	}
-	return st, nil
 }
 
 func (st *classState) states() []classjob.StudentState {
-	verdicts := map[int]string{}
-	for i, r := range st.results {
-		verdicts[i] = r.Data["verdict"]
-	}
-	return classjob.States(st.config, st.job, st.pods, verdicts)
+	return classjob.States(st.config, st.job, st.pods, st.verdicts)
 }
 
 func newClassStatusCommand() *cobra.Command {
@@ -366,7 +384,7 @@ func newClassStatusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := readClass(cmd.Context(), cs, g)
+			st, err := readClass(cmd.Context(), cs, g, nil)
 			if err != nil {
 				return err
 			}
@@ -481,12 +499,26 @@ func collectClass(ctx context.Context, cmd *cobra.Command, cs kubernetes.Interfa
 	if err := validOutput(output, "json", "yaml"); err != nil {
 		return err
 	}
-	st, err := readClass(ctx, cs, g)
+	out := cmd.OutOrStdout()
+	dir, err := filepath.Abs(outDir)
 	if err != nil {
 		return err
 	}
-	out := cmd.OutOrStdout()
-	dir, err := filepath.Abs(outDir)
+	// Each result is written to its student's folder as its page is read,
+	// and only its slim run is kept for the class's pages.
+	graded := map[int]report.Student{}
+	st, err := readClass(ctx, cs, g, func(student classjob.Student, i int, r *corev1.ConfigMap) error {
+		data, err := classjob.RunJSON(r)
+		run := &report.Run{}
+		if err == nil {
+			err = json.Unmarshal(data, run)
+		}
+		if err != nil {
+			return fmt.Errorf("student %s's result: %w", student.Name, err)
+		}
+		graded[i], err = writeStudent(dir, student, run)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -500,38 +532,27 @@ func collectClass(ctx context.Context, cmd *cobra.Command, cs kubernetes.Interfa
 	finished := true
 	for _, s := range st.states() {
 		student := c.Students[s.Index]
-		var run *report.Run
-		if r := st.results[s.Index]; r != nil {
-			data, err := classjob.RunJSON(r)
-			if err == nil {
-				run = &report.Run{}
-				err = json.Unmarshal(data, run)
-			}
-			if err != nil {
-				return fmt.Errorf("student %s's result: %w", student.Name, err)
-			}
-		} else {
-			finished = finished && s.State == classjob.StateFailed
-			verdict, why := report.VerdictInterrupted, "not graded yet: "+s.State
-			if s.Detail != "" {
-				why += " (" + s.Detail + ")"
-			}
-			if s.State == classjob.StateFailed {
-				verdict, why = report.VerdictFailed, "could not run: every grading pod failed: "+s.Detail
-			}
-			run = &report.Run{Title: "joblab: " + student.Name, Lang: c.Lang, Cluster: student.Target, Started: class.Started}
-			for _, lab := range c.Labs {
-				run.Labs = append(run.Labs, report.Lab{Lab: lab, Spec: "could not run", Verdict: verdict, Reason: why})
-			}
+		if written, ok := graded[s.Index]; ok {
+			class.Students = append(class.Students, written)
+			continue
 		}
-		folder := classrun.StudentFolder(student.Name)
-		if err := os.MkdirAll(filepath.Join(dir, folder), 0o755); err != nil {
+		finished = finished && s.State == classjob.StateFailed
+		verdict, why := report.VerdictInterrupted, "not graded yet: "+s.State
+		if s.Detail != "" {
+			why += " (" + s.Detail + ")"
+		}
+		if s.State == classjob.StateFailed {
+			verdict, why = report.VerdictFailed, "could not run: every grading pod failed: "+s.Detail
+		}
+		run := &report.Run{Title: "joblab: " + student.Name, Lang: c.Lang, Cluster: student.Target, Started: class.Started}
+		for _, lab := range c.Labs {
+			run.Labs = append(run.Labs, report.Lab{Lab: lab, Spec: "could not run", Verdict: verdict, Reason: why})
+		}
+		written, err := writeStudent(dir, student, run)
+		if err != nil {
 			return err
 		}
-		if err := classrun.WriteReports(run, filepath.Join(dir, folder)); err != nil {
-			return err
-		}
-		class.Students = append(class.Students, report.Student{Name: student.Name, Target: student.Target, Folder: folder, Run: run})
+		class.Students = append(class.Students, written)
 	}
 	if err := classrun.WriteClass(class, dir); err != nil {
 		return err
@@ -549,6 +570,19 @@ func collectClass(ctx context.Context, cmd *cobra.Command, cs kubernetes.Interfa
 		return withCode(exitLabFailed, fmt.Errorf("class %s is not graded yet (joblab class status --name %s); collected what there is (details: %s)", c.Name, c.Name, where))
 	}
 	return exitFor(classrun.Verdict(class.Students, where))
+}
+
+// writeStudent writes a student's own reports into its folder of dir and
+// returns the student as the class's pages read it (its slim run).
+func writeStudent(dir string, student classjob.Student, run *report.Run) (report.Student, error) {
+	folder := classrun.StudentFolder(student.Name)
+	if err := os.MkdirAll(filepath.Join(dir, folder), 0o755); err != nil {
+		return report.Student{}, err
+	}
+	if err := classrun.WriteReports(run, filepath.Join(dir, folder)); err != nil {
+		return report.Student{}, err
+	}
+	return report.Student{Name: student.Name, Target: student.Target, Folder: folder, Run: run.Slim()}, nil
 }
 
 func jobEnd(job *batchv1.Job) time.Time {

@@ -1,14 +1,31 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
+
+	"github.com/joblab/joblab/internal/classjob"
+	"github.com/joblab/joblab/internal/report"
+	"github.com/joblab/joblab/lesson"
 
 	"github.com/joblab/joblab/internal/settings"
 	"github.com/joblab/joblab/pkg/classrun"
@@ -174,5 +191,123 @@ func TestClassLabsAndTheLabsFlag(t *testing.T) {
 	f = labFlags{labsDir: dir}
 	if err := f.takeClassLabs("class.yaml", ""); err != nil || f.labsDir != dir {
 		t.Errorf("a class file without labs kept --labs? %v, %q", err, f.labsDir)
+	}
+}
+
+// A class larger than a page of results is collected a page at a time:
+// every student's folder is written, the class page has every student,
+// graded or not, and no list of results asks for more than a page.
+func TestCollectReadsTheResultsAPageAtATime(t *testing.T) {
+	const n, ns = 45, "grading"
+	c := classjob.Config{Name: "big", Namespace: ns, Labs: []string{"normal", "prime"}, Lang: "en"}
+	for i := range n {
+		c.Students = append(c.Students, classjob.Student{Name: fmt.Sprintf("s%02d", i), Namespace: fmt.Sprintf("s%02d", i), Target: "ns s"})
+	}
+	config, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Index 44 failed every try; the others were graded.
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: classjob.JobName(c.Name), Namespace: ns, CreationTimestamp: metav1.Now()},
+		Status: batchv1.JobStatus{FailedIndexes: ptr.To("44"), Conditions: []batchv1.JobCondition{{Type: batchv1.JobFailed, Status: corev1.ConditionTrue}}}}
+	objects := []runtime.Object{job, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: classjob.JobName(c.Name), Namespace: ns}, Data: map[string]string{classjob.ConfigFile: string(config)}}}
+	for i := range n - 1 {
+		prime := lesson.Row{Fact: "primes printed", Documented: "9592", Observed: "9592", OK: true}
+		verdict := report.VerdictPassed
+		if i%2 == 1 {
+			prime.Observed, prime.OK, verdict = "9591", false, report.VerdictFailed
+		}
+		run := report.Run{Title: "joblab", Labs: []report.Lab{
+			{Lab: "normal", Spec: "normal", Verdict: report.VerdictPassed, Facts: []lesson.Row{{Fact: "completions", Documented: "6", Observed: "6", OK: true}}, Pods: []lesson.PodSpan{{Name: "p"}}},
+			{Lab: "prime", Spec: "prime", Verdict: verdict, Facts: []lesson.Row{prime}},
+		}}
+		data, err := json.Marshal(run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := classjob.Result(c, i, data, verdict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects = append(objects, r)
+	}
+	cs := fake.NewClientset(objects...)
+	// The fake lists everything at once: this reactor pages as an API
+	// server does (by name, Limit at a time, Continue the next offset).
+	var pages []int64
+	cs.PrependReactor("list", "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		la := a.(k8stesting.ListActionImpl)
+		pages = append(pages, la.ListOptions.Limit)
+		obj, err := cs.Tracker().List(corev1.SchemeGroupVersion.WithResource("configmaps"), corev1.SchemeGroupVersion.WithKind("ConfigMap"), ns)
+		if err != nil {
+			return true, nil, err
+		}
+		var items []corev1.ConfigMap
+		for _, cm := range obj.(*corev1.ConfigMapList).Items {
+			if la.ListRestrictions.Labels.Matches(labels.Set(cm.Labels)) {
+				items = append(items, cm)
+			}
+		}
+		sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
+		from, _ := strconv.Atoi(la.ListOptions.Continue)
+		to := len(items)
+		if limit := int(la.ListOptions.Limit); limit > 0 && from+limit < to {
+			to = from + limit
+		}
+		list := &corev1.ConfigMapList{Items: items[from:to]}
+		if to < len(items) {
+			list.Continue = strconv.Itoa(to)
+		}
+		return true, list, nil
+	})
+	dir := t.TempDir()
+	cmd := &cobra.Command{}
+	var out strings.Builder
+	cmd.SetOut(&out)
+	err = collectClass(context.Background(), cmd, cs, gradingFlags{namespace: ns, name: c.Name}, dir, "")
+	if err == nil {
+		t.Fatal("a class with differing labs and a student that could not run collected without an error")
+	}
+	if want := (n - 1 + resultPage - 1) / resultPage; len(pages) != want {
+		t.Errorf("%d lists of results, want %d pages of %d", len(pages), want, resultPage)
+	}
+	for _, limit := range pages {
+		if limit != resultPage {
+			t.Errorf("a list of results asked for %d at once, want %d", limit, resultPage)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "class.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view struct {
+		Students []struct {
+			Name string
+			Labs map[string]report.Cell
+		}
+	}
+	if err := json.Unmarshal(data, &view); err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Students) != n {
+		t.Fatalf("class.json has %d students, want %d", len(view.Students), n)
+	}
+	for i, s := range view.Students {
+		want := report.OutcomePassed
+		switch {
+		case i == n-1:
+			want = report.OutcomeNotRun
+		case i%2 == 1:
+			want = report.OutcomeDiffers
+		}
+		if s.Name != c.Students[i].Name || s.Labs["prime"].Outcome != want {
+			t.Errorf("student %d: %s prime %+v, want %s %s", i, s.Name, s.Labs["prime"], c.Students[i].Name, want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, classrun.StudentFolder(s.Name), "report.md")); err != nil {
+			t.Errorf("student %s's own report: %v", s.Name, err)
+		}
+	}
+	if i := 3; !strings.Contains(view.Students[i].Labs["prime"].Why, "9591") {
+		t.Errorf("student %d's prime cell %+v does not carry the differing value", i, view.Students[i].Labs["prime"])
 	}
 }

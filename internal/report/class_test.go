@@ -2,9 +2,13 @@ package report
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/joblab/joblab/lesson"
 )
@@ -187,5 +191,99 @@ func TestShortFactAndPassRates(t *testing.T) {
 	}
 	if c := sampleClass().Students[1].Cell("normal"); c.Short != "completions" {
 		t.Errorf("bob's normal cell short %q", c.Short)
+	}
+}
+
+// randomRun is a run of every kind of spec the class reads: passed, a
+// difference (first, middle or last fact), not verified, could not run,
+// interrupted; facts matched, not observed, or not; timelines and timings.
+func randomRun(rng *rand.Rand, labs []string) *Run {
+	r := &Run{Title: "joblab: s", Cluster: "kind", Started: time.Unix(1700000000, 0), Duration: time.Duration(rng.IntN(400)) * time.Second}
+	verdicts := []string{VerdictPassed, VerdictPassed, VerdictFailed, VerdictNotVerified, VerdictInterrupted}
+	for _, lab := range labs {
+		if rng.IntN(10) == 0 {
+			continue // no report from this lab
+		}
+		for spec := range 1 + rng.IntN(3) {
+			l := Lab{Lab: lab, Spec: fmt.Sprintf("spec %d", spec), Verdict: verdicts[rng.IntN(len(verdicts))], Duration: time.Duration(rng.IntN(90)) * time.Second, APIRequests: int64(rng.IntN(500))}
+			switch l.Verdict {
+			case VerdictNotVerified:
+				l.Reason = NotVerifiedPrefix + " the node is cordoned\nkubectl uncordon it"
+			case VerdictFailed:
+				l.Reason = "lab differs\n" + strings.Repeat("Expected\n", rng.IntN(3))
+			}
+			for f := range rng.IntN(8) {
+				row := lesson.Row{Fact: fmt.Sprintf("fact %d", f), FactJa: fmt.Sprintf("事実 %d", f), Documented: "6", Observed: "6", OK: true, ID: fmt.Sprintf("%s/f%d", lab, f)}
+				switch rng.IntN(5) {
+				case 0:
+					row.NotObserved, row.Observed = "forbidden: pods is forbidden", "not observed"
+				case 1:
+					row.OK, row.Observed, row.Short = false, fmt.Sprintf("%d\nof 6", rng.IntN(6)), "completions"
+					row.Hint = &lesson.Hint{En: "kubectl get job -n {ns}", Ja: "kubectl get job"}
+				}
+				l.Facts = append(l.Facts, row)
+			}
+			l.Pods = []lesson.PodSpan{{Name: "pod-" + lab}}
+			l.Measured = map[string]lesson.Measure{lab: {}}
+			r.Labs = append(r.Labs, l)
+		}
+	}
+	return r
+}
+
+// A class of slim runs is the same class: every page and the verdict's
+// inputs read the same, byte for byte, in both languages.
+func TestSlimRunsMakeTheSameClass(t *testing.T) {
+	labs := []string{"normal", "abnormal", "prime", "broker", "cron"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, lang := range []string{"en", "ja"} {
+		full := Class{Title: "class", Lang: lang, Labs: labs}
+		var slim Class = full
+		slim.Students = nil
+		shrunk := false
+		for i := range 40 {
+			run := randomRun(rng, labs)
+			st := Student{Name: fmt.Sprintf("s%02d", i), Target: "ns", Folder: fmt.Sprintf("s%02d", i), Run: run}
+			full.Students = append(full.Students, st)
+			st.Run = run.Slim()
+			slim.Students = append(slim.Students, st)
+			a, _ := json.Marshal(run)
+			b, _ := json.Marshal(st.Run)
+			shrunk = shrunk || len(b) < len(a)
+			if run.Passed() != st.Run.Passed() || run.OnlyNotVerified() != st.Run.OnlyNotVerified() {
+				t.Errorf("%s: Passed/OnlyNotVerified differ between the run and its slim run", st.Name)
+			}
+		}
+		if !shrunk {
+			t.Fatal("no slim run is smaller than its run: the test's runs carry nothing to leave out")
+		}
+		fullHTML, err := full.HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slimHTML, err := slim.HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fullCSV, _ := full.CSV()
+		slimCSV, _ := slim.CSV()
+		fullJUnit, _ := full.JUnit()
+		slimJUnit, _ := slim.JUnit()
+		fullView, _ := json.Marshal(full.View())
+		slimView, _ := json.Marshal(slim.View())
+		for _, p := range []struct{ name, full, slim string }{
+			{"HTML", fullHTML, slimHTML}, {"Markdown", full.Markdown(), slim.Markdown()}, {"CSV", fullCSV, slimCSV},
+			{"JUnit", string(fullJUnit), string(slimJUnit)}, {"View", string(fullView), string(slimView)}, {"Table", full.Table(), slim.Table()},
+		} {
+			if p.full != p.slim {
+				t.Errorf("%s (%s) differs between full and slim runs", p.name, lang)
+			}
+		}
+		if full.Passed() != slim.Passed() {
+			t.Errorf("Passed differs (%s)", lang)
+		}
+	}
+	if (*Run)(nil).Slim() != nil {
+		t.Error("a nil run's slim run is not nil")
 	}
 }

@@ -79,6 +79,46 @@ func (r Run) HasLab(label string) bool {
 	return false
 }
 
+// Slim is the run as a class's reports read it, and no more: each spec's
+// lab, verdict, duration and reason, and its facts reduced to what the
+// class page counts and shows. The first differing fact of a spec is kept
+// whole; every other fact keeps whether it matched and whether it was
+// observed, without its texts. The pods' timelines and the measured
+// timings, which only the student's own report shows, are left out. A
+// class (Class.HTML, Markdown, CSV, View, JUnit, Table) and its verdict
+// read the same from a slim run as from the run; a teacher collecting a
+// class holds slim runs, so what it holds grows by a few kilobytes a
+// student, not by the student's whole report.
+func (r *Run) Slim() *Run {
+	if r == nil {
+		return nil
+	}
+	s := &Run{Title: r.Title, Lang: r.Lang, Cluster: r.Cluster, Started: r.Started, Duration: r.Duration, Labs: make([]Lab, len(r.Labs))}
+	for i, l := range r.Labs {
+		sl := Lab{Lab: l.Lab, Spec: l.Spec, Verdict: l.Verdict, Duration: l.Duration, Reason: l.Reason}
+		if len(l.Facts) > 0 {
+			sl.Facts = make([]lesson.Row, len(l.Facts))
+		}
+		kept := false
+		for j, f := range l.Facts {
+			if !f.OK && !kept {
+				sl.Facts[j], kept = f, true
+				continue
+			}
+			sl.Facts[j].OK = f.OK
+			if f.NotObserved != "" {
+				sl.Facts[j].NotObserved = slimNotObserved
+			}
+		}
+		s.Labs[i] = sl
+	}
+	return s
+}
+
+// slimNotObserved stands, in a slim run, for a fact's reason for not being
+// observed: the class counts such facts and never shows the reason.
+const slimNotObserved = "not observed"
+
 // Passed tells whether every lab passed.
 func (r Run) Passed() bool {
 	for _, l := range r.Labs {
