@@ -109,23 +109,35 @@ done`,
 	}
 }()
 
-// selectCluster is the cluster mutants of the selection (-lab, ids).
-func selectCluster(opts options) []ClusterMutant {
+// selectCluster is the cluster mutants of the selection (-lab, ids); an
+// id that names no cluster mutant is an error that names it.
+func selectCluster(opts options) ([]ClusterMutant, error) {
 	var selected []ClusterMutant
+	known := map[string]bool{}
 	for _, m := range ClusterCatalogue {
+		known[m.ID] = true
 		if (opts.lab == "" || m.Lab == opts.lab) && (len(opts.ids) == 0 || contains(opts.ids, m.ID)) {
 			selected = append(selected, m)
 		}
 	}
-	return selected
+	for _, id := range opts.ids {
+		if !known[id] {
+			return nil, fmt.Errorf("unknown cluster mutant %q: make mutants-list (or go run ./tools/mutants -cluster -list) shows them", id)
+		}
+	}
+	return selected, nil
 }
 
 // printClusterList prints the cluster mutants of the selection (-cluster
 // -list): nothing is broken.
-func (r *runner) printClusterList(opts options) {
+func (r *runner) printClusterList(opts options) int {
+	selected, err := selectCluster(opts)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+		return exitUsage
+	}
 	tw := tabwriter.NewWriter(r.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLAB\tEQUIVALENT\tCHANGE")
-	selected := selectCluster(opts)
 	for _, m := range selected {
 		eq := "-"
 		if m.Equivalent != "" {
@@ -135,12 +147,17 @@ func (r *runner) printClusterList(opts options) {
 	}
 	tw.Flush()
 	fmt.Fprintf(r.stdout, "%d cluster mutants\n", len(selected))
+	return exitOK
 }
 
 // runCluster runs the cluster mutants of the selection, one after another,
 // each broken, judged by one make lab, and restored.
 func (r *runner) runCluster(ctx context.Context, opts options) int {
-	selected := selectCluster(opts)
+	selected, err := selectCluster(opts)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+		return exitUsage
+	}
 	if len(selected) == 0 && len(opts.ids) == 0 {
 		fmt.Fprintf(r.stderr, "==> no cluster mutant for lab %s\n", opts.lab)
 		return exitOK
@@ -165,7 +182,15 @@ func (r *runner) runCluster(ctx context.Context, opts options) int {
 	report := Report{Started: time.Now(), Repo: opts.repo, Timeout: opts.timeout.String()}
 	for _, cm := range selected {
 		res := Result{ID: cm.ID, Lab: cm.Lab, Why: cm.Why, Equivalent: cm.Equivalent, Files: "(the cluster)", Change: cm.Why, MakeExit: -1}
-		fmt.Fprintf(r.stderr, "==> %s: breaking the cluster (%s)\n", cm.ID, cm.Why)
+		// The restore, kept as a script: a second Ctrl-C quits at once,
+		// and the cluster is then put back by hand with it.
+		restorePath := filepath.Join(opts.out, "logs", cm.ID+".restore.sh")
+		restore := "#!/bin/bash\n# Puts the cluster back after cluster mutant " + cm.ID + ".\nset -e\nexport KUBECONFIG=" + shellQuote(gradeKubeconfig()) + " CLUSTER=" + cluster.DefaultName + " NODE_PREFIX=" + cluster.DefaultName + "-\n" + cm.Restore + "\n"
+		if err := os.WriteFile(restorePath, []byte(restore), 0o755); err != nil {
+			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintf(r.stderr, "==> %s: breaking the cluster (%s); interrupted twice, put it back with: bash %s\n", cm.ID, cm.Why, restorePath)
 		logPath := filepath.Join(opts.out, "logs", cm.ID+".log")
 		log, err := os.Create(logPath)
 		if err != nil {
@@ -219,6 +244,9 @@ func (r *runner) runCluster(ctx context.Context, opts options) int {
 	}
 	return exitOK
 }
+
+// shellQuote quotes s for bash.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

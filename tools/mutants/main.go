@@ -209,10 +209,13 @@ func (r *runner) run(ctx context.Context, args []string) int {
 	}
 	if opts.cluster && opts.list {
 		// Listing breaks nothing.
-		r.printClusterList(opts)
-		return exitOK
+		return r.printClusterList(opts)
 	}
 	if opts.cluster {
+		if _, err := selectCluster(opts); err != nil {
+			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
+			return exitUsage
+		}
 		if err := r.prepare(ctx, &opts); err != nil {
 			fmt.Fprintf(r.stderr, "mutants: %v\n", err)
 			return exitFailed

@@ -559,3 +559,16 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// An id that names no cluster mutant is refused with its name, listed or
+// run, before anything touches a cluster.
+func TestClusterUnknownID(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{{"-cluster", "-list", "cluster-no-such"}, {"-cluster", "cluster-no-such"}, {"-cluster", "cluster-worker-cordoned", "cluster-no-such"}} {
+		code, stdout, stderr := runCommand(ctx, args...)
+		if code != exitUsage || !strings.Contains(stderr, `unknown cluster mutant "cluster-no-such"`) {
+			t.Errorf("%v: exit %d, want %d naming the id\n%s%s", args, code, exitUsage, stdout, stderr)
+		}
+	}
+}
