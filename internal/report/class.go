@@ -159,6 +159,12 @@ func (s Student) Score(labs []string) Score {
 		}
 	}
 	for _, l := range s.Run.Labs {
+		if c := l.Counted; c != nil {
+			sc.Facts += c.Matched + c.Differing
+			sc.FactsMatched += c.Matched
+			sc.FactsNotObserved += c.NotObserved
+			continue
+		}
 		for _, f := range l.Facts {
 			switch {
 			case f.NotObserved != "":

@@ -54,6 +54,14 @@ type Lab struct {
 	// Measured are the timings of the spec's lab reports, by report lab
 	// name (pods-kept, indexed): the old way / new way comparison's.
 	Measured map[string]lesson.Measure `json:",omitempty"`
+	// Counted, in a slim run (Slim), counts the spec's facts, of which
+	// Facts then holds only the first that differs.
+	Counted *FactCount `json:",omitempty"`
+}
+
+// FactCount counts a spec's facts as a class's score does.
+type FactCount struct {
+	Matched, Differing, NotObserved int
 }
 
 // Run is a whole run.
@@ -80,10 +88,9 @@ func (r Run) HasLab(label string) bool {
 }
 
 // Slim is the run as a class's reports read it, and no more: each spec's
-// lab, verdict, duration and reason, and its facts reduced to what the
-// class page counts and shows. The first differing fact of a spec is kept
-// whole; every other fact keeps whether it matched and whether it was
-// observed, without its texts. The pods' timelines and the measured
+// lab, verdict, duration and reason, its facts counted as the class's
+// score counts them (Counted), and of its facts only the first that
+// differs, the one a class cell shows. The pods' timelines and the measured
 // timings, which only the student's own report shows, are left out. A
 // class (Class.HTML, Markdown, CSV, View, JUnit, Table) and its verdict
 // read the same from a slim run as from the run; a teacher collecting a
@@ -95,29 +102,30 @@ func (r *Run) Slim() *Run {
 	}
 	s := &Run{Title: r.Title, Lang: r.Lang, Cluster: r.Cluster, Started: r.Started, Duration: r.Duration, Labs: make([]Lab, len(r.Labs))}
 	for i, l := range r.Labs {
-		sl := Lab{Lab: l.Lab, Spec: l.Spec, Verdict: l.Verdict, Duration: l.Duration, Reason: l.Reason}
-		if len(l.Facts) > 0 {
-			sl.Facts = make([]lesson.Row, len(l.Facts))
-		}
-		kept := false
-		for j, f := range l.Facts {
-			if !f.OK && !kept {
-				sl.Facts[j], kept = f, true
-				continue
+		sl := Lab{Lab: l.Lab, Spec: l.Spec, Verdict: l.Verdict, Duration: l.Duration, Reason: l.Reason, Counted: &FactCount{}}
+		for _, f := range l.Facts {
+			switch {
+			case f.NotObserved != "":
+				sl.Counted.NotObserved++
+			case f.OK:
+				sl.Counted.Matched++
+			default:
+				sl.Counted.Differing++
 			}
-			sl.Facts[j].OK = f.OK
-			if f.NotObserved != "" {
-				sl.Facts[j].NotObserved = slimNotObserved
+		}
+		if l.Counted != nil {
+			sl.Counted = l.Counted
+		}
+		for _, f := range l.Facts {
+			if !f.OK {
+				sl.Facts = []lesson.Row{f}
+				break
 			}
 		}
 		s.Labs[i] = sl
 	}
 	return s
 }
-
-// slimNotObserved stands, in a slim run, for a fact's reason for not being
-// observed: the class counts such facts and never shows the reason.
-const slimNotObserved = "not observed"
 
 // Passed tells whether every lab passed.
 func (r Run) Passed() bool {
