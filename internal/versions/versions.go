@@ -62,20 +62,20 @@ var Releases = []Release{
 		Kubernetes: "v1.34.2", Staging: "v0.34.2", Go: "1.24",
 		Etcd: "v3.6.5", CoreDNS: "v1.12.1", CRITools: "v1.34.0",
 		PublishedNodeImage: "kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a",
-		Verified:           "make e2e, fresh clones, 2 cores, cgroup v1 (2026-12)",
+		Verified:           "make e2e, fresh clones; make matrix 2026-12-05 (every lab passed, suspended-resources not verified: since 1.36), 2 cores, cgroup v1",
 	},
 	{
 		// cri-tools v1.35.0 is not served by the module proxy here.
 		Kubernetes: "v1.35.4", Staging: "v0.35.4", Go: "1.25",
 		Etcd: "v3.6.6", CoreDNS: "v1.13.1", CRITools: "v1.34.0",
 		PublishedNodeImage: "kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0",
-		Verified:           "make matrix (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
+		Verified:           "make matrix 2026-12-05 (every lab passed, suspended-resources not verified: since 1.36), 2 cores, cgroup v1 with failCgroupV1: false",
 	},
 	{
 		Kubernetes: "v1.36.3", Staging: "v0.36.3", Go: "1.26",
 		Etcd: "v3.6.8", CoreDNS: "v1.14.2", CRITools: "v1.36.0",
 		PublishedNodeImage: "kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed",
-		Verified:           "make matrix (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
+		Verified:           "make matrix 2026-12-05 (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false",
 	},
 	{
 		// kubeadm 1.37.2 has no etcd entry of its own and falls back to
@@ -84,7 +84,7 @@ var Releases = []Release{
 		Kubernetes: "v1.37.2", Staging: "v0.37.2", Go: "1.26",
 		Etcd: "v3.7.0", CoreDNS: "v1.14.6", CRITools: "v1.37.0",
 		PublishedNodeImage: "kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5",
-		Verified:           "make e2e, fresh clones, 2 cores, cgroup v1 with failCgroupV1: false (2026-12)",
+		Verified:           "make e2e, fresh clones; make matrix 2026-12-05 (every lab passed), 2 cores, cgroup v1 with failCgroupV1: false",
 	},
 }
 
