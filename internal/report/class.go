@@ -159,23 +159,14 @@ func (s Student) Score(labs []string) Score {
 		}
 	}
 	for _, l := range s.Run.Labs {
-		if c := l.Counted; c != nil {
-			sc.Facts += c.Matched + c.Differing
-			sc.FactsMatched += c.Matched
-			sc.FactsNotObserved += c.NotObserved
-			continue
+		c := l.Counted
+		if c == nil {
+			counted := countFacts(l.Facts)
+			c = &counted
 		}
-		for _, f := range l.Facts {
-			switch {
-			case f.NotObserved != "":
-				sc.FactsNotObserved++
-			case f.OK:
-				sc.Facts++
-				sc.FactsMatched++
-			default:
-				sc.Facts++
-			}
-		}
+		sc.Facts += c.Matched + c.Differing
+		sc.FactsMatched += c.Matched
+		sc.FactsNotObserved += c.NotObserved
 	}
 	return sc
 }

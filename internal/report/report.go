@@ -102,19 +102,10 @@ func (r *Run) Slim() *Run {
 	}
 	s := &Run{Title: r.Title, Lang: r.Lang, Cluster: r.Cluster, Started: r.Started, Duration: r.Duration, Labs: make([]Lab, len(r.Labs))}
 	for i, l := range r.Labs {
-		sl := Lab{Lab: l.Lab, Spec: l.Spec, Verdict: l.Verdict, Duration: l.Duration, Reason: l.Reason, Counted: &FactCount{}}
-		for _, f := range l.Facts {
-			switch {
-			case f.NotObserved != "":
-				sl.Counted.NotObserved++
-			case f.OK:
-				sl.Counted.Matched++
-			default:
-				sl.Counted.Differing++
-			}
-		}
-		if l.Counted != nil {
-			sl.Counted = l.Counted
+		sl := Lab{Lab: l.Lab, Spec: l.Spec, Verdict: l.Verdict, Duration: l.Duration, Reason: l.Reason, Counted: l.Counted}
+		if sl.Counted == nil {
+			c := countFacts(l.Facts)
+			sl.Counted = &c
 		}
 		for _, f := range l.Facts {
 			if !f.OK {
@@ -125,6 +116,23 @@ func (r *Run) Slim() *Run {
 		s.Labs[i] = sl
 	}
 	return s
+}
+
+// countFacts counts facts as a class's score does: a fact not observed
+// counts neither way, whether it matched or not.
+func countFacts(facts []lesson.Row) FactCount {
+	var c FactCount
+	for _, f := range facts {
+		switch {
+		case f.NotObserved != "":
+			c.NotObserved++
+		case f.OK:
+			c.Matched++
+		default:
+			c.Differing++
+		}
+	}
+	return c
 }
 
 // Passed tells whether every lab passed.
