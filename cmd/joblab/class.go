@@ -612,6 +612,12 @@ func newClassDeleteCommand() *cobra.Command {
 			name := classjob.JobName(g.name)
 			err = cs.BatchV1().Jobs(g.namespace).Delete(cmd.Context(), name, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)})
 			if apierrors.IsNotFound(err) {
+				// Its Job gone, a class may still have grading pods the
+				// Job controller did not release (they keep the grading
+				// namespace from going).
+				if n, err := releaseOrphans(cmd, cs, g.namespace); n > 0 || err != nil {
+					return err
+				}
 				return usageError("no class %s in namespace %s", g.name, g.namespace)
 			}
 			if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	yamlv3 "go.yaml.in/yaml/v3"
 	authv1 "k8s.io/api/authorization/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
@@ -673,6 +674,10 @@ func newCleanCommand() *cobra.Command {
 				if err := framework.DeleteOwned(cmd.Context(), cs, ns, owned, framework.Timeouts.Namespace); err != nil {
 					return withCode(exitUnreachable, fmt.Errorf("removing joblab's objects in namespace %s: %w", ns, err))
 				}
+				// Pods of an earlier run whose Job is gone go too.
+				if _, err := releaseOrphans(cmd, cs, ns); err != nil {
+					return err
+				}
 				fmt.Fprintf(out, "joblab's objects removed from namespace %s (label %s)\n", ns, owned)
 				return nil
 			}
@@ -683,6 +688,10 @@ func newCleanCommand() *cobra.Command {
 			removed := 0
 			for _, ns := range list.Items {
 				if ns.DeletionTimestamp != nil {
+					// Already going: unless pods whose Job is gone hold it.
+					if _, err := releaseOrphans(cmd, cs, ns.Name); err != nil {
+						return err
+					}
 					continue
 				}
 				if err := cs.CoreV1().Namespaces().Delete(cmd.Context(), ns.Name, metav1.DeleteOptions{}); err != nil {
@@ -697,6 +706,25 @@ func newCleanCommand() *cobra.Command {
 	}
 	kube.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// releaseOrphans releases joblab's pods in namespace ns that keep the Job
+// controller's finalizer after their Job is gone (they would keep the
+// namespace, or a clean-up, waiting), says which it released and returns
+// how many.
+func releaseOrphans(cmd *cobra.Command, cs kubernetes.Interface, ns string) (int, error) {
+	released, err := framework.ReleaseOrphanedPods(cmd.Context(), cs, ns)
+	if len(released) > 0 {
+		fmt.Fprintf(cmd.OutOrStdout(), "released %d pods of namespace %s whose Job is gone from the Job controller's finalizer: %s\n",
+			len(released), ns, strings.Join(released, ", "))
+	}
+	if apierrors.IsForbidden(err) {
+		return len(released), withCode(exitForbidden, err)
+	}
+	if err != nil {
+		return len(released), withCode(exitUnreachable, err)
+	}
+	return len(released), nil
 }
 
 // failer is the testing value Ginkgo reports a failed suite to.

@@ -72,6 +72,9 @@ type Size struct {
 	// Mode is "local" (joblab verify) or "in-cluster" (joblab class
 	// submit --wait: PeakRSSBytes is then the teacher's process alone).
 	Mode string `json:"mode"`
+	// Parallel is what was asked at once (0: everything): students
+	// in-cluster, lab processes locally.
+	Parallel int `json:"parallel,omitempty"`
 	// Grading pods (in-cluster): each pod's peak memory and CPU time, as
 	// the pod read them from its own cgroup.
 	PodPeakBytes  *Spread `json:"gradingPodPeakBytes,omitempty"`
@@ -112,7 +115,7 @@ func run() int {
 	bin := flag.String("joblab", "bin/joblab", "the joblab binary to measure")
 	out := flag.String("out", filepath.Join(settings.FromEnv().Artifacts(), "bench-class"), "folder for benchmark.json and each size's class report")
 	inCluster := flag.Bool("in-cluster", false, "grade each class in the cluster (joblab class submit --wait) instead of on this machine")
-	parallel := flag.Int("parallel", 0, "in-cluster: students graded at once (default: all)")
+	parallel := flag.Int("parallel", 0, "in-cluster: students graded at once; local: lab processes at once, over every student (joblab verify --parallel); default: all")
 	brokerPort := flag.String("broker-nodeport", "auto", "passed to joblab as --broker-nodeport: auto gives each student's broker a NodePort of its own (the class runs its broker labs side by side); empty: the lesson's 31672 for all, taken in turn")
 	flag.Parse()
 	var sizes []int
@@ -186,7 +189,7 @@ func run() int {
 		if *inCluster {
 			size, err = measureInCluster(ctx, admin, joblab, n, *parallel, flags, labs, filepath.Join(*out, fmt.Sprintf("in-cluster-%d", n)))
 		} else {
-			size, err = measure(ctx, admin, joblab, n, flags, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
+			size, err = measure(ctx, admin, joblab, n, *parallel, flags, labs, filepath.Join(*out, fmt.Sprintf("class-%d", n)))
 		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "benchclass: class of %d: %v\n", n, err)
@@ -232,8 +235,8 @@ func run() int {
 }
 
 // measure verifies a class of n fresh namespaces and removes them after.
-func measure(ctx context.Context, admin *framework.Env, joblab string, n int, flags, labs []string, dir string) (Size, error) {
-	size := Size{Students: n, Report: dir, Mode: "local"}
+func measure(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, flags, labs []string, dir string) (Size, error) {
+	size := Size{Students: n, Report: dir, Mode: "local", Parallel: parallel}
 	var namespaces []string
 	defer removeNamespaces(admin, &namespaces)
 	if err := createNamespaces(ctx, admin, n, "bench", &namespaces); err != nil {
@@ -253,7 +256,8 @@ func measure(ctx context.Context, admin *framework.Env, joblab string, n int, fl
 	}
 	defer os.Remove(kubeconfig) // a token: not left in the report folder
 
-	args := append([]string{"verify", "--kubeconfig", kubeconfig, "-n", strings.Join(namespaces, ","), "--out", dir, "-o", "json"}, append(slices.Clone(flags), labs...)...)
+	args := append([]string{"verify", "--kubeconfig", kubeconfig, "-n", strings.Join(namespaces, ","), "--out", dir, "-o", "json",
+		"--parallel", strconv.Itoa(parallel)}, append(slices.Clone(flags), labs...)...)
 	cmd := exec.CommandContext(ctx, joblab, args...)
 	// Ctrl-C reaches joblab as an interrupt, so that its labs clean up.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
@@ -507,7 +511,7 @@ func treeRSS(root int) treeSample {
 // the teacher's process, and reads each grading pod's usage and each
 // student's run from the results before removing everything.
 func measureInCluster(ctx context.Context, admin *framework.Env, joblab string, n, parallel int, flags, labs []string, dir string) (Size, error) {
-	size := Size{Students: n, Report: dir, Mode: "in-cluster"}
+	size := Size{Students: n, Report: dir, Mode: "in-cluster", Parallel: parallel}
 	var namespaces []string
 	defer removeNamespaces(admin, &namespaces)
 	if err := createNamespaces(ctx, admin, n, "bench", &namespaces); err != nil {
