@@ -125,6 +125,16 @@ func clearedAll(ns string, refs []ObjectRef) bool {
 	return all
 }
 
+// failUnless fails the spec when err is not nil, with what was being done
+// and err's own text on the first line (the line a verdict's reason shows;
+// Gomega's Succeed would put a type and an address there).
+func failUnless(err error, format string, args ...any) {
+	GinkgoHelper()
+	if err != nil {
+		Fail(fmt.Sprintf(format, args...) + ": " + strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+}
+
 // StartLab creates the lab's namespace and registers, to run when the spec
 // ends: the report (printed and written to the artifacts), the collection
 // of events, object states and logs when the spec failed, then the
@@ -144,23 +154,26 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 		// after itself leaves nothing to look for: the joblab command holds
 		// the lab's object names in the namespace for the whole process.
 		refs := LabObjects(env.Settings.ManifestsDir, CurrentSpecReport().Labels())
+		// A class loading the cluster slows deletions as much as its
+		// other waits.
+		clearBound := env.Bound(Timeouts.Namespace)
 		if len(refs) > 0 && clearedAll(given, refs) {
 			GinkgoWriter.Printf("an earlier spec of this process removed %s's objects %v from namespace %s: no leftovers to look for\n", name, refs, given)
 		} else if len(refs) > 0 {
-			Expect(ClearStale(ctx, env.Client, given, refs, Timeouts.Namespace)).To(Succeed(), "removing joblab's leftovers named as lab %s's objects in namespace %s", name, given)
+			failUnless(ClearStale(ctx, env.Client, given, refs, clearBound), "removing joblab's leftovers named as lab %s's objects in namespace %s", name, given)
 		} else {
-			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace)).To(Succeed(), "removing the leftovers of lab %s in namespace %s", name, given)
+			failUnless(DeleteOwned(ctx, env.Client, given, OwnedBy(name), clearBound), "removing the leftovers of lab %s in namespace %s", name, given)
 		}
 		DeferCleanup(func(ctx context.Context) {
 			if keepNamespace(env.Settings.Keep) {
 				GinkgoWriter.Printf("keeping joblab's objects in namespace %s (keep: %s)\n", given, env.Settings.Keep)
 				return
 			}
-			Expect(DeleteOwned(ctx, env.Client, given, OwnedBy(name), Timeouts.Namespace, lab.kinds...)).To(Succeed())
+			failUnless(DeleteOwned(ctx, env.Client, given, OwnedBy(name), clearBound, lab.kinds...), "removing lab %s's objects from namespace %s after it", name, given)
 			for _, ref := range refs {
 				clearedObjects.Store(given+"/"+ref.Kind+"/"+ref.Name, true)
 			}
-		}, NodeTimeout(Timeouts.Namespace*2))
+		}, NodeTimeout(clearBound*2))
 	} else {
 		ns, err := CreateNamespace(ctx, env.Client, name)
 		Expect(err).NotTo(HaveOccurred(), "creating the lab's namespace")
