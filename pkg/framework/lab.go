@@ -183,7 +183,7 @@ func StartLab(ctx context.Context, env *Env, name string) *Lab {
 				GinkgoWriter.Printf("keeping namespace %s (keep: %s)\n", ns.Name, env.Settings.Keep)
 				return
 			}
-			Expect(DeleteNamespace(ctx, env.Client, ns.Name)).To(Succeed())
+			failUnless(DeleteNamespace(ctx, env.Client, ns.Name), "deleting lab %s's namespace %s", name, ns.Name)
 		}, NodeTimeout(Timeouts.Namespace))
 	}
 	lab.Report.Namespace = lab.Namespace

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/utils/ptr"
 )
 
 const tracking = "batch.kubernetes.io/job-tracking" // as the Job controller names it
@@ -25,12 +26,10 @@ func orphanPod(name string, labelled bool, ownerKind, owner string, uid types.UI
 		p.Labels = map[string]string{OwnerLabelKey: OwnerLabelValue}
 	}
 	if owner != "" {
-		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "batch/v1", Kind: ownerKind, Name: owner, UID: uid, Controller: ptrTrue()}}
+		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "batch/v1", Kind: ownerKind, Name: owner, UID: uid, Controller: ptr.To(true)}}
 	}
 	return p
 }
-
-func ptrTrue() *bool { b := true; return &b }
 
 func TestReleaseOrphanedPodsReleasesOnlyJoblabsPodsWhoseJobIsGone(t *testing.T) {
 	alive := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "alive", Namespace: "s1", UID: "uid-alive"}}
