@@ -144,8 +144,62 @@ func TestTimelineRules(t *testing.T) {
 		for _, s := range c.waits {
 			w = append(w, time.Duration(s)*time.Second)
 		}
-		if got := BackoffWithin(w, 10*time.Second, 10*time.Second); got != c.want {
+		if got := BackoffWithin(w, nil, 10*time.Second, 10*time.Second); got != c.want {
 			t.Errorf("BackoffWithin(%v, lag 10s) = %t, want %t", w, got, c.want)
+		}
+	}
+	// A failure the API server learned of late lets the next wait follow
+	// the report instead of the back-off: 88, 78, 40 s with the second
+	// failure reported 70 s late (a loaded class run) keeps the rule, the
+	// same waits reported on time do not, and neither does 40, 40, 40
+	// reported within a few seconds. A report only loosens the upper
+	// bound: 10, 10, 10 reported late is still not a back-off.
+	for _, c := range []struct {
+		waits, reports []int
+		want           bool
+	}{
+		{[]int{88, 78, 40}, []int{80, 70, 2}, true},
+		{[]int{88, 78, 40}, []int{2, 2, 2}, false},
+		{[]int{88, 78, 40}, nil, false},
+		{[]int{10, 78, 40}, []int{2, 67, 2}, false}, // 78 > 67 + 10
+		{[]int{40, 40, 40}, []int{2, 2, 2}, false},
+		{[]int{40, 40, 40}, []int{35, 35, 35}, true},
+		{[]int{10, 10, 10}, []int{60, 60, 60}, false},
+		{[]int{10, 20, 40}, []int{2, 2}, true}, // fewer reports than waits: the rest on time
+	} {
+		var w, r []time.Duration
+		for _, s := range c.waits {
+			w = append(w, time.Duration(s)*time.Second)
+		}
+		for _, s := range c.reports {
+			r = append(r, time.Duration(s)*time.Second)
+		}
+		if got := BackoffWithin(w, r, 10*time.Second, 10*time.Second); got != c.want {
+			t.Errorf("BackoffWithin(%v, reported %v, lag 10s) = %t, want %t", w, r, got, c.want)
+		}
+	}
+}
+
+func TestReportLags(t *testing.T) {
+	// Each wait's report lag is its previous pod's: reported minus
+	// finished, never negative, zero when not known; a pod not seen to end
+	// gives no wait and no lag.
+	tl := Timeline{Pods: []PodRecord{
+		{Created: t0, Finished: t0.Add(6 * time.Second), Reported: t0.Add(8 * time.Second)},
+		{Created: t0.Add(16 * time.Second), Finished: t0.Add(22 * time.Second), Reported: t0.Add(82 * time.Second)},
+		{Created: t0.Add(92 * time.Second), Finished: t0.Add(98 * time.Second), Reported: t0.Add(97 * time.Second)},
+		{Created: t0.Add(140 * time.Second), Finished: t0.Add(146 * time.Second)},
+		{Created: t0.Add(160 * time.Second)},
+		{Created: t0.Add(170 * time.Second)},
+	}}
+	got := tl.ReportLags()
+	want := []time.Duration{2 * time.Second, 60 * time.Second, 0, 0}
+	if len(got) != len(want) || len(got) != len(tl.BackoffWaits()) {
+		t.Fatalf("report lags %v (for %d waits), want %v", got, len(tl.BackoffWaits()), want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("report lag %d = %v, want %v", i, got[i], want[i])
 		}
 	}
 }

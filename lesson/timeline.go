@@ -20,6 +20,12 @@ type PodRecord struct {
 	// was first seen and first seen finished (0: not recorded): the API
 	// server's order, finer than its one-second timestamps.
 	SeenSeq, FinishedSeq int
+	// Reported is when the API server stored the pod's end, in its own
+	// clock: the time of the pod's latest status write when the watch
+	// first saw it finished (zero: not known). A busy node reports late,
+	// and the Job controller cannot act on a failure before it is
+	// reported.
+	Reported time.Time
 }
 
 // ContainerEnd is how a container ended.
@@ -56,6 +62,21 @@ func (t Timeline) BackoffWaits() []time.Duration {
 		waits = append(waits, t.Pods[i].Created.Sub(t.Pods[i-1].Finished))
 	}
 	return waits
+}
+
+// ReportLags returns, for each wait of BackoffWaits, how long after the
+// previous pod ended the API server learned of it (zero when not known or
+// not later).
+func (t Timeline) ReportLags() []time.Duration {
+	var lags []time.Duration
+	for i := 1; i < len(t.Pods); i++ {
+		p := t.Pods[i-1]
+		if p.Finished.IsZero() {
+			continue
+		}
+		lags = append(lags, max(0, p.Reported.Sub(p.Finished)))
+	}
+	return lags
 }
 
 // Waves groups the pods by what made the Job controller create them, and
@@ -124,20 +145,32 @@ func (t Timeline) Waves() []int {
 // longer, so these lower bounds hold on every correct cluster, and a
 // back-off that does not double fails them.
 func BackoffAtLeast(waits []time.Duration, first time.Duration) bool {
-	return BackoffWithin(waits, first, -1)
+	return BackoffWithin(waits, nil, first, -1)
 }
 
 // BackoffWithin tells whether each wait from a pod's failure to the next
 // pod is the Job controller's back-off for that failure (first, then
 // doubled: 10 s, 20 s, 40 s) less a second for the timestamps' precision,
-// and, after the first, at most lag later. The first wait has no upper
-// bound: under load the first failure's report lags most (38 s for 10 s
-// was seen in a class run, the later waits within a second). A negative
-// lag sets no upper bound. 40, 40, 40 s is not a doubling.
-func BackoffWithin(waits []time.Duration, first, lag time.Duration) bool {
+// and, after the first, at most lag later than the later of the back-off
+// and the failure's report (reports[i], how long after the failure the API
+// server learned of it; missing or zero: on time). The controller counts
+// the back-off from the failure but cannot act before it is reported: a
+// kubelet starved on a loaded node reports a failure a minute late, and
+// the next pod follows the report, not the back-off. The first wait has no
+// upper bound: under load it lags most (38 s for 10 s was seen in a class
+// run). A negative lag sets no upper bound. 40, 40, 40 s reported on time
+// is not a doubling.
+func BackoffWithin(waits, reports []time.Duration, first, lag time.Duration) bool {
 	want := first
 	for i, w := range waits {
-		if w < want-time.Second || (i > 0 && lag >= 0 && w > want+lag) {
+		if w < want-time.Second {
+			return false
+		}
+		latest := want
+		if i < len(reports) {
+			latest = max(latest, reports[i])
+		}
+		if i > 0 && lag >= 0 && w > latest+lag {
 			return false
 		}
 		want *= 2

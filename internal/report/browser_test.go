@@ -146,7 +146,7 @@ func bigClass(students int) Class {
 					Hint: &lesson.Hint{En: "This field of your manifest differs from the lesson's: write it as the lesson does."}})
 			case (i+j)%13 == 0:
 				l.Verdict = "failed"
-				l.Facts = append(l.Facts, lesson.Row{Fact: "waits from a pod's failure to the next pod grow (back-off)", Documented: "doubling: 10s, 20s, 40s (at least; the later two at most 10s more)", Observed: "12 s, 13 s, 15 s"})
+				l.Facts = append(l.Facts, lesson.Row{Fact: "waits from a pod's failure to the next pod grow (back-off)", Documented: "doubling: 10s, 20s, 40s (at least; the later two at most 10s after the back-off, or after the failure's report when later)", Observed: "12 s, 13 s, 15 s"})
 			case i == 7 && j == 3:
 				l.Verdict, l.Spec, l.Reason = "failed", "could not run", "no report from the lab's process (exit: signal: killed)"
 				l.Facts = nil

@@ -272,6 +272,7 @@ func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
 	}
 	if finished && rec.FinishedSeq == 0 {
 		rec.FinishedSeq = r.seq
+		rec.Reported = lastStatusWrite(p)
 	}
 	r.active[p.Name] = !finished && !deleted && p.DeletionTimestamp == nil
 	n := 0
@@ -281,6 +282,19 @@ func (r *podRecorder) observe(p *corev1.Pod, deleted bool) {
 		}
 	}
 	r.maxActive = max(r.maxActive, n)
+}
+
+// lastStatusWrite is the API server's time of the pod's latest status
+// write (the kubelet's, for a pod that ended), from its managed fields;
+// zero when they do not say.
+func lastStatusWrite(p *corev1.Pod) time.Time {
+	var last time.Time
+	for _, m := range p.ManagedFields {
+		if m.Subresource == "status" && m.Time != nil && m.Time.After(last) {
+			last = m.Time.Time
+		}
+	}
+	return last
 }
 
 // settle waits briefly until the recorder has seen as many finished pods

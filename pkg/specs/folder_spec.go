@@ -493,9 +493,9 @@ func (r *folderRun) fact(ctx context.Context, f labdef.Fact) {
 			if lag == 0 {
 				lag = framework.LabTimeouts.BackoffLag
 			}
-			waits := tl.BackoffWaits()
+			waits, reports := tl.BackoffWaits(), tl.ReportLags()
 			count := f.Backoff.Count == 0 || len(waits) == f.Backoff.Count
-			add(seconds(waits), count && len(waits) > 0 && lesson.BackoffWithin(waits, f.Backoff.First, lag))
+			add(backoffText(waits, reports, lag), count && len(waits) > 0 && lesson.BackoffWithin(waits, reports, f.Backoff.First, lag))
 		}
 	case f.PodPhases != nil:
 		pods, ok := jobPods(f.PodPhases.Job)

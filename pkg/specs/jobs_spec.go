@@ -142,6 +142,19 @@ func seconds(ds []time.Duration) string {
 	return strings.Join(out, ", ")
 }
 
+// backoffText is the back-off's waits, and, when a failure reached the API
+// server more than lag after it happened, how late each was reported: the
+// reason a wait was longer than its back-off on a loaded cluster.
+func backoffText(waits, reports []time.Duration, lag time.Duration) string {
+	text := seconds(waits)
+	for _, r := range reports {
+		if r > lag {
+			return text + " (the failures reported " + seconds(reports) + " after they happened)"
+		}
+	}
+	return text
+}
+
 // joinInts writes numbers as a person does: "2, 2, 2".
 func joinInts(ns []int) string {
 	out := make([]string, len(ns))
