@@ -104,9 +104,12 @@ func (s Student) CellIn(lab, lang string) Cell {
 	if len(specs) == 0 {
 		return Cell{Outcome: OutcomeNotRun, Why: "no report from this lab"}
 	}
-	var notRun, notVerified string
+	var notRun, notVerified, cleanup string
 	for _, l := range specs {
 		if l.Verdict == VerdictPassed {
+			if cleanup == "" && strings.HasPrefix(l.Reason, CleanupPrefix) {
+				cleanup = OneLine(strings.TrimPrefix(l.Reason, "passed; "))
+			}
 			continue
 		}
 		if l.Verdict == VerdictInterrupted {
@@ -138,7 +141,7 @@ func (s Student) CellIn(lab, lang string) Cell {
 	if notVerified != "" {
 		return Cell{Outcome: OutcomeNotVerified, Why: notVerified}
 	}
-	return Cell{Outcome: OutcomePassed}
+	return Cell{Outcome: OutcomePassed, Why: cleanup}
 }
 
 // Score counts the labs passed and the facts matched over the class's labs.

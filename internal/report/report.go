@@ -36,6 +36,10 @@ const (
 	// NotVerifiedPrefix starts the skip message of a spec that could not
 	// observe its lab's fact.
 	NotVerifiedPrefix = "not verified: "
+	// CleanupPrefix starts the reason of a lab that passed, every fact as
+	// the lesson says, and whose clean-up after it then failed: the
+	// verdict is the lab's; what is left is joblab's to remove.
+	CleanupPrefix = "passed; joblab's clean-up after it failed (joblab clean removes what it left): "
 )
 
 // Lab is one spec's outcome.
@@ -213,6 +217,9 @@ func FromGinkgo(reports []types.Report) *Run {
 			if s.Failed() {
 				lab.Reason = s.FailureMessage()
 			}
+			if onlyCleanupFailed(s) {
+				lab.Verdict, lab.Reason = VerdictPassed, CleanupPrefix+OneLine(s.Failure.Message)
+			}
 			for _, e := range s.ReportEntries {
 				if e.Name == APIRequestsEntry {
 					if n, err := strconv.ParseInt(e.StringRepresentation(), 10, 64); err == nil {
@@ -245,6 +252,25 @@ func FromGinkgo(reports []types.Report) *Run {
 		run.Duration = end.Sub(run.Started)
 	}
 	return run
+}
+
+// onlyCleanupFailed tells whether a spec failed in its clean-ups alone
+// (DeferCleanup: deleting its objects, its namespace, starting a stopped
+// node again) after its body passed: Ginkgo keeps the first failure as the
+// spec's and any later ones as additional, so a clean-up's first failure
+// means the body, which checks every fact, did not fail. Interrupted
+// specs are not: their labs did not finish.
+func onlyCleanupFailed(s types.SpecReport) bool {
+	cleanup := types.NodeTypeCleanupAfterEach | types.NodeTypeCleanupAfterAll
+	if !s.State.Is(types.SpecStateFailed|types.SpecStateTimedout) || !s.Failure.FailureNodeType.Is(cleanup) {
+		return false
+	}
+	for _, f := range s.AdditionalFailures {
+		if !f.Failure.FailureNodeType.Is(cleanup) {
+			return false
+		}
+	}
+	return true
 }
 
 func verdict(s types.SpecState) string {

@@ -162,3 +162,51 @@ func TestPairsSetTheLessonsWayNextToTheModernWay(t *testing.T) {
 		t.Errorf("the run's Markdown lacks the pair table:\n%s", md)
 	}
 }
+
+// TestCleanupFailureAloneKeepsTheLabsVerdict: a lab whose body passed and
+// whose clean-up then failed is passed, its reason naming the clean-up, in
+// the run, its table and the class's cell; a lab whose body failed first
+// stays failed whatever its clean-up did, and an interrupted one stays
+// interrupted.
+func TestCleanupFailureAloneKeepsTheLabsVerdict(t *testing.T) {
+	cleanupFailure := types.Failure{Message: "removing lab cron's objects from namespace s1 after it: 2 Jobs still there after 4m0s", FailureNodeType: types.NodeTypeCleanupAfterEach}
+	spec := func(lab string, state types.SpecState, first types.Failure, more ...types.Failure) types.SpecReport {
+		s := types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "does what the lesson says", LeafNodeLabels: []string{lab}, State: state, Failure: first}
+		for _, f := range more {
+			s.AdditionalFailures = append(s.AdditionalFailures, types.AdditionalFailure{State: types.SpecStateFailed, Failure: f})
+		}
+		return s
+	}
+	body := types.Failure{Message: "lab normal differs from the lesson", FailureNodeType: types.NodeTypeIt}
+	run := FromGinkgo([]types.Report{{SpecReports: types.SpecReports{
+		spec("cron", types.SpecStateFailed, cleanupFailure, cleanupFailure),
+		spec("prime", types.SpecStateTimedout, cleanupFailure),
+		spec("normal", types.SpecStateFailed, body, cleanupFailure),
+		spec("broker", types.SpecStateInterrupted, cleanupFailure),
+	}}})
+	byLab := map[string]Lab{}
+	for _, l := range run.Labs {
+		byLab[l.Lab] = l
+	}
+	for _, lab := range []string{"cron", "prime"} {
+		if l := byLab[lab]; l.Verdict != VerdictPassed || !strings.HasPrefix(l.Reason, CleanupPrefix) || !strings.Contains(l.Reason, "2 Jobs still there") {
+			t.Errorf("%s: verdict %q, reason %q; want passed with the clean-up's failure", lab, l.Verdict, l.Reason)
+		}
+	}
+	if l := byLab["normal"]; l.Verdict != VerdictFailed || l.Reason != body.Message {
+		t.Errorf("normal: verdict %q, reason %q; want failed for its body", l.Verdict, l.Reason)
+	}
+	if l := byLab["broker"]; l.Verdict != VerdictInterrupted {
+		t.Errorf("broker: verdict %q, want interrupted", l.Verdict)
+	}
+	if table := run.Table(); !strings.Contains(table, "clean-up after it failed") {
+		t.Errorf("the table hides the failed clean-up:\n%s", table)
+	}
+	st := Student{Name: "s1", Run: run}
+	if c := st.Cell("cron"); c.Outcome != OutcomePassed || !strings.HasPrefix(c.Why, "joblab's clean-up after it failed") {
+		t.Errorf("cron's cell: %+v, want passed with the clean-up's failure", c)
+	}
+	if c := st.Cell("normal"); c.Outcome == OutcomePassed {
+		t.Errorf("normal's cell passed: %+v", c)
+	}
+}
