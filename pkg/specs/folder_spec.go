@@ -965,6 +965,21 @@ func (r *folderRun) losePod(ctx context.Context, job string) {
 	lab.Report.Add(row, "found", "found", true)
 }
 
+// runMinutes is the minutes a CronJob's runs are named for, earliest
+// first: every run the watch saw, finished or not. On a loaded node a run
+// can still be running when the next minute's has finished; leaving it
+// out would read as a skipped minute.
+func runMinutes(cronJob string, runs []*framework.CronRun) []time.Time {
+	var minutes []time.Time
+	for _, run := range runs {
+		if m, ok := lesson.CronNameMinute(cronJob, run.Name); ok {
+			minutes = append(minutes, m)
+		}
+	}
+	slices.SortFunc(minutes, func(a, b time.Time) int { return a.Compare(b) })
+	return minutes
+}
+
 // cronFact checks a fact of the runs a cronRuns step watched.
 func (r *folderRun) cronFact(ctx context.Context, f labdef.Fact, ref lesson.FactRef, documented string, add func(string, bool)) {
 	lab, cs, ns := r.lab, r.in.Env.Client, r.lab.Namespace
@@ -994,13 +1009,7 @@ func (r *folderRun) cronFact(ctx context.Context, f labdef.Fact, ref lesson.Fact
 	switch c.Of {
 	case labdef.CronApart:
 		apart, _ := f.DocumentedDuration()
-		var minutes []time.Time
-		for _, run := range finished {
-			if m, ok := lesson.CronNameMinute(c.CronJob, run.Name); ok {
-				minutes = append(minutes, m)
-			}
-		}
-		gaps := lesson.Gaps(minutes)
+		gaps := lesson.Gaps(runMinutes(c.CronJob, hist.Runs))
 		ok := len(gaps) > 0
 		for _, g := range gaps {
 			ok = ok && g == apart
