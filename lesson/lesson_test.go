@@ -341,3 +341,31 @@ func TestSortLabs(t *testing.T) {
 		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+func TestWavesOfLives(t *testing.T) {
+	s := func(n ...int) []time.Duration {
+		var ds []time.Duration
+		for _, x := range n {
+			ds = append(ds, time.Duration(x)*time.Second)
+		}
+		return ds
+	}
+	for _, c := range []struct {
+		lives       []time.Duration
+		parallelism int
+		want        string
+	}{
+		{s(7, 7, 7, 7, 7, 7), 2, "[2 2 2]"},
+		{s(7, 8, 7, 8, 7, 8), 2, "[2 2 2]"},
+		{s(10, 10, 10, 80, 10, 10), 2, "[2 2 1 1]"}, // the fourth pod a minute late to start
+		{s(7, 7, 7, 7, 7, 7), 1, "[1 1 1 1 1 1]"},
+		{s(7, 7, 7, 7, 7, 7), 3, "[3 3]"},
+		{s(5, 5, 5, 5, 5, 5, 5, 5, 5, 5), 5, "[5 5]"},
+		{s(5, 5, 5), 5, "[3]"},
+		{s(5), 0, "[]"},
+	} {
+		if got := fmt.Sprint(WavesOfLives(c.lives, c.parallelism)); got != c.want {
+			t.Errorf("WavesOfLives(%v, %d) = %s, want %s", c.lives, c.parallelism, got, c.want)
+		}
+	}
+}

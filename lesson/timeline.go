@@ -138,6 +138,67 @@ func (t Timeline) Waves() []int {
 	return sizes
 }
 
+// WavesOfLives is the waves (as Waves counts them) that a Job controller
+// keeping parallelism pods running makes of pods that live these long
+// (creation to end, in creation order): parallelism at first, then each
+// pod replaced as it ends until there are as many as lives. Pods that live
+// equally long come in even waves (2, 2, 2); on a loaded node, where one
+// pod waits a minute to start and its partner seconds, the same
+// controller makes 2, 2, 1, 1 of them. Nil when parallelism is not
+// positive.
+func WavesOfLives(lives []time.Duration, parallelism int) []int {
+	if parallelism < 1 {
+		return nil
+	}
+	type pod struct {
+		end  time.Duration
+		wave int
+		n    int
+	}
+	var sizes []int
+	var running []pod
+	created := 0
+	start := func(at time.Duration, wave int) {
+		if created >= len(lives) {
+			return
+		}
+		running = append(running, pod{end: at + lives[created], wave: wave, n: created})
+		for len(sizes) < wave {
+			sizes = append(sizes, 0)
+		}
+		sizes[wave-1]++
+		created++
+	}
+	for range parallelism {
+		start(0, 1)
+	}
+	for len(running) > 0 {
+		first := 0
+		for i, p := range running {
+			if p.end < running[first].end || (p.end == running[first].end && p.n < running[first].n) {
+				first = i
+			}
+		}
+		p := running[first]
+		running = append(running[:first], running[first+1:]...)
+		start(p.end, p.wave+1)
+	}
+	return sizes
+}
+
+// Lives returns each pod's life, creation to end, in creation order; false
+// when a pod was not seen to end.
+func (t Timeline) Lives() ([]time.Duration, bool) {
+	var lives []time.Duration
+	for _, p := range t.Pods {
+		if p.Finished.IsZero() {
+			return nil, false
+		}
+		lives = append(lives, p.Finished.Sub(p.Created))
+	}
+	return lives, true
+}
+
 // BackoffAtLeast tells whether each wait from a pod's failure to the next
 // pod is at least the Job controller's back-off for that failure: first,
 // then doubled each time (10 s, 20 s, 40 s), less a second for the
