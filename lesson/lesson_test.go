@@ -124,10 +124,7 @@ func TestTimelineRules(t *testing.T) {
 		waits []int
 		want  bool
 	}{{[]int{14, 20, 40}, true}, {[]int{20, 20, 40}, true}, {[]int{10, 10, 10}, false}, {[]int{0, 0, 0}, false}, {[]int{10, 20, 30}, false}} {
-		var w []time.Duration
-		for _, s := range c.waits {
-			w = append(w, time.Duration(s)*time.Second)
-		}
+		w := secs(c.waits...)
 		if got := BackoffAtLeast(w, 10*time.Second); got != c.want {
 			t.Errorf("BackoffAtLeast(%v) = %t, want %t", w, got, c.want)
 		}
@@ -140,10 +137,7 @@ func TestTimelineRules(t *testing.T) {
 		waits []int
 		want  bool
 	}{{[]int{10, 20, 40}, true}, {[]int{38, 20, 41}, true}, {[]int{27, 30, 50}, true}, {[]int{40, 40, 40}, false}, {[]int{10, 20, 80}, false}, {[]int{10, 31, 40}, false}, {[]int{10, 10, 10}, false}} {
-		var w []time.Duration
-		for _, s := range c.waits {
-			w = append(w, time.Duration(s)*time.Second)
-		}
+		w := secs(c.waits...)
 		if got := BackoffWithin(w, nil, 10*time.Second, 10*time.Second); got != c.want {
 			t.Errorf("BackoffWithin(%v, lag 10s) = %t, want %t", w, got, c.want)
 		}
@@ -167,13 +161,7 @@ func TestTimelineRules(t *testing.T) {
 		{[]int{10, 10, 10}, []int{60, 60, 60}, false},
 		{[]int{10, 20, 40}, []int{2, 2}, true}, // fewer reports than waits: the rest on time
 	} {
-		var w, r []time.Duration
-		for _, s := range c.waits {
-			w = append(w, time.Duration(s)*time.Second)
-		}
-		for _, s := range c.reports {
-			r = append(r, time.Duration(s)*time.Second)
-		}
+		w, r := secs(c.waits...), secs(c.reports...)
 		if got := BackoffWithin(w, r, 10*time.Second, 10*time.Second); got != c.want {
 			t.Errorf("BackoffWithin(%v, reported %v, lag 10s) = %t, want %t", w, r, got, c.want)
 		}
@@ -342,27 +330,29 @@ func TestSortLabs(t *testing.T) {
 	}
 }
 
-func TestWavesOfLives(t *testing.T) {
-	s := func(n ...int) []time.Duration {
-		var ds []time.Duration
-		for _, x := range n {
-			ds = append(ds, time.Duration(x)*time.Second)
-		}
-		return ds
+// secs is durations of so many seconds.
+func secs(n ...int) []time.Duration {
+	var ds []time.Duration
+	for _, x := range n {
+		ds = append(ds, time.Duration(x)*time.Second)
 	}
+	return ds
+}
+
+func TestWavesOfLives(t *testing.T) {
 	for _, c := range []struct {
 		lives       []time.Duration
 		parallelism int
 		want        string
 	}{
-		{s(7, 7, 7, 7, 7, 7), 2, "[2 2 2]"},
-		{s(7, 8, 7, 8, 7, 8), 2, "[2 2 2]"},
-		{s(10, 10, 10, 80, 10, 10), 2, "[2 2 1 1]"}, // the fourth pod a minute late to start
-		{s(7, 7, 7, 7, 7, 7), 1, "[1 1 1 1 1 1]"},
-		{s(7, 7, 7, 7, 7, 7), 3, "[3 3]"},
-		{s(5, 5, 5, 5, 5, 5, 5, 5, 5, 5), 5, "[5 5]"},
-		{s(5, 5, 5), 5, "[3]"},
-		{s(5), 0, "[]"},
+		{secs(7, 7, 7, 7, 7, 7), 2, "[2 2 2]"},
+		{secs(7, 8, 7, 8, 7, 8), 2, "[2 2 2]"},
+		{secs(10, 10, 10, 80, 10, 10), 2, "[2 2 1 1]"}, // the fourth pod a minute late to start
+		{secs(7, 7, 7, 7, 7, 7), 1, "[1 1 1 1 1 1]"},
+		{secs(7, 7, 7, 7, 7, 7), 3, "[3 3]"},
+		{secs(5, 5, 5, 5, 5, 5, 5, 5, 5, 5), 5, "[5 5]"},
+		{secs(5, 5, 5), 5, "[3]"},
+		{secs(5), 0, "[]"},
 	} {
 		if got := fmt.Sprint(WavesOfLives(c.lives, c.parallelism)); got != c.want {
 			t.Errorf("WavesOfLives(%v, %d) = %s, want %s", c.lives, c.parallelism, got, c.want)

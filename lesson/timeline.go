@@ -55,13 +55,19 @@ func (t *Timeline) Sort() {
 // wait.
 func (t Timeline) BackoffWaits() []time.Duration {
 	var waits []time.Duration
-	for i := 1; i < len(t.Pods); i++ {
-		if t.Pods[i-1].Finished.IsZero() {
-			continue
-		}
-		waits = append(waits, t.Pods[i].Created.Sub(t.Pods[i-1].Finished))
-	}
+	t.eachEnd(func(ended, next PodRecord) { waits = append(waits, next.Created.Sub(ended.Finished)) })
 	return waits
+}
+
+// eachEnd calls f with each pod seen to end and the pod created after it,
+// in creation order: the pairs BackoffWaits and ReportLags both walk, so
+// that their i-th values are of the same failure.
+func (t Timeline) eachEnd(f func(ended, next PodRecord)) {
+	for i := 1; i < len(t.Pods); i++ {
+		if !t.Pods[i-1].Finished.IsZero() {
+			f(t.Pods[i-1], t.Pods[i])
+		}
+	}
 }
 
 // ReportLags returns, for each wait of BackoffWaits, how long after the
@@ -69,13 +75,7 @@ func (t Timeline) BackoffWaits() []time.Duration {
 // not later).
 func (t Timeline) ReportLags() []time.Duration {
 	var lags []time.Duration
-	for i := 1; i < len(t.Pods); i++ {
-		p := t.Pods[i-1]
-		if p.Finished.IsZero() {
-			continue
-		}
-		lags = append(lags, max(0, p.Reported.Sub(p.Finished)))
-	}
+	t.eachEnd(func(ended, _ PodRecord) { lags = append(lags, max(0, ended.Reported.Sub(ended.Finished))) })
 	return lags
 }
 

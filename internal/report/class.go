@@ -108,7 +108,7 @@ func (s Student) CellIn(lab, lang string) Cell {
 	for _, l := range specs {
 		if l.Verdict == VerdictPassed {
 			if cleanup == "" && strings.HasPrefix(l.Reason, CleanupPrefix) {
-				cleanup = OneLine(strings.TrimPrefix(l.Reason, "passed; "))
+				cleanup = OneLine(CleanupFailed + strings.TrimPrefix(l.Reason, CleanupPrefix))
 			}
 			continue
 		}

@@ -39,7 +39,10 @@ const (
 	// CleanupPrefix starts the reason of a lab that passed, every fact as
 	// the lesson says, and whose clean-up after it then failed: the
 	// verdict is the lab's; what is left is joblab's to remove.
-	CleanupPrefix = "passed; joblab's clean-up after it failed (joblab clean removes what it left): "
+	CleanupPrefix = VerdictPassed + "; " + CleanupFailed
+	// CleanupFailed is CleanupPrefix without the verdict: a class cell's
+	// reason, beside its outcome.
+	CleanupFailed = "joblab's clean-up after it failed (joblab clean removes what it left): "
 )
 
 // Lab is one spec's outcome.

@@ -149,7 +149,7 @@ var LabTimeouts = struct {
 	// first failure's report lags most, 38 s for 10 s seen with three
 	// classroom namespaces on 2 cores). The controller follows the report:
 	// with 40 CPU-bound pods churning on 2 cores the failures reached the
-	// API server 10-18 s late and each next pod came within 2 s of the
+	// API server 9-22 s late and each next pod came within 2 s of the
 	// later of the back-off and the report. 40, 40, 40 s reported on time
 	// still fails.
 	BackoffLag time.Duration
